@@ -1,0 +1,6 @@
+/** Every CLI command. A feature adds its command here, one line. */
+import { Command } from '../command';
+import { inspectCommand } from './inspect';
+import { neighborsCommand } from './neighbors';
+
+export const COMMANDS: Command[] = [inspectCommand, neighborsCommand];

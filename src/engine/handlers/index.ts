@@ -1,0 +1,5 @@
+/** Every group of engine request handlers. A feature adds its register function here, one line. */
+import { EngineContext } from './context';
+import { registerDatasetHandlers } from './datasets';
+
+export const HANDLERS: ((ctx: EngineContext) => void)[] = [registerDatasetHandlers];

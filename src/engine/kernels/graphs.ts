@@ -1,0 +1,72 @@
+/**
+ * The ONNX graphs behind the dense kernels. Every dimension is symbolic so one
+ * cached session per graph serves all shapes.
+ */
+import { GraphSpec } from './ort';
+
+/**
+ * Scores of a query block against the corpus, then the best `kk` per query:
+ *   S = alpha · Q·Cᵀ + bias   (bias broadcast over rows; -inf masks a corpus row)
+ *   values, indices = TopK(S, kk, largest, sorted)
+ * ONNX TopK breaks ties by the lower index, which is the order we promise.
+ */
+export function scoreTopK(alpha: number): GraphSpec {
+  return {
+    name: `scoreTopK_a${alpha}`,
+    inputs: [
+      { name: 'Q', type: 'float32', shape: ['b', 'd'] },
+      { name: 'C', type: 'float32', shape: ['n', 'd'] },
+      { name: 'bias', type: 'float32', shape: ['n'] },
+      { name: 'kk', type: 'int64', shape: [1] },
+    ],
+    outputs: [
+      { name: 'values', type: 'float32', shape: ['b', 'kk'] },
+      { name: 'indices', type: 'int64', shape: ['b', 'kk'] },
+    ],
+    nodes: [
+      { op: 'Gemm', inputs: ['Q', 'C', 'bias'], outputs: ['S'], attrs: { transB: 1, alpha, beta: 1 }, floatAttrs: ['alpha', 'beta'] },
+      { op: 'TopK', inputs: ['S', 'kk'], outputs: ['values', 'indices'], attrs: { axis: 1, largest: 1, sorted: 1 } },
+    ],
+  };
+}
+
+/** Y = A·B (A: m×k, B: k×n), float32. */
+export const matMul: GraphSpec = {
+  name: 'matMul',
+  inputs: [
+    { name: 'A', type: 'float32', shape: ['m', 'k'] },
+    { name: 'B', type: 'float32', shape: ['k', 'n'] },
+  ],
+  outputs: [{ name: 'Y', type: 'float32', shape: ['m', 'n'] }],
+  nodes: [{ op: 'MatMul', inputs: ['A', 'B'], outputs: ['Y'] }],
+};
+
+/** Y = A·B (float64). */
+export const matMul64: GraphSpec = {
+  name: 'matMul64',
+  inputs: [
+    { name: 'A', type: 'float64', shape: ['m', 'k'] },
+    { name: 'B', type: 'float64', shape: ['k', 'n'] },
+  ],
+  outputs: [{ name: 'Y', type: 'float64', shape: ['m', 'n'] }],
+  nodes: [{ op: 'MatMul', inputs: ['A', 'B'], outputs: ['Y'] }],
+};
+
+/** G = Aᵀ·A for a row block A (b×d): the block's contribution to the Gram matrix. */
+export const gramBlock: GraphSpec = {
+  name: 'gramBlock',
+  inputs: [{ name: 'A', type: 'float32', shape: ['b', 'd'] }],
+  outputs: [{ name: 'G', type: 'float32', shape: ['d', 'd'] }],
+  nodes: [{ op: 'Gemm', inputs: ['A', 'A'], outputs: ['G'], attrs: { transA: 1 } }],
+};
+
+/** Y = A·Bᵀ (A: m×k, B: n×k): cross products of two row blocks. */
+export const matMulTransB: GraphSpec = {
+  name: 'matMulTransB',
+  inputs: [
+    { name: 'A', type: 'float32', shape: ['m', 'k'] },
+    { name: 'B', type: 'float32', shape: ['n', 'k'] },
+  ],
+  outputs: [{ name: 'Y', type: 'float32', shape: ['m', 'n'] }],
+  nodes: [{ op: 'Gemm', inputs: ['A', 'B'], outputs: ['Y'], attrs: { transB: 1 } }],
+};

@@ -1,0 +1,133 @@
+/**
+ * First and second moments of the rows in one pass over row blocks.
+ *
+ * Uses the shifted-data algorithm (Chan, Golub & LeVeque 1983): every row is
+ * taken relative to a pilot shift K (the first block's mean), so
+ *   S1 = Σ (x − K),   S2 = Σ (x − K)(x − K)ᵀ
+ * are accumulated with small magnitudes. Each block's S2 contribution is one
+ * float32 GEMM on onnxruntime, added into float64 accumulators; the centred
+ * covariance and the raw Gram follow in float64:
+ *   C   = (S2 − S1 S1ᵀ / n) / (n − 1)
+ *   XᵀX = S2 + S1 Kᵀ + K S1ᵀ + n K Kᵀ
+ *
+ * Error bound (tested): each block sum has ≤ BLOCK terms in float32 with FMA,
+ * so entries of S2 are within ~√BLOCK·2⁻²⁴ relative of exact, and the shift
+ * removes the cancellation that plain XᵀX − n μμᵀ suffers when the mean is
+ * large (as in CLIP, where the mean cosine is 0.53).
+ *
+ * Rows with NaN or ±Inf are skipped and counted.
+ */
+import { Matrix } from '../core/matrix';
+import { Cancellation, Progress, throwIfCancelled, yieldToEventLoop } from '../util/errors';
+import { run, tensor } from './ort';
+import { gramBlock } from './graphs';
+
+const BLOCK_ROWS_TARGET_BYTES = 16 << 20;
+
+export interface Moments {
+  /** Rows used (finite). */
+  n: number;
+  d: number;
+  /** Rows skipped because they hold NaN or ±Inf. */
+  skipped: number;
+  mean: Float64Array;
+  shift: Float64Array;
+  /** Σ (x − K) */
+  s1: Float64Array;
+  /** Σ (x − K)(x − K)ᵀ, row-major d×d. */
+  s2: Float64Array;
+}
+
+export interface MomentOptions {
+  token?: Cancellation;
+  progress?: Progress;
+}
+
+export async function computeMoments(X: Matrix, opts: MomentOptions = {}): Promise<Moments> {
+  const { rows, cols: d, data } = X;
+  const blockRows = Math.max(64, Math.min(8192, Math.floor(BLOCK_ROWS_TARGET_BYTES / (4 * d))));
+  const shift = new Float64Array(d);
+  const s1 = new Float64Array(d);
+  const s2 = new Float64Array(d * d);
+  const buf = new Float32Array(blockRows * d);
+  let n = 0;
+  let skipped = 0;
+  let shiftSet = false;
+
+  for (let r0 = 0; r0 < rows; r0 += blockRows) {
+    throwIfCancelled(opts.token);
+    const r1 = Math.min(rows, r0 + blockRows);
+    if (!shiftSet) {
+      let cnt = 0;
+      for (let i = r0; i < r1; i++) {
+        if (!finiteRow(data, i, d)) continue;
+        cnt++;
+        for (let j = 0; j < d; j++) shift[j] += data[i * d + j];
+      }
+      if (cnt > 0) {
+        for (let j = 0; j < d; j++) shift[j] /= cnt;
+        shiftSet = true;
+      }
+    }
+    let b = 0;
+    for (let i = r0; i < r1; i++) {
+      if (!finiteRow(data, i, d)) {
+        skipped++;
+        continue;
+      }
+      const o = b * d;
+      for (let j = 0; j < d; j++) {
+        const v = data[i * d + j] - shift[j];
+        buf[o + j] = v;
+        s1[j] += v;
+      }
+      b++;
+    }
+    n += b;
+    if (b > 0) {
+      const out = await run(gramBlock, { A: tensor(buf.subarray(0, b * d), [b, d]) });
+      const g = out.G.data as Float32Array;
+      for (let t = 0; t < d * d; t++) s2[t] += g[t];
+    }
+    opts.progress?.(r1 / rows);
+    await yieldToEventLoop();
+  }
+  const mean = new Float64Array(d);
+  for (let j = 0; j < d; j++) mean[j] = n > 0 ? shift[j] + s1[j] / n : NaN;
+  return { n, d, skipped, mean, shift, s1, s2 };
+}
+
+function finiteRow(data: Float32Array, i: number, d: number): boolean {
+  const o = i * d;
+  for (let j = 0; j < d; j++) if (!Number.isFinite(data[o + j])) return false;
+  return true;
+}
+
+/** Sample covariance (ddof = 1, or `ddof`), row-major d×d. */
+export function covariance(m: Moments, ddof = 1): Float64Array {
+  const { d, n, s1, s2 } = m;
+  const c = new Float64Array(d * d);
+  const denom = Math.max(1, n - ddof);
+  for (let i = 0; i < d; i++) {
+    for (let j = i; j < d; j++) {
+      const v = (s2[i * d + j] - (s1[i] * s1[j]) / n) / denom;
+      c[i * d + j] = v;
+      c[j * d + i] = v;
+    }
+  }
+  return c;
+}
+
+/** The raw (uncentred) Gram matrix XᵀX over the finite rows. */
+export function rawGram(m: Moments): Float64Array {
+  const { d, n, s1, s2, shift: K } = m;
+  const g = new Float64Array(d * d);
+  for (let i = 0; i < d; i++) {
+    for (let j = i; j < d; j++) {
+      const v = s2[i * d + j] + s1[i] * K[j] + K[i] * s1[j] + n * K[i] * K[j];
+      g[i * d + j] = v;
+      g[j * d + i] = v;
+    }
+  }
+  return g;
+}
