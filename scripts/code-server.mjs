@@ -6,7 +6,7 @@
 //   const cs = await startCodeServer({ folder: 'sample' });  // cs.url, cs.port, cs.workbenchUrl
 //   await cs.stop();
 //
-// CLI: node scripts/code-server.mjs [--port N] [--no-extension] [--verbose] [FOLDER]
+// CLI: node scripts/code-server.mjs [--port N] [--no-extension] [--gallery] [--verbose] [FOLDER]
 //      prints the workbench URL and runs until Ctrl-C.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -44,10 +44,11 @@ const USER_SETTINGS = {
  * @param {number} [o.port=0]            0 = any free port
  * @param {boolean} [o.installExtension=true] link the repo (its built dist/) in as an installed extension
  * @param {boolean|((line:string)=>void)} [o.log=false] true: echo code-server's output
+ * @param {boolean} [o.gallery=false]   false: no extension marketplace (no failing network look-ups)
  * @param {number} [o.startTimeoutMs=60000]
  */
 export async function startCodeServer({
-  folder = ROOT, port = 0, installExtension = true, log = false, startTimeoutMs = 60_000,
+  folder = ROOT, port = 0, installExtension = true, log = false, gallery = false, startTimeoutMs = 60_000,
 } = {}) {
   if (!fs.existsSync(CODE_SERVER_ENTRY)) {
     throw new Error(`code-server is not installed; run: bash scripts/setup-code-server.sh`);
@@ -69,6 +70,7 @@ export async function startCodeServer({
   const env = { ...process.env };
   for (const k of Object.keys(env)) if (k.startsWith('VSCODE_') || k === 'ELECTRON_RUN_AS_NODE') delete env[k];
   env.XDG_DATA_HOME = path.join(tmp, 'data'); // its wrapper logs, instead of ~/.local/share
+  if (!gallery) env.EXTENSIONS_GALLERY = '{}'; // no serviceUrl: the workbench never asks open-vsx.org
 
   const args = [
     CODE_SERVER_ENTRY,
@@ -146,24 +148,25 @@ export async function startCodeServer({
 // ---- CLI ---------------------------------------------------------------------------------
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const argv = process.argv.slice(2);
-  let port = 0, installExtension = true, log = false, folder = ROOT;
+  let port = 0, installExtension = true, log = false, gallery = false, folder = ROOT;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--port') port = Number(argv[++i]);
     else if (a === '--no-extension') installExtension = false;
     else if (a === '--verbose') log = true;
+    else if (a === '--gallery') gallery = true;
     else if (a === '-h' || a === '--help') {
-      console.log('usage: node scripts/code-server.mjs [--port N] [--no-extension] [--verbose] [FOLDER]');
+      console.log('usage: node scripts/code-server.mjs [--port N] [--no-extension] [--gallery] [--verbose] [FOLDER]');
       process.exit(0);
     } else folder = a;
   }
   let cs;
   try {
-    cs = await startCodeServer({ folder, port, installExtension, log });
+    cs = await startCodeServer({ folder, port, installExtension, log, gallery });
   } catch (e) {
     if (!port) throw e;
     console.error(`port ${port} is not usable, taking any free port`);
-    cs = await startCodeServer({ folder, port: 0, installExtension, log });
+    cs = await startCodeServer({ folder, port: 0, installExtension, log, gallery });
   }
   console.log(`code-server ready: ${cs.workbenchUrl()}`);
   if (installExtension) console.log(`extension: ${ROOT} (linked as ${EXTENSION_DIR_NAME})`);
