@@ -1,0 +1,6 @@
+/** Every host feature beyond the overview. A feature adds its activate function here, one line. */
+import type { HostContext } from '../context';
+
+export const FEATURES: ((ctx: HostContext) => vscode_Disposable[] | void)[] = [];
+
+type vscode_Disposable = { dispose(): unknown };

@@ -1,0 +1,29 @@
+/** Host ↔ webview messages of the overview panel (the custom editor for .npy/.parquet). */
+import type { Metric, OverviewResult, ColumnKind } from '../protocol';
+import type { CommonFromWebview, CommonToWebview, PanelLink } from './common';
+
+export interface NeighbourItem {
+  row: number;
+  score: number;
+  /** The row's label (text column) when there is metadata. */
+  label?: string;
+  meta?: Record<string, string | number | null>;
+}
+
+export interface OverviewSettings {
+  metric: Metric;
+  k: number;
+  maxPoints: number;
+}
+
+export type OverviewToWebview =
+  | CommonToWebview
+  | { type: 'overview'; data: OverviewResult; settings: OverviewSettings; labels?: (string | null)[]; links: PanelLink[] }
+  | { type: 'neighbours'; row: number; label?: string; metric: Metric; k: number; items: NeighbourItem[] }
+  | { type: 'colour'; column: string; kind: ColumnKind; values: (string | number | null)[] };
+
+export type OverviewFromWebview =
+  | CommonFromWebview
+  | { type: 'selectRow'; row: number; metric: Metric; k: number }
+  | { type: 'colourBy'; column: string }
+  | { type: 'chooseMetadata' };
