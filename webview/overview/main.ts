@@ -327,7 +327,7 @@ function renderNeighbours(row: number, label: string | undefined, metric: Metric
   const scoreName = metric === 'euclidean' ? 'distance' : metric === 'dot' ? 'dot product' : 'cosine';
   byId('nn-caption').textContent = `${items.length} nearest neighbours of row ${row}${label ? ` (${label})` : ''} by ${metric}${metric === 'euclidean' ? ' (smaller is closer)' : ''}. Press Enter on a row to show its neighbours.`;
   table.replaceChildren(
-    h('thead', {}, h('tr', {}, h('th', {}, '#'), h('th', {}, 'row'), h('th', {}, scoreName), ...metaCols.map((c) => h('th', {}, c)))),
+    h('thead', {}, h('tr', {}, h('th', { class: 'num' }, '#'), h('th', { class: 'num' }, 'row'), h('th', { class: 'num' }, scoreName), ...metaCols.map((c) => h('th', {}, c)))),
     h(
       'tbody',
       {},

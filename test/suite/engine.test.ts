@@ -1,0 +1,138 @@
+// Inside the real extension host: the engine process starts, opens the sample's real GloVe
+// vectors, answers overview and neighbour requests that agree with a brute-force check done
+// here, survives a restart, and reports bad files clearly without breaking anything else.
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { suite, suiteSetup, test } from 'mocha';
+import * as vscode from 'vscode';
+import * as protocol from '../../src/shared/protocol';
+import type { EmbeddingLensApi } from '../../src/host/extension';
+
+const EXTENSION_ID = 'embedding-lens.embedding-lens';
+
+function sampleUri(name: string): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the tests run with the sample workspace open');
+  return vscode.Uri.joinPath(folder.uri, name);
+}
+
+/** Reads a little-endian float32 C-order .npy directly (independent of the engine's reader). */
+function readNpyF32(file: string): { rows: number; cols: number; data: Float32Array } {
+  const buf = fs.readFileSync(file);
+  const len = buf.readUInt16LE(8);
+  const header = buf.subarray(10, 10 + len).toString('latin1');
+  const [rows, cols] = /\((\d+), (\d+)\)/.exec(header)!.slice(1).map(Number);
+  const bytes = buf.subarray(10 + len);
+  const data = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + rows * cols * 4));
+  return { rows, cols, data };
+}
+
+function bruteCosine(m: { rows: number; cols: number; data: Float32Array }, q: number, k: number): { row: number; score: number }[] {
+  const d = m.cols;
+  const norm = (i: number) => Math.sqrt(Array.from(m.data.subarray(i * d, i * d + d)).reduce((s, v) => s + v * v, 0));
+  const nq = norm(q);
+  const out: { row: number; score: number }[] = [];
+  for (let i = 0; i < m.rows; i++) {
+    if (i === q) continue;
+    let s = 0;
+    for (let j = 0; j < d; j++) s += m.data[q * d + j] * m.data[i * d + j];
+    out.push({ row: i, score: s / (nq * norm(i)) });
+  }
+  out.sort((a, b) => b.score - a.score || a.row - b.row);
+  return out.slice(0, k);
+}
+
+suite('engine', () => {
+  let api: EmbeddingLensApi;
+
+  suiteSetup(async () => {
+    const ext = vscode.extensions.getExtension<EmbeddingLensApi>(EXTENSION_ID)!;
+    api = await ext.activate();
+  });
+
+  test('the engine process answers', async () => {
+    const ping = await api.context.engine.request(protocol.Ping, undefined);
+    assert.ok(ping.pid > 0 && ping.pid !== process.pid, 'the engine is a separate process');
+    assert.ok(ping.threads >= 1);
+  });
+
+  test('opens the sample and computes its overview', async () => {
+    const uri = sampleUri('glove.npy');
+    const info = await api.context.datasets.get({ uri });
+    assert.strictEqual(info.rows, 5000);
+    assert.strictEqual(info.dims, 100);
+    assert.ok(info.columns.some((c) => c.name === 'word'), 'the sidecar glove.tsv is found by its stem');
+    assert.strictEqual(info.labelColumn, 'word');
+    const ov = await api.context.engine.request(protocol.Overview, { datasetId: info.id });
+    assert.strictEqual(ov.pca.coords.length, 2 * 5000);
+    assert.ok(ov.pca.coords.every(Number.isFinite));
+    assert.strictEqual(ov.inspect.nanRows, 0);
+  });
+
+  test('neighbours agree with brute force on the real vectors', async () => {
+    const uri = sampleUri('glove.npy');
+    const info = await api.context.datasets.get({ uri });
+    const m = readNpyF32(uri.fsPath);
+    for (const row of [0, 123, 4999]) {
+      const res = await api.context.engine.request(protocol.Neighbors, { datasetId: info.id, row, k: 10, metric: 'cosine' });
+      const want = bruteCosine(m, row, 10);
+      assert.deepStrictEqual(
+        res.neighbors.map((n) => n.row),
+        want.map((n) => n.row),
+      );
+      res.neighbors.forEach((n, i) => assert.ok(Math.abs(n.score - want[i].score) < 1e-5 * Math.abs(want[i].score) + 1e-7));
+    }
+  });
+
+  test('the open command shows the overview editor', async () => {
+    const uri = sampleUri('glove.npy');
+    await vscode.commands.executeCommand('embeddingLens.open', uri);
+    const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+    assert.ok(tab?.input instanceof vscode.TabInputCustom, 'a custom editor tab is active');
+    assert.strictEqual((tab.input as vscode.TabInputCustom).viewType, 'embeddingLens.overview');
+    assert.strictEqual((tab.input as vscode.TabInputCustom).uri.fsPath, uri.fsPath);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  test('a bad file gives a clear error and the engine keeps working', async () => {
+    const bad = path.join(os.tmpdir(), `el-not-npy-${process.pid}.npy`);
+    fs.writeFileSync(bad, 'this is a text file, not an array\n');
+    await assert.rejects(api.context.datasets.get({ uri: vscode.Uri.file(bad) }), (e: Error) => /el-not-npy-\d+\.npy: not a NumPy \.npy file/.test(e.message));
+    const ping = await api.context.engine.request(protocol.Ping, undefined);
+    assert.ok(ping.pid > 0);
+    fs.rmSync(bad, { force: true });
+  });
+
+  test('after a restart the engine is a new process and datasets re-open', async () => {
+    const before = await api.context.engine.request(protocol.Ping, undefined);
+    const restarted = new Promise<void>((resolve) => {
+      const sub = api.context.engine.onDidRestart(() => {
+        sub.dispose();
+        resolve();
+      });
+    });
+    await vscode.commands.executeCommand('embeddingLens.restartEngine');
+    await restarted;
+    const after = await api.context.engine.request(protocol.Ping, undefined);
+    assert.notStrictEqual(after.pid, before.pid);
+    const info = await api.context.datasets.get({ uri: sampleUri('glove.npy') });
+    const res = await api.context.engine.request(protocol.Neighbors, { datasetId: info.id, row: 0, k: 3, metric: 'cosine' });
+    assert.strictEqual(res.neighbors.length, 3);
+  });
+
+  test('if the engine process dies, it is restarted without reloading the window', async () => {
+    const before = await api.context.engine.request(protocol.Ping, undefined);
+    const restarted = new Promise<void>((resolve) => {
+      const sub = api.context.engine.onDidRestart(() => {
+        sub.dispose();
+        resolve();
+      });
+    });
+    process.kill(before.pid, 'SIGKILL');
+    await restarted;
+    const after = await api.context.engine.request(protocol.Ping, undefined);
+    assert.notStrictEqual(after.pid, before.pid);
+  });
+});
