@@ -18,9 +18,11 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export const CODE_SERVER_ENTRY = path.join(
   ROOT, '.cache/code-server/node_modules/code-server/out/node/entry.js');
 
-const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
 /** Folder name VS Code expects for an installed extension: publisher.name-version. */
-export const EXTENSION_DIR_NAME = `${pkg.publisher}.${pkg.name}-${pkg.version}`;
+export function extensionDirName(extensionPath = ROOT) {
+  const pkg = JSON.parse(fs.readFileSync(path.join(extensionPath, 'package.json'), 'utf8'));
+  return `${pkg.publisher}.${pkg.name}-${pkg.version}`;
+}
 
 // Quiet first start: no welcome page, no trust prompt, no update/telemetry traffic.
 const USER_SETTINGS = {
@@ -42,13 +44,15 @@ const USER_SETTINGS = {
  * @param {object} o
  * @param {string} [o.folder]            workspace folder to open (default: the repo root)
  * @param {number} [o.port=0]            0 = any free port
- * @param {boolean} [o.installExtension=true] link the repo (its built dist/) in as an installed extension
+ * @param {boolean} [o.installExtension=true] link the extension in as an installed extension
+ * @param {string} [o.extensionPath]     the extension to install (default: the repo, i.e. its built dist/)
  * @param {boolean|((line:string)=>void)} [o.log=false] true: echo code-server's output
  * @param {boolean} [o.gallery=false]   false: no extension marketplace (no failing network look-ups)
  * @param {number} [o.startTimeoutMs=60000]
  */
 export async function startCodeServer({
-  folder = ROOT, port = 0, installExtension = true, log = false, gallery = false, startTimeoutMs = 60_000,
+  folder = ROOT, port = 0, installExtension = true, extensionPath = ROOT, log = false, gallery = false,
+  startTimeoutMs = 60_000,
 } = {}) {
   if (!fs.existsSync(CODE_SERVER_ENTRY)) {
     throw new Error(`code-server is not installed; run: bash scripts/setup-code-server.sh`);
@@ -62,7 +66,8 @@ export async function startCodeServer({
   fs.writeFileSync(path.join(userDataDir, 'User/settings.json'), JSON.stringify(USER_SETTINGS, null, 2));
   if (installExtension) {
     // An unpacked folder named publisher.name-version in --extensions-dir counts as installed.
-    fs.symlinkSync(ROOT, path.join(extensionsDir, EXTENSION_DIR_NAME), 'dir');
+    extensionPath = path.resolve(extensionPath);
+    fs.symlinkSync(extensionPath, path.join(extensionsDir, extensionDirName(extensionPath)), 'dir');
   }
 
   // Variables set by an enclosing VS Code (its integrated terminal) would make code-server
@@ -169,7 +174,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     cs = await startCodeServer({ folder, port: 0, installExtension, log, gallery });
   }
   console.log(`code-server ready: ${cs.workbenchUrl()}`);
-  if (installExtension) console.log(`extension: ${ROOT} (linked as ${EXTENSION_DIR_NAME})`);
+  if (installExtension) console.log(`extension: ${ROOT} (linked as ${extensionDirName()})`);
   console.log('Ctrl-C to stop.');
   const quit = async () => { await cs.stop(); process.exit(0); };
   process.on('SIGINT', quit);
