@@ -77,3 +77,5 @@ if (watch) {
   await Promise.all(builds.map((b) => esbuild.build(b)));
   copyAssets();
 }
+// The built-in text model (dist/models/glove-100d); skipped when already up to date.
+await import('./build-builtin-model.mjs');

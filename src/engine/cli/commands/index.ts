@@ -2,5 +2,6 @@
 import { Command } from '../command';
 import { inspectCommand } from './inspect';
 import { neighborsCommand } from './neighbors';
+import { embedCommand } from './embed';
 
-export const COMMANDS: Command[] = [inspectCommand, neighborsCommand];
+export const COMMANDS: Command[] = [inspectCommand, neighborsCommand, embedCommand];

@@ -1,0 +1,87 @@
+/**
+ * Embeds a text file into a new .npy plus a sidecar `<stem>.meta.jsonl` (one
+ * {"text", "source_row"} object per vector, in the same order). Never replaces
+ * an existing file unless `force`, never writes over the input, and writes via
+ * a temporary name so a cancelled run leaves nothing half-written.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { encodeNpy } from '../io/npy';
+import { findSidecar } from '../io/metadata';
+import { Cancellation, InputError, Progress } from '../util/errors';
+import { readTextItems } from './inputs';
+import { getModel } from './registry';
+
+export interface EmbedFileParams {
+  input: string;
+  out: string;
+  /** Model folder or 'builtin'. */
+  model?: string;
+  textColumn?: string;
+  force?: boolean;
+}
+
+export interface EmbedFileResult {
+  out: string;
+  metadata: string;
+  rows: number;
+  dims: number;
+  model: string;
+  modelNotes: string[];
+  skippedBlank: number;
+  truncated: number;
+  seconds: number;
+  warnings: string[];
+}
+
+/** The sidecar written next to `out.npy`. */
+export function sidecarFor(out: string): string {
+  return path.join(path.dirname(out), path.basename(out).replace(/\.npy$/i, '') + '.meta.jsonl');
+}
+
+function checkTargets(input: string, targets: string[], force: boolean): void {
+  for (const t of targets) {
+    if (path.resolve(t) === path.resolve(input)) throw new InputError(t, 'is the input file; choose another --out');
+    if (fs.existsSync(t) && !force) throw new InputError(t, 'already exists; pass --force to replace it');
+  }
+}
+
+function writeAtomic(file: string, data: Buffer | string): void {
+  const tmp = `${file}.tmp-${process.pid}`;
+  fs.writeFileSync(tmp, data);
+  fs.renameSync(tmp, file);
+}
+
+export async function embedFile(p: EmbedFileParams, opts: { token?: Cancellation; progress?: Progress } = {}): Promise<EmbedFileResult> {
+  const out = path.resolve(p.out);
+  if (path.extname(out).toLowerCase() !== '.npy') throw new InputError(out, 'the output must be a .npy file');
+  const meta = sidecarFor(out);
+  checkTargets(p.input, [out, meta], !!p.force);
+  if (!fs.existsSync(path.dirname(out))) throw new InputError(out, `its folder ${path.dirname(out)} does not exist`);
+  const t0 = performance.now();
+  const items = await readTextItems(p.input, p.textColumn);
+  opts.progress?.(0.02, 'loading model');
+  const model = await getModel(p.model);
+  const res = await model.embed(items.texts, { token: opts.token, progress: (f, m) => opts.progress?.(0.05 + 0.93 * f, m) });
+  // Checked again: the user may have created the file while we were embedding.
+  checkTargets(p.input, [out, meta], !!p.force);
+  writeAtomic(out, encodeNpy(res.matrix.data, [res.matrix.rows, res.matrix.cols]));
+  writeAtomic(meta, items.texts.map((t, i) => JSON.stringify({ text: t, source_row: items.sourceRows[i] })).join('\n') + '\n');
+  const warnings: string[] = [];
+  const found = findSidecar(out);
+  if (found && path.resolve(found) !== meta) warnings.push(`${path.basename(found)} sits next to ${path.basename(out)} and is found first as its metadata; open it with --meta ${path.basename(meta)}`);
+  if (res.truncated) warnings.push(`${res.truncated} item(s) were longer than the model's ${model.spec.maxLength} tokens and were truncated`);
+  opts.progress?.(1, 'done');
+  return {
+    out,
+    metadata: meta,
+    rows: res.matrix.rows,
+    dims: res.matrix.cols,
+    model: model.spec.dir,
+    modelNotes: model.spec.notes,
+    skippedBlank: items.skipped,
+    truncated: res.truncated,
+    seconds: (performance.now() - t0) / 1000,
+    warnings,
+  };
+}

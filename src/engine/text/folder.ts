@@ -1,0 +1,138 @@
+/**
+ * A text-embedding model folder in the common export layout:
+ *
+ *   model.onnx (or onnx/model.onnx)      the network
+ *   tokenizer.json [+ tokenizer_config.json]
+ *   config.json                          transformer config (max_position_embeddings, hidden_size)
+ *   modules.json + 1_Pooling/config.json sentence-transformers pipeline: pooling, Normalize
+ *   sentence_bert_config.json            max_seq_length
+ *
+ * Only tokenizer.json and the ONNX file are required; everything else has a
+ * documented default (mean pooling, no normalisation, 512 tokens), and what was
+ * chosen is reported in `ModelSpec` so the user can see it.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { InputError } from '../util/errors';
+
+export type Pooling = 'mean' | 'cls' | 'max';
+
+export interface ModelSpec {
+  dir: string;
+  onnxPath: string;
+  tokenizerJson: Record<string, unknown>;
+  tokenizerConfig: Record<string, unknown>;
+  pooling: Pooling;
+  /** L2-normalise the pooled vector (sentence-transformers Normalize module). */
+  normalize: boolean;
+  /** Token limit, special tokens included. */
+  maxLength: number;
+  /** Where each choice came from, for `embed` output and the hover. */
+  notes: string[];
+}
+
+const DEFAULT_MAX_LENGTH = 512;
+
+function readJson(file: string, required: boolean): Record<string, unknown> | undefined {
+  if (!fs.existsSync(file)) {
+    if (required) throw new InputError(file, 'is missing (a model folder needs model.onnx and tokenizer.json)');
+    return undefined;
+  }
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new InputError(file, `cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  try {
+    const v = JSON.parse(text) as unknown;
+    if (!v || typeof v !== 'object') throw new Error('not a JSON object');
+    return v as Record<string, unknown>;
+  } catch (e) {
+    throw new InputError(file, `is not valid JSON (${(e as Error).message})`);
+  }
+}
+
+function findOnnx(dir: string): string {
+  for (const rel of ['model.onnx', path.join('onnx', 'model.onnx')]) {
+    const p = path.join(dir, rel);
+    if (fs.existsSync(p)) return p;
+  }
+  throw new InputError(path.join(dir, 'model.onnx'), 'is missing (a model folder needs model.onnx or onnx/model.onnx)');
+}
+
+interface StModule {
+  type?: string;
+  path?: string;
+}
+
+/** Pooling and normalisation as the sentence-transformers pipeline declares them. */
+function readPipeline(dir: string, notes: string[]): { pooling: Pooling; normalize: boolean } {
+  const modulesFile = path.join(dir, 'modules.json');
+  if (!fs.existsSync(modulesFile)) {
+    notes.push('no modules.json: mean pooling, no normalisation');
+    return { pooling: 'mean', normalize: false };
+  }
+  let modules: StModule[];
+  try {
+    modules = JSON.parse(fs.readFileSync(modulesFile, 'utf8')) as StModule[];
+    if (!Array.isArray(modules)) throw new Error('expected a JSON array');
+  } catch (e) {
+    throw new InputError(modulesFile, `is not a valid modules list (${(e as Error).message})`);
+  }
+  let pooling: Pooling = 'mean';
+  const poolMod = modules.find((m) => typeof m.type === 'string' && m.type.endsWith('.Pooling'));
+  if (poolMod) {
+    const cfgFile = path.join(dir, poolMod.path ?? '1_Pooling', 'config.json');
+    const cfg = readJson(cfgFile, false) ?? {};
+    if (cfg.pooling_mode_cls_token) pooling = 'cls';
+    else if (cfg.pooling_mode_max_tokens) pooling = 'max';
+    else if (cfg.pooling_mode_mean_tokens || !fs.existsSync(cfgFile)) pooling = 'mean';
+    else {
+      const asked = Object.keys(cfg).filter((k) => k.startsWith('pooling_mode_') && cfg[k]);
+      throw new InputError(cfgFile, `asks for pooling ${asked.join(', ') || '(none)'}; supported: mean, cls, max`);
+    }
+    notes.push(`${pooling} pooling (${path.relative(dir, cfgFile)})`);
+  } else {
+    notes.push('modules.json has no Pooling module: mean pooling');
+  }
+  const normalize = modules.some((m) => typeof m.type === 'string' && m.type.endsWith('.Normalize'));
+  notes.push(normalize ? 'L2-normalised (Normalize module)' : 'not normalised');
+  return { pooling, normalize };
+}
+
+function positiveInt(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isInteger(v) && v > 0 && v < 1e6 ? v : undefined;
+}
+
+/** Reads and checks a model folder; throws InputError naming the missing or broken file. */
+export function readModelFolder(dir: string): ModelSpec {
+  const abs = path.resolve(dir);
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(abs);
+  } catch {
+    throw new InputError(abs, 'does not exist (expected a model folder with model.onnx and tokenizer.json)');
+  }
+  if (!st.isDirectory()) throw new InputError(abs, 'is not a folder (expected a model folder with model.onnx and tokenizer.json)');
+  const tokenizerJson = readJson(path.join(abs, 'tokenizer.json'), true)!;
+  if (!tokenizerJson.model || typeof tokenizerJson.model !== 'object') throw new InputError(path.join(abs, 'tokenizer.json'), 'has no "model" section; is it a Hugging Face tokenizer.json?');
+  const onnxPath = findOnnx(abs);
+  const tokenizerConfig = readJson(path.join(abs, 'tokenizer_config.json'), false) ?? {};
+  const config = readJson(path.join(abs, 'config.json'), false) ?? {};
+  const stConfig = readJson(path.join(abs, 'sentence_bert_config.json'), false) ?? {};
+  const notes: string[] = [];
+  const { pooling, normalize } = readPipeline(abs, notes);
+  // First declared wins, in this order: sentence-transformers truncates to max_seq_length even when
+  // the transformer could take more positions, and model_max_length is what HF tokenizers enforce.
+  const limits: [string, number | undefined][] = [
+    ['sentence_bert_config.json max_seq_length', positiveInt(stConfig.max_seq_length)],
+    ['tokenizer_config.json model_max_length', positiveInt(tokenizerConfig.model_max_length)],
+    ['config.json max_position_embeddings', positiveInt(config.max_position_embeddings)],
+  ];
+  const declared = limits.filter((l): l is [string, number] => l[1] !== undefined);
+  const first = declared[0];
+  const maxLength = first ? first[1] : DEFAULT_MAX_LENGTH;
+  notes.push(first ? `max ${maxLength} tokens (${first[0]})` : `max ${maxLength} tokens (default; no limit declared)`);
+  return { dir: abs, onnxPath, tokenizerJson, tokenizerConfig, pooling, normalize, maxLength, notes };
+}
