@@ -43,7 +43,7 @@ export interface NpyData {
 /** Raised for arrays of 3+ axes when the caller did not ask to flatten. */
 export class NpyNeedsFlatten extends InputError {
   constructor(file: string, readonly shape: number[]) {
-    super(file, `is a ${shape.length}-D array of shape (${shape.join(', ')}); flatten the leading axes to read it as ${shape.slice(0, -1).reduce((a, b) => a * b, 1)} rows × ${shape[shape.length - 1]} dims`);
+    super(file, `is a ${shape.length}-D array of shape (${shape.join(', ')}); flatten its leading axes (--flatten) to read it as ${shape.slice(0, -1).reduce((a, b) => a * b, 1)} rows × ${shape[shape.length - 1]} dims`);
   }
 }
 
@@ -144,7 +144,9 @@ export function readNpy(file: string, opts: NpyReadOptions = {}): NpyData {
     throw new InputError(file, `cannot be opened (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
   try {
-    const size = fs.fstatSync(fd).size;
+    const stat = fs.fstatSync(fd);
+    if (!stat.isFile()) throw new InputError(file, 'is not a file (a directory or device cannot be read as .npy)');
+    const size = stat.size;
     const header = readNpyHeader(file, fd, size);
     const [rows, cols] = matrixShape(file, header.shape, opts);
     const count = rows * cols;
@@ -161,9 +163,9 @@ export function readNpy(file: string, opts: NpyReadOptions = {}): NpyData {
     const data = new Float32Array(count);
     const direct = header.kind === 'f' && header.itemSize === 4 && header.littleEndian && !header.fortranOrder;
     if (direct) {
-      readFully(fd, new Uint8Array(data.buffer), header.dataOffset);
+      readFully(file, fd, new Uint8Array(data.buffer), header.dataOffset);
     } else {
-      convertChunks(fd, header, rows, cols, data);
+      convertChunks(file, fd, header, rows, cols, data);
     }
     return { header, matrix: { rows, cols, data }, warnings };
   } finally {
@@ -171,13 +173,13 @@ export function readNpy(file: string, opts: NpyReadOptions = {}): NpyData {
   }
 }
 
-function readFully(fd: number, target: Uint8Array, position: number): void {
+function readFully(file: string, fd: number, target: Uint8Array, position: number): void {
   let off = 0;
   // readSync caps one call near 2 GiB; loop in large slices.
   while (off < target.length) {
     const len = Math.min(target.length - off, 1 << 30);
     const n = fs.readSync(fd, target, off, len, position + off);
-    if (n <= 0) throw new Error('unexpected end of file');
+    if (n <= 0) throw new InputError(file, 'ended while being read (was it changed or truncated meanwhile?)');
     off += n;
   }
 }
@@ -186,7 +188,7 @@ function readFully(fd: number, target: Uint8Array, position: number): void {
  * Converts the file's values into `out` (row-major float32), one chunk at a time.
  * Fortran order is column-major on disk: value k is (row k % rows, col k / rows).
  */
-function convertChunks(fd: number, h: NpyHeader, rows: number, cols: number, out: Float32Array): void {
+function convertChunks(file: string, fd: number, h: NpyHeader, rows: number, cols: number, out: Float32Array): void {
   const total = rows * cols;
   const per = Math.max(1, Math.floor(CHUNK_BYTES / h.itemSize));
   const buf = Buffer.alloc(per * h.itemSize);
@@ -196,7 +198,7 @@ function convertChunks(fd: number, h: NpyHeader, rows: number, cols: number, out
     const cnt = Math.min(per, total - k0);
     const bytes = buf.subarray(0, cnt * h.itemSize);
     const n = fs.readSync(fd, bytes, 0, bytes.length, h.dataOffset + k0 * h.itemSize);
-    if (n < bytes.length) throw new Error('unexpected end of file');
+    if (n < bytes.length) throw new InputError(file, 'ended while being read (was it changed or truncated meanwhile?)');
     decode(bytes, tmp, cnt);
     if (!h.fortranOrder) {
       out.set(tmp.subarray(0, cnt), k0);
@@ -264,16 +266,34 @@ function decoder(h: NpyHeader): Decode {
     case 'i8':
       return (b, out, n) => {
         const v = dv(b);
-        for (let i = 0; i < n; i++) out[i] = Number(v.getBigInt64(8 * i, le));
+        for (let i = 0; i < n; i++) out[i] = bigIntToFloat32(v.getBigInt64(8 * i, le));
       };
     case 'u8':
       return (b, out, n) => {
         const v = dv(b);
-        for (let i = 0; i < n; i++) out[i] = Number(v.getBigUint64(8 * i, le));
+        for (let i = 0; i < n; i++) out[i] = bigIntToFloat32(v.getBigUint64(8 * i, le));
       };
     default:
       throw new Error(`no decoder for ${h.descr}`);
   }
+}
+
+/**
+ * A 64-bit integer rounded once to the nearest float32, as numpy's astype does.
+ * Number(v) alone would round to float64 first and then again to float32, which
+ * can land on the wrong neighbour above 2^53; below it Number(v) is exact.
+ */
+export function bigIntToFloat32(v: bigint): number {
+  const neg = v < 0n;
+  let a = neg ? -v : v;
+  if (a <= 9007199254740992n) return Number(v);
+  // Keep 53 significant bits and fold every dropped bit into the lowest kept one
+  // (a sticky bit), so the single rounding to float32 below sees ties correctly.
+  const shift = BigInt(a.toString(2).length - 53);
+  const dropped = a & ((1n << shift) - 1n);
+  a = (a >> shift) | (dropped ? 1n : 0n);
+  const r = Number(a) * 2 ** Number(shift);
+  return neg ? -r : r;
 }
 
 /** IEEE 754 binary16 → float32 for all 65536 bit patterns (subnormals, ±inf and NaN included). */
