@@ -66,29 +66,36 @@ function lines(text: string): string[] {
 }
 
 function parseDelimited(file: string, text: string, sep: string, quoted: boolean): [string[], Cell[][]] {
-  const records = quoted ? parseCsvRecords(text) : lines(text).map((l) => l.split(sep));
+  const records = quoted ? parseCsvRecords(file, text) : lines(text).map((l, i) => ({ fields: l.split(sep), line: i + 1 }));
   if (records.length === 0) throw new InputError(file, 'is empty: a metadata file needs a header line');
-  const header = records[0].map((h, i) => h.trim() || `column${i + 1}`);
+  const header = records[0].fields.map((h, i) => h.trim() || `column${i + 1}`);
   const rows: Cell[][] = [];
   for (let r = 1; r < records.length; r++) {
     const rec = records[r];
-    if (rec.length !== header.length) {
-      // A lone empty line inside the file is a row with an empty first cell, not an error, for one-column files.
-      if (!(header.length === 1 && rec.length === 1)) {
-        throw new InputError(file, `line ${r + 1} has ${rec.length} fields, the header has ${header.length}`);
-      }
+    // In a one-column file an empty line is a row with an empty value, not an error.
+    if (rec.fields.length !== header.length) {
+      throw new InputError(file, `line ${rec.line} has ${rec.fields.length} field${rec.fields.length === 1 ? '' : 's'}, the header has ${header.length}${quoted ? '' : ' (TSV values cannot contain tabs or newlines)'}`);
     }
-    rows.push(rec);
+    rows.push(rec.fields);
   }
   return [header, rows];
 }
 
+interface CsvRecord {
+  fields: string[];
+  /** 1-based line where the record starts (quoted fields may span lines). */
+  line: number;
+}
+
 /** RFC 4180: quoted fields may hold separators, doubled quotes and newlines. */
-function parseCsvRecords(text: string): string[][] {
-  const out: string[][] = [];
+function parseCsvRecords(file: string, text: string): CsvRecord[] {
+  const out: CsvRecord[] = [];
   let rec: string[] = [];
   let field = '';
   let i = 0;
+  let line = 1;
+  let recLine = 1;
+  let quoteLine = 0;
   let inQuotes = false;
   let any = false;
   while (i < text.length) {
@@ -102,14 +109,20 @@ function parseCsvRecords(text: string): string[][] {
         }
         inQuotes = false;
         i++;
+        const next = text[i];
+        if (next !== undefined && next !== ',' && next !== '\n' && next !== '\r') {
+          throw new InputError(file, `line ${line}: text after a closing quote (write a quote inside a quoted field as "")`);
+        }
         continue;
       }
+      if (c === '\n') line++;
       field += c;
       i++;
       continue;
     }
     if (c === '"' && field.length === 0) {
       inQuotes = true;
+      quoteLine = line;
       any = true;
       i++;
     } else if (c === ',') {
@@ -119,20 +132,23 @@ function parseCsvRecords(text: string): string[][] {
       i++;
     } else if (c === '\n' || c === '\r') {
       rec.push(field);
-      out.push(rec);
+      out.push({ fields: rec, line: recLine });
       rec = [];
       field = '';
       any = false;
       i += c === '\r' && text[i + 1] === '\n' ? 2 : 1;
+      line++;
+      recLine = line;
     } else {
       field += c;
       any = true;
       i++;
     }
   }
+  if (inQuotes) throw new InputError(file, `line ${quoteLine}: a quoted field is never closed`);
   if (any || field.length > 0 || rec.length > 0) {
     rec.push(field);
-    out.push(rec);
+    out.push({ fields: rec, line: recLine });
   }
   return out;
 }
