@@ -1,5 +1,6 @@
 /** Every group of engine request handlers. A feature adds its register function here, one line. */
 import { EngineContext } from './context';
 import { registerDatasetHandlers } from './datasets';
+import { registerCompressionHandlers } from './compression';
 
-export const HANDLERS: ((ctx: EngineContext) => void)[] = [registerDatasetHandlers];
+export const HANDLERS: ((ctx: EngineContext) => void)[] = [registerDatasetHandlers, registerCompressionHandlers];

@@ -3,5 +3,6 @@ import { Command } from '../command';
 import { inspectCommand } from './inspect';
 import { neighborsCommand } from './neighbors';
 import { embedCommand } from './embed';
+import { compressCommand } from './compress';
 
-export const COMMANDS: Command[] = [inspectCommand, neighborsCommand, embedCommand];
+export const COMMANDS: Command[] = [inspectCommand, neighborsCommand, embedCommand, compressCommand];

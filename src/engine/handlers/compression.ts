@@ -1,0 +1,15 @@
+import * as protocol from '../../shared/protocol';
+import { exportCompression } from '../analysis/compression/export';
+import { compressionSweep } from '../analysis/compression/sweep';
+import { EngineContext } from './context';
+
+export function registerCompressionHandlers(ctx: EngineContext): void {
+  ctx.handle(protocol.Compress, 'Measuring compression', (p, w) => {
+    const { datasetId, workDoneToken, ...opts } = p;
+    void workDoneToken;
+    return compressionSweep(ctx.dataset(datasetId), { ...opts, token: w.token, progress: w.progress });
+  });
+  ctx.handle(protocol.ExportCompression, 'Exporting compressed embeddings', (p, w) =>
+    exportCompression(ctx.dataset(p.datasetId), { config: p.config, files: p.files, overwrite: p.overwrite }, { token: w.token }),
+  );
+}
