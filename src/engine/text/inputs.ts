@@ -86,7 +86,8 @@ function collect(file: string, column: string, values: ArrayLike<unknown>): Text
 function readTable(file: string, asked?: string): TextItems {
   const table = readMetadata(file);
   const names = table.columns.map((c) => c.name);
-  const textLike = table.columns.filter((c) => c.kind === 'text').map((c) => c.name);
+  // Short texts repeat and read as categories; only numbers are surely not text.
+  const textLike = table.columns.filter((c) => c.kind !== 'number').map((c) => c.name);
   const column = chooseColumn(file, names, textLike, asked);
   return collect(file, column, table.columns.find((c) => c.name === column)!.values);
 }
