@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 npm run build
+node scripts/make-sample.mjs   # sample/glove.npy etc. (idempotent)
 if command -v code >/dev/null; then
   exec code --extensionDevelopmentPath="$PWD" sample
 fi

@@ -51,15 +51,32 @@ export function explorerItem(page, name) {
   }).first();
 }
 
-/** Right-clicks a file in the explorer and chooses a context-menu item by its label. */
-export async function explorerContextMenu(page, fileName, itemLabel, { timeout = 15_000 } = {}) {
+/**
+ * Right-clicks a file in the explorer and chooses a context-menu item by its label.
+ * Extension menu items appear only once the remote extension host has registered the
+ * extension (a few seconds after the workbench shows), so the menu is reopened until it has it.
+ */
+export async function explorerContextMenu(page, fileName, itemLabel, { timeout = 30_000 } = {}) {
+  const deadline = Date.now() + timeout;
   const item = explorerItem(page, fileName);
   await item.waitFor({ state: 'visible', timeout });
-  await item.click({ button: 'right' });
   // VS Code draws its own menus (role=menuitem, inside an open shadow root; Playwright pierces it).
   const entry = page.getByRole('menuitem', { name: itemLabel, exact: true });
-  await entry.waitFor({ state: 'visible', timeout });
-  await entry.click();
+  for (;;) {
+    await item.click({ button: 'right' });
+    try {
+      await entry.waitFor({ state: 'visible', timeout: 2000 });
+      await entry.click();
+      return;
+    } catch (err) {
+      await page.keyboard.press('Escape');
+      if (Date.now() > deadline) {
+        const shown = await page.locator('.context-view .action-label').allInnerTexts().catch(() => []);
+        throw new Error(`context menu of ${fileName} has no "${itemLabel}" after ${timeout} ms (it has: ${shown.filter(Boolean).join(', ')})`);
+      }
+      await page.waitForTimeout(1000);
+    }
+  }
 }
 
 /** Polls all frames (webviews nest two deep) until one contains `selector`; returns that frame. */

@@ -34,7 +34,7 @@ if (!fs.existsSync(opts.tests)) {
 if (!opts.workspace) opts.workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'embedding-lens-ws-'));
 
 // The same channel carries the workbench's own log lines; these are start-up chatter.
-const NOISE = /^(Resolving connection token|Resolved connection token|Creating a socket|Updating additional builtin extensions cache|\[Service Worker\]|ChatSessionStore:|Ignoring fetching additional builtin extensions)/;
+const NOISE = /^(Resolving connection token|Resolved connection token|Creating a socket|Updating additional builtin extensions cache|\[Service Worker\]|ChatSessionStore:|Ignoring fetching additional builtin extensions|Creation of workbench contribution)/;
 
 let server, browser;
 async function cleanup() {

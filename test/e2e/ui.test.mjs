@@ -14,7 +14,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ROOT, startCodeServer } from '../../scripts/code-server.mjs';
-import { explorerContextMenu, launchBrowser, openWorkbench, screenshot, waitInFrame } from './helpers.mjs';
+import { RESULTS_DIR, explorerContextMenu, launchBrowser, openWorkbench, screenshot, waitInFrame } from './helpers.mjs';
 
 const WORKSPACE = path.resolve(process.env.E2E_WORKSPACE || path.join(ROOT, 'sample'));
 const FILE = process.env.E2E_FILE || 'glove.npy';
@@ -24,6 +24,10 @@ const TIMEOUT_MS = Number(process.env.E2E_TIMEOUT_MS) || 8 * 60_000;
 const MENU_ITEM = process.env.E2E_MENU_ITEM || menuLabel(EXTENSION);
 
 const results = [];
+// Screenshots of an earlier run would be mistaken for this run's.
+for (const f of fs.existsSync(RESULTS_DIR) ? fs.readdirSync(RESULTS_DIR) : []) {
+  if (/^ui-.*\.png$/.test(f)) fs.rmSync(path.join(RESULTS_DIR, f));
+}
 let server, browser, page;
 
 // Hard limit, so a stuck page or server can never hang the run.
@@ -41,8 +45,9 @@ async function cleanup() {
 
 /** Runs one step; a step returns a note (string) or throws. After a failure, later steps are not run. */
 async function step(name, fn) {
-  if (results.some((r) => r.status === 'FAIL' || r.status === 'SKIP')) {
+  if (results.some((r) => r.status === 'FAIL')) {
     results.push({ name, status: 'not run' });
+    console.log(`---- ${name} (not run)`);
     return;
   }
   const t = Date.now();
@@ -50,14 +55,12 @@ async function step(name, fn) {
     const note = await fn();
     results.push({ name, status: 'PASS', note, ms: Date.now() - t });
   } catch (err) {
-    const status = err instanceof Skip ? 'SKIP' : 'FAIL';
-    results.push({ name, status, note: err?.message ?? String(err), ms: Date.now() - t });
-    if (page && status === 'FAIL') await screenshot(page, `ui-failed-${results.length}`).catch(() => {});
+    results.push({ name, status: 'FAIL', note: err?.message ?? String(err), ms: Date.now() - t });
+    if (page) await screenshot(page, `ui-failed-${results.length}`).catch(() => {});
   }
   const r = results.at(-1);
   console.log(`${r.status.padEnd(4)} ${name} (${(r.ms / 1000).toFixed(1)}s)${r.note ? `\n     ${r.note.split('\n').join('\n     ')}` : ''}`);
 }
-class Skip extends Error {}
 
 let overview; // { frame } of the overview webview
 let plotSelector; // the plotly graph div (#scatter itself, or inside it)
@@ -65,7 +68,7 @@ let queryRow;
 
 try {
   await step('code-server starts with the extension installed', async () => {
-    if (!fs.existsSync(path.join(WORKSPACE, FILE))) throw new Skip(`${path.join(WORKSPACE, FILE)} does not exist (the sample workspace is created by the lead)`);
+    if (!fs.existsSync(path.join(WORKSPACE, FILE))) throw new Error(`${path.join(WORKSPACE, FILE)} does not exist (node scripts/make-sample.mjs creates it)`);
     server = await startCodeServer({ folder: WORKSPACE, extensionPath: EXTENSION, log: !!process.env.E2E_VERBOSE });
     return server.url;
   });
@@ -168,7 +171,7 @@ try {
 }
 
 const failed = results.filter((r) => r.status === 'FAIL').length;
-const counts = ['PASS', 'FAIL', 'SKIP', 'not run'].map((s) => `${results.filter((r) => r.status === s).length} ${s}`).join(', ');
+const counts = ['PASS', 'FAIL', 'not run'].map((s) => `${results.filter((r) => r.status === s).length} ${s}`).join(', ');
 console.log(`\nui.test: ${counts}; screenshots in test-results/`);
 process.exit(failed ? 1 : 0);
 
