@@ -1,0 +1,190 @@
+/**
+ * One projection of a dataset, start to finish: PCA first (shown at once and
+ * used as the UMAP/t-SNE initialisation), the exact k-NN graph, the UMAP or
+ * t-SNE optimisation streaming intermediate layouts, then the quality scores
+ * and per-row neighbourhood preservation of the final map.
+ *
+ * Rows that cannot be placed (NaN/Inf, or all-zero under cosine) are left out
+ * of the computation and get NaN coordinates; the result says how many.
+ */
+import { gatherRows, Matrix } from '../core/matrix';
+import { cached, Dataset, datasetNorms } from '../data/dataset';
+import { datasetPca, preparedCorpus } from '../analysis/overview';
+import { prepareCorpus } from '../kernels/knn';
+import { projectRows } from '../kernels/pca';
+import { Cancellation, InputError, Progress } from '../util/errors';
+import { distanceGraph, DistanceGraph, sliceGraph } from './graph';
+import { fuzzySimplicialSet } from './fuzzy';
+import { umapLayout } from './umap';
+import { jointP } from './perplexity';
+import { tsneLayout } from './tsne';
+import { mapQuality, MapQuality, ProjectionMetric, rowPreservation } from './quality';
+import { layoutKnn } from './lowdim';
+
+export type ProjectionMethod = 'pca' | 'umap' | 'tsne';
+export const PROJECTION_METHODS: readonly ProjectionMethod[] = ['pca', 'umap', 'tsne'];
+
+export interface ProjectSettings {
+  method: ProjectionMethod;
+  dims: number;
+  seed: number;
+  /** Neighbourhood size of the quality scores and preservation colouring. */
+  k: number;
+  metric: ProjectionMetric;
+  /** UMAP n_neighbors (counting the point itself, as umap-learn). */
+  nNeighbors?: number;
+  minDist?: number;
+  perplexity?: number;
+  /** UMAP epochs / t-SNE iterations (defaults follow umap-learn / scikit-learn). */
+  iterations?: number;
+  /** Skip per-row preservation when it would need a k-NN graph this large (PCA only). */
+  maxGraphRows?: number;
+}
+
+export interface ProjectionResult {
+  settings: ProjectSettings;
+  rows: number;
+  dims: number;
+  /** rows×dims, NaN for rows left out. */
+  coords: Float32Array;
+  quality: MapQuality;
+  /** Per-row share of the k original neighbours kept on the map; NaN where unknown. */
+  preservation: Float32Array;
+  /** Rows left out (NaN/Inf, zero under cosine). */
+  skippedRows: number;
+  warnings: string[];
+  timings: Record<string, number>;
+}
+
+export interface ProjectCallbacks {
+  token?: Cancellation;
+  progress?: Progress;
+  /** Intermediate (and first: PCA) layouts, rows×dims with NaN for rows left out. */
+  onLayout?: (coords: Float32Array, stage: string, step: number, steps: number) => void;
+}
+
+/** Graphs at or below this size are computed for PCA's preservation colouring. */
+const DEFAULT_MAX_GRAPH_ROWS = 200_000;
+
+export function checkSettings(s: ProjectSettings, n: number, file?: string): void {
+  if (!PROJECTION_METHODS.includes(s.method)) throw new InputError(undefined, `method must be one of ${PROJECTION_METHODS.join(', ')}, got '${s.method}'`);
+  if (s.method === 'tsne' && s.dims !== 2) throw new InputError(undefined, `t-SNE supports 2 dimensions only, got --dims ${s.dims}`);
+  if (!(s.dims === 2 || s.dims === 3)) throw new InputError(undefined, `dims must be 2 or 3, got ${s.dims}`);
+  if (!Number.isInteger(s.k) || s.k < 1) throw new InputError(undefined, `k must be a positive integer, got ${s.k}`);
+  if (s.metric !== 'cosine' && s.metric !== 'euclidean') throw new InputError(undefined, `projections support the cosine and euclidean metrics, got '${s.metric}'`);
+  if (n < 4) throw new InputError(file, `has ${n} usable rows; a projection needs at least 4`);
+  if (s.k >= n / 2) throw new InputError(file, `k = ${s.k} is too large for ${n} usable rows (the quality scores need k < n/2)`);
+  if (s.perplexity !== undefined && !(s.perplexity > 0 && 3 * s.perplexity < n)) throw new InputError(file, `perplexity must be > 0 and < n/3 = ${(n / 3).toFixed(1)}, got ${s.perplexity}`);
+}
+
+export async function project(ds: Dataset, s: ProjectSettings, cb: ProjectCallbacks = {}): Promise<ProjectionResult> {
+  const t0 = Date.now();
+  const timings: Record<string, number> = {};
+  const lap = (name: string, since: number) => (timings[name] = (Date.now() - since) / 1000);
+  const n = ds.matrix.rows;
+  const valid = usableRows(ds, s.metric);
+  const warnings: string[] = [];
+  const skipped = n - valid.length;
+  if (skipped) warnings.push(`${skipped} row(s) with NaN/Inf${s.metric === 'cosine' ? ' or zero norm' : ''} have no place on the map`);
+  checkSettings(s, valid.length, ds.path);
+  const work: Matrix = skipped ? gatherRows(ds.matrix, valid) : ds.matrix;
+  const m = work.rows;
+  const scatter = (c: Float32Array) => scatterRows(c, valid, n, s.dims, skipped > 0);
+  const report = (a: number, b: number, label: string): Progress => (f, msg) => cb.progress?.(a + (b - a) * f, msg ? `${label}: ${msg}` : label);
+
+  // 1. PCA: the first picture, and the initial layout of UMAP/t-SNE.
+  let t = Date.now();
+  const pca = await datasetPca(ds, s.dims, { token: cb.token, progress: report(0, 0.03, 'PCA') });
+  const pcaFull = await cached(ds, `pca${s.dims}coords`, () => projectRows(ds.matrix, pca.components, pca.m, { mean: pca.mean, token: cb.token }));
+  const pcaWork = skipped ? gatherFlat(pcaFull, valid, s.dims) : pcaFull;
+  lap('pca', t);
+  cb.onLayout?.(scatter(pcaWork), 'pca', 0, 1);
+
+  // 2. Exact k-NN graph, shared by the method and the preservation colouring.
+  const graphK = graphNeighbours(s, m);
+  let graph: DistanceGraph | undefined;
+  if (s.method !== 'pca' || m <= (s.maxGraphRows ?? DEFAULT_MAX_GRAPH_ROWS)) {
+    t = Date.now();
+    const corpus = skipped ? prepareCorpus(work, s.metric) : preparedCorpus(ds, s.metric);
+    const key = `projection:graph:${s.metric}`;
+    graph = await distanceGraph(corpus, s.metric, graphK, { get: () => ds.cache.get(key) as DistanceGraph | undefined, set: (g) => ds.cache.set(key, g) }, {
+      token: cb.token,
+      progress: report(0.03, 0.4, 'nearest neighbours'),
+    });
+    lap('knn', t);
+  } else {
+    warnings.push(`per-row neighbourhood preservation needs the exact k-NN graph, which is not computed for PCA above ${(s.maxGraphRows ?? DEFAULT_MAX_GRAPH_ROWS).toLocaleString('en-US')} rows`);
+  }
+
+  // 3. The layout itself.
+  t = Date.now();
+  let coords: Float32Array;
+  const onStep = (c: Float32Array, step: number, steps: number) => cb.onLayout?.(scatter(c), s.method, step, steps);
+  if (s.method === 'umap') {
+    const nn = Math.min(m - 1, (s.nNeighbors ?? 15) - 1);
+    const g = sliceGraph(graph!, nn);
+    const fs = fuzzySimplicialSet(g.indices, g.dist, m, nn);
+    coords = await umapLayout(fs, { dims: s.dims, init: pcaWork, seed: s.seed, nEpochs: s.iterations, minDist: s.minDist, onLayout: onStep, token: cb.token, progress: report(0.4, 0.9, 'UMAP') });
+  } else if (s.method === 'tsne') {
+    const perp = s.perplexity ?? 30;
+    const kk = Math.min(m - 1, Math.floor(3 * perp + 1));
+    const g = sliceGraph(graph!, kk);
+    // scikit-learn squares euclidean distances before calibrating, and uses other metrics as they are.
+    const d = s.metric === 'euclidean' ? g.dist.map((v) => v * v) : g.dist;
+    const P = jointP(g.indices, d, m, kk, perp);
+    coords = await tsneLayout(P, { init: pcaWork, nIter: s.iterations, onLayout: onStep, token: cb.token, progress: report(0.4, 0.9, 't-SNE') });
+  } else {
+    coords = pcaWork;
+  }
+  lap(s.method === 'pca' ? 'layout' : s.method, t);
+
+  // 4. How much to trust it.
+  t = Date.now();
+  const quality = await mapQuality(work, coords, s.dims, { k: s.k, metric: s.metric, seed: s.seed, token: cb.token, progress: report(0.9, 0.98, 'quality') });
+  if (quality.sampleRows < m) warnings.push(`quality scores are averaged over a seeded sample of ${quality.sampleRows.toLocaleString('en-US')} of ${m.toLocaleString('en-US')} rows`);
+  let pres: Float32Array = new Float32Array(m).fill(NaN);
+  if (graph) pres = rowPreservation(graph.indices, graph.k, layoutKnn(coords, m, s.dims, s.k), s.k, m);
+  lap('quality', t);
+  timings.total = (Date.now() - t0) / 1000;
+  cb.progress?.(1);
+  return {
+    settings: s,
+    rows: n,
+    dims: s.dims,
+    coords: scatter(coords),
+    quality,
+    preservation: skipped ? scatterRows(pres, valid, n, 1, true) : pres,
+    skippedRows: skipped,
+    warnings,
+    timings,
+  };
+}
+
+/** k of the graph a method needs: max(quality k, UMAP n_neighbors − 1, t-SNE 3·perplexity + 1). */
+function graphNeighbours(s: ProjectSettings, m: number): number {
+  let k = s.k;
+  if (s.method === 'umap') k = Math.max(k, (s.nNeighbors ?? 15) - 1);
+  if (s.method === 'tsne') k = Math.max(k, Math.floor(3 * (s.perplexity ?? 30) + 1));
+  return Math.min(k, m - 1);
+}
+
+function usableRows(ds: Dataset, metric: ProjectionMetric): Int32Array {
+  const norms = datasetNorms(ds);
+  const out: number[] = [];
+  for (let i = 0; i < norms.length; i++) if (Number.isFinite(norms[i]) && (metric !== 'cosine' || norms[i] > 0)) out.push(i);
+  return Int32Array.from(out);
+}
+
+function gatherFlat(c: Float32Array, rows: Int32Array, dims: number): Float32Array {
+  const out = new Float32Array(rows.length * dims);
+  for (let t = 0; t < rows.length; t++) for (let j = 0; j < dims; j++) out[t * dims + j] = c[rows[t] * dims + j];
+  return out;
+}
+
+/** Back to all n rows, NaN for the rows left out. */
+function scatterRows(c: Float32Array, rows: Int32Array, n: number, dims: number, needed: boolean): Float32Array {
+  if (!needed) return c;
+  const out = new Float32Array(n * dims).fill(NaN);
+  for (let t = 0; t < rows.length; t++) for (let j = 0; j < dims; j++) out[rows[t] * dims + j] = c[t * dims + j];
+  return out;
+}

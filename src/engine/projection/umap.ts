@@ -1,0 +1,155 @@
+/**
+ * UMAP layout optimisation (McInnes, Healy & Melville 2018, "UMAP: Uniform
+ * Manifold Approximation and Projection for Dimension Reduction", §3.2 and
+ * Algorithm 5): stochastic gradient descent on the fuzzy cross-entropy between
+ * the graph weights and 1/(1 + a·d^(2b)), sampling each edge in proportion to
+ * its weight and `negativeSampleRate` random non-neighbours per edge sample.
+ * The schedule, gradient clipping (±4), learning-rate decay and epoch counts
+ * follow umap-learn 0.5's `optimize_layout_euclidean` (single-threaded, seeded).
+ *
+ * Initialisation is the PCA layout scaled to a maximum |coordinate| of 10 plus
+ * 1e-4 noise, as in umap-learn's init='pca' (Kobak & Linderman 2021,
+ * "Initialization is critical for preserving global data structure in both
+ * t-SNE and UMAP", Nat. Biotechnol.): it also lets the panel morph from the
+ * PCA map it shows first.
+ */
+import { Cancellation, Progress, throwIfCancelled, yieldToEventLoop } from '../util/errors';
+import { findAbParams } from './abparams';
+import type { EdgeList } from './fuzzy';
+import { Rng } from './random';
+
+export interface UmapOptions {
+  dims: number;
+  /** n×dims initial layout (e.g. PCA), scaled and jittered here. */
+  init: Float32Array;
+  seed: number;
+  /** Default: 500 for n ≤ 10,000, else 200 (umap-learn's rule). */
+  nEpochs?: number;
+  minDist?: number;
+  spread?: number;
+  negativeSampleRate?: number;
+  repulsionStrength?: number;
+  learningRate?: number;
+  /** Called with the current layout about every `intervalMs` and at the end. */
+  onLayout?: (coords: Float32Array, epoch: number, nEpochs: number) => void;
+  intervalMs?: number;
+  token?: Cancellation;
+  progress?: Progress;
+}
+
+/** umap-learn's noisy_scale_coords: max |coord| = 10, plus N(0, 1e-4) jitter. */
+export function scaleInit(init: Float32Array, rng: Rng): Float64Array {
+  let mx = 0;
+  for (let i = 0; i < init.length; i++) mx = Math.max(mx, Math.abs(init[i]));
+  const s = mx > 0 ? 10 / mx : 1;
+  const out = new Float64Array(init.length);
+  for (let i = 0; i < init.length; i++) out[i] = init[i] * s + 1e-4 * rng.normal();
+  return out;
+}
+
+export async function umapLayout(graph: EdgeList, opts: UmapOptions): Promise<Float32Array> {
+  const n = graph.n;
+  const dims = opts.dims;
+  const nEpochs = opts.nEpochs ?? (n <= 10000 ? 500 : 200);
+  const { a, b } = findAbParams(opts.spread ?? 1, opts.minDist ?? 0.1);
+  const gamma = opts.repulsionStrength ?? 1;
+  const alpha0 = opts.learningRate ?? 1;
+  const negRate = opts.negativeSampleRate ?? 5;
+  const rng = new Rng(opts.seed);
+  const Y = scaleInit(opts.init, rng);
+
+  // Drop edges too weak to be sampled even once in nEpochs (as umap-learn does).
+  let wmax = 0;
+  for (let e = 0; e < graph.weight.length; e++) wmax = Math.max(wmax, graph.weight[e]);
+  const keep: number[] = [];
+  for (let e = 0; e < graph.weight.length; e++) if (graph.weight[e] >= wmax / nEpochs) keep.push(e);
+  const m = keep.length;
+  const head = new Int32Array(m);
+  const tail = new Int32Array(m);
+  const eps = new Float64Array(m);
+  for (let t = 0; t < m; t++) {
+    const e = keep[t];
+    head[t] = graph.head[e];
+    tail[t] = graph.tail[e];
+    eps[t] = wmax / graph.weight[e]; // epochs per sample
+  }
+  const epsNeg = eps.map((v) => v / negRate);
+  const nextSample = eps.slice();
+  const nextNeg = epsNeg.slice();
+
+  const interval = opts.intervalMs ?? 300;
+  let lastEmit = Date.now();
+  let lastYield = lastEmit;
+  let alpha = alpha0;
+  for (let epoch = 0; epoch < nEpochs; epoch++) {
+    runEpoch(Y, dims, n, head, tail, eps, epsNeg, nextSample, nextNeg, epoch, a, b, gamma, alpha, rng);
+    alpha = alpha0 * (1 - epoch / nEpochs);
+    const now = Date.now();
+    if (now - lastYield > 50) {
+      opts.progress?.((epoch + 1) / nEpochs, `epoch ${epoch + 1}/${nEpochs}`);
+      await yieldToEventLoop();
+      throwIfCancelled(opts.token);
+      lastYield = Date.now();
+    }
+    if (opts.onLayout && now - lastEmit >= interval && epoch + 1 < nEpochs) {
+      opts.onLayout(Float32Array.from(Y), epoch + 1, nEpochs);
+      lastEmit = now;
+    }
+  }
+  const out = Float32Array.from(Y);
+  opts.onLayout?.(out, nEpochs, nEpochs);
+  opts.progress?.(1);
+  return out;
+}
+
+/** One SGD epoch over every edge due for sampling; hot loop, kept flat. */
+function runEpoch(
+  Y: Float64Array, dims: number, n: number,
+  head: Int32Array, tail: Int32Array, eps: Float64Array, epsNeg: Float64Array,
+  nextSample: Float64Array, nextNeg: Float64Array,
+  epoch: number, a: number, b: number, gamma: number, alpha: number, rng: Rng,
+): void {
+  const m = head.length;
+  for (let e = 0; e < m; e++) {
+    if (nextSample[e] > epoch) continue;
+    const j = head[e] * dims;
+    const k = tail[e] * dims;
+    let d2 = 0;
+    for (let t = 0; t < dims; t++) {
+      const v = Y[j + t] - Y[k + t];
+      d2 += v * v;
+    }
+    let g = 0;
+    if (d2 > 0) {
+      const pb = Math.pow(d2, b);
+      g = (-2 * a * b * (pb / d2)) / (a * pb + 1);
+    }
+    for (let t = 0; t < dims; t++) {
+      const gd = clip(g * (Y[j + t] - Y[k + t])) * alpha;
+      Y[j + t] += gd;
+      Y[k + t] -= gd;
+    }
+    nextSample[e] += eps[e];
+    const nNeg = Math.floor((epoch - nextNeg[e]) / epsNeg[e]);
+    for (let p = 0; p < nNeg; p++) {
+      const kk = rng.int(n) * dims;
+      let q2 = 0;
+      for (let t = 0; t < dims; t++) {
+        const v = Y[j + t] - Y[kk + t];
+        q2 += v * v;
+      }
+      if (q2 > 0) {
+        const gr = (2 * gamma * b) / ((0.001 + q2) * (a * Math.pow(q2, b) + 1));
+        for (let t = 0; t < dims; t++) Y[j + t] += clip(gr * (Y[j + t] - Y[kk + t])) * alpha;
+      } else if (kk !== j) {
+        // Coincident with another point: umap-learn pushes by the clip value.
+        for (let t = 0; t < dims; t++) Y[j + t] += 4 * alpha;
+      }
+    }
+    if (nNeg > 0) nextNeg[e] += nNeg * epsNeg[e];
+  }
+}
+
+function clip(v: number): number {
+  return v > 4 ? 4 : v < -4 ? -4 : v;
+}
