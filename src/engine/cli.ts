@@ -15,14 +15,30 @@ function usage(): string {
   return ['usage: embedding-lens COMMAND [options]', '', 'commands:', ...COMMANDS.map((c) => `  ${c.usage}\n      ${c.summary}`)].join('\n');
 }
 
-export async function main(argv: string[]): Promise<number> {
+/** Where the CLI writes; tests pass their own so they never patch process.stdout. */
+export interface CliStreams {
+  out(text: string): void;
+  err(text: string): void;
+  /** Progress lines only go to a terminal. */
+  errIsTTY: boolean;
+}
+
+const PROCESS_STREAMS: CliStreams = {
+  out: (t) => void process.stdout.write(t),
+  err: (t) => void process.stderr.write(t),
+  get errIsTTY() {
+    return Boolean(process.stderr.isTTY);
+  },
+};
+
+export async function main(argv: string[], io: CliStreams = PROCESS_STREAMS): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    process.stdout.write(usage() + '\n');
+    io.out(usage() + '\n');
     return name ? 0 : 2;
   }
   if (name === '--version') {
-    process.stdout.write(`${require('../../package.json').version}\n`);
+    io.out(`${require('../../package.json').version}\n`);
     return 0;
   }
   const cmd = COMMANDS.find((c) => c.name === name || (name === 'neighbours' && c.name === 'neighbors'));
@@ -30,7 +46,7 @@ export async function main(argv: string[]): Promise<number> {
     if (!cmd) throw new InputError(undefined, `unknown command '${name}' (try --help)`);
     const args = new Args(parseArgs(rest, cmd.flags));
     if (args.has('threads')) setThreads(args.int('threads', 0, 0));
-    const tty = process.stderr.isTTY;
+    const tty = io.errIsTTY;
     let last = -1;
     const result = await cmd.run(args, {
       progress(f, msg) {
@@ -38,20 +54,20 @@ export async function main(argv: string[]): Promise<number> {
         const pct = Math.floor(f * 100);
         if (pct === last) return;
         last = pct;
-        process.stderr.write(`\r${msg ?? cmd.name} ${pct}%   ${pct >= 100 ? '\n' : ''}`);
+        io.err(`\r${msg ?? cmd.name} ${pct}%   ${pct >= 100 ? '\n' : ''}`);
       },
     });
     const json = JSON.stringify(result, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), args.has('json') ? undefined : 2);
-    process.stdout.write(json + '\n');
+    io.out(json + '\n');
     return 0;
   } catch (e) {
     if (e instanceof InputError) {
-      process.stderr.write(`embedding-lens: ${e.message}\n`);
+      io.err(`embedding-lens: ${e.message}\n`);
       return 2;
     }
     const err = e as Error;
-    process.stderr.write(`embedding-lens: internal error: ${err?.message ?? String(e)}\n`);
-    if (process.env.EMBEDDING_LENS_DEBUG) process.stderr.write(`${err?.stack}\n`);
+    io.err(`embedding-lens: internal error: ${err?.message ?? String(e)}\n`);
+    if (process.env.EMBEDDING_LENS_DEBUG) io.err(`${err?.stack}\n`);
     return 1;
   }
 }

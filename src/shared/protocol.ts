@@ -307,3 +307,399 @@ export interface ExportCompressionResult {
 }
 
 export const ExportCompression = request<ExportCompressionParams, ExportCompressionResult>('embeddingLens/exportCompression');
+
+// ---------------------------------------------------------------------------
+// Labels and pairs: modality gap, neural collapse, comparing two models (issue 7)
+
+export interface RetrievalSummary {
+  /** Share of queries whose matched item ranks first (cosine). */
+  top1: number;
+  /** Mean 1-based rank of the matched item. */
+  meanRank: number;
+}
+
+export interface ModalityGapParams extends DatasetRef {
+  /** Metadata column with the two groups (e.g. modality = image/text). */
+  group: string;
+  /** Column whose equal values link one row of each group (e.g. pair_id). */
+  pair?: string;
+  /** The two group values, when the column has more than two. */
+  values?: [string, string];
+}
+
+export interface ModalityGapResult {
+  column: string;
+  groups: { a: { name: string; rows: number }; b: { name: string; rows: number } };
+  /** Rows left out: in neither group, or NaN/Inf/zero vectors. */
+  ignoredRows: number;
+  /** ‖mean(x̂_A) − mean(x̂_B)‖ (Liang et al. 2022). */
+  l2m: number;
+  /** Relative modality gap M/(M + (I_A + I_B)/2) (Schrodi et al. 2025); null without a pair column. */
+  rmg: number | null;
+  /** Mean (1 − cos)/2 over matched pairs (M) and within each group over i ≠ j (I_A, I_B). */
+  matchedDistance: number | null;
+  intraA: number;
+  intraB: number;
+  /** Cross-validated logistic-regression accuracy telling the groups apart. */
+  separability: number;
+  separabilityDetail: { folds: number; rows: number; foldAccuracy: number[]; seed: number; C: number };
+  /** Dimensions that carry the gap vector, largest |Δ| first; share = Δ_j²/‖Δ‖². */
+  gapDimensions: { dim: number; delta: number; share: number }[];
+  pairs: number | null;
+  retrieval: { aToB: RetrievalSummary; bToA: RetrievalSummary } | null;
+  /** The same retrieval after subtracting half the gap vector from A and adding it to B (re-normalised). */
+  closedGap: { aToB: RetrievalSummary; bToA: RetrievalSummary } | null;
+  /** Both groups in one PCA of the unit rows: n_map×2 coords, the group (0 = A, 1 = B) and dataset row of each point. */
+  map: { coords: number[]; group: number[]; rows: number[]; meanA: [number, number]; meanB: [number, number]; explained: number[] };
+}
+
+export const ModalityGap = request<ModalityGapParams, ModalityGapResult>('embeddingLens/modalityGap');
+
+export interface NeuralCollapseParams extends DatasetRef {
+  labels: string;
+  /** Classifier weights, .npy C×d (row c = class c), and optional bias .npy (C). */
+  weightsPath?: string;
+  biasPath?: string;
+  /** k of the leave-one-out k-NN accuracy. */
+  k?: number;
+}
+
+export interface ClassSpread {
+  name: string;
+  rows: number;
+  /** Mean squared distance of the class's rows to their mean (tr Σ_W^c). */
+  spread: number;
+  /** ‖μ_c − μ_G‖ */
+  meanNorm: number;
+}
+
+export interface NeuralCollapseResult {
+  column: string;
+  classes: number;
+  rows: number;
+  dims: number;
+  /** Rows without a label or with NaN/Inf values, left out. */
+  ignoredRows: number;
+  /** (1/C)·tr(Σ_W Σ_B⁺) (Papyan, Han & Donoho 2020). */
+  nc1: number;
+  withinBetweenRatio: number;
+  nc2: { equinorm: number; equiangularity: number; meanCosine: number; idealCosine: number };
+  ncmAccuracy: number;
+  knnAccuracy: number;
+  k: number;
+  perClass: ClassSpread[];
+  /** C×C cosines between centred class means, row-major. */
+  meanCosines: number[];
+  classNames: string[];
+  /** Present with classifier weights. */
+  nc3?: number;
+  nc4?: number;
+  classifierAccuracy?: number;
+}
+
+export const NeuralCollapse = request<NeuralCollapseParams, NeuralCollapseResult>('embeddingLens/neuralCollapse');
+
+export interface CompareParams extends DatasetRef {
+  /** The second file's dataset (opened with Open). */
+  otherId: string;
+  k?: number;
+  /** Metadata column that must agree row by row (default: an id-like column both files have). */
+  idColumn?: string;
+  /** Rows used as anchors of the relative representations (default: a seeded sample). */
+  anchors?: number[];
+}
+
+export interface CompareResult {
+  rows: number;
+  dims: [number, number];
+  /** Metadata column checked for row alignment, if any. */
+  idColumn: string | null;
+  linearCka: number;
+  debiasedCka: number;
+  /** Mean |N_A ∩ N_B|/k of the k-NN sets (cosine, self excluded; Huh et al. 2024). */
+  mutualKnn: number;
+  k: number;
+  procrustes: {
+    /** Cosine retrieval of B's row i by A's row i before alignment (null when the dims differ). */
+    top1Before: number | null;
+    meanRankBefore: number | null;
+    top1After: number;
+    meanRankAfter: number;
+    /** scipy.spatial.procrustes disparity: 1 − (Σσ)²/(‖X̃‖²‖Ỹ‖²) on centred data. */
+    residual: number;
+    /** How the two spaces were put in one: 'orthogonal' (same dims) or 'pca-orthogonal' (both reduced by their own PCA to `dims`). */
+    alignment: 'orthogonal' | 'pca-orthogonal';
+    alignedDims: number;
+  };
+  relative: { anchors: number; meanCosine: number; top1: number };
+  /** Per-row Jaccard of the two k-NN sets. */
+  jaccard: number[];
+  /** 2-D PCA maps of each file (n×2 row-major). */
+  mapA: number[];
+  mapB: number[];
+}
+
+export const CompareSpaces = request<CompareParams, CompareResult>('embeddingLens/compareSpaces');
+
+// ---------------------------------------------------------------------------
+// Geometry diagnostics (rank axes, intrinsic dimension, isotropy, hubness, cosine vs dot)
+
+export interface DiagnoseParams extends DatasetRef {
+  /** Neighbours for hubness and the cosine-vs-dot comparison (default 10). */
+  k?: number;
+  /** Distance for intrinsic dimension and hubness; default: ID euclidean, hubness cosine. */
+  metric?: 'cosine' | 'euclidean';
+  /** Run the quadratic (k-NN) parts on this many seeded rows. */
+  sample?: number;
+  seed?: number;
+}
+
+export interface DiagRank {
+  n: number;
+  d: number;
+  minND: number;
+  /** Singular values of the raw X, descending (min(n, d) of them). */
+  singularValues: number[];
+  rankMe: number;
+  rankMeVariant: string;
+  effectiveRank: number;
+  effectiveRankVariant: string;
+  dims90: number;
+  dims95: number;
+  participationRatio: number;
+  /** Cumulative explained variance of the centred data (d values). */
+  explainedCumulative: number[];
+  covarianceEigenvalues: number[];
+}
+
+export interface DiagIntrinsicDimension {
+  metric: 'cosine' | 'euclidean';
+  twoNN: number;
+  twoNNDiscard: number;
+  mle: number;
+  mleK: number;
+  rowsUsed: number;
+  duplicatesRemoved: number;
+  notes: string[];
+}
+
+export interface IsotropyPreview {
+  name: string;
+  components: number;
+  meanCosine: number;
+  isoScore: number;
+  partitionIsotropy: number;
+}
+
+export interface DiagIsotropy {
+  rowsUsed: number;
+  zeroRowsExcluded: number;
+  meanCosine: number;
+  /** Per-dimension share of the mean cosine (sums to meanCosine). */
+  cosineContributions: number[];
+  topContributors: { dim: number; contribution: number; share: number }[];
+  isoScore: number;
+  partitionIsotropy: number;
+  /** Dimensions whose variance is ≥ 5× the mean per-dimension variance. */
+  outlierDimensions: number[];
+  dimensionVariance: number[];
+  previews: IsotropyPreview[];
+  notes: string[];
+}
+
+export interface HubnessStats {
+  skewness: number;
+  robinHood: number;
+  antihubShare: number;
+  hubOccurrence: number;
+  maxOccurrence: number;
+}
+
+export interface HubInfo {
+  row: number;
+  occurrence: number;
+  label?: string;
+  /** Rows that have this hub among their k nearest neighbours (capped). */
+  pointedBy: number[];
+}
+
+export interface DiagHubness extends HubnessStats {
+  k: number;
+  metric: 'cosine' | 'euclidean';
+  rowsUsed: number;
+  /** histogram[c] = number of rows with k-occurrence c. */
+  occurrenceHistogram: number[];
+  topHubs: HubInfo[];
+  /** After re-ranking each row's candidates by mutual proximity / CSLS. */
+  mutualProximity: HubnessStats;
+  csls: HubnessStats;
+  candidates: number;
+  notes: string[];
+}
+
+export interface NormCorrelation {
+  column: string;
+  spearman: number;
+  rows: number;
+}
+
+export interface DiagCosineVsDot {
+  normCv: number;
+  normMean: number;
+  normStd: number;
+  zeroNorms: number;
+  normQuantiles: Record<string, number>;
+  normHistogram: Histogram;
+  k: number;
+  topkJaccard: number;
+  /** Mean |cosine top-k ∩ dot top-k| / k. */
+  topkOverlap: number;
+  /** Mean Spearman between a query's dot and cosine scores. */
+  rankCorrelation: number;
+  /** Mean Jaccard of cosine top-k before/after a random diagonal rescaling (Steck et al. 2024). */
+  rescaleJaccard: number;
+  rescaleSigma: number;
+  normCorrelations: NormCorrelation[];
+  notes: string[];
+}
+
+export interface Finding {
+  severity: 'info' | 'warning' | 'critical';
+  section: 'data' | 'rank' | 'intrinsicDimension' | 'isotropy' | 'hubness' | 'cosineVsDot';
+  title: string;
+  detail: string;
+}
+
+export interface DiagnoseResult {
+  file: string;
+  rows: number;
+  dims: number;
+  /** Rows left out of everything because they hold NaN/Inf. */
+  nonFiniteRows: number;
+  zeroRows: number;
+  duplicateRows: number;
+  /** Present when the k-NN parts ran on a sample. */
+  sample?: { rows: number; of: number; seed: number; sections: string[] };
+  rank: DiagRank | null;
+  intrinsicDimension: DiagIntrinsicDimension;
+  isotropy: DiagIsotropy;
+  hubness: DiagHubness;
+  cosineVsDot: DiagCosineVsDot;
+  findings: Finding[];
+  notes: string[];
+  /** Per-row values for colouring a scatter (dataset row order; NaN where undefined). */
+  perRow?: { localId: number[]; kOccurrence: number[]; norms: number[] };
+  seconds: number;
+}
+
+export const Diagnose = request<DiagnoseParams, DiagnoseResult>('embeddingLens/diagnose');
+
+// ---------------------------------------------------------------------------
+// Text embedding: local ONNX text models, text queries, hover neighbours (issue 6)
+
+export interface TextModelRef {
+  /** A model folder (model.onnx + tokenizer.json …), or 'builtin'/absent for the built-in GloVe model. */
+  model?: string;
+}
+
+export interface TextModelInfo {
+  dir: string;
+  builtin: boolean;
+  dims: number;
+  maxLength: number;
+  pooling: 'mean' | 'cls' | 'max';
+  normalize: boolean;
+  /** Where each choice came from (pooling config, token limit …). */
+  notes: string[];
+}
+
+export const TextModelDescribe = request<TextModelRef, TextModelInfo>('embeddingLens/text/model');
+
+export interface EmbedTextParams extends TextModelRef {
+  texts: string[];
+  workDoneToken?: string | number;
+}
+
+export interface EmbedTextResult {
+  dims: number;
+  /** One vector per text, in order. */
+  vectors: number[][];
+  truncated: number;
+}
+
+export const EmbedText = request<EmbedTextParams, EmbedTextResult>('embeddingLens/text/embed');
+
+export interface TextNeighbor extends Neighbor {
+  /** The row's text/label from the dataset's metadata, when it has one. */
+  text?: string;
+}
+
+export interface NeighborsOfTextParams extends DatasetRef, TextModelRef {
+  text: string;
+  k: number;
+  metric: Metric;
+}
+
+export interface NeighborsOfTextResult {
+  model: string;
+  dims: number;
+  neighbors: TextNeighbor[];
+}
+
+/** Embeds the text and returns the dataset's k nearest rows; a dimension mismatch is an input error naming both. */
+export const NeighborsOfText = request<NeighborsOfTextParams, NeighborsOfTextResult>('embeddingLens/text/neighbors');
+
+export interface TextColumnsParams {
+  input: string;
+}
+
+export interface TextColumnsResult {
+  /** .txt files have none (one item per line). */
+  columns: string[];
+  /** The column used when none is chosen, if the file makes it unambiguous. */
+  suggested?: string;
+}
+
+export const TextColumns = request<TextColumnsParams, TextColumnsResult>('embeddingLens/text/columns');
+
+export interface EmbedFileParams extends TextModelRef {
+  input: string;
+  out: string;
+  textColumn?: string;
+  /** Replace existing output files (the host asks the user first). */
+  force?: boolean;
+  workDoneToken?: string | number;
+}
+
+export interface EmbedFileResult {
+  out: string;
+  /** The sidecar written beside `out`: one {"text", "source_row"} JSON object per vector. */
+  metadata: string;
+  rows: number;
+  dims: number;
+  model: string;
+  modelNotes: string[];
+  skippedBlank: number;
+  truncated: number;
+  seconds: number;
+  warnings: string[];
+}
+
+export const EmbedFile = request<EmbedFileParams, EmbedFileResult>('embeddingLens/text/embedFile');
+
+export interface RowNeighborsParams extends DatasetRef {
+  row: number;
+  k: number;
+  metric: Metric;
+}
+
+export interface RowNeighborsResult {
+  row: number;
+  text?: string;
+  neighbors: TextNeighbor[];
+  /** Engine time for the answer (the hover's budget is 150 ms). */
+  ms: number;
+}
+
+/** A row's neighbours with their texts: what the metadata-file hover shows. */
+export const RowNeighborsWithText = request<RowNeighborsParams, RowNeighborsResult>('embeddingLens/text/rowNeighbors');

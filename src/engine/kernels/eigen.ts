@@ -1,10 +1,29 @@
 /**
  * Symmetric eigen-decomposition of a dense d×d float64 matrix.
  *
- * Householder reduction to tridiagonal form followed by the implicit QL method
- * (EISPACK tred2/tql2, Martin, Reinsch & Wilkinson 1968; as in JAMA's
- * EigenvalueDecomposition). Stable, O(d³), fine for d ≲ 1024.
+ * - `eigvalsh` (sync, values only): one-stage Householder tridiagonalisation
+ *   without accumulating the transformations (band.ts with b = d − 1) and the
+ *   implicit QL method, values only.
+ * - `eigvalshAsync`: for d ≥ TWO_STAGE_MIN the two-stage solver — dense → band
+ *   with float64 GEMMs on onnxruntime (bandReduce.ts), band → tridiagonal by bulge
+ *   chasing (band.ts), then QL. Same eigenvalues to O(ε‖A‖), far faster at d ≥ 1000.
+ * - `eigh` (sync, all vectors): Householder + implicit QL with accumulation
+ *   (EISPACK tred2/tql2, Martin, Reinsch & Wilkinson 1968; as in JAMA).
+ * - `topEigenvectors`: the top m eigenpairs by block subspace iteration with
+ *   Rayleigh–Ritz (Rutishauser 1970, "Simultaneous iteration method for symmetric
+ *   matrices"; Saad 2011, "Numerical Methods for Large Eigenvalue Problems" §5.2),
+ *   products on onnxruntime, falling back to `eigh` when it does not converge.
  */
+import { Cancellation, throwIfCancelled, yieldToEventLoop } from '../util/errors';
+import { bandToTridiagonal, packLowerBand, tridiagonalEigenvalues } from './band';
+import { reduceToBand } from './bandReduce';
+import { run, tensor } from './ort';
+import { matMul64 } from './graphs';
+
+/** Below this size the one-stage JS path is as fast as two stages (no onnxruntime round trips). */
+export const TWO_STAGE_MIN = 384;
+/** Half-bandwidth of the intermediate band: small keeps bulge chasing (∝ b·d²) cheap. */
+export const TWO_STAGE_BAND = 16;
 
 export interface Eigen {
   /** Eigenvalues, descending. */
@@ -18,7 +37,200 @@ export interface Eigen {
 
 /** All eigenvalues of the symmetric matrix `a` (row-major d×d), descending. `a` is not modified. */
 export function eigvalsh(a: Float64Array, d: number): Float64Array {
-  return eigh(a, d, 0).values;
+  if (d === 0) return new Float64Array(0);
+  const tri = bandToTridiagonal(packLowerBand(a, d, Math.max(1, d - 1)));
+  return tridiagonalEigenvalues(tri.diag, tri.sub);
+}
+
+export interface EigenOptions {
+  token?: Cancellation;
+}
+
+/** All eigenvalues, descending, by the two-stage solver when d is large. `a` is not modified. */
+export async function eigvalshAsync(a: Float64Array, d: number, opts: EigenOptions = {}): Promise<Float64Array> {
+  if (d < TWO_STAGE_MIN) return eigvalsh(a, d);
+  const band = await reduceToBand(a, d, TWO_STAGE_BAND, opts);
+  throwIfCancelled(opts.token);
+  const tri = bandToTridiagonal(band);
+  return tridiagonalEigenvalues(tri.diag, tri.sub);
+}
+
+export interface TopEigenOptions extends EigenOptions {
+  /** All eigenvalues (descending) if already known: sets the convergence target from the spectral gap. */
+  values?: Float64Array;
+  /** Target sine of the angle between computed and exact invariant subspaces. */
+  tolerance?: number;
+  maxIterations?: number;
+}
+
+/**
+ * The top-m eigenpairs of the symmetric positive semi-definite `a` (row-major d×d).
+ * Block subspace iteration on k = m + oversampling vectors: Y = A·Q (float64 GEMM on
+ * onnxruntime), Q = orth(Y) by Cholesky QR applied twice (Yamamoto et al. 2015,
+ * "Roundoff error analysis of the CholeskyQR2 algorithm"), Rayleigh–Ritz every few
+ * steps. Stops when every residual ‖A·u − λu‖ ≤ tolerance × gap, which bounds the
+ * subspace angle by the Davis–Kahan sin θ theorem (Davis & Kahan 1970).
+ */
+export async function topEigenvectors(a: Float64Array, d: number, m: number, opts: TopEigenOptions = {}): Promise<Eigen> {
+  const mm = Math.min(m, d);
+  if (mm === 0) return { values: opts.values ?? eigvalsh(a, d), vectors: new Float64Array(0), d, m: 0 };
+  const k = Math.min(d, mm + Math.max(10, mm));
+  if (k >= d || d < 64) return eigh(a, d, mm);
+  const values = opts.values ?? (await eigvalshAsync(a, d, opts));
+  const tol = opts.tolerance ?? 1e-7;
+  const scale = Math.max(Math.abs(values[0]), Number.MIN_VALUE);
+  // Residual target: tolerance × the gap that separates the wanted subspace (not below rounding level).
+  const gap = mm < d ? values[mm - 1] - values[mm] : scale;
+  const target = Math.max(tol * gap, 1e-13 * scale * Math.sqrt(d));
+  const maxIter = opts.maxIterations ?? 400;
+  const aT = tensor(a, [d, d]);
+  let Q = startBlock(d, k); // d×k row-major
+  for (let it = 1; it <= maxIter; it++) {
+    throwIfCancelled(opts.token);
+    const Y = (await run(matMul64, { A: aT, B: tensor(Q, [d, k]) })).Y.data as Float64Array;
+    const orth = cholQr2(Y, d, k) ?? mgs(Y, d, k);
+    Q = orth;
+    if (it % 4 === 0 || it === maxIter) {
+      const rr = await rayleighRitz(aT, Q, d, k, mm);
+      if (rr.maxResidual <= target) return { values, vectors: rr.vectors, d, m: mm };
+      Q = rr.basis;
+    }
+    await yieldToEventLoop();
+  }
+  // Not converged (a near-degenerate gap): the dense solver is exact whatever the gap.
+  return { ...eigh(a, d, mm), values };
+}
+
+/** Deterministic start: a fixed pseudo-random d×k block (reproducible results). */
+function startBlock(d: number, k: number): Float64Array {
+  const q = new Float64Array(d * k);
+  let s = 0x9e3779b9;
+  for (let i = 0; i < q.length; i++) {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    q[i] = (s >>> 0) / 4294967296 - 0.5;
+  }
+  return mgs(q, d, k);
+}
+
+/** Rayleigh–Ritz on the basis Q: Ritz vectors (rows, top m), a rotated basis (d×k) and the largest residual. */
+async function rayleighRitz(aT: ReturnType<typeof tensor>, Q: Float64Array, d: number, k: number, m: number) {
+  const AQ = (await run(matMul64, { A: aT, B: tensor(Q, [d, k]) })).Y.data as Float64Array;
+  const H = new Float64Array(k * k); // Qᵀ A Q
+  for (let i = 0; i < d; i++) {
+    const qo = i * k;
+    for (let x = 0; x < k; x++) {
+      const qx = Q[qo + x];
+      if (qx === 0) continue;
+      const ho = x * k;
+      for (let y = 0; y < k; y++) H[ho + y] += qx * AQ[qo + y];
+    }
+  }
+  for (let x = 0; x < k; x++) for (let y = 0; y < x; y++) H[x * k + y] = H[y * k + x] = 0.5 * (H[x * k + y] + H[y * k + x]);
+  const small = eigh(H, k, k); // rows = eigenvectors of H, descending
+  const S = new Float64Array(k * k); // k×k, column c = small.vectors row c
+  for (let c = 0; c < k; c++) for (let r = 0; r < k; r++) S[r * k + c] = small.vectors[c * k + r];
+  const basis = (await run(matMul64, { A: tensor(Q, [d, k]), B: tensor(S, [k, k]) })).Y.data as Float64Array;
+  const AU = (await run(matMul64, { A: tensor(AQ, [d, k]), B: tensor(S, [k, k]) })).Y.data as Float64Array;
+  let maxResidual = 0;
+  const vectors = new Float64Array(m * d);
+  for (let c = 0; c < m; c++) {
+    const lam = small.values[c];
+    let r2 = 0;
+    for (let i = 0; i < d; i++) {
+      const u = basis[i * k + c];
+      vectors[c * d + i] = u;
+      const r = AU[i * k + c] - lam * u;
+      r2 += r * r;
+    }
+    maxResidual = Math.max(maxResidual, Math.sqrt(r2));
+  }
+  return { vectors, basis, maxResidual };
+}
+
+/** Cholesky QR twice; null when YᵀY is not numerically positive definite. */
+function cholQr2(Y: Float64Array, d: number, k: number): Float64Array | null {
+  const once = cholQr(Y, d, k);
+  return once && cholQr(once, d, k);
+}
+
+function cholQr(Y: Float64Array, d: number, k: number): Float64Array | null {
+  const G = new Float64Array(k * k);
+  for (let i = 0; i < d; i++) {
+    const o = i * k;
+    for (let x = 0; x < k; x++) {
+      const yx = Y[o + x];
+      if (yx === 0) continue;
+      const go = x * k;
+      for (let y = x; y < k; y++) G[go + y] += yx * Y[o + y];
+    }
+  }
+  // G = Rᵀ R, R upper (stored in G's upper triangle).
+  for (let j = 0; j < k; j++) {
+    let s = G[j * k + j];
+    for (let p = 0; p < j; p++) s -= G[p * k + j] * G[p * k + j];
+    if (!(s > 1e-300)) return null;
+    const rjj = Math.sqrt(s);
+    G[j * k + j] = rjj;
+    for (let c = j + 1; c < k; c++) {
+      let t = G[j * k + c];
+      for (let p = 0; p < j; p++) t -= G[p * k + j] * G[p * k + c];
+      G[j * k + c] = t / rjj;
+    }
+  }
+  if (G[(k - 1) * k + (k - 1)] < 1e-10 * G[0]) return null; // too ill-conditioned for CholQR
+  // Q = Y R⁻¹, row by row (forward substitution on each row).
+  const Q = new Float64Array(d * k);
+  for (let i = 0; i < d; i++) {
+    const o = i * k;
+    for (let c = 0; c < k; c++) {
+      let t = Y[o + c];
+      for (let p = 0; p < c; p++) t -= Q[o + p] * G[p * k + c];
+      Q[o + c] = t / G[c * k + c];
+    }
+  }
+  return Q;
+}
+
+/** Modified Gram–Schmidt with re-orthogonalisation; dependent columns are replaced by unit vectors. */
+function mgs(Y: Float64Array, d: number, k: number): Float64Array {
+  const cols: Float64Array[] = [];
+  for (let c = 0; c < k; c++) {
+    const v = new Float64Array(d);
+    for (let i = 0; i < d; i++) v[i] = Y[i * k + c];
+    let n0 = 0;
+    for (let i = 0; i < d; i++) n0 += v[i] * v[i];
+    n0 = Math.sqrt(n0);
+    for (let pass = 0; pass < 2; pass++) {
+      for (const u of cols) {
+        let s = 0;
+        for (let i = 0; i < d; i++) s += u[i] * v[i];
+        for (let i = 0; i < d; i++) v[i] -= s * u[i];
+      }
+    }
+    let n = 0;
+    for (let i = 0; i < d; i++) n += v[i] * v[i];
+    n = Math.sqrt(n);
+    if (!(n > 1e-10 * n0) || n === 0) {
+      v.fill(0);
+      v[c % d] = 1; // re-orthogonalised on the next pass of the loop below
+      for (const u of cols) {
+        let s = 0;
+        for (let i = 0; i < d; i++) s += u[i] * v[i];
+        for (let i = 0; i < d; i++) v[i] -= s * u[i];
+      }
+      n = 0;
+      for (let i = 0; i < d; i++) n += v[i] * v[i];
+      n = Math.sqrt(n);
+      n0 = 1;
+    }
+    for (let i = 0; i < d; i++) v[i] /= n;
+    cols.push(v);
+  }
+  const Q = new Float64Array(d * k);
+  for (let c = 0; c < k; c++) for (let i = 0; i < d; i++) Q[i * k + c] = cols[c][i];
+  return Q;
 }
 
 /** All eigenvalues (descending) and the top-m eigenvectors of the symmetric matrix `a`. */

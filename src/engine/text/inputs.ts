@@ -36,6 +36,32 @@ export async function readTextItems(file: string, column?: string): Promise<Text
   return items;
 }
 
+/** The columns a text file offers (none for .txt) and the one used by default, if unambiguous. */
+export async function listTextColumns(file: string): Promise<{ columns: string[]; suggested?: string }> {
+  const abs = path.resolve(file);
+  const ext = path.extname(abs).toLowerCase();
+  if (ext === '.txt' || ext === '') return { columns: [] };
+  let names: string[];
+  let textLike: string[];
+  if (ext === '.parquet' || ext === '.pq') {
+    const desc = await describeParquet(abs);
+    names = desc.map((d) => d.column_name);
+    textLike = desc.filter((d) => d.column_type === 'VARCHAR').map((d) => d.column_name);
+  } else {
+    if (!fs.existsSync(abs)) throw new InputError(abs, 'does not exist');
+    const table = readMetadata(abs);
+    names = table.columns.map((c) => c.name);
+    textLike = table.columns.filter((c) => c.kind !== 'number').map((c) => c.name);
+  }
+  let suggested: string | undefined;
+  try {
+    suggested = chooseColumn(abs, names, textLike);
+  } catch {
+    suggested = undefined;
+  }
+  return { columns: names, suggested };
+}
+
 function readLines(file: string): TextItems {
   let text = fs.readFileSync(file, 'utf8');
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
@@ -92,7 +118,33 @@ function readTable(file: string, asked?: string): TextItems {
   return collect(file, column, table.columns.find((c) => c.name === column)!.values);
 }
 
+interface ParquetColumnDesc {
+  column_name: string;
+  column_type: string;
+}
+
+async function describeParquet(file: string): Promise<ParquetColumnDesc[]> {
+  return withParquet(file, async (con, from) => {
+    try {
+      return (await con.runAndReadAll(`DESCRIBE SELECT * FROM ${from}`)).getRowObjectsJS() as unknown as ParquetColumnDesc[];
+    } catch (e) {
+      throw new InputError(file, `cannot be read as Parquet (${String((e as Error).message).split('\n')[0]})`);
+    }
+  });
+}
+
 async function readParquetText(file: string, asked?: string): Promise<TextItems> {
+  const desc = await describeParquet(file);
+  const names = desc.map((d) => d.column_name);
+  const textLike = desc.filter((d) => d.column_type === 'VARCHAR').map((d) => d.column_name);
+  const column = chooseColumn(file, names, textLike, asked);
+  const values = await withParquet(file, async (con, from) => (await con.runAndReadAll(`SELECT CAST("${column.replace(/"/g, '""')}" AS VARCHAR) AS t FROM ${from}`)).getRows().map((r) => r[0]));
+  return collect(file, column, values);
+}
+
+/** Runs `fn` on a fresh in-memory DuckDB connection with the file's read_parquet(...) expression. */
+async function withParquet<T>(file: string, fn: (con: import('@duckdb/node-api').DuckDBConnection, from: string) => Promise<T>): Promise<T> {
+  if (!fs.existsSync(file)) throw new InputError(file, 'does not exist');
   const head = Buffer.alloc(4);
   const fd = fs.openSync(file, 'r');
   try {
@@ -101,28 +153,13 @@ async function readParquetText(file: string, asked?: string): Promise<TextItems>
     fs.closeSync(fd);
   }
   if (head.toString('latin1') !== 'PAR1') throw new InputError(file, 'is not a Parquet file (it does not start with PAR1)');
+  // DuckDB expands globs in paths; refuse them rather than read other files.
+  if (/[*?[\]{}]/.test(file)) throw new InputError(file, 'has a glob character in its path; rename it to read it as Parquet');
   const { DuckDBInstance } = await import('@duckdb/node-api');
   const inst = await DuckDBInstance.create(':memory:');
   const con = await inst.connect();
   try {
-    // DuckDB expands globs in paths; a literal string parameter cannot be one, but a file name with * could.
-    if (/[*?[\]{}]/.test(file)) throw new InputError(file, 'has a glob character in its path; rename it to read it as Parquet');
-    const from = `read_parquet('${file.replace(/'/g, "''")}')`;
-    let desc;
-    try {
-      desc = (await con.runAndReadAll(`DESCRIBE SELECT * FROM ${from}`)).getRowObjectsJS() as { column_name: string; column_type: string }[];
-    } catch (e) {
-      throw new InputError(file, `cannot be read as Parquet (${String((e as Error).message).split('\n')[0]})`);
-    }
-    const names = desc.map((d) => d.column_name);
-    const textLike = desc.filter((d) => d.column_type === 'VARCHAR').map((d) => d.column_name);
-    const column = chooseColumn(file, names, textLike, asked);
-    const rows = (await con.runAndReadAll(`SELECT CAST("${column.replace(/"/g, '""')}" AS VARCHAR) AS t FROM ${from}`)).getRows();
-    return collect(
-      file,
-      column,
-      rows.map((r) => r[0]),
-    );
+    return await fn(con, `read_parquet('${file.replace(/'/g, "''")}')`);
   } finally {
     con.closeSync();
     inst.closeSync();

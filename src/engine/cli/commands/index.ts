@@ -3,6 +3,7 @@ import { Command } from '../command';
 import { inspectCommand } from './inspect';
 import { neighborsCommand } from './neighbors';
 import { embedCommand } from './embed';
+import { diagnoseCommand } from './diagnose';
 import { compressCommand } from './compress';
 
-export const COMMANDS: Command[] = [inspectCommand, neighborsCommand, embedCommand, compressCommand];
+export const COMMANDS: Command[] = [inspectCommand, neighborsCommand, embedCommand, diagnoseCommand, compressCommand];

@@ -1,0 +1,60 @@
+/**
+ * The k-NN graphs the diagnostics share. The exact graph is the expensive part
+ * (O(n²d)), so each (rows, metric) graph is computed once at the largest k any
+ * section needs and cached on the dataset; smaller k are prefixes of it
+ * (rows are sorted by score, ties by lower row index, in knn.ts).
+ */
+import type { Metric } from '../../../shared/protocol';
+import { Matrix } from '../../core/matrix';
+import { Dataset, cached } from '../../data/dataset';
+import { knnGraph, prepareCorpus } from '../../kernels/knn';
+import { preparedCorpus, WorkOptions } from '../overview';
+
+export interface Graph {
+  n: number;
+  k: number;
+  /** n×k neighbour rows (−1 pads rows with fewer possible neighbours). */
+  indices: Int32Array;
+  /** n×k scores: cosine / dot similarity, or euclidean distance. */
+  scores: Float64Array;
+  metric: Metric;
+}
+
+interface Slot {
+  k: number;
+  graph: Promise<Graph>;
+}
+
+/**
+ * The k-NN graph of `rows` (the dataset's own matrix when `key` is 'all') under `metric`.
+ * `key` names the row set so different subsets (deduplicated, sampled) get their own cache slot.
+ */
+export async function neighborGraph(ds: Dataset, key: string, rows: Matrix, metric: Metric, k: number, opts: WorkOptions = {}): Promise<Graph> {
+  const kk = Math.max(1, Math.min(k, rows.rows - 1));
+  const slots = cached(ds, 'diag:graphs', () => new Map<string, Slot>());
+  const id = `${key}:${metric}`;
+  const have = slots.get(id);
+  if (have && have.k >= kk) return prefix(await have.graph, kk);
+  const graph = (async (): Promise<Graph> => {
+    const corpus = key === 'all' ? preparedCorpus(ds, metric) : prepareCorpus(rows, metric);
+    const r = await knnGraph(corpus, { k: kk, token: opts.token, progress: opts.progress });
+    return { n: rows.rows, k: kk, indices: r.indices, scores: r.scores, metric };
+  })();
+  slots.set(id, { k: kk, graph });
+  graph.catch(() => {
+    if (slots.get(id)?.graph === graph) slots.delete(id);
+  });
+  return prefix(await graph, kk);
+}
+
+/** The first k neighbours of every row. */
+export function prefix(g: Graph, k: number): Graph {
+  if (k >= g.k) return g;
+  const indices = new Int32Array(g.n * k);
+  const scores = new Float64Array(g.n * k);
+  for (let i = 0; i < g.n; i++) {
+    indices.set(g.indices.subarray(i * g.k, i * g.k + k), i * k);
+    scores.set(g.scores.subarray(i * g.k, i * g.k + k), i * k);
+  }
+  return { ...g, k, indices, scores };
+}

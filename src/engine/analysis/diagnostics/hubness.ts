@@ -1,0 +1,150 @@
+/**
+ * Hubness: in high dimensions a few rows ("hubs") appear in very many k-NN lists
+ * while many ("antihubs") appear in none (Radovanović, Nanopoulos & Ivanović 2010,
+ * "Hubs in space: popular nearest neighbors in high-dimensional data", JMLR 11).
+ * Statistics follow scikit-hubness (Feldbauer et al. 2020): biased skewness,
+ * robin-hood index, antihub share, hub occurrence; ties by lower row index.
+ */
+import type { HubnessStats } from '../../../shared/protocol';
+import { skewness } from './stats';
+
+/** N_k(x): how many of the query rows have x among their first k neighbours (self already excluded). */
+export function kOccurrence(indices: Int32Array, rowsK: number, n: number, k: number, isQuery: (i: number) => boolean = () => true): Int32Array {
+  const occ = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    if (!isQuery(i)) continue;
+    for (let t = 0; t < k; t++) {
+      const j = indices[i * rowsK + t];
+      if (j >= 0) occ[j]++;
+    }
+  }
+  return occ;
+}
+
+/**
+ * Summary of the k-occurrence distribution over the rows that take part:
+ *  - skewness: biased moments (scipy.stats.skew default);
+ *  - robin-hood index ½Σ|N_k − k| / ΣN_k (Feldbauer, Leodolter, Plant & Flexer 2018,
+ *    "Fast approximate hubness reduction for large high-dimensional data", ICBK);
+ *  - antihub share: rows with N_k = 0; hub occurrence: ΣN_k over rows with N_k ≥ 2k, over k·n.
+ */
+export function hubnessStats(occ: ArrayLike<number>, k: number): HubnessStats {
+  const n = occ.length;
+  let total = 0;
+  let dev = 0;
+  let anti = 0;
+  let hubOcc = 0;
+  let max = 0;
+  for (let i = 0; i < n; i++) {
+    const v = occ[i];
+    total += v;
+    dev += Math.abs(v - k);
+    if (v === 0) anti++;
+    if (v >= 2 * k) hubOcc += v;
+    if (v > max) max = v;
+  }
+  return {
+    skewness: skewness(occ),
+    robinHood: total > 0 ? dev / (2 * total) : NaN,
+    antihubShare: n ? anti / n : NaN,
+    hubOccurrence: n ? hubOcc / (k * n) : NaN,
+    maxOccurrence: max,
+  };
+}
+
+/**
+ * Hubness from a precomputed n×n distance matrix (row-major), as scikit-hubness's
+ * `Hubness(metric='precomputed')`: each row's k nearest other rows, ties by lower index.
+ */
+export function hubnessFromDistances(dist: ArrayLike<number>, n: number, k: number): { occurrence: Int32Array; stats: HubnessStats } {
+  const indices = new Int32Array(n * k).fill(-1);
+  for (let i = 0; i < n; i++) {
+    const order = Array.from({ length: n }, (_, j) => j)
+      .filter((j) => j !== i)
+      .sort((a, b) => dist[i * n + a] - dist[i * n + b] || a - b);
+    for (let t = 0; t < Math.min(k, order.length); t++) indices[i * k + t] = order[t];
+  }
+  const occurrence = kOccurrence(indices, k, n, k);
+  return { occurrence, stats: hubnessStats(occurrence, k) };
+}
+
+/** Complementary error function (Numerical Recipes' erfcc, |relative error| < 1.2e-7). */
+export function erfc(x: number): number {
+  const z = Math.abs(x);
+  const t = 1 / (1 + 0.5 * z);
+  const r =
+    t *
+    Math.exp(
+      -z * z -
+        1.26551223 +
+        t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886887 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+    );
+  return x >= 0 ? r : 2 - r;
+}
+
+/** A candidate graph for re-ranking: n×K neighbours with distances (smaller = closer). */
+export interface CandidateGraph {
+  n: number;
+  K: number;
+  indices: Int32Array;
+  dist: Float64Array;
+}
+
+/** Keeps, for every row, the first k candidates by `score` (ascending), ties by lower row index. */
+function rerank(g: CandidateGraph, k: number, score: (i: number, t: number) => number): Int32Array {
+  const out = new Int32Array(g.n * k).fill(-1);
+  for (let i = 0; i < g.n; i++) {
+    const cand: { j: number; s: number }[] = [];
+    for (let t = 0; t < g.K; t++) {
+      const j = g.indices[i * g.K + t];
+      if (j >= 0) cand.push({ j, s: score(i, t) });
+    }
+    cand.sort((a, b) => a.s - b.s || a.j - b.j);
+    for (let t = 0; t < Math.min(k, cand.length); t++) out[i * k + t] = cand[t].j;
+  }
+  return out;
+}
+
+/**
+ * Mutual proximity, Gaussian variant (Schnitzer, Flexer, Schedl & Widmer 2012, "Local
+ * and global scaling reduce hubs in space", JMLR 13): MP(x, y) = 1 − SF(d; μₓ, σₓ)·SF(d; μ_y, σ_y),
+ * with each row's μ, σ fitted to the distances to its K candidates, as scikit-hubness does
+ * for approximate neighbours. Returns the re-ranked top-k.
+ */
+export function mutualProximity(g: CandidateGraph, k: number): Int32Array {
+  const mu = new Float64Array(g.n);
+  const sd = new Float64Array(g.n);
+  for (let i = 0; i < g.n; i++) {
+    let s = 0;
+    let c = 0;
+    for (let t = 0; t < g.K; t++) if (g.indices[i * g.K + t] >= 0) (s += g.dist[i * g.K + t]), c++;
+    mu[i] = c ? s / c : 0;
+    let v = 0;
+    for (let t = 0; t < g.K; t++) if (g.indices[i * g.K + t] >= 0) v += (g.dist[i * g.K + t] - mu[i]) ** 2;
+    sd[i] = c ? Math.sqrt(v / c) : 0;
+  }
+  const sf = (x: number, m: number, s: number) => (s > 0 ? 0.5 * erfc((x - m) / (s * Math.SQRT2)) : x < m ? 1 : x > m ? 0 : 0.5);
+  return rerank(g, k, (i, t) => {
+    const j = g.indices[i * g.K + t];
+    const dd = g.dist[i * g.K + t];
+    return 1 - sf(dd, mu[i], sd[i]) * sf(dd, mu[j], sd[j]);
+  });
+}
+
+/**
+ * Cross-domain similarity local scaling (Conneau, Lample, Ranzato, Denoyer & Jégou 2018,
+ * "Word translation without parallel data", ICLR) within one space:
+ * CSLS(x, y) = 2·s(x, y) − r(x) − r(y), r = mean similarity to the kr nearest neighbours,
+ * with similarity s = −distance. Re-ranks each row's candidates (r(x) is constant per row).
+ */
+export function csls(g: CandidateGraph, k: number, kr = 10): Int32Array {
+  const r = new Float64Array(g.n);
+  for (let i = 0; i < g.n; i++) {
+    let s = 0;
+    let c = 0;
+    for (let t = 0; t < Math.min(kr, g.K); t++) if (g.indices[i * g.K + t] >= 0) (s -= g.dist[i * g.K + t]), c++;
+    r[i] = c ? s / c : 0;
+  }
+  // Ascending score = descending CSLS: −(2s − r(y)) = 2d + r(y).
+  return rerank(g, k, (i, t) => 2 * g.dist[i * g.K + t] + r[g.indices[i * g.K + t]]);
+}

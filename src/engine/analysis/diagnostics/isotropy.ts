@@ -1,0 +1,239 @@
+/**
+ * Isotropy: do the vectors use all directions evenly, or do they share a common
+ * direction (anisotropy) or lean on a few dimensions (rogue / outlier dimensions)?
+ */
+import type { DiagIsotropy, IsotropyPreview } from '../../../shared/protocol';
+import { Matrix, rowNorms } from '../../core/matrix';
+import { Coordinates, Spectrum } from './spectrum';
+
+/** Variance at or above this multiple of the mean per-dimension variance marks an outlier dimension. */
+export const OUTLIER_FACTOR = 5;
+
+export interface CosineSums {
+  /** Rows used (finite, non-zero). */
+  n: number;
+  zeroRows: number;
+  nonFinite: number;
+  /** Σ x̂ per dimension. */
+  sum: Float64Array;
+  /** Σ x̂² per dimension. */
+  sumSq: Float64Array;
+}
+
+/** One pass over the rows: the sums the exact mean cosine and its per-dimension split need. */
+export function cosineSums(X: Matrix, norms: Float64Array = rowNorms(X)): CosineSums {
+  const { rows, cols: d, data } = X;
+  const sum = new Float64Array(d);
+  const sumSq = new Float64Array(d);
+  let n = 0;
+  let zeroRows = 0;
+  let nonFinite = 0;
+  for (let i = 0; i < rows; i++) {
+    const s = norms[i];
+    if (!Number.isFinite(s)) {
+      nonFinite++;
+      continue;
+    }
+    if (s === 0) {
+      zeroRows++;
+      continue;
+    }
+    n++;
+    const o = i * d;
+    for (let j = 0; j < d; j++) {
+      const v = data[o + j] / s;
+      sum[j] += v;
+      sumSq[j] += v * v;
+    }
+  }
+  return { n, zeroRows, nonFinite, sum, sumSq };
+}
+
+/**
+ * Exact mean pairwise cosine over i ≠ j in O(nd): (‖Σx̂‖² − Σ‖x̂‖²) / (n(n − 1)), and its
+ * split over dimensions CCᵢ = ((Σⱼ x̂ⱼᵢ)² − Σⱼ x̂ⱼᵢ²) / (n(n − 1)), which sums to the mean
+ * (Timkey & van Schijndel 2021, "All bark and no bite: rogue dimensions in transformer
+ * language models obscure representational quality", EMNLP).
+ */
+export function meanCosine(c: CosineSums): { mean: number; perDim: Float64Array } {
+  const d = c.sum.length;
+  const perDim = new Float64Array(d).fill(NaN);
+  if (c.n < 2) return { mean: NaN, perDim };
+  const denom = c.n * (c.n - 1);
+  let mean = 0;
+  for (let j = 0; j < d; j++) {
+    perDim[j] = (c.sum[j] * c.sum[j] - c.sumSq[j]) / denom;
+    mean += perDim[j];
+  }
+  return { mean, perDim };
+}
+
+/**
+ * IsoScore (Rudman, Gillman, Rayne & Eickhoff 2022, "IsoScore: measuring the uniformity
+ * of embedding space utilization", Findings of ACL), from the covariance eigenvalues
+ * (the variances in the PCA basis), zero-padded to the ambient dimension d:
+ *   Σ̂ = √d·λ/‖λ‖, δ = ‖Σ̂ − 1‖/√(2(d − √d)), ι = ((d − δ²(d − √d))² − d)/(d(d − 1)).
+ */
+export function isoScore(eigenvalues: ArrayLike<number>, d = eigenvalues.length): number {
+  if (d < 2) return NaN;
+  let norm = 0;
+  for (let i = 0; i < eigenvalues.length; i++) norm += eigenvalues[i] * eigenvalues[i];
+  norm = Math.sqrt(norm);
+  if (!(norm > 0)) return NaN;
+  const sq = Math.sqrt(d);
+  let dist2 = 0;
+  for (let i = 0; i < d; i++) {
+    const v = i < eigenvalues.length ? (sq * eigenvalues[i]) / norm : 0;
+    dist2 += (v - 1) * (v - 1);
+  }
+  const defect2 = dist2 / (2 * (d - sq));
+  const k = d - defect2 * (d - sq);
+  return (k * k - d) / (d * (d - 1));
+}
+
+/**
+ * Partition isotropy I(W) = min_c Z(c) / max_c Z(c), Z(c) = Σᵢ exp(cᵀwᵢ), over the
+ * eigenvectors c of WᵀW (raw rows, as in the paper; after all-but-the-top the data is
+ * centred, so they are the covariance's) (Mu & Viswanath 2018, "All-but-the-top: simple and
+ * effective postprocessing for word representations", ICLR). Computed from log Z to
+ * avoid overflow: I = exp(min log Z − max log Z).
+ */
+export function partitionIsotropy(logZ: ArrayLike<number>): number {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let j = 0; j < logZ.length; j++) {
+    if (!Number.isFinite(logZ[j])) continue;
+    lo = Math.min(lo, logZ[j]);
+    hi = Math.max(hi, logZ[j]);
+  }
+  return hi >= lo ? Math.exp(lo - hi) : NaN;
+}
+
+/** Column-wise log Σᵢ exp(scale_j·(z_ij + shift_j)) over the n×r coordinates (two passes: max, then sum). */
+function columnLogSumExp(co: Coordinates, shift: Float64Array | null, scale: Float64Array | null, cols: number[]): Float64Array {
+  const { n, r, z } = co;
+  const out = new Float64Array(r).fill(NaN);
+  const max = new Float64Array(r).fill(-Infinity);
+  const val = (i: number, j: number) => (scale ? scale[j] : 1) * (z[i * r + j] + (shift ? shift[j] : 0));
+  for (let i = 0; i < n; i++) for (const j of cols) max[j] = Math.max(max[j], val(i, j));
+  const s = new Float64Array(r);
+  for (let i = 0; i < n; i++) for (const j of cols) s[j] += Math.exp(val(i, j) - max[j]);
+  for (const j of cols) out[j] = max[j] + Math.log(s[j]);
+  return out;
+}
+
+/**
+ * Exact mean pairwise cosine of rows given by their coordinates on the eigenvectors,
+ * keeping columns `cols`, each multiplied by scale_j (rotation keeps inner products).
+ * Rows whose kept coordinates are all zero are left out, as zero rows are.
+ */
+function meanCosineOfCoordinates(co: Coordinates, cols: number[], scale: Float64Array | null): number {
+  const { n, r, z } = co;
+  const sum = new Float64Array(r);
+  let m = 0;
+  for (let i = 0; i < n; i++) {
+    let s2 = 0;
+    for (const j of cols) {
+      const v = z[i * r + j] * (scale ? scale[j] : 1);
+      s2 += v * v;
+    }
+    if (!(s2 > 0)) continue;
+    const inv = 1 / Math.sqrt(s2);
+    for (const j of cols) sum[j] += z[i * r + j] * (scale ? scale[j] : 1) * inv;
+    m++;
+  }
+  if (m < 2) return NaN;
+  let t = 0;
+  for (const j of cols) t += sum[j] * sum[j];
+  return (t - m) / (m * (m - 1));
+}
+
+/** Number of components all-but-the-top removes: Mu & Viswanath's rule of thumb d/100, at least 1. */
+export function abttComponents(d: number): number {
+  return Math.max(1, Math.round(d / 100));
+}
+
+export interface IsotropyInput {
+  sums: CosineSums;
+  spectrum?: Spectrum;
+  coordinates?: Coordinates;
+  /** log Z over the eigenvectors of XᵀX (see spectrum.ts). */
+  rawLogZ?: Float64Array;
+  /** Why the spectral part is missing, when it is. */
+  spectrumNote?: string;
+}
+
+export function isotropySection(inp: IsotropyInput): DiagIsotropy {
+  const { sums, spectrum: sp, coordinates: co } = inp;
+  const mc = meanCosine(sums);
+  const d = sums.sum.length;
+  const contrib = Array.from(mc.perDim);
+  const order = contrib.map((_, j) => j).filter((j) => Number.isFinite(contrib[j])).sort((a, b) => contrib[b] - contrib[a] || a - b);
+  const topContributors = order.slice(0, 10).map((j) => ({ dim: j, contribution: contrib[j], share: mc.mean !== 0 ? contrib[j] / mc.mean : NaN }));
+  const notes: string[] = [];
+  if (sums.zeroRows) notes.push(`${sums.zeroRows} zero row${sums.zeroRows === 1 ? '' : 's'} left out of the cosine measures (cosine is undefined for them)`);
+  if (sums.nonFinite) notes.push(`${sums.nonFinite} row${sums.nonFinite === 1 ? '' : 's'} with NaN/Inf left out`);
+  if (sums.n < 2) notes.push('fewer than 2 usable rows: the mean pairwise cosine is not defined (NaN)');
+  const base: DiagIsotropy = {
+    rowsUsed: sums.n,
+    zeroRowsExcluded: sums.zeroRows,
+    meanCosine: mc.mean,
+    cosineContributions: contrib,
+    topContributors,
+    isoScore: NaN,
+    partitionIsotropy: NaN,
+    outlierDimensions: [],
+    dimensionVariance: [],
+    previews: [],
+    notes,
+  };
+  if (!sp || !co) {
+    if (inp.spectrumNote) notes.push(inp.spectrumNote);
+    return base;
+  }
+  let meanVar = 0;
+  for (const v of sp.colVar) meanVar += v / d;
+  const outlierDimensions: number[] = [];
+  for (let j = 0; j < d; j++) if (meanVar > 0 && sp.colVar[j] >= OUTLIER_FACTOR * meanVar) outlierDimensions.push(j);
+
+  const all = Array.from({ length: co.r }, (_, j) => j);
+  if (sp.n < 2) notes.push('fewer than 2 rows: the covariance, IsoScore and I(W) are not defined (NaN)');
+
+  const D = Math.min(abttComponents(d), co.r);
+  const kept = all.slice(D);
+  const abttLogZ = columnLogSumExp(co, null, null, kept);
+  for (let j = 0; j < D; j++) abttLogZ[j] = Math.log(co.n); // exp(0) for every row: those directions are removed
+  const abttEig = Array.from(sp.cov, (v, j) => (j < D ? 0 : v));
+
+  const tol = Math.max(1e-300, sp.cov[0] * 1e-10);
+  const white = all.filter((j) => sp.cov[j] > tol);
+  const wscale = new Float64Array(co.r);
+  for (const j of white) wscale[j] = 1 / Math.sqrt(sp.cov[j]);
+  const whiteLogZ = columnLogSumExp(co, null, wscale, white);
+  const whiteEig = Array.from(sp.cov, (v) => (v > tol ? 1 : 0));
+
+  const previews: IsotropyPreview[] = [
+    {
+      name: `all-but-the-top (remove mean + top ${D})`,
+      components: D,
+      meanCosine: meanCosineOfCoordinates(co, kept, null),
+      isoScore: isoScore(abttEig, d),
+      partitionIsotropy: partitionIsotropy(abttLogZ),
+    },
+    {
+      name: 'PCA whitening',
+      components: white.length,
+      meanCosine: meanCosineOfCoordinates(co, white, wscale),
+      isoScore: isoScore(whiteEig, d),
+      partitionIsotropy: partitionIsotropy(Array.from(white, (j) => whiteLogZ[j])),
+    },
+  ];
+  return {
+    ...base,
+    isoScore: sp.n >= 2 ? isoScore(sp.cov, d) : NaN,
+    partitionIsotropy: sp.n >= 2 && inp.rawLogZ ? partitionIsotropy(inp.rawLogZ) : NaN,
+    outlierDimensions,
+    dimensionVariance: Array.from(sp.colVar),
+    previews,
+  };
+}

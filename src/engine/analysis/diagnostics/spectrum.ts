@@ -1,0 +1,250 @@
+/**
+ * The second-order structure every spectral diagnostic reads: eigenvalues of the
+ * raw Gram matrix (squared singular values of X), eigenvalues and eigenvectors of
+ * the centred covariance C (ddof = 1), and the rows' coordinates on those
+ * eigenvectors.
+ *
+ * Two routes, chosen by shape, give the same non-zero spectrum:
+ *  - n ≥ d: XᵀX and C (d×d) from the engine's shifted moments (moments.ts), eigh on d×d;
+ *  - n < d: the n×n Gram matrices X·Xᵀ and Xc·Xcᵀ (Xc = X − mean), whose non-zero
+ *    eigenvalues equal those of XᵀX and (n−1)·C (the SVD duality, Golub & Van Loan §8.6),
+ *    so a 300×20000 file never builds a 20000×20000 matrix.
+ * Rows holding NaN/Inf are left out everywhere and counted.
+ */
+import { Matrix, gatherRows, rowIsFinite } from '../../core/matrix';
+import { Dataset, cached } from '../../data/dataset';
+import { covariance, rawGram } from '../../kernels/moments';
+import { eigh } from '../../kernels/eigen';
+import { run, tensor } from '../../kernels/ort';
+import { matMul, matMul64 } from '../../kernels/graphs';
+import { logSumExp } from './stats';
+import { projectRows } from '../../kernels/pca';
+import { datasetMoments, WorkOptions } from '../overview';
+import { throwIfCancelled, yieldToEventLoop } from '../../util/errors';
+
+/** Largest min(n, d) whose full eigen-decomposition we run (O(m³) in JS). */
+export const MAX_SPECTRUM_DIM = 2048;
+
+export interface Spectrum {
+  /** Finite rows used. */
+  n: number;
+  d: number;
+  /** Rows left out because they hold NaN or ±Inf. */
+  nonFinite: number;
+  route: 'dxd' | 'nxn';
+  /** Eigenvalues of XᵀX (= σ² of raw X), descending, min(n, d) of them, clamped at 0. */
+  rawSq: Float64Array;
+  /** Eigenvalues of C, descending, zero-padded to d. */
+  cov: Float64Array;
+  /** Per-dimension variance (diagonal of C). */
+  colVar: Float64Array;
+  mean: Float64Array;
+  /** Number of eigen-directions with coordinates below (those with λ > 0, or all d on the d×d route). */
+  r: number;
+}
+
+/** Coordinates of the finite rows on the top-r eigenvectors of C: z[i·r + j] = (xᵢ − μ)·vⱼ, and offset[j] = μ·vⱼ. */
+export interface Coordinates {
+  n: number;
+  r: number;
+  z: Float32Array;
+  offset: Float64Array;
+}
+
+export interface SpectralData {
+  spectrum: Spectrum;
+  /** Computes the coordinates on demand (n×r float32; not cached, it is as large as the data). */
+  coordinates(opts?: WorkOptions): Promise<Coordinates>;
+  /**
+   * log Z(c) = log Σᵢ exp(cᵀxᵢ) over the raw rows for every eigenvector c of XᵀX (d of them;
+   * on the n < d route the null-space directions have cᵀxᵢ = 0, so log Z = log n exactly).
+   */
+  rawLogPartition(opts?: WorkOptions): Promise<Float64Array>;
+}
+
+/** Finite rows of X (the matrix itself when all are finite). */
+export function finiteRows(X: Matrix): { matrix: Matrix; rows: Int32Array | undefined } {
+  const keep: number[] = [];
+  for (let i = 0; i < X.rows; i++) if (rowIsFinite(X, i)) keep.push(i);
+  if (keep.length === X.rows) return { matrix: X, rows: undefined };
+  return { matrix: gatherRows(X, keep), rows: Int32Array.from(keep) };
+}
+
+export function spectralData(ds: Dataset, opts: WorkOptions = {}): Promise<SpectralData> {
+  return cached(ds, 'diag:spectrum', async () => {
+    const fin = cached(ds, 'diag:finite', () => finiteRows(ds.matrix));
+    const n = fin.matrix.rows;
+    const d = fin.matrix.cols;
+    if (Math.min(n, d) > MAX_SPECTRUM_DIM) {
+      throw new SpectrumTooLarge(n, d);
+    }
+    return n >= d ? await viaCovariance(ds, opts) : await viaRowGram(fin.matrix, ds.matrix.rows - n, opts);
+  });
+}
+
+export class SpectrumTooLarge extends Error {
+  constructor(
+    readonly n: number,
+    readonly d: number,
+  ) {
+    super(`min(n, d) = ${Math.min(n, d)} is above ${MAX_SPECTRUM_DIM}: the full spectrum is not computed (use --sample to analyse fewer rows when n < d)`);
+  }
+}
+
+async function viaCovariance(ds: Dataset, opts: WorkOptions): Promise<SpectralData> {
+  const mom = await datasetMoments(ds, opts);
+  const d = mom.d;
+  const rawEig = eigh(rawGram(mom), d, d);
+  await yieldToEventLoop();
+  throwIfCancelled(opts.token);
+  const C = covariance(mom);
+  const eig = eigh(C, d, d);
+  const colVar = new Float64Array(d);
+  for (let j = 0; j < d; j++) colVar[j] = C[j * d + j];
+  const spectrum: Spectrum = {
+    n: mom.n,
+    d,
+    nonFinite: mom.skipped,
+    route: 'dxd',
+    rawSq: clamp(rawEig.values),
+    cov: clamp(eig.values),
+    colVar,
+    mean: mom.mean,
+    r: d,
+  };
+  const offset = new Float64Array(d);
+  for (let j = 0; j < d; j++) for (let t = 0; t < d; t++) offset[j] += mom.mean[t] * eig.vectors[j * d + t];
+  return {
+    spectrum,
+    async coordinates(o = {}) {
+      const fin = cached(ds, 'diag:finite', () => finiteRows(ds.matrix));
+      const z = await projectRows(fin.matrix, eig.vectors, d, { mean: mom.mean, token: o.token, progress: o.progress });
+      return { n: fin.matrix.rows, r: d, z, offset };
+    },
+    async rawLogPartition(o = {}) {
+      const fin = cached(ds, 'diag:finite', () => finiteRows(ds.matrix));
+      return streamLogPartition(fin.matrix, rawEig.vectors, d, o);
+    },
+  };
+}
+
+/** Column-wise log Σᵢ exp((X·Vᵀ)ᵢⱼ) for the m×d rows V, streamed over row blocks (online log-sum-exp). */
+async function streamLogPartition(X: Matrix, V: Float64Array, m: number, opts: WorkOptions): Promise<Float64Array> {
+  const { rows: n, cols: d, data } = X;
+  const vt = new Float32Array(d * m);
+  for (let r = 0; r < m; r++) for (let j = 0; j < d; j++) vt[j * m + r] = V[r * d + j];
+  const B = tensor(vt, [d, m]);
+  const mx = new Float64Array(m).fill(-Infinity);
+  const sum = new Float64Array(m);
+  const block = Math.max(64, Math.min(16384, Math.floor((16 << 20) / (4 * Math.max(d, m)))));
+  for (let r0 = 0; r0 < n; r0 += block) {
+    throwIfCancelled(opts.token);
+    const r1 = Math.min(n, r0 + block);
+    const y = (await run(matMul, { A: tensor(data.subarray(r0 * d, r1 * d), [r1 - r0, d]), B })).Y.data as Float32Array;
+    for (let i = 0; i < r1 - r0; i++) {
+      for (let j = 0; j < m; j++) {
+        const v = y[i * m + j];
+        if (v > mx[j]) {
+          sum[j] = sum[j] * Math.exp(mx[j] - v) + 1;
+          mx[j] = v;
+        } else sum[j] += Math.exp(v - mx[j]);
+      }
+    }
+    opts.progress?.(r1 / n);
+    await yieldToEventLoop();
+  }
+  return mx.map((v, j) => v + Math.log(sum[j]));
+}
+
+async function viaRowGram(X: Matrix, nonFinite: number, opts: WorkOptions): Promise<SpectralData> {
+  const { rows: n, cols: d, data } = X;
+  const mean = new Float64Array(d);
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j] += data[i * d + j];
+  for (let j = 0; j < d; j++) mean[j] /= n;
+  const xc = new Float32Array(n * d);
+  const colVar = new Float64Array(d);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < d; j++) {
+      const v = data[i * d + j] - mean[j];
+      xc[i * d + j] = v;
+      colVar[j] += v * v;
+    }
+  }
+  for (let j = 0; j < d; j++) colVar[j] /= Math.max(1, n - 1);
+  const G = await gram(X.data.subarray(0, n * d), n, d);
+  const Gc = await gram(xc, n, d);
+  throwIfCancelled(opts.token);
+  const rawEig = eigh(G, n, n);
+  const rawSq = clamp(rawEig.values);
+  const eig = eigh(Gc, n, n);
+  // Non-zero eigenvalues of Xc·Xcᵀ are (n−1)·λ(C); the rest of C's d eigenvalues are 0.
+  const cov = new Float64Array(d);
+  const scale = 1 / Math.max(1, n - 1);
+  const tol = Math.max(1e-12, eig.values[0] * 1e-10);
+  let r = 0;
+  for (let j = 0; j < n; j++) {
+    cov[j] = Math.max(0, eig.values[j]) * scale;
+    if (eig.values[j] > tol) r = j + 1;
+  }
+  // Coordinates: (xᵢ − μ)·vⱼ = sⱼ·uᵢⱼ with sⱼ = √(eigenvalue of Gc); μ·vⱼ = (Xc·μ)·uⱼ / sⱼ.
+  const xcMu = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let j = 0; j < d; j++) s += xc[i * d + j] * mean[j];
+    xcMu[i] = s;
+  }
+  const z = new Float32Array(n * r);
+  const offset = new Float64Array(r);
+  for (let j = 0; j < r; j++) {
+    const s = Math.sqrt(eig.values[j]);
+    let o = 0;
+    for (let i = 0; i < n; i++) {
+      const u = eig.vectors[j * n + i];
+      z[i * r + j] = s * u;
+      o += xcMu[i] * u;
+    }
+    offset[j] = o / s;
+  }
+  const spectrum: Spectrum = { n, d, nonFinite, route: 'nxn', rawSq, cov, colVar, mean, r };
+  // Raw coordinates: xᵢ·vⱼ = σⱼ·uᵢⱼ for the eigenvectors u of X·Xᵀ; the other d − n directions give 0.
+  const rawLogZ = new Float64Array(d).fill(Math.log(n));
+  const col = new Float64Array(n);
+  for (let j = 0; j < n; j++) {
+    const sj = Math.sqrt(rawSq[j]);
+    for (let i = 0; i < n; i++) col[i] = sj * rawEig.vectors[j * n + i];
+    rawLogZ[j] = logSumExp(col);
+  }
+  return { spectrum, coordinates: async () => ({ n, r, z, offset }), rawLogPartition: async () => rawLogZ };
+}
+
+/**
+ * A·Aᵀ for the n×d rows A, in float64 on onnxruntime (float32 Gram entries are too
+ * coarse for the small eigenvalues whose eigenvectors I(W) reads).
+ */
+async function gram(a: Float32Array, n: number, d: number): Promise<Float64Array> {
+  const a64 = Float64Array.from(a.subarray(0, n * d));
+  const at = new Float64Array(d * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) at[j * n + i] = a64[i * d + j];
+  const out = new Float64Array(n * n);
+  const B = tensor(at, [d, n]);
+  const block = Math.max(1, Math.min(n, Math.floor(1e9 / Math.max(1, 2 * n * d))));
+  for (let r0 = 0; r0 < n; r0 += block) {
+    const r1 = Math.min(n, r0 + block);
+    const res = await run(matMul64, { A: tensor(a64.subarray(r0 * d, r1 * d), [r1 - r0, d]), B });
+    out.set(res.Y.data as Float64Array, r0 * n);
+    await yieldToEventLoop();
+  }
+  // Symmetrise: GEMM blocks need not be bit-symmetric.
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      const v = 0.5 * (out[i * n + j] + out[j * n + i]);
+      out[i * n + j] = v;
+      out[j * n + i] = v;
+    }
+  }
+  return out;
+}
+
+function clamp(v: Float64Array): Float64Array {
+  return v.map((x) => Math.max(0, x));
+}

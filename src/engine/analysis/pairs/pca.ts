@@ -1,0 +1,47 @@
+/**
+ * PCA pieces the pairs analyses need (Pearson 1901; Hotelling 1933): the top
+ * eigenvectors of a scatter matrix, with scikit-learn's svd_flip sign rule
+ * (largest |loading| positive, as kernels/pca.ts), and 2-D maps of a matrix.
+ * Uses the cache-friendly eigensolver in ./eigh.ts.
+ */
+import { Matrix } from '../../core/matrix';
+import { computeMoments, covariance } from '../../kernels/moments';
+import { projectRows } from '../../kernels/pca';
+import { Cancellation } from '../../util/errors';
+import { eighFast } from './eigh';
+
+export interface Components {
+  d: number;
+  m: number;
+  /** m×d unit rows, by decreasing eigenvalue. */
+  vectors: Float64Array;
+  /** All d eigenvalues, descending, clamped at 0. */
+  values: Float64Array;
+}
+
+export function topComponents(scatter: Float64Array, d: number, m: number): Components {
+  const eig = eighFast(scatter, d, m);
+  const v = eig.vectors;
+  for (let r = 0; r < eig.m; r++) {
+    let best = 0;
+    for (let j = 0; j < d; j++) if (Math.abs(v[r * d + j]) > Math.abs(v[r * d + best])) best = j;
+    if (v[r * d + best] < 0) for (let j = 0; j < d; j++) v[r * d + j] = -v[r * d + j];
+  }
+  return { d, m: eig.m, vectors: v, values: eig.values.map((x) => Math.max(0, x)) };
+}
+
+export interface Map2d {
+  coords: Float32Array;
+  mean: Float64Array;
+  components: Components;
+  explained: number[];
+}
+
+/** Rows of M on their first two principal components. */
+export async function map2d(M: Matrix, token?: Cancellation): Promise<Map2d> {
+  const mom = await computeMoments(M, { token });
+  const comps = topComponents(covariance(mom), M.cols, 2);
+  const coords = await projectRows(M, comps.vectors, comps.m, { mean: mom.mean, token });
+  const total = comps.values.reduce((s, x) => s + x, 0);
+  return { coords, mean: mom.mean, components: comps, explained: Array.from(comps.values.slice(0, comps.m), (x) => (total > 0 ? x / total : 0)) };
+}
