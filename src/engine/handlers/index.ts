@@ -1,7 +1,8 @@
 /** Every group of engine request handlers. A feature adds its register function here, one line. */
 import { EngineContext } from './context';
+import { registerTextHandlers } from './text';
 import { registerDatasetHandlers } from './datasets';
 import { registerDiagnosticsHandlers } from './diagnostics';
 import { registerCompressionHandlers } from './compression';
 
-export const HANDLERS: ((ctx: EngineContext) => void)[] = [registerDatasetHandlers, registerDiagnosticsHandlers, registerCompressionHandlers];
+export const HANDLERS: ((ctx: EngineContext) => void)[] = [registerDatasetHandlers, registerDiagnosticsHandlers, registerCompressionHandlers, registerTextHandlers];

@@ -16,9 +16,9 @@ export interface LabelledNeighbor extends Neighbor {
 }
 
 /** The embedding of one query text; empty text and text with no known token are input errors. */
-export async function embedQuery(model: TextModel, text: string): Promise<Float32Array> {
+export async function embedQuery(model: TextModel, text: string, token?: Cancellation): Promise<Float32Array> {
   if (typeof text !== 'string' || text.trim() === '') throw new InputError(undefined, 'the text is empty; type a word or sentence to search for');
-  const r = await model.embed([text]);
+  const r = await model.embed([text], { token });
   const v = r.matrix.data;
   let s = 0;
   for (let j = 0; j < v.length; j++) s += v[j] * v[j];
@@ -48,7 +48,7 @@ function labelled(ds: Dataset, ns: Neighbor[]): LabelledNeighbor[] {
 export async function neighborsOfText(ds: Dataset, model: TextModel, text: string, k: number, metric: Metric, token?: Cancellation): Promise<LabelledNeighbor[]> {
   if (!Number.isInteger(k) || k < 1) throw new InputError(undefined, `k must be a positive integer, got ${k}`);
   checkDims(ds, model);
-  const q = await embedQuery(model, text);
+  const q = await embedQuery(model, text, token);
   const res = await knnSearch(preparedCorpus(ds, metric), matrix(1, q.length, q), { k: Math.min(k, ds.matrix.rows), token });
   const out: Neighbor[] = [];
   for (let t = 0; t < res.k; t++) if (res.indices[t] >= 0) out.push({ row: res.indices[t], score: res.scores[t] });
