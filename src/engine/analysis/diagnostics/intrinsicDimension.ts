@@ -24,7 +24,8 @@ export function twoNN(r1: ArrayLike<number>, r2: ArrayLike<number>, discard = TW
   const mu: number[] = [];
   for (let i = 0; i < N; i++) mu.push(r2[i] / r1[i]);
   mu.sort((a, b) => a - b);
-  const M = Math.floor(N * (1 - discard));
+  // F = N/N would put −ln(0) = ∞ into the fit: with discard 0 the largest μ is left out.
+  const M = Math.min(N - 1, Math.floor(N * (1 - discard)));
   let sxy = 0;
   let sxx = 0;
   for (let i = 0; i < M; i++) {
