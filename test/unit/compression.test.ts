@@ -25,7 +25,8 @@ import { pythonSkipReason, runPython } from './helpers/python';
 import { gloveSkipReason, loadGlove } from './helpers/glove';
 
 const SHARED = path.resolve(__dirname, '../../../shared');
-const CLIP = path.join(SHARED, 'data/mgap_clip_vitb16_coco500/X.npy');
+// The repo's copy of ../shared/data/mgap_clip_vitb16_coco500/X.npy (test/fixtures/README.md), so CI runs it too.
+const CLIP = [path.resolve(__dirname, '../fixtures/clip_vitb16_coco500.npy'), path.join(SHARED, 'data/mgap_clip_vitb16_coco500/X.npy')].find((f) => fs.existsSync(f)) ?? 'test/fixtures/clip_vitb16_coco500.npy';
 const REFERENCE = path.join(SHARED, 'reference/computed_values.json');
 const py = pythonSkipReason();
 
@@ -89,7 +90,7 @@ test('sweep with dot and euclidean metrics matches numpy (synthetic 1500×48)', 
   }
 });
 
-test('int8 pitfall on CLIP captions: dequantised 0.991, raw codes by dot product 0.606 (regression)', { skip: py ?? (fs.existsSync(CLIP) ? false : `needs ${CLIP} (the shared data folder is absent)`) }, async () => {
+test('int8 pitfall on CLIP captions: dequantised 0.991, raw codes by dot product 0.606 (regression)', { skip: py ?? (fs.existsSync(CLIP) ? false : `needs ${CLIP} (neither the fixture nor the shared data folder is present)`) }, async () => {
   const all = readNpy(CLIP).matrix;
   const X: Matrix = { rows: 500, cols: all.cols, data: rowSlice(all, 500, 1000).data.slice() };
   const r = await compressionSweep(dataset(X), { k: 10, queries: 1000, metric: 'dot', dims: [64] });
