@@ -1,0 +1,64 @@
+import { Command, FILE_FLAGS } from '../command';
+import { openFromArgs } from '../open';
+import { InputError } from '../../util/errors';
+import { PROJECTION_METHODS, project, ProjectionMethod } from '../../projection/project';
+import { writeCoordsCsv } from '../../projection/export';
+
+export const projectCommand: Command = {
+  name: 'project',
+  summary: 'a 2-D/3-D map (PCA, UMAP or t-SNE) with its trustworthiness, continuity and k-NN recall; --out writes the coordinates as CSV',
+  usage: 'project FILE --method pca|umap|tsne [--dims 2] [--seed 0] [--k 10] [--metric cosine|euclidean] [--neighbors 15] [--min-dist 0.1] [--perplexity 30] [--iterations N] [--out coords.csv [--force]] --json',
+  flags: {
+    ...FILE_FLAGS,
+    method: { value: true },
+    dims: { value: true },
+    seed: { value: true },
+    k: { value: true },
+    metric: { value: true },
+    neighbors: { value: true },
+    'min-dist': { value: true },
+    perplexity: { value: true },
+    iterations: { value: true },
+    out: { value: true },
+    force: { value: false },
+  },
+  async run(args, io) {
+    const method = (args.str('method') ?? 'pca') as ProjectionMethod;
+    if (!PROJECTION_METHODS.includes(method)) throw new InputError(undefined, `--method must be one of ${PROJECTION_METHODS.join(', ')}, got '${method}'`);
+    const metric = args.metric('metric', 'cosine', ['cosine', 'euclidean']) as 'cosine' | 'euclidean';
+    const opt = (name: string) => (args.has(name) ? args.num(name, 0) : undefined);
+    const settings = {
+      method,
+      dims: args.int('dims', 2),
+      seed: args.int('seed', 0, 0),
+      k: args.int('k', 10),
+      metric,
+      nNeighbors: args.has('neighbors') ? args.int('neighbors', 15, 2) : undefined,
+      minDist: opt('min-dist'),
+      perplexity: opt('perplexity'),
+      iterations: args.has('iterations') ? args.int('iterations', 1) : undefined,
+    };
+    const out = args.str('out');
+    const ds = await openFromArgs(args);
+    const r = await project(ds, settings, { progress: io.progress });
+    const written = out ? writeCoordsCsv(ds, r, out, args.has('force')) : undefined;
+    const q = r.quality;
+    return {
+      method,
+      rows: r.rows,
+      dims: r.dims,
+      metric,
+      seed: settings.seed,
+      k: q.k,
+      trustworthiness: q.trustworthiness,
+      continuity: q.continuity,
+      knnRecall: q.knnRecall,
+      // The quality scores are exact when qualitySampleRows = the mapped rows; otherwise a seeded sample.
+      ...(q.sampleRows < q.rows ? { qualitySampleRows: q.sampleRows } : {}),
+      skippedRows: r.skippedRows,
+      ...(written ? { out: written } : {}),
+      timings: r.timings,
+      warnings: [...ds.warnings, ...r.warnings],
+    };
+  },
+};

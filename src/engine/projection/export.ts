@@ -1,0 +1,53 @@
+/**
+ * Map coordinates as CSV: one line per row with its row id, coordinates, the
+ * row's neighbourhood preservation and its metadata, so the map can be rebuilt
+ * or joined elsewhere. Written only to a file that does not exist yet unless the
+ * caller passes `overwrite` (the host asks the user first); never to the
+ * embedding file or its sidecar.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Dataset } from '../data/dataset';
+import { InputError } from '../util/errors';
+
+export interface CoordsTable {
+  dims: number;
+  /** rows×dims, NaN for rows with no place on the map. */
+  coords: Float32Array;
+  preservation?: Float32Array;
+}
+
+const AXES = ['x', 'y', 'z'];
+
+/** RFC 4180 quoting: only when needed, doubling inner quotes. */
+function cell(v: string | number | null | undefined): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : '';
+  return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+}
+
+export function coordsCsv(ds: Dataset, t: CoordsTable): string {
+  const n = ds.matrix.rows;
+  const meta = ds.metadata?.columns ?? [];
+  const header = ['row', ...AXES.slice(0, t.dims), ...(t.preservation ? ['preservation'] : []), ...meta.map((c) => c.name)];
+  const lines = [header.map(cell).join(',')];
+  for (let i = 0; i < n; i++) {
+    const parts: string[] = [String(i)];
+    for (let j = 0; j < t.dims; j++) parts.push(cell(t.coords[i * t.dims + j]));
+    if (t.preservation) parts.push(cell(t.preservation[i]));
+    for (const c of meta) parts.push(cell(c.values[i]));
+    lines.push(parts.join(','));
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** Writes the CSV; refuses to replace an existing file (or the inputs) unless told to. */
+export function writeCoordsCsv(ds: Dataset, t: CoordsTable, file: string, overwrite = false): string {
+  const out = path.resolve(file);
+  const inputs = [ds.path, ds.metadata?.source].filter((x): x is string => !!x).map((p) => path.resolve(p));
+  if (inputs.includes(out)) throw new InputError(out, 'is an input of this map; choose another file for the coordinates');
+  if (!fs.existsSync(path.dirname(out))) throw new InputError(out, `its folder ${path.dirname(out)} does not exist`);
+  if (fs.existsSync(out) && !overwrite) throw new InputError(out, 'already exists; pass --force to replace it');
+  fs.writeFileSync(out, coordsCsv(ds, t), { flag: overwrite ? 'w' : 'wx' });
+  return out;
+}
