@@ -9,6 +9,9 @@ import { OverviewPanel } from './panels/overviewPanel';
 export const OVERVIEW_EDITOR = 'embeddingLens.overview';
 export const OVERVIEW_EDITOR_PARQUET = 'embeddingLens.overviewParquet';
 
+/** The open overview of each file, so other features can select a row in it. */
+const overviews = new Map<string, OverviewPanel>();
+
 class OverviewEditorProvider implements vscode.CustomReadonlyEditorProvider {
   constructor(private readonly ctx: HostContext) {}
 
@@ -17,7 +20,12 @@ class OverviewEditorProvider implements vscode.CustomReadonlyEditorProvider {
   }
 
   resolveCustomEditor(document: vscode.CustomDocument, panel: vscode.WebviewPanel): void {
-    new OverviewPanel(this.ctx, panel, document.uri);
+    const key = document.uri.toString();
+    const p = new OverviewPanel(this.ctx, panel, document.uri);
+    overviews.set(key, p);
+    panel.onDidDispose(() => {
+      if (overviews.get(key) === p) overviews.delete(key);
+    });
   }
 }
 
@@ -34,4 +42,10 @@ export function registerOverviewEditors(ctx: HostContext): vscode.Disposable[] {
 export async function openOverview(uri: vscode.Uri): Promise<void> {
   const viewType = uri.fsPath.toLowerCase().endsWith('.npy') ? OVERVIEW_EDITOR : OVERVIEW_EDITOR_PARQUET;
   await vscode.commands.executeCommand('vscode.openWith', uri, viewType);
+}
+
+/** Opens (or reveals) a file's overview and selects `row` there, listing its neighbours. */
+export async function showRowInOverview(uri: vscode.Uri, row: number): Promise<void> {
+  await openOverview(uri);
+  overviews.get(uri.toString())?.selectRow(row);
 }

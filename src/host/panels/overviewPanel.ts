@@ -14,6 +14,9 @@ import { panelLinks } from '../features/links';
 export class OverviewPanel extends LensPanel<OverviewToWebview, OverviewFromWebview> {
   private info: protocol.DatasetInfo | undefined;
   private metaPath: string | undefined;
+  /** Set once the overview was posted; a row asked for before then waits in `pendingRow`. */
+  private shown = false;
+  private pendingRow: number | undefined;
 
   constructor(
     ctx: HostContext,
@@ -58,6 +61,21 @@ export class OverviewPanel extends LensPanel<OverviewToWebview, OverviewFromWebv
       settings: { metric: defaultMetric(), k: defaultK(), maxPoints: scatterMaxPoints() },
       links: panelLinks(),
     });
+    this.shown = true;
+    if (this.pendingRow !== undefined) {
+      const row = this.pendingRow;
+      this.pendingRow = undefined;
+      await this.showNeighbours(row, defaultMetric(), defaultK());
+    }
+  }
+
+  /** Selects a row as if the user clicked it (e.g. from a hover's "Show in Embedding Lens"). */
+  selectRow(row: number): void {
+    if (!this.shown) {
+      this.pendingRow = row;
+      return;
+    }
+    void this.guard(() => this.showNeighbours(row, defaultMetric(), defaultK()));
   }
 
   protected async onMessage(msg: OverviewFromWebview): Promise<void> {
