@@ -4,5 +4,6 @@ import { registerTextHandlers } from './text';
 import { registerDatasetHandlers } from './datasets';
 import { registerDiagnosticsHandlers } from './diagnostics';
 import { registerCompressionHandlers } from './compression';
+import { registerPairsHandlers } from './pairs';
 
-export const HANDLERS: ((ctx: EngineContext) => void)[] = [registerDatasetHandlers, registerDiagnosticsHandlers, registerCompressionHandlers, registerTextHandlers];
+export const HANDLERS: ((ctx: EngineContext) => void)[] = [registerDatasetHandlers, registerDiagnosticsHandlers, registerCompressionHandlers, registerTextHandlers, registerPairsHandlers];

@@ -1,0 +1,25 @@
+import * as protocol from '../../shared/protocol';
+import { loadClassifier } from '../analysis/pairs/classifier';
+import { neuralCollapse } from '../analysis/pairs/collapse';
+import { compareSpaces } from '../analysis/pairs/compare';
+import { modalityGap } from '../analysis/pairs/gap';
+import { EngineContext } from './context';
+
+/** Modality gap, neural collapse and two-file comparison (issue 7). */
+export function registerPairsHandlers(ctx: EngineContext): void {
+  ctx.handle(protocol.ModalityGap, 'Measuring the modality gap', (p, w) =>
+    modalityGap(ctx.dataset(p.datasetId), { group: p.group, pair: p.pair, values: p.values, token: w.token, progress: w.progress }),
+  );
+  ctx.handle(protocol.NeuralCollapse, 'Measuring neural collapse', (p, w) =>
+    neuralCollapse(ctx.dataset(p.datasetId), {
+      labels: p.labels,
+      k: p.k,
+      classifier: p.weightsPath ? loadClassifier(p.weightsPath, p.biasPath) : undefined,
+      token: w.token,
+      progress: w.progress,
+    }),
+  );
+  ctx.handle(protocol.CompareSpaces, 'Comparing two embedding files', (p, w) =>
+    compareSpaces(ctx.dataset(p.datasetId), ctx.dataset(p.otherId), { k: p.k, idColumn: p.idColumn, anchors: p.anchors, token: w.token, progress: w.progress }),
+  );
+}
