@@ -411,6 +411,8 @@ export interface CompareParams extends DatasetRef {
 
 export interface CompareResult {
   rows: number;
+  /** Rows with finite, non-zero vectors in both files (the others are left out of every measure). */
+  usedRows: number;
   dims: [number, number];
   /** Metadata column checked for row alignment, if any. */
   idColumn: string | null;
@@ -432,7 +434,9 @@ export interface CompareResult {
     alignedDims: number;
   };
   relative: { anchors: number; meanCosine: number; top1: number };
-  /** Per-row Jaccard of the two k-NN sets. */
+  /** Query rows of the matched retrievals (a seeded sample when the files are large), searched against all rows. */
+  retrievalQueries: number;
+  /** Per-row Jaccard of the two k-NN sets (NaN for rows left out). */
   jaccard: number[];
   /** 2-D PCA maps of each file (n×2 row-major). */
   mapA: number[];
