@@ -14,6 +14,9 @@
  */
 import { rng, shuffle } from './random';
 
+/** Relative gradient accepted as converged when float64 can no longer lower f. */
+const STALL_GTOL = 1e-5;
+
 export interface LogisticOptions {
   /** Inverse regularisation strength, as scikit-learn's C. */
   C?: number;
@@ -105,7 +108,12 @@ export function fitLogistic(X: Float64Array, d: number, y: Uint8Array, rows: Arr
       if (fNext <= f + 1e-4 * step * slope) break;
       step *= 0.5;
     }
-    if (!(fNext <= f)) break; // no progress possible at float64 resolution
+    if (!(fNext <= f)) {
+      // No progress possible at float64 resolution: f changes by less than its
+      // rounding long before ‖∇f‖ reaches gtol, so call a small gradient converged.
+      converged = maxAbs(g) <= STALL_GTOL * g0;
+      break;
+    }
     const s = new Float64Array(p);
     const yv = new Float64Array(p);
     for (let j = 0; j < p; j++) {
@@ -128,7 +136,10 @@ export function fitLogistic(X: Float64Array, d: number, y: Uint8Array, rows: Arr
     g.set(gNext);
     f = fNext;
     converged = maxAbs(g) <= gtol * g0;
-    if (!converged && Math.abs(fPrev - f) <= 1e-16 * Math.max(1, Math.abs(f))) break;
+    if (!converged && Math.abs(fPrev - f) <= 1e-16 * Math.max(1, Math.abs(f))) {
+      converged = maxAbs(g) <= STALL_GTOL * g0;
+      break;
+    }
   }
   return { w: theta.slice(0, d), b: theta[d], iterations: it, converged };
 }
