@@ -707,3 +707,123 @@ export interface RowNeighborsResult {
 
 /** A row's neighbours with their texts: what the metadata-file hover shows. */
 export const RowNeighborsWithText = request<RowNeighborsParams, RowNeighborsResult>('embeddingLens/text/rowNeighbors');
+
+// ---------------------------------------------------------------------------
+// Projection maps: PCA, UMAP, t-SNE with quality scores (issue 5)
+//
+// Float arrays travel as base64 of little-endian float32 (int32 for row ids):
+// a 1M-point map is 8 MB that way instead of ~20 MB of JSON digits, and NaN
+// (rows with no place on the map) survives, which JSON would turn into null.
+
+export type ProjectionMethod = 'pca' | 'umap' | 'tsne';
+
+export interface ProjectParams extends DatasetRef {
+  /** Chosen by the host; keys the streamed layouts and later requests (export). */
+  jobId: string;
+  method: ProjectionMethod;
+  /** 2 or 3 (t-SNE: 2). */
+  dims: number;
+  seed: number;
+  /** Neighbourhood size of the quality scores and per-row preservation. */
+  k: number;
+  metric: 'cosine' | 'euclidean';
+  nNeighbors?: number;
+  minDist?: number;
+  perplexity?: number;
+  iterations?: number;
+  /** Push every intermediate layout as a ProjectLayout notification (else poll with ProjectFrame). */
+  notify?: boolean;
+}
+
+export interface ProjectQuality {
+  k: number;
+  trustworthiness: number;
+  continuity: number;
+  knnRecall: number;
+  /** Rows the scores were averaged over: < rows means a seeded sample (the panel says so). */
+  sampleRows: number;
+  rows: number;
+}
+
+export interface ProjectResult {
+  jobId: string;
+  method: ProjectionMethod;
+  rows: number;
+  dims: number;
+  /** base64 float32 rows×dims; NaN for rows left out. */
+  coords: string;
+  /** base64 float32 per-row share of the k original neighbours kept on the map (NaN: unknown). */
+  preservation: string;
+  /** base64 float32 k-occurrence (how often a row is among the others' k nearest; hubs are high), when the graph was computed. */
+  kOccurrence?: string;
+  /** base64 int32 rows×3: each row's 3 nearest rows in the embedding space (−1: none), for hovers. */
+  top3?: string;
+  quality: ProjectQuality;
+  skippedRows: number;
+  warnings: string[];
+  timings: Record<string, number>;
+}
+
+export const Project = request<ProjectParams, ProjectResult>('embeddingLens/project');
+
+/** One intermediate layout (the first is PCA), every few hundred milliseconds. */
+export interface ProjectFrame {
+  jobId: string;
+  /** Increases with every new layout of the job. */
+  seq: number;
+  stage: ProjectionMethod;
+  step: number;
+  steps: number;
+  dims: number;
+  /** base64 float32 rows×dims. */
+  coords: string;
+}
+
+export const ProjectLayout = notification<ProjectFrame>('embeddingLens/projectLayout');
+
+/** The newest layout of a running job if it is newer than `after` (else null). */
+export const ProjectPoll = request<{ jobId: string; after: number }, ProjectFrame | null>('embeddingLens/projectPoll');
+
+export interface MapSelectionParams extends DatasetRef {
+  rows: number[];
+  /** How many rows nearest the selection's centroid (outside it) to return. */
+  k: number;
+  metric: 'cosine' | 'euclidean';
+  /** Column whose value mix to count (default: the label column). */
+  column?: string;
+}
+
+export interface MapSelectionResult {
+  count: number;
+  column?: string;
+  /** Most frequent values first (at most 12, then "other"). */
+  mix: { value: string; count: number }[];
+  /** Nearest rows to the selection's centroid, outside the selection. */
+  neighbours: { row: number; score: number; label?: string }[];
+}
+
+export const MapSelection = request<MapSelectionParams, MapSelectionResult>('embeddingLens/mapSelection');
+
+export interface MapSearchParams extends DatasetRef {
+  text: string;
+  /** Search this metadata column only (default: every text and category column). */
+  column?: string;
+  limit?: number;
+}
+
+export interface MapSearchResult {
+  /** Matching rows (case-insensitive substring), in row order, at most `limit`. */
+  rows: number[];
+  total: number;
+}
+
+export const MapSearch = request<MapSearchParams, MapSearchResult>('embeddingLens/mapSearch');
+
+export interface MapExportParams extends DatasetRef {
+  jobId: string;
+  file: string;
+  /** Set only after the user confirmed replacing an existing file. */
+  overwrite?: boolean;
+}
+
+export const MapExportCsv = request<MapExportParams, { file: string; rows: number }>('embeddingLens/mapExportCsv');

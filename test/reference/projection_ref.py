@@ -9,6 +9,9 @@ Usage (via test/unit/helpers/python.ts): projection_ref.py <workdir>; params.jso
            as a dense n×n matrix (self prepended with distance 0, as umap-learn expects).
   tsne_p:  knn_indices/knn_dists -> scikit-learn's _joint_probabilities_nn P, dense n×n.
            With "ab": [[spread, min_dist], ...] also umap-learn's find_ab_params for each.
+  knn:     X -> the k nearest rows of every row by cosine (self excluded, stable order), int32 n×k.
+  centroid_nn: X, rows (selected) -> the k rows nearest the mean of the selected unit rows by
+           cosine, outside the selection, with their cosines.
 """
 import json
 import os
@@ -69,6 +72,22 @@ def main():
         D = csr_matrix((dist.ravel(), idx.ravel(), np.arange(0, n * k + 1, k)), shape=(n, n))
         P = _joint_probabilities_nn(D, p["perplexity"], 0)
         save(d, out, "P", P.toarray().astype(np.float64))
+    elif op == "knn":
+        X = load("X").astype(np.float64)
+        U = X / np.linalg.norm(X, axis=1, keepdims=True)
+        S = U @ U.T
+        np.fill_diagonal(S, -np.inf)
+        idx = np.argsort(-S, axis=1, kind="stable")[:, : p["k"]]
+        save(d, out, "I", idx.astype(np.int32))
+    elif op == "centroid_nn":
+        X = load("X").astype(np.float64)
+        sel = load("rows").astype(np.int64)
+        U = X / np.linalg.norm(X, axis=1, keepdims=True)
+        c = U[sel].mean(axis=0)
+        cos = U @ c / np.linalg.norm(c)
+        cos[sel] = -np.inf
+        order = np.argsort(-cos, kind="stable")[: p["k"]]
+        out = {"rows": [int(i) for i in order], "scores": [float(cos[i]) for i in order]}
     else:
         raise SystemExit(f"unknown op {op}")
     print(json.dumps(out))

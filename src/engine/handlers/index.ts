@@ -5,5 +5,6 @@ import { registerDatasetHandlers } from './datasets';
 import { registerDiagnosticsHandlers } from './diagnostics';
 import { registerCompressionHandlers } from './compression';
 import { registerPairsHandlers } from './pairs';
+import { registerProjectionHandlers } from './projection';
 
-export const HANDLERS: ((ctx: EngineContext) => void)[] = [registerDatasetHandlers, registerDiagnosticsHandlers, registerCompressionHandlers, registerTextHandlers, registerPairsHandlers];
+export const HANDLERS: ((ctx: EngineContext) => void)[] = [registerDatasetHandlers, registerDiagnosticsHandlers, registerCompressionHandlers, registerTextHandlers, registerPairsHandlers, registerProjectionHandlers];

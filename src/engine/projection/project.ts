@@ -50,6 +50,10 @@ export interface ProjectionResult {
   quality: MapQuality;
   /** Per-row share of the k original neighbours kept on the map; NaN where unknown. */
   preservation: Float32Array;
+  /** How often each row is among the other rows' k nearest (hubness; NaN where unknown). */
+  kOccurrence?: Float32Array;
+  /** rows×3: each row's 3 nearest rows in the embedding space (−1: none), for hovers. */
+  top3?: Int32Array;
   /** Rows left out (NaN/Inf, zero under cosine). */
   skippedRows: number;
   warnings: string[];
@@ -144,6 +148,7 @@ export async function project(ds: Dataset, s: ProjectSettings, cb: ProjectCallba
   if (quality.sampleRows < m) warnings.push(`quality scores are averaged over a seeded sample of ${quality.sampleRows.toLocaleString('en-US')} of ${m.toLocaleString('en-US')} rows`);
   let pres: Float32Array = new Float32Array(m).fill(NaN);
   if (graph) pres = rowPreservation(graph.indices, graph.k, layoutKnn(coords, m, s.dims, s.k), s.k, m);
+  const extras = graph ? graphExtras(graph, s.k, valid, n) : undefined;
   lap('quality', t);
   timings.total = (Date.now() - t0) / 1000;
   cb.progress?.(1);
@@ -154,6 +159,7 @@ export async function project(ds: Dataset, s: ProjectSettings, cb: ProjectCallba
     coords: scatter(coords),
     quality,
     preservation: skipped ? scatterRows(pres, valid, n, 1, true) : pres,
+    ...extras,
     skippedRows: skipped,
     warnings,
     timings,
@@ -166,6 +172,26 @@ function graphNeighbours(s: ProjectSettings, m: number): number {
   if (s.method === 'umap') k = Math.max(k, (s.nNeighbors ?? 15) - 1);
   if (s.method === 'tsne') k = Math.max(k, Math.floor(3 * (s.perplexity ?? 30) + 1));
   return Math.min(k, m - 1);
+}
+
+/**
+ * k-occurrence N_k(x) (Radovanović et al. 2010, "Hubs in space", JMLR 11): how
+ * often a row is among the others' k nearest, and each row's 3 nearest, both in
+ * the original row numbering (rows left out: NaN / −1).
+ */
+function graphExtras(g: DistanceGraph, k: number, valid: Int32Array, n: number): { kOccurrence: Float32Array; top3: Int32Array } {
+  const kOccurrence = new Float32Array(n).fill(NaN);
+  for (let t = 0; t < valid.length; t++) kOccurrence[valid[t]] = 0;
+  const top3 = new Int32Array(n * 3).fill(-1);
+  const kk = Math.min(k, g.k);
+  for (let t = 0; t < g.n; t++) {
+    for (let s = 0; s < kk; s++) {
+      const j = g.indices[t * g.k + s];
+      if (j >= 0) kOccurrence[valid[j]]++;
+      if (s < 3 && j >= 0) top3[valid[t] * 3 + s] = valid[j];
+    }
+  }
+  return { kOccurrence, top3 };
 }
 
 function usableRows(ds: Dataset, metric: ProjectionMetric): Int32Array {

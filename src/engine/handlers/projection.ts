@@ -1,0 +1,102 @@
+/**
+ * Map requests: Project (PCA at once, then UMAP/t-SNE layouts streamed while
+ * they improve), the newest layout of a running job (poll or push), selection
+ * summaries, metadata search and the coordinates CSV export.
+ */
+import * as protocol from '../../shared/protocol';
+import { Dataset, datasetInfo } from '../data/dataset';
+import { project, ProjectionResult } from '../projection/project';
+import { writeCoordsCsv } from '../projection/export';
+import { searchRows, selectionSummary } from '../projection/selection';
+import { InputError } from '../util/errors';
+import { EngineContext } from './context';
+
+interface Job {
+  datasetId: string;
+  seq: number;
+  stage: protocol.ProjectionMethod;
+  step: number;
+  steps: number;
+  dims: number;
+  coords?: Float32Array;
+  result?: ProjectionResult;
+}
+
+/** Running and recent jobs; finished ones are kept (a few) for export. */
+const jobs = new Map<string, Job>();
+const KEEP_FINISHED = 8;
+
+export function b64(a: Float32Array | Int32Array): string {
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
+}
+
+function frame(jobId: string, j: Job): protocol.ProjectFrame {
+  return { jobId, seq: j.seq, stage: j.stage, step: j.step, steps: j.steps, dims: j.dims, coords: b64(j.coords!) };
+}
+
+function forgetOld(): void {
+  const done = [...jobs.entries()].filter(([, j]) => j.result);
+  for (const [id] of done.slice(0, Math.max(0, done.length - KEEP_FINISHED))) jobs.delete(id);
+}
+
+export function registerProjectionHandlers(ctx: EngineContext): void {
+  ctx.handle(protocol.Project, 'Computing the map', async (p, w) => {
+    const ds: Dataset = ctx.dataset(p.datasetId);
+    const job: Job = { datasetId: p.datasetId, seq: 0, stage: 'pca', step: 0, steps: 1, dims: p.dims };
+    jobs.set(p.jobId, job);
+    try {
+      const r = await project(
+        ds,
+        { method: p.method, dims: p.dims, seed: p.seed, k: p.k, metric: p.metric, nNeighbors: p.nNeighbors, minDist: p.minDist, perplexity: p.perplexity, iterations: p.iterations },
+        {
+          token: w.token,
+          progress: w.progress,
+          onLayout: (coords, stage, step, steps) => {
+            Object.assign(job, { coords, stage, step, steps, seq: job.seq + 1 });
+            if (p.notify) void ctx.connection.sendNotification(protocol.ProjectLayout.method, frame(p.jobId, job));
+          },
+        },
+      );
+      job.result = r;
+      job.coords = undefined;
+      forgetOld();
+      return {
+        jobId: p.jobId,
+        method: p.method,
+        rows: r.rows,
+        dims: r.dims,
+        coords: b64(r.coords),
+        preservation: b64(r.preservation),
+        kOccurrence: r.kOccurrence ? b64(r.kOccurrence) : undefined,
+        top3: r.top3 ? b64(r.top3) : undefined,
+        quality: r.quality,
+        skippedRows: r.skippedRows,
+        warnings: [...datasetInfo(ds).warnings, ...r.warnings],
+        timings: r.timings,
+      };
+    } catch (e) {
+      jobs.delete(p.jobId);
+      throw e;
+    }
+  });
+
+  ctx.handle(protocol.ProjectPoll, 'Map layout', (p) => {
+    const j = jobs.get(p.jobId);
+    if (!j || j.result || !j.coords || j.seq <= p.after) return null;
+    return frame(p.jobId, j);
+  });
+
+  ctx.handle(protocol.MapSelection, 'Summarising the selection', (p, w) =>
+    selectionSummary(ctx.dataset(p.datasetId), p.rows, { k: p.k, metric: p.metric, column: p.column, token: w.token }),
+  );
+
+  ctx.handle(protocol.MapSearch, 'Searching rows', (p) => searchRows(ctx.dataset(p.datasetId), p.text, p.column, p.limit));
+
+  ctx.handle(protocol.MapExportCsv, 'Exporting map coordinates', (p) => {
+    const ds = ctx.dataset(p.datasetId);
+    const j = jobs.get(p.jobId);
+    if (!j?.result || j.datasetId !== p.datasetId) throw new InputError(p.file, 'there is no finished map to export (compute the map again)');
+    const file = writeCoordsCsv(ds, j.result, p.file, p.overwrite === true);
+    return { file, rows: j.result.rows };
+  });
+}
