@@ -159,12 +159,14 @@ def mean_cos_explicit(X):
 
 
 def partition_isotropy(X, basis=None):
+    """I(W) = min Z(c) / max Z(c) over c = ±eigenvectors of XᵀX (Mu & Viswanath 2018); both signs
+    because an eigenvector's sign is arbitrary (LAPACK picks one; the paper's min/max run over all unit c)."""
     if basis is None:
-        lam, U = np.linalg.eigh(np.cov(X.T))
-        U = U[:, lam > max(lam.max() * 1e-10, 1e-300)] if X.shape[0] <= X.shape[1] else U
+        _, U = np.linalg.eigh(X.T @ X)
     else:
         U = basis
-    logZ = scipy.special.logsumexp(X @ U, axis=0)
+    P = X @ U
+    logZ = scipy.special.logsumexp(np.hstack([P, -P]), axis=0)
     return float(np.exp(logZ.min() - logZ.max()))
 
 
@@ -185,6 +187,7 @@ def isotropy_section(X, D=None):
     Xw = (Xc @ U[:, keep]) / np.sqrt(lam[keep])
     wpad = np.zeros((n, d))
     wpad[:, : Xw.shape[1]] = Xw
+    # After all-but-the-top the data is centred: the eigenvectors of its XᵀX are the covariance's.
     return {
         "meanCosine": mean_cos_explicit(X),
         "cosineContributions": cc.tolist(),
@@ -193,7 +196,7 @@ def isotropy_section(X, D=None):
         "isoScore": isoscore_official(X),
         "partitionIsotropy": partition_isotropy(X),
         "outlierDimensions": np.nonzero(var >= 5 * var.mean())[0].tolist(),
-        "abtt": {"D": D, "meanCosine": mean_cos_explicit(Xa), "isoScore": isoscore_official(Xa), "partitionIsotropy": partition_isotropy(Xa)},
+        "abtt": {"D": D, "meanCosine": mean_cos_explicit(Xa), "isoScore": isoscore_official(Xa), "partitionIsotropy": partition_isotropy(Xa, U)},
         "whitening": {"meanCosine": mean_cos_explicit(Xw), "isoScore": isoscore_official(wpad),
                       "partitionIsotropy": partition_isotropy(Xw, np.eye(Xw.shape[1]))},
     }

@@ -12,6 +12,8 @@ export const HUBNESS_SEVERE = 3;
 export const ANISOTROPY_MEAN_COS = 0.3;
 export const ROGUE_SHARE = 0.25;
 export const NORM_CV_VARIES = 0.1;
+/** Share of top-k neighbours that differ between cosine and dot above which the choice matters. */
+export const NEIGHBOUR_DISAGREEMENT = 0.2;
 
 const pct = (x: number) => `${Math.round(100 * x)}%`;
 const f2 = (x: number) => (Number.isFinite(x) ? (Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 10 ? x.toFixed(1) : x.toFixed(2)) : 'n/a');
@@ -92,7 +94,9 @@ function normFindings(r: Omit<DiagnoseResult, 'findings' | 'seconds'>): Finding[
   const out: Finding[] = [];
   if (!Number.isFinite(c.normCv)) return out;
   if (c.normCv < 1e-6) out.push({ severity: 'info', section: 'cosineVsDot', title: 'All rows have the same norm', detail: 'Cosine similarity and dot product rank neighbours identically.' });
-  else if (c.normCv >= NORM_CV_VARIES) out.push({ severity: 'warning', section: 'cosineVsDot', title: `Norms vary (CV ${f2(c.normCv)}): cosine and dot disagree on ${pct(1 - c.topkOverlap)} of top-${c.k} neighbours`, detail: `Choose the similarity on purpose: dot product keeps what the norm encodes, cosine discards it (top-${c.k} Jaccard ${f2(c.topkJaccard)}).` });
+  // Judged by what users see (neighbour lists), not by the CV alone: a CV of 0.1 can already reorder most top-k lists.
+  else if (c.normCv >= NORM_CV_VARIES || c.topkOverlap < 1 - NEIGHBOUR_DISAGREEMENT)
+    out.push({ severity: 1 - c.topkOverlap >= NEIGHBOUR_DISAGREEMENT ? 'warning' : 'info', section: 'cosineVsDot', title: `Norms vary (CV ${f2(c.normCv)}): cosine and dot disagree on ${pct(1 - c.topkOverlap)} of top-${c.k} neighbours`, detail: `Choose the similarity on purpose: dot product keeps what the norm encodes, cosine discards it (top-${c.k} Jaccard ${f2(c.topkJaccard)}, mean Spearman of the two scores ${f2(c.rankCorrelation)}).` });
   else out.push({ severity: 'info', section: 'cosineVsDot', title: `Norms nearly equal (CV ${f2(c.normCv)})`, detail: `Cosine and dot agree on ${pct(c.topkOverlap)} of top-${c.k} neighbours.` });
   const nc = c.normCorrelations[0];
   if (nc && Math.abs(nc.spearman) >= 0.3) out.push({ severity: 'info', section: 'cosineVsDot', title: `Norm tracks '${nc.column}' (Spearman ${f2(nc.spearman)})`, detail: `The vector length encodes '${nc.column}'; cosine similarity ignores it.` });

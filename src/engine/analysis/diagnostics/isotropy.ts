@@ -92,11 +92,15 @@ export function isoScore(eigenvalues: ArrayLike<number>, d = eigenvalues.length)
 }
 
 /**
- * Partition isotropy I(W) = min_c Z(c) / max_c Z(c), Z(c) = Σᵢ exp(cᵀwᵢ), over the
- * eigenvectors c of WᵀW (raw rows, as in the paper; after all-but-the-top the data is
- * centred, so they are the covariance's) (Mu & Viswanath 2018, "All-but-the-top: simple and
- * effective postprocessing for word representations", ICLR). Computed from log Z to
- * avoid overflow: I = exp(min log Z − max log Z).
+ * Partition isotropy I(W) = min_c Z(c) / max_c Z(c), Z(c) = Σᵢ exp(cᵀwᵢ), with c over the
+ * eigenvectors of WᵀW, as in the paper (Mu & Viswanath 2018, "All-but-the-top: simple and
+ * effective postprocessing for word representations", ICLR, §2 and eq. 3); after
+ * all-but-the-top or whitening the data is centred and they are the covariance's.
+ * `logZ` holds log Z for every c and for −c: an eigenvector's sign is arbitrary, and the
+ * paper's min/max run over all unit c, a set closed under negation. (numpy's eigh picks one
+ * sign per vector by LAPACK's internals, so one-sign values — e.g. 0.4685 on the CLIP image
+ * rows — change with the library; both signs give a definite number.)
+ * Computed in log space to avoid overflow: I = exp(min log Z − max log Z).
  */
 export function partitionIsotropy(logZ: ArrayLike<number>): number {
   let lo = Infinity;
@@ -109,16 +113,31 @@ export function partitionIsotropy(logZ: ArrayLike<number>): number {
   return hi >= lo ? Math.exp(lo - hi) : NaN;
 }
 
-/** Column-wise log Σᵢ exp(scale_j·(z_ij + shift_j)) over the n×r coordinates (two passes: max, then sum). */
-function columnLogSumExp(co: Coordinates, shift: Float64Array | null, scale: Float64Array | null, cols: number[]): Float64Array {
+/**
+ * log Σᵢ exp(±scale_j·(z_ij + shift_j)) over the n×r coordinates for the columns `cols`:
+ * two values per column (+ and − direction), two passes (max, then sum).
+ */
+function columnLogSumExp(co: Coordinates, shift: Float64Array | null, scale: Float64Array | null, cols: number[]): number[] {
   const { n, r, z } = co;
-  const out = new Float64Array(r).fill(NaN);
-  const max = new Float64Array(r).fill(-Infinity);
+  const hi = new Float64Array(r).fill(-Infinity);
+  const lo = new Float64Array(r).fill(Infinity);
   const val = (i: number, j: number) => (scale ? scale[j] : 1) * (z[i * r + j] + (shift ? shift[j] : 0));
-  for (let i = 0; i < n; i++) for (const j of cols) max[j] = Math.max(max[j], val(i, j));
-  const s = new Float64Array(r);
-  for (let i = 0; i < n; i++) for (const j of cols) s[j] += Math.exp(val(i, j) - max[j]);
-  for (const j of cols) out[j] = max[j] + Math.log(s[j]);
+  for (let i = 0; i < n; i++)
+    for (const j of cols) {
+      const v = val(i, j);
+      if (v > hi[j]) hi[j] = v;
+      if (v < lo[j]) lo[j] = v;
+    }
+  const sp = new Float64Array(r);
+  const sm = new Float64Array(r);
+  for (let i = 0; i < n; i++)
+    for (const j of cols) {
+      const v = val(i, j);
+      sp[j] += Math.exp(v - hi[j]);
+      sm[j] += Math.exp(lo[j] - v);
+    }
+  const out: number[] = [];
+  for (const j of cols) out.push(hi[j] + Math.log(sp[j]), -lo[j] + Math.log(sm[j]));
   return out;
 }
 
@@ -157,7 +176,7 @@ export interface IsotropyInput {
   sums: CosineSums;
   spectrum?: Spectrum;
   coordinates?: Coordinates;
-  /** log Z over the eigenvectors of XᵀX (see spectrum.ts). */
+  /** log Z over the eigenvectors of XᵀX, both signs (see spectrum.ts). */
   rawLogZ?: Float64Array;
   /** Why the spectral part is missing, when it is. */
   spectrumNote?: string;
@@ -201,8 +220,8 @@ export function isotropySection(inp: IsotropyInput): DiagIsotropy {
 
   const D = Math.min(abttComponents(d), co.r);
   const kept = all.slice(D);
-  const abttLogZ = columnLogSumExp(co, null, null, kept);
-  for (let j = 0; j < D; j++) abttLogZ[j] = Math.log(co.n); // exp(0) for every row: those directions are removed
+  // The removed directions give cᵀw = 0 for every row: Z = n.
+  const abttLogZ = [...columnLogSumExp(co, null, null, kept), ...(D > 0 ? [Math.log(co.n)] : [])];
   const abttEig = Array.from(sp.cov, (v, j) => (j < D ? 0 : v));
 
   const tol = Math.max(1e-300, sp.cov[0] * 1e-10);
@@ -225,7 +244,7 @@ export function isotropySection(inp: IsotropyInput): DiagIsotropy {
       components: white.length,
       meanCosine: meanCosineOfCoordinates(co, white, wscale),
       isoScore: isoScore(whiteEig, d),
-      partitionIsotropy: partitionIsotropy(Array.from(white, (j) => whiteLogZ[j])),
+      partitionIsotropy: partitionIsotropy(whiteLogZ),
     },
   ];
   return {

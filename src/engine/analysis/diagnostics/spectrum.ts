@@ -56,8 +56,10 @@ export interface SpectralData {
   /** Computes the coordinates on demand (n×r float32; not cached, it is as large as the data). */
   coordinates(opts?: WorkOptions): Promise<Coordinates>;
   /**
-   * log Z(c) = log Σᵢ exp(cᵀxᵢ) over the raw rows for every eigenvector c of XᵀX (d of them;
-   * on the n < d route the null-space directions have cᵀxᵢ = 0, so log Z = log n exactly).
+   * log Z(c) = log Σᵢ exp(cᵀxᵢ) over the raw rows for every eigenvector c of XᵀX and for −c:
+   * 2d values, [+c₀ … +c_{d−1}, −c₀ … −c_{d−1}] (an eigenvector's sign is arbitrary, so both
+   * count; see isotropy.ts). On the n < d route the null-space directions have cᵀxᵢ = 0, so
+   * log Z = log n exactly.
    */
   rawLogPartition(opts?: WorkOptions): Promise<Float64Array>;
 }
@@ -128,14 +130,16 @@ async function viaCovariance(ds: Dataset, opts: WorkOptions): Promise<SpectralDa
   };
 }
 
-/** Column-wise log Σᵢ exp((X·Vᵀ)ᵢⱼ) for the m×d rows V, streamed over row blocks (online log-sum-exp). */
+/**
+ * Column-wise log Σᵢ exp(±(X·Vᵀ)ᵢⱼ) for the m×d rows V, streamed over row blocks
+ * (online log-sum-exp): 2m values, the + signs first.
+ */
 async function streamLogPartition(X: Matrix, V: Float64Array, m: number, opts: WorkOptions): Promise<Float64Array> {
   const { rows: n, cols: d, data } = X;
   const vt = new Float32Array(d * m);
   for (let r = 0; r < m; r++) for (let j = 0; j < d; j++) vt[j * m + r] = V[r * d + j];
   const B = tensor(vt, [d, m]);
-  const mx = new Float64Array(m).fill(-Infinity);
-  const sum = new Float64Array(m);
+  const acc = new LogSumExp(2 * m);
   const block = Math.max(64, Math.min(16384, Math.floor((16 << 20) / (4 * Math.max(d, m)))));
   for (let r0 = 0; r0 < n; r0 += block) {
     throwIfCancelled(opts.token);
@@ -144,16 +148,34 @@ async function streamLogPartition(X: Matrix, V: Float64Array, m: number, opts: W
     for (let i = 0; i < r1 - r0; i++) {
       for (let j = 0; j < m; j++) {
         const v = y[i * m + j];
-        if (v > mx[j]) {
-          sum[j] = sum[j] * Math.exp(mx[j] - v) + 1;
-          mx[j] = v;
-        } else sum[j] += Math.exp(v - mx[j]);
+        acc.add(j, v);
+        acc.add(m + j, -v);
       }
     }
     opts.progress?.(r1 / n);
     await yieldToEventLoop();
   }
-  return mx.map((v, j) => v + Math.log(sum[j]));
+  return acc.result();
+}
+
+/** Running log Σ exp(vᵢ) for several columns at once, rescaled whenever a new maximum arrives. */
+export class LogSumExp {
+  private readonly mx: Float64Array;
+  private readonly sum: Float64Array;
+  constructor(m: number) {
+    this.mx = new Float64Array(m).fill(-Infinity);
+    this.sum = new Float64Array(m);
+  }
+  add(j: number, v: number): void {
+    const mx = this.mx[j];
+    if (v > mx) {
+      this.sum[j] = this.sum[j] * Math.exp(mx - v) + 1;
+      this.mx[j] = v;
+    } else this.sum[j] += Math.exp(v - mx);
+  }
+  result(): Float64Array {
+    return this.mx.map((v, j) => v + Math.log(this.sum[j]));
+  }
 }
 
 async function viaRowGram(X: Matrix, nonFinite: number, opts: WorkOptions): Promise<SpectralData> {
@@ -207,12 +229,14 @@ async function viaRowGram(X: Matrix, nonFinite: number, opts: WorkOptions): Prom
   }
   const spectrum: Spectrum = { n, d, nonFinite, route: 'nxn', rawSq, cov, colVar, mean, r };
   // Raw coordinates: xᵢ·vⱼ = σⱼ·uᵢⱼ for the eigenvectors u of X·Xᵀ; the other d − n directions give 0.
-  const rawLogZ = new Float64Array(d).fill(Math.log(n));
+  const rawLogZ = new Float64Array(2 * d).fill(Math.log(n));
   const col = new Float64Array(n);
   for (let j = 0; j < n; j++) {
     const sj = Math.sqrt(rawSq[j]);
     for (let i = 0; i < n; i++) col[i] = sj * rawEig.vectors[j * n + i];
     rawLogZ[j] = logSumExp(col);
+    for (let i = 0; i < n; i++) col[i] = -col[i];
+    rawLogZ[d + j] = logSumExp(col);
   }
   return { spectrum, coordinates: async () => ({ n, r, z, offset }), rawLogPartition: async () => rawLogZ };
 }
