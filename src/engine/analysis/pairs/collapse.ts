@@ -268,5 +268,5 @@ async function classifierTerms(ds: Dataset, clf: Classifier, integerCodes: boole
   nm = Math.sqrt(nm);
   let nc3 = 0;
   for (let s = 0; s < C; s++) for (let j = 0; j < d; j++) nc3 += (W.data[present[s] * d + j] / nw - M[s * d + j] / nm) ** 2;
-  return { nc3, nc4: 1 - agree / X.rows, classifierAccuracy: correct / X.rows };
+  return { nc3, nc4: (X.rows - agree) / X.rows, classifierAccuracy: correct / X.rows };
 }
