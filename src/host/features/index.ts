@@ -1,6 +1,7 @@
 /** Every host feature beyond the overview. A feature adds its activate function here, one line. */
 import type { HostContext } from '../context';
+import { activateText } from './text';
 
-export const FEATURES: ((ctx: HostContext) => vscode_Disposable[] | void)[] = [];
+export const FEATURES: ((ctx: HostContext) => vscode_Disposable[] | void)[] = [activateText];
 
 type vscode_Disposable = { dispose(): unknown };
