@@ -1,15 +1,24 @@
 /**
- * Exact PCA: eigen-decomposition of the sample covariance (see moments.ts),
- * and projection of rows onto components as streamed onnxruntime MatMuls.
+ * Exact PCA (Pearson 1901; Jolliffe 2002, "Principal Component Analysis", §3.5 for
+ * the n < d dual) and projection of rows onto components as streamed onnxruntime
+ * MatMuls.
+ *
+ * - n ≥ d: the ddof=1 covariance C (d×d, float64 from moments.ts), all its
+ *   eigenvalues by the two-stage solver (eigvalshAsync) and the top-m eigenvectors
+ *   by subspace iteration (topEigenvectors); no O(d³) dense eigenvector solve.
+ * - n < d: the n×n Gram G = X̃X̃ᵀ of the centred rows (float64 GEMM on onnxruntime),
+ *   which has the same non-zero eigenvalues as X̃ᵀX̃ = (n−1)·C; a component is
+ *   X̃ᵀu/‖X̃ᵀu‖ for an eigenvector u of G. This is O(n²d + n³) instead of O(d³).
+ *
  * Component signs follow scikit-learn's svd_flip convention on Vᵀ (the largest
  * |loading| of each component is positive) so coordinates are reproducible.
  */
 import { Matrix } from '../core/matrix';
 import { Cancellation, Progress, throwIfCancelled, yieldToEventLoop } from '../util/errors';
 import { covariance, computeMoments, Moments } from './moments';
-import { eigh } from './eigen';
+import { eigvalshAsync, topEigenvectors } from './eigen';
 import { run, tensor } from './ort';
-import { matMul } from './graphs';
+import { matMul, matMul64 } from './graphs';
 
 export interface Pca {
   d: number;
@@ -30,26 +39,73 @@ export interface PcaOptions {
   moments?: Moments;
 }
 
+/** PCA of the finite rows of X with up to m components (the n×n Gram when n < d). */
 export async function fitPca(X: Matrix, m: number, opts: PcaOptions = {}): Promise<Pca> {
   const mom = opts.moments ?? (await computeMoments(X, opts));
-  return pcaFromMoments(mom, m);
+  const mm = Math.min(m, mom.d);
+  // The dual needs m < n (the Gram has at most n − 1 non-zero eigenvalues).
+  if (mom.n < mom.d && mm < mom.n && mom.n >= 2) return pcaFromGram(X, mom, mm, opts);
+  return pcaFromMoments(mom, m, opts);
 }
 
-export function pcaFromMoments(mom: Moments, m: number): Pca {
+/** PCA from the covariance of `mom` (n ≥ d, or when the rows are no longer at hand). */
+export async function pcaFromMoments(mom: Moments, m: number, opts: { token?: Cancellation } = {}): Promise<Pca> {
   const d = mom.d;
   const cov = covariance(mom);
   const mm = Math.min(m, d);
-  const eig = eigh(cov, d, mm);
-  const components = eig.vectors;
+  const values = await eigvalshAsync(cov, d, { token: opts.token });
+  const eig = await topEigenvectors(cov, d, mm, { values, token: opts.token });
+  return finish(d, mm, mom.mean, eig.vectors, values);
+}
+
+/** The n < d dual: eigen-decomposition of the n×n Gram of the centred finite rows. */
+async function pcaFromGram(X: Matrix, mom: Moments, mm: number, opts: PcaOptions): Promise<Pca> {
+  const { d, n, mean } = mom;
+  const xc = new Float64Array(n * d); // n×d, centred
+  const xt = new Float64Array(d * n); // its transpose
+  for (let i = 0, r = 0; i < X.rows; i++) {
+    const o = i * d;
+    let ok = true;
+    for (let j = 0; j < d; j++) if (!Number.isFinite(X.data[o + j])) ok = false;
+    if (!ok) continue;
+    for (let j = 0; j < d; j++) {
+      const v = X.data[o + j] - mean[j];
+      xc[r * d + j] = v;
+      xt[j * n + r] = v;
+    }
+    r++;
+  }
+  throwIfCancelled(opts.token);
+  const G = (await run(matMul64, { A: tensor(xc, [n, d]), B: tensor(xt, [d, n]) })).Y.data as Float64Array;
+  for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) G[i * n + j] = G[j * n + i] = 0.5 * (G[i * n + j] + G[j * n + i]);
+  const gValues = await eigvalshAsync(G, n, { token: opts.token });
+  const eig = await topEigenvectors(G, n, mm, { values: gValues, token: opts.token });
+  // Components: X̃ᵀu (d×m = (d×n)·(n×m)), normalised.
+  const U = new Float64Array(n * mm);
+  for (let c = 0; c < mm; c++) for (let i = 0; i < n; i++) U[i * mm + c] = eig.vectors[c * n + i];
+  const V = (await run(matMul64, { A: tensor(xt, [d, n]), B: tensor(U, [n, mm]) })).Y.data as Float64Array;
+  const components = new Float64Array(mm * d);
+  for (let c = 0; c < mm; c++) {
+    let s = 0;
+    for (let j = 0; j < d; j++) s += V[j * mm + c] * V[j * mm + c];
+    const inv = s > 0 ? 1 / Math.sqrt(s) : 0;
+    for (let j = 0; j < d; j++) components[c * d + j] = V[j * mm + c] * inv;
+  }
+  const values = new Float64Array(d);
+  for (let i = 0; i < n; i++) values[i] = gValues[i] / (n - 1);
+  return finish(d, mm, mean, components, values);
+}
+
+function finish(d: number, mm: number, mean: Float64Array, components: Float64Array, values: Float64Array): Pca {
   for (let r = 0; r < mm; r++) {
     let best = 0;
     for (let j = 0; j < d; j++) if (Math.abs(components[r * d + j]) > Math.abs(components[r * d + best])) best = j;
     if (components[r * d + best] < 0) for (let j = 0; j < d; j++) components[r * d + j] = -components[r * d + j];
   }
-  const eigenvalues = eig.values.map((v) => Math.max(0, v));
+  const eigenvalues = values.map((v) => Math.max(0, v));
   let total = 0;
   for (const v of eigenvalues) total += v;
-  return { d, m: mm, mean: mom.mean, components, explainedVariance: eigenvalues.slice(0, mm), eigenvalues, totalVariance: total };
+  return { d, m: mm, mean, components, explainedVariance: eigenvalues.slice(0, mm), eigenvalues, totalVariance: total };
 }
 
 export interface ProjectOptions {
