@@ -1,7 +1,8 @@
 /** Every host feature beyond the overview. A feature adds its activate function here, one line. */
 import type { HostContext } from '../context';
+import { activateText } from './text';
 import { activateCompression } from './compression';
 
-export const FEATURES: ((ctx: HostContext) => vscode_Disposable[] | void)[] = [activateCompression];
+export const FEATURES: ((ctx: HostContext) => vscode_Disposable[] | void)[] = [activateText, activateCompression];
 
 type vscode_Disposable = { dispose(): unknown };
