@@ -15,7 +15,7 @@ import type { HostContext } from '../context';
 import { EngineCancelled, EngineInputError } from '../engine';
 import { defaultK, defaultMetric } from '../settings';
 import { modelConfigured, modelForRequests } from './model';
-import { csvRecordStarts, mdText, neighboursMarkdown, rowAtLine, sidecarKind } from './rows';
+import { csvRecords, mdText, neighboursMarkdown, rowAtLine, sidecarKind } from './rows';
 
 export const SHOW_ROW_COMMAND = 'embeddingLens.showRow';
 export const FIND_TEXT_COMMAND = 'embeddingLens.findNeighboursOfText';
@@ -41,7 +41,7 @@ function trusted(md: string): vscode.MarkdownString {
 export class NeighbourHovers {
   /** Sidecar path → embedding file, learned from the overviews the user focuses. */
   private readonly byMeta = new Map<string, vscode.Uri>();
-  private csvCache: { key: string; starts: number[] } | undefined;
+  private csvCache: { key: string; records: { starts: number[]; end: number } } | undefined;
 
   constructor(private readonly ctx: HostContext) {
     ctx.onDidChangeActiveDataset((a) => {
@@ -90,8 +90,8 @@ export class NeighbourHovers {
     if (!kind) return undefined;
     const starts = () => {
       const key = `${doc.uri.toString()}@${doc.version}`;
-      if (this.csvCache?.key !== key) this.csvCache = { key, starts: csvRecordStarts(doc.getText()) };
-      return this.csvCache.starts;
+      if (this.csvCache?.key !== key) this.csvCache = { key, records: csvRecords(doc.getText()) };
+      return this.csvCache.records;
     };
     return rowAtLine(kind, line, doc.lineAt(line).text, starts);
   }

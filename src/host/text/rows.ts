@@ -16,12 +16,17 @@ export function sidecarKind(file: string): SidecarKind | undefined {
   return e === 'ndjson' ? 'jsonl' : (e as SidecarKind);
 }
 
-/**
- * The line (0-based) where each CSV record starts. A quote opens a quoted field
- * only at the start of a field, as in the engine's parser; a trailing empty line
- * is not a record.
- */
+/** The line (0-based) where each CSV record starts. */
 export function csvRecordStarts(text: string): number[] {
+  return csvRecords(text).starts;
+}
+
+/**
+ * Where CSV records lie: record r spans lines [starts[r], starts[r+1]) and the last
+ * one ends before line `end`. A quote opens a quoted field only at the start of a
+ * field, as in the engine's parser; a trailing newline does not start a record.
+ */
+export function csvRecords(text: string): { starts: number[]; end: number } {
   const starts: number[] = [];
   let line = 0;
   let inQuotes = false;
@@ -52,19 +57,20 @@ export function csvRecordStarts(text: string): number[] {
       atFieldStart = true;
     } else atFieldStart = false;
   }
-  return starts;
+  return { starts, end: recordOpen ? line + 1 : line };
 }
 
 /**
- * The 0-based data row on `line` (0-based), or undefined for a header line, a line
- * past the data, or (CSV) a line inside a multi-line record that is not its first.
- * `csvStarts` lets callers reuse csvRecordStarts across hovers of one document version.
+ * The 0-based data row on `line` (0-based), or undefined for a header line or a line
+ * past the data; every line of a multi-line CSV record belongs to that record.
+ * `csv` lets callers reuse csvRecords across hovers of one document version.
  */
-export function rowAtLine(kind: SidecarKind, line: number, lineText: string, csvStarts?: () => number[]): number | undefined {
+export function rowAtLine(kind: SidecarKind, line: number, lineText: string, csv?: () => { starts: number[]; end: number }): number | undefined {
   if (line < 0) return undefined;
   if (kind === 'jsonl') return lineText.trim() ? line : undefined;
   if (kind === 'tsv') return line >= 1 ? line - 1 : undefined;
-  const starts = csvStarts?.() ?? [];
+  const { starts, end } = csv?.() ?? { starts: [], end: 0 };
+  if (line >= end) return undefined;
   // Binary search for the record that starts at or before `line`.
   let lo = 0;
   let hi = starts.length - 1;
