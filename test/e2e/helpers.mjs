@@ -67,6 +67,13 @@ export async function explorerContextMenu(page, fileName, itemLabel, { timeout =
     try {
       await entry.waitFor({ state: 'visible', timeout: 2000 });
       await entry.click();
+      // On a loaded machine the first click can land while the menu is still animating in and
+      // only highlight the item; the menu then stays open. Enter runs the highlighted item.
+      const menu = page.locator('.context-view .monaco-menu');
+      if (await menu.isVisible().catch(() => false)) {
+        await page.waitForTimeout(300);
+        if (await menu.isVisible().catch(() => false)) await page.keyboard.press('Enter');
+      }
       return;
     } catch (err) {
       await page.keyboard.press('Escape');
