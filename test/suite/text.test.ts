@@ -1,0 +1,136 @@
+// Text in, neighbours out, inside the real extension host: hovering a line of the sample's
+// metadata file (glove.tsv) after opening glove.npy shows that word's nearest words as found by
+// brute force here; "Find Neighbours of Text" with the built-in model finds "king" itself and
+// "queen"; a file of another dimension gets a message naming both; "Embed Text File" writes a new
+// .npy + sidecar and never overwrites without asking.
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { suite, suiteSetup, test } from 'mocha';
+import * as vscode from 'vscode';
+import * as protocol from '../../src/shared/protocol';
+import type { EmbeddingLensApi } from '../../src/host/extension';
+
+const EXTENSION_ID = 'embedding-lens.embedding-lens';
+
+function sampleUri(name: string): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the tests run with the sample workspace open');
+  return vscode.Uri.joinPath(folder.uri, name);
+}
+
+/** Reads a little-endian float32 C-order 2-D .npy directly (independent of the engine's reader). */
+function readNpyF32(file: string): { rows: number; cols: number; data: Float32Array } {
+  const buf = fs.readFileSync(file);
+  const len = buf.readUInt16LE(8);
+  const header = buf.subarray(10, 10 + len).toString('latin1');
+  const [rows, cols] = /\((\d+), (\d+)\)/.exec(header)!.slice(1).map(Number);
+  const bytes = buf.subarray(10 + len);
+  return { rows, cols, data: new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + rows * cols * 4)) };
+}
+
+function writeNpyF32(file: string, rows: number, cols: number, data: Float32Array): void {
+  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${rows}, ${cols}), }`;
+  header += ' '.repeat(63 - ((10 + header.length) % 64)) + '\n';
+  const pre = Buffer.alloc(10);
+  pre.write('\x93NUMPY', 0, 'latin1');
+  pre[6] = 1;
+  pre[7] = 0;
+  pre.writeUInt16LE(header.length, 8);
+  fs.writeFileSync(file, Buffer.concat([pre, Buffer.from(header, 'latin1'), Buffer.from(data.buffer)]));
+}
+
+/** The k rows most cosine-similar to `q` (self excluded), ties by lower row. */
+function bruteCosine(m: { rows: number; cols: number; data: Float32Array }, q: number, k: number): number[] {
+  const d = m.cols;
+  const norm = (i: number) => Math.sqrt(Array.from(m.data.subarray(i * d, i * d + d)).reduce((s, v) => s + v * v, 0));
+  const nq = norm(q);
+  const out: { row: number; score: number }[] = [];
+  for (let i = 0; i < m.rows; i++) {
+    if (i === q) continue;
+    let s = 0;
+    for (let j = 0; j < d; j++) s += m.data[q * d + j] * m.data[i * d + j];
+    out.push({ row: i, score: s / (nq * norm(i)) });
+  }
+  out.sort((a, b) => b.score - a.score || a.row - b.row);
+  return out.slice(0, k).map((o) => o.row);
+}
+
+function hoverText(hovers: vscode.Hover[]): string {
+  return hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
+}
+
+suite('text', () => {
+  let api: EmbeddingLensApi;
+  let words: string[];
+
+  suiteSetup(async () => {
+    api = await vscode.extensions.getExtension<EmbeddingLensApi>(EXTENSION_ID)!.activate();
+    words = fs.readFileSync(sampleUri('glove.tsv').fsPath, 'utf8').split('\n').slice(1).map((l) => l.split('\t')[0]);
+  });
+
+  test('hovering a line of glove.tsv shows that word\'s nearest words (brute force) and the overview link', async () => {
+    const npy = sampleUri('glove.npy');
+    const info = await api.context.datasets.get({ uri: npy });
+    assert.ok(info.metaPath?.endsWith('glove.tsv'));
+    const doc = await vscode.workspace.openTextDocument(sampleUri('glove.tsv'));
+    const row = words.indexOf('king');
+    assert.ok(row >= 0);
+    const line = row + 1; // the header is line 0
+    assert.ok(doc.lineAt(line).text.startsWith('king\t'));
+    const k = vscode.workspace.getConfiguration('embeddingLens').get<number>('k', 10);
+    const want = bruteCosine(readNpyF32(npy.fsPath), row, k).map((r) => words[r]);
+    assert.ok(want.includes('queen'), `brute force: ${want.join(' ')}`);
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(line, 1));
+    const text = hoverText(hovers);
+    for (const w of want) assert.ok(text.includes(`| ${w} |`), `${w} in hover:\n${text}`);
+    assert.ok(text.includes('Show in Embedding Lens'), text);
+    assert.ok(text.includes('command:embeddingLens.showRow'), text);
+    // The header line has no row, so no neighbour hover.
+    const header = hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(0, 1)));
+    assert.ok(!header.includes('Show in Embedding Lens'));
+  });
+
+  test('Find Neighbours of Text with the built-in model: "king" finds itself, then "queen"', async () => {
+    const res = await vscode.commands.executeCommand<protocol.NeighborsOfTextResult>('embeddingLens.findNeighboursOfText', sampleUri('glove.npy'), 'king', { panel: false, k: 10, metric: 'cosine' });
+    assert.ok(res, 'a result');
+    assert.strictEqual(res.dims, 100);
+    assert.strictEqual(res.neighbors[0].text, 'king');
+    assert.ok(Math.abs(res.neighbors[0].score - 1) < 1e-4, `cosine with itself ${res.neighbors[0].score}`);
+    assert.ok(res.neighbors.some((n) => n.text === 'queen'), res.neighbors.map((n) => n.text).join(' '));
+    for (let i = 1; i < res.neighbors.length; i++) assert.ok(res.neighbors[i - 1].score >= res.neighbors[i].score);
+  });
+
+  test('the Search by Text panel opens on the file', async () => {
+    await vscode.commands.executeCommand('embeddingLens.findNeighboursOfText', sampleUri('glove.npy'), 'paris');
+    const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.label.startsWith('Search by Text: glove.npy'));
+    assert.ok(tabs.length >= 1, 'a Search by Text tab');
+  });
+
+  test('a file of another dimension: the message names both dimensions', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'elens-text-'));
+    const file = path.join(dir, 'three.npy');
+    writeNpyF32(file, 4, 3, Float32Array.from({ length: 12 }, (_, i) => i + 1));
+    await assert.rejects(
+      Promise.resolve(vscode.commands.executeCommand('embeddingLens.findNeighboursOfText', vscode.Uri.file(file), 'king', { panel: false })),
+      (e: Error) => /3-dimensional/.test(e.message) && /100-dimensional/.test(e.message),
+    );
+  });
+
+  test('Embed Text File writes a new .npy + .meta.jsonl and never overwrites without asking', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'elens-text-'));
+    const input = path.join(dir, 'items.txt');
+    fs.writeFileSync(input, 'king\n\nqueen\nparis france\n');
+    const out = path.join(dir, 'items.npy');
+    const res = await vscode.commands.executeCommand<protocol.EmbedFileResult>('embeddingLens.embedTextFile', vscode.Uri.file(input), { out, quiet: true });
+    assert.strictEqual(res.rows, 3);
+    assert.strictEqual(res.dims, 100);
+    assert.strictEqual(readNpyF32(out).rows, 3);
+    const meta = fs.readFileSync(path.join(dir, 'items.meta.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).text);
+    assert.deepStrictEqual(meta, ['king', 'queen', 'paris france']);
+    const before = fs.readFileSync(out);
+    await assert.rejects(Promise.resolve(vscode.commands.executeCommand('embeddingLens.embedTextFile', vscode.Uri.file(input), { out, quiet: true, overwrite: false })), /already exists/);
+    assert.deepStrictEqual(fs.readFileSync(out), before, 'unchanged');
+  });
+});
