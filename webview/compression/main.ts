@@ -105,10 +105,13 @@ function renderShell(links: PanelLink[]): void {
       h('div', { id: 'status-line', class: 'toolbar' }, h('vscode-progress-ring', { id: 'progress', hidden: true, 'aria-hidden': 'true' }), h('span', { id: 'status', role: 'status', 'aria-live': 'polite' })),
       h('div', { id: 'controls-error', class: 'warning', role: 'alert', hidden: true }),
     ),
-    h('section', { id: 'summary', 'aria-labelledby': 'summary-title' }, h('h2', { id: 'summary-title' }, 'Findings'), h('ul', { id: 'findings' }), h('div', { id: 'export-status', class: 'muted', role: 'status' })),
     h(
-      'section',
-      { 'aria-labelledby': 'tradeoff-title' },
+      'div',
+      { id: 'results', hidden: true },
+      h('section', { id: 'summary', 'aria-labelledby': 'summary-title' }, h('h2', { id: 'summary-title' }, 'Findings'), h('ul', { id: 'findings' }), h('div', { id: 'export-status', class: 'muted', role: 'status' })),
+      h(
+        'section',
+        { 'aria-labelledby': 'tradeoff-title' },
       h('h2', { id: 'tradeoff-title' }, 'Recall against size'),
       h('div', { id: 'tradeoff-chart', class: 'plot', role: 'img', 'aria-label': 'Recall at k against bytes per vector (log scale), one line per compression method; the dashed line is the target recall.' }),
     ),
@@ -118,6 +121,7 @@ function renderShell(links: PanelLink[]): void {
       h('h2', { id: 'table-title' }, 'Every configuration'),
       h('table', { id: 'results-table', 'aria-labelledby': 'table-title' }),
       h('p', { id: 'table-notes', class: 'muted' }),
+      ),
     ),
   );
 }
@@ -173,7 +177,7 @@ function setRunning(on: boolean): void {
   if (!cancel || !runBtn || !ring || !status) return;
   cancel.toggleAttribute('disabled', !on);
   ring.hidden = !on;
-  runBtn.textContent = on ? 'Measure Again' : result ? 'Measure Again' : 'Measure';
+  runBtn.textContent = on ? 'Restart' : result ? 'Measure Again' : 'Measure';
   document.body.dataset.state = on ? 'running' : result ? 'done' : 'idle';
   if (ticker) clearInterval(ticker);
   ticker = undefined;
@@ -210,6 +214,7 @@ function renderResults(): void {
   const full = r.results.find((p) => p.method === 'float32');
   const fullBytes = 4 * r.dims;
   document.body.dataset.state = running ? 'running' : 'done';
+  byId('results').hidden = false;
   const runBtn = document.getElementById('run');
   if (runBtn && !running) runBtn.textContent = 'Measure Again';
 
@@ -222,6 +227,7 @@ function renderResults(): void {
         { id: 'recommendation', class: 'finding info', 'data-method': best.method, 'data-dims': best.dims, 'data-rescore': best.rescore ?? '' },
         h('strong', {}, `Smallest configuration with recall@${r.k} ≥ ${target}: ${describeConfig(best, r.dims)}. `),
         `${fmt(best.bytesPerVector)} bytes per vector (${(fullBytes / best.bytesPerVector).toFixed(1)}× smaller than float32), ${bytes(best.indexBytes)} for the whole file, recall ${best.recall.toFixed(3)}, query time ${ratio(best.queryTimeRatio)} of full precision. `,
+        best.method === 'binary+rescore' ? 'Rescoring reads the original vectors, so they must still be kept (on disk, say); the size is what the in-memory index holds. ' : '',
         h('vscode-button', { id: 'export-recommended', secondary: true, onclick: () => send({ type: 'export', config: pick(best) }) }, 'Export…'),
       ),
     );
@@ -238,6 +244,15 @@ function renderResults(): void {
   }
   const int8 = r.results.find((p) => p.method === 'int8');
   if (int8) items.push(h('li', { class: 'finding' }, `int8 keeps recall ${int8.recall.toFixed(3)} at a quarter of the size (scored on dequantised values; scoring the raw codes by dot product is a known mistake that loses recall).`));
+  const pcaAll = r.results.find((p) => p.method === 'pca' && p.dims === r.dims);
+  if (pcaAll && pcaAll.recall < 0.99)
+    items.push(
+      h(
+        'li',
+        { class: 'finding', id: 'pca-centring' },
+        `PCA subtracts the mean vector before projecting: even keeping all ${r.dims} dims, ${r.metric} search on the centred vectors finds only ${pct(pcaAll.recall)} of the neighbours found on the original vectors. The mean direction matters to ${r.metric} here, so truncation or int8 (which keep it) can beat PCA at the same size.`,
+      ),
+    );
   const bin = r.results.find((p) => p.method === 'binary');
   const res = r.results.filter((p) => p.method === 'binary+rescore').sort((a, b) => (b.rescore ?? 0) - (a.rescore ?? 0))[0];
   if (bin && res) items.push(h('li', { class: 'finding' }, `Binary codes alone find ${pct(bin.recall)} of the true neighbours; re-scoring the top ${res.rescore}×k candidates with the original vectors raises that to ${pct(res.recall)} (the original vectors must then still be stored).`));
@@ -269,6 +284,19 @@ function pct(v: number): string {
 function drawChart(best: CompressionPoint | null): void {
   const r = result!;
   const traces: Record<string, unknown>[] = [];
+  if (best) {
+    traces.push({
+      type: 'scatter',
+      mode: 'markers',
+      name: 'smallest meeting the target',
+      x: [best.bytesPerVector],
+      y: [best.recall],
+      customdata: [r.results.indexOf(best)],
+      text: [describeConfig(best, r.dims)],
+      hovertemplate: `recommended: %{text}<extra></extra>`,
+      marker: { size: 22, symbol: 'star', color: 'rgba(0,0,0,0)', line: { width: 2, color: cssVar('--vscode-charts-green', '#59a14f') } },
+    });
+  }
   GROUPS.forEach((g, gi) => {
     const pts = r.results.map((p, i) => ({ p, i })).filter(({ p }) => g.methods.includes(p.method)).sort((a, b) => a.p.bytesPerVector - b.p.bytesPerVector || a.p.recall - b.p.recall);
     if (!pts.length) return;
@@ -285,20 +313,11 @@ function drawChart(best: CompressionPoint | null): void {
       line: { width: 2 },
     });
   });
-  if (best) {
-    traces.push({
-      type: 'scatter',
-      mode: 'markers',
-      name: 'smallest meeting the target',
-      x: [best.bytesPerVector],
-      y: [best.recall],
-      customdata: [r.results.indexOf(best)],
-      text: [describeConfig(best, r.dims)],
-      hovertemplate: `recommended: %{text}<extra></extra>`,
-      marker: { size: 18, symbol: 'star', color: 'rgba(0,0,0,0)', line: { width: 2, color: cssVar('--vscode-charts-green', '#59a14f') } },
-    });
-  }
   const fg = cssVar('--vscode-editorWarning-foreground', '#cca700');
+  // Sizes are mostly powers of two: label those instead of plotly's 2-3-5 log ticks.
+  const maxBytes = Math.max(...r.results.map((p) => p.bytesPerVector));
+  const ticks: number[] = [];
+  for (let t = 1; t <= 2 * maxBytes; t *= 2) ticks.push(t);
   const el = byId('tradeoff-chart');
   el.dataset.points = String(r.results.length);
   el.dataset.recommended = best ? `${best.method}:${best.dims}${best.rescore ? `:${best.rescore}` : ''}` : '';
@@ -306,7 +325,7 @@ function drawChart(best: CompressionPoint | null): void {
     el,
     traces,
     themeLayout({
-      xaxis: { type: 'log', title: { text: 'bytes per vector (log scale)' } },
+      xaxis: { type: 'log', title: { text: 'bytes per vector (log scale)' }, tickvals: ticks, ticktext: ticks.map(String) },
       yaxis: { title: { text: `recall@${r.k}` }, range: [0, 1.03] },
       shapes: [{ type: 'line', xref: 'paper', x0: 0, x1: 1, y0: target, y1: target, line: { color: fg, dash: 'dash', width: 1 } }],
       annotations: [{ xref: 'paper', x: 0, y: target, yanchor: 'bottom', xanchor: 'left', showarrow: false, text: `target ${target}`, font: { color: fg } }],

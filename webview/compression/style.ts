@@ -16,4 +16,5 @@ export const PANEL_CSS = `
 #status-line { min-height: 28px; }
 vscode-progress-ring { width: 20px; height: 20px; }
 #controls-error:empty { display: none; }
+body[data-state='running'] #summary, body[data-state='running'] #results-table, body[data-state='running'] #tradeoff-chart { opacity: 0.55; }
 `;
