@@ -758,6 +758,8 @@ export interface ProjectResult {
   kOccurrence?: string;
   /** base64 int32 rows×3: each row's 3 nearest rows in the embedding space (−1: none), for hovers. */
   top3?: string;
+  /** base64 float32 row L2 norms (NaN for NaN/Inf rows), for colouring. */
+  norms: string;
   quality: ProjectQuality;
   skippedRows: number;
   warnings: string[];
@@ -781,8 +783,16 @@ export interface ProjectFrame {
 
 export const ProjectLayout = notification<ProjectFrame>('embeddingLens/projectLayout');
 
-/** The newest layout of a running job if it is newer than `after` (else null). */
-export const ProjectPoll = request<{ jobId: string; after: number }, ProjectFrame | null>('embeddingLens/projectPoll');
+export interface ProjectPollResult {
+  /** Work done so far in [0, 1] and what is under way (e.g. "nearest neighbours", "UMAP: epoch 40/200"). */
+  fraction: number;
+  message?: string;
+  /** The newest layout, when newer than `after`. */
+  frame?: ProjectFrame;
+}
+
+/** Where a running job is (null when it is not running: finished, cancelled or unknown). */
+export const ProjectPoll = request<{ jobId: string; after: number }, ProjectPollResult | null>('embeddingLens/projectPoll');
 
 export interface MapSelectionParams extends DatasetRef {
   rows: number[];

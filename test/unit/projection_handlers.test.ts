@@ -56,6 +56,16 @@ const i32 = (s: string) => {
   return new Int32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
 };
 
+function normsOf(x: Float32Array, d: number): Float32Array {
+  const out = new Float32Array(x.length / d);
+  for (let i = 0; i < out.length; i++) {
+    let s = 0;
+    for (let j = 0; j < d; j++) s += x[i * d + j] * x[i * d + j];
+    out[i] = Math.sqrt(s);
+  }
+  return out;
+}
+
 async function openClip(): Promise<string> {
   const r = await call(protocol.Open, { path: CLIP });
   assert.ok('dataset' in r);
@@ -70,7 +80,7 @@ test('Project streams layouts (notifications and poll) and answers the same map 
   const poller = (async () => {
     let after = 0;
     while (!stop) {
-      const f = await call(protocol.ProjectPoll, { jobId: 'job-1', after });
+      const f = (await call(protocol.ProjectPoll, { jobId: 'job-1', after }))?.frame;
       if (f) {
         assert.ok(f.seq > after);
         after = f.seq;
@@ -93,6 +103,8 @@ test('Project streams layouts (notifications and poll) and answers the same map 
   assert.deepEqual(f32(res.coords), direct.coords);
   assert.deepEqual(res.quality, direct.quality);
   assert.deepEqual(f32(res.preservation), direct.preservation);
+  const norms = normsOf(ds.matrix.data, 512);
+  assert.ok(f32(res.norms).every((v, i) => Math.abs(v - norms[i]) < 1e-6), 'row norms');
   const kocc = f32(res.kOccurrence!);
   assert.equal(kocc.reduce((a, b) => a + b, 0), 1000 * 10, 'every row has k neighbours');
 

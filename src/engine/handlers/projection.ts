@@ -4,7 +4,7 @@
  * summaries, metadata search and the coordinates CSV export.
  */
 import * as protocol from '../../shared/protocol';
-import { Dataset, datasetInfo } from '../data/dataset';
+import { Dataset, datasetInfo, datasetNorms } from '../data/dataset';
 import { project, ProjectionResult } from '../projection/project';
 import { writeCoordsCsv } from '../projection/export';
 import { searchRows, selectionSummary } from '../projection/selection';
@@ -19,6 +19,8 @@ interface Job {
   steps: number;
   dims: number;
   coords?: Float32Array;
+  fraction: number;
+  message?: string;
   result?: ProjectionResult;
 }
 
@@ -42,7 +44,7 @@ function forgetOld(): void {
 export function registerProjectionHandlers(ctx: EngineContext): void {
   ctx.handle(protocol.Project, 'Computing the map', async (p, w) => {
     const ds: Dataset = ctx.dataset(p.datasetId);
-    const job: Job = { datasetId: p.datasetId, seq: 0, stage: 'pca', step: 0, steps: 1, dims: p.dims };
+    const job: Job = { datasetId: p.datasetId, seq: 0, stage: 'pca', step: 0, steps: 1, dims: p.dims, fraction: 0 };
     jobs.set(p.jobId, job);
     try {
       const r = await project(
@@ -50,7 +52,10 @@ export function registerProjectionHandlers(ctx: EngineContext): void {
         { method: p.method, dims: p.dims, seed: p.seed, k: p.k, metric: p.metric, nNeighbors: p.nNeighbors, minDist: p.minDist, perplexity: p.perplexity, iterations: p.iterations },
         {
           token: w.token,
-          progress: w.progress,
+          progress: (f, message) => {
+            Object.assign(job, { fraction: f, message });
+            w.progress(f, message);
+          },
           onLayout: (coords, stage, step, steps) => {
             Object.assign(job, { coords, stage, step, steps, seq: job.seq + 1 });
             if (p.notify) void ctx.connection.sendNotification(protocol.ProjectLayout.method, frame(p.jobId, job));
@@ -69,6 +74,7 @@ export function registerProjectionHandlers(ctx: EngineContext): void {
         preservation: b64(r.preservation),
         kOccurrence: r.kOccurrence ? b64(r.kOccurrence) : undefined,
         top3: r.top3 ? b64(r.top3) : undefined,
+        norms: b64(Float32Array.from(datasetNorms(ds))),
         quality: r.quality,
         skippedRows: r.skippedRows,
         warnings: [...datasetInfo(ds).warnings, ...r.warnings],
@@ -82,8 +88,8 @@ export function registerProjectionHandlers(ctx: EngineContext): void {
 
   ctx.handle(protocol.ProjectPoll, 'Map layout', (p) => {
     const j = jobs.get(p.jobId);
-    if (!j || j.result || !j.coords || j.seq <= p.after) return null;
-    return frame(p.jobId, j);
+    if (!j || j.result) return null;
+    return { fraction: j.fraction, message: j.message, frame: j.coords && j.seq > p.after ? frame(p.jobId, j) : undefined };
   });
 
   ctx.handle(protocol.MapSelection, 'Summarising the selection', (p, w) =>

@@ -2,7 +2,8 @@
 import type { HostContext } from '../context';
 import { activateText } from './text';
 import { activateCompression } from './compression';
+import { activateMap } from './map';
 
-export const FEATURES: ((ctx: HostContext) => vscode_Disposable[] | void)[] = [activateText, activateCompression];
+export const FEATURES: ((ctx: HostContext) => vscode_Disposable[] | void)[] = [activateText, activateCompression, activateMap];
 
 type vscode_Disposable = { dispose(): unknown };

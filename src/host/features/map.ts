@@ -1,0 +1,25 @@
+/**
+ * "Show Map (PCA / UMAP / t-SNE)" (issue 5): on a .npy/.parquet file from the
+ * explorer, the palette or the overview's toolbar, opens (or reveals) the
+ * file's Map panel. Returns the panel so tests can wait for its first map.
+ */
+import * as vscode from 'vscode';
+import type { HostContext } from '../context';
+import { showFilePanel } from '../panels/filePanels';
+import { MapPanel } from '../panels/mapPanel';
+import { addPanelLink } from './links';
+
+export const MAP_COMMAND = 'embeddingLens.map';
+
+export function activateMap(ctx: HostContext): vscode.Disposable[] {
+  addPanelLink({ command: MAP_COMMAND, title: 'Map' });
+  return [
+    vscode.commands.registerCommand(MAP_COMMAND, async (uri?: vscode.Uri): Promise<MapPanel | undefined> => {
+      const file = await ctx.pickFile(uri, 'Choose an embedding file to map');
+      if (!file) return undefined;
+      let created: MapPanel | undefined;
+      showFilePanel(ctx, { kind: 'map', title: 'Map' }, file, (panel) => (created = new MapPanel(ctx, panel, file)));
+      return created ?? MapPanel.forFile(file);
+    }),
+  ];
+}

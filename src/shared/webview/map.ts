@@ -1,0 +1,52 @@
+/**
+ * Host ↔ webview messages of the Map panel (PCA / UMAP / t-SNE with quality
+ * scores). Arrays of numbers travel as base64 float32/int32 strings, decoded in
+ * the webview (see the Project section of ../protocol.ts).
+ */
+import type { ColumnInfo, ColumnKind, MapSelectionResult, ProjectionMethod, ProjectResult } from '../protocol';
+import type { CommonFromWebview, CommonToWebview, PanelLink } from './common';
+
+export interface MapSettings {
+  method: ProjectionMethod;
+  seed: number;
+  k: number;
+  metric: 'cosine' | 'euclidean';
+  /** Above this many points the map is a density heatmap, with points where the user zooms. */
+  maxPoints: number;
+}
+
+export interface MapInit {
+  name: string;
+  rows: number;
+  dims: number;
+  columns: ColumnInfo[];
+  labelColumn?: string;
+  /** The label column's values, for hovers and search results. */
+  labels?: (string | null)[];
+  settings: MapSettings;
+  links: PanelLink[];
+}
+
+export type MapToWebview =
+  | CommonToWebview
+  | { type: 'init'; init: MapInit }
+  /** A job started: the map shows its layouts as they come. */
+  | { type: 'started'; jobId: string; method: ProjectionMethod }
+  | { type: 'progress'; jobId: string; fraction: number; message?: string }
+  | { type: 'layout'; jobId: string; stage: ProjectionMethod; step: number; steps: number; dims: number; coords: string }
+  | { type: 'result'; result: ProjectResult }
+  | { type: 'stopped'; jobId: string; reason: 'cancelled' | 'failed'; message?: string }
+  | { type: 'colour'; column: string; kind: ColumnKind; values: (string | number | null)[] }
+  | { type: 'selection'; rows: number; result: MapSelectionResult }
+  | { type: 'search'; text: string; rows: number[]; total: number }
+  | { type: 'exported'; what: 'png' | 'svg' | 'csv'; file: string };
+
+export type MapFromWebview =
+  | CommonFromWebview
+  | { type: 'compute'; method: ProjectionMethod; seed: number; k: number; metric: 'cosine' | 'euclidean' }
+  | { type: 'cancel' }
+  | { type: 'colourBy'; column: string }
+  | { type: 'select'; rows: number[] }
+  | { type: 'search'; text: string }
+  | { type: 'exportImage'; format: 'png' | 'svg'; dataUrl: string }
+  | { type: 'exportCsv'; jobId: string };

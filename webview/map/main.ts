@@ -1,0 +1,504 @@
+/**
+ * Map panel: PCA at once, then UMAP or t-SNE improving while the user watches
+ * (layouts streamed from the engine), with the map's trustworthiness, continuity
+ * and k-NN recall beside it; colour by metadata, norm, k-occurrence or per-row
+ * neighbourhood preservation; search; box/lasso selection with a summary and the
+ * selection's neighbours; density view with points on zoom above the scatter
+ * limit; PNG/SVG/CSV export through the host's save dialogs.
+ */
+import '../common/elements';
+import type { ProjectionMethod, ProjectQuality, ProjectResult, MapSelectionResult } from '../../src/shared/protocol';
+import type { MapFromWebview, MapInit, MapToWebview } from '../../src/shared/webview/map';
+import { connect, send as sendAny } from '../common/vscode';
+import { byId, fmt, h, setBusy, showError } from '../common/dom';
+import { PALETTE, PLOT_CONFIG, Plotly, accent, themeLayout } from '../common/plot';
+import { Box, bin2d, bounds, decodeF32, decodeI32, finiteRows, rowsIn } from './data';
+
+const send = (m: MapFromWebview) => sendAny(m);
+const METHOD_NAMES: Record<ProjectionMethod, string> = { pca: 'PCA', umap: 'UMAP', tsne: 't-SNE' };
+const MAX_CATEGORIES = 12;
+
+interface Decoded {
+  raw: ProjectResult;
+  coords: Float32Array;
+  preservation: Float32Array;
+  kOccurrence?: Float32Array;
+  top3?: Int32Array;
+  norms: Float32Array;
+}
+interface Colour {
+  name: string;
+  kind: 'category' | 'number';
+  values: ArrayLike<string | number | null>;
+}
+
+let init: MapInit | undefined;
+let coords: Float32Array | undefined;
+let dims = 2;
+let shownStage: ProjectionMethod | undefined;
+let jobId: string | undefined;
+let running = false;
+let result: Decoded | undefined;
+const scores = new Map<ProjectionMethod, ProjectQuality & { seconds: number }>();
+let colourChoice = '';
+let colour: Colour | undefined;
+let searchHits: Int32Array | undefined;
+let selection: { rows: number[]; summary?: MapSelectionResult } | undefined;
+let hoverCache: { key: unknown; text: string[] } | undefined;
+
+connect<MapToWebview>((msg) => {
+  switch (msg.type) {
+    case 'busy':
+      setBusy(msg.message);
+      break;
+    case 'error':
+      setBusy();
+      showError(msg.message);
+      break;
+    case 'init':
+      init = msg.init;
+      render();
+      break;
+    case 'started':
+      jobId = msg.jobId;
+      setRunning(true, `Computing ${METHOD_NAMES[msg.method]}…`, 0);
+      break;
+    case 'progress':
+      if (msg.jobId === jobId && running) setRunning(true, msg.message ?? 'Working…', msg.fraction);
+      break;
+    case 'layout':
+      if (msg.jobId !== jobId) break;
+      coords = decodeF32(msg.coords);
+      dims = msg.dims;
+      shownStage = msg.stage;
+      byId('map-title').textContent = `${METHOD_NAMES[msg.stage]} map${msg.step < msg.steps ? ' (improving…)' : ''}`;
+      drawMap();
+      break;
+    case 'result':
+      onResult(msg.result);
+      break;
+    case 'stopped':
+      if (msg.jobId !== jobId) break;
+      setRunning(false);
+      byId('map-status').textContent = msg.reason === 'cancelled' ? `Stopped. The map shows the last layout${shownStage ? ` (${METHOD_NAMES[shownStage]})` : ''}; its quality was not scored.` : `Failed: ${msg.message ?? ''}`;
+      break;
+    case 'colour':
+      colour = { name: msg.column, kind: msg.kind === 'number' ? 'number' : 'category', values: msg.values };
+      drawMap();
+      break;
+    case 'selection':
+      setBusy();
+      if (selection) selection.summary = msg.result;
+      renderSelection();
+      drawMap();
+      break;
+    case 'search':
+      setBusy();
+      searchHits = Int32Array.from(msg.rows);
+      byId('search-note').textContent = msg.total === 0 ? `No row's metadata contains "${msg.text}".` : `${fmt(msg.total)} rows contain "${msg.text}"${msg.total > msg.rows.length ? ` (the first ${fmt(msg.rows.length)} are ringed)` : ' (ringed on the map)'}.`;
+      drawMap();
+      break;
+    case 'exported':
+      byId('export-note').textContent = `Saved ${msg.what.toUpperCase()} to ${msg.file}.`;
+      break;
+  }
+});
+
+function onResult(r: ProjectResult): void {
+  if (r.jobId !== jobId) return;
+  result = {
+    raw: r,
+    coords: decodeF32(r.coords),
+    preservation: decodeF32(r.preservation),
+    kOccurrence: r.kOccurrence ? decodeF32(r.kOccurrence) : undefined,
+    top3: r.top3 ? decodeI32(r.top3) : undefined,
+    norms: decodeF32(r.norms),
+  };
+  coords = result.coords;
+  dims = r.dims;
+  shownStage = r.method;
+  hoverCache = undefined;
+  scores.set(r.method, { ...r.quality, seconds: r.timings.total ?? 0 });
+  setRunning(false);
+  byId('map-status').textContent = `${METHOD_NAMES[r.method]} done in ${fmt(r.timings.total ?? 0, 3)} s.`;
+  byId('map-title').textContent = `${METHOD_NAMES[r.method]} map`;
+  byId('warnings').replaceChildren(...r.warnings.map((w) => h('div', { class: 'warning', role: 'note' }, w)));
+  if (colourChoice.startsWith(':')) pickColour(colourChoice);
+  renderQuality();
+  drawMap();
+}
+
+function render(): void {
+  if (!init) return;
+  const app = byId('app');
+  app.replaceChildren();
+  app.setAttribute('aria-busy', 'false');
+  const s = init.settings;
+  app.append(
+    h('h1', {}, `Map: ${init.name} `, h('vscode-badge', { id: 'shape-badge' }, `${fmt(init.rows)} × ${fmt(init.dims)}`)),
+    h('div', { class: 'toolbar', id: 'links' }, ...init.links.map((l) => h('vscode-button', { secondary: true, 'data-command': l.command, onclick: () => sendAny({ type: 'runCommand', command: l.command }) }, l.title))),
+    h(
+      'div',
+      { class: 'toolbar', id: 'controls' },
+      h('vscode-label', { for: 'method' }, 'Method'),
+      h('vscode-single-select', { id: 'method' }, ...(['pca', 'umap', 'tsne'] as const).map((m) => h('vscode-option', { value: m, selected: m === s.method }, METHOD_NAMES[m]))),
+      h('vscode-label', { for: 'metric' }, 'Distance'),
+      h('vscode-single-select', { id: 'metric' }, ...(['cosine', 'euclidean'] as const).map((m) => h('vscode-option', { value: m, selected: m === s.metric }, m))),
+      h('vscode-label', { for: 'k-input' }, 'Neighbours k'),
+      h('vscode-textfield', { id: 'k-input', type: 'number', min: 1, max: 100, value: String(s.k) }),
+      h('vscode-label', { for: 'seed-input' }, 'Seed'),
+      h('vscode-textfield', { id: 'seed-input', type: 'number', min: 0, value: String(s.seed) }),
+      h('vscode-button', { id: 'compute', onclick: compute }, 'Compute Map'),
+      h('vscode-button', { id: 'cancel', secondary: true, disabled: true, onclick: () => send({ type: 'cancel' }) }, 'Cancel'),
+    ),
+    h('div', { class: 'toolbar', role: 'status', 'aria-live': 'polite' }, h('progress', { id: 'map-progress', max: 1, value: 0, hidden: true }), h('span', { id: 'map-status', class: 'muted' }, '')),
+    h('div', { id: 'warnings' }),
+    h(
+      'div',
+      { class: 'cols' },
+      h(
+        'section',
+        { 'aria-labelledby': 'map-title' },
+        h('h2', { id: 'map-title' }, 'Map'),
+        h(
+          'div',
+          { class: 'toolbar' },
+          h('vscode-label', { for: 'colour-by' }, 'Colour by'),
+          colourSelect(),
+          h('vscode-button', { id: 'tool-pan', secondary: true, onclick: () => setDrag('pan'), title: 'Drag to pan; the mouse wheel zooms' }, 'Pan'),
+          h('vscode-button', { id: 'tool-box', secondary: true, onclick: () => setDrag('select'), title: 'Drag a box to select points' }, 'Box Select'),
+          h('vscode-button', { id: 'tool-lasso', secondary: true, onclick: () => setDrag('lasso'), title: 'Draw around points to select them' }, 'Lasso Select'),
+        ),
+        h('div', { id: 'map-chart', class: 'plot', style: 'height: 560px', tabindex: 0, role: 'img', 'aria-label': 'Map of the rows: nearby points are similar rows. Use Box Select or Lasso Select, then read the selection summary.' }),
+        h('div', { id: 'map-note', class: 'muted' }),
+      ),
+      h(
+        'div',
+        {},
+        h(
+          'section',
+          { 'aria-labelledby': 'quality-title' },
+          h('h2', { id: 'quality-title' }, 'How much to trust this map'),
+          h('table', { id: 'quality' }),
+          h('div', { id: 'quality-note', class: 'muted' }, 'Scores appear when a map is finished.'),
+          h(
+            'details',
+            {},
+            h('summary', {}, 'What the scores mean'),
+            h('p', { class: 'muted' }, 'Trustworthiness: are the points near each other on the map really near in the embedding space? (1 = no false neighbours). Continuity: do real neighbours stay together on the map? k-NN recall: the share of each row’s k nearest rows that are also its k nearest on the map. Colour by "neighbourhood preservation" to see where the map is wrong. (Venna & Kaski 2001.)'),
+          ),
+        ),
+        h(
+          'section',
+          { 'aria-labelledby': 'search-title' },
+          h('h2', { id: 'search-title' }, 'Find rows'),
+          h(
+            'div',
+            { class: 'toolbar' },
+            h('vscode-textfield', { id: 'search', placeholder: init.columns.length ? 'Text in the metadata…' : 'No metadata to search', disabled: !init.columns.length, onkeydown: (e: Event) => (e as KeyboardEvent).key === 'Enter' && search() }),
+            h('vscode-button', { id: 'search-go', secondary: true, disabled: !init.columns.length, onclick: search }, 'Search'),
+          ),
+          h('div', { id: 'search-note', class: 'muted' }),
+        ),
+        h('section', { 'aria-labelledby': 'selection-title' }, h('h2', { id: 'selection-title' }, 'Selection'), h('div', { id: 'selection-summary', class: 'muted' }, 'Select points with Box Select or Lasso Select.'), h('table', { id: 'selection-mix' }), h('ol', { id: 'selection-neighbours' })),
+        h(
+          'section',
+          { 'aria-labelledby': 'export-title' },
+          h('h2', { id: 'export-title' }, 'Export'),
+          h(
+            'div',
+            { class: 'toolbar' },
+            h('vscode-button', { id: 'export-png', secondary: true, onclick: () => exportImage('png') }, 'Save PNG…'),
+            h('vscode-button', { id: 'export-svg', secondary: true, onclick: () => exportImage('svg') }, 'Save SVG…'),
+            h('vscode-button', { id: 'export-csv', secondary: true, onclick: () => result && send({ type: 'exportCsv', jobId: result.raw.jobId }) }, 'Save Coordinates CSV…'),
+          ),
+          h('div', { id: 'export-note', class: 'muted' }),
+        ),
+      ),
+    ),
+  );
+  const chart = byId('map-chart');
+  chart.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape') clearSelection();
+  });
+}
+
+function value(id: string): string {
+  return (byId(id) as unknown as { value: string }).value;
+}
+
+function compute(): void {
+  if (!init) return;
+  const k = Number(value('k-input'));
+  const seed = Number(value('seed-input'));
+  if (!Number.isInteger(k) || k < 1 || k >= init.rows / 2) return void (byId('map-status').textContent = `k must be an integer from 1 to ${Math.max(1, Math.ceil(init.rows / 2) - 1)}.`);
+  if (!Number.isInteger(seed) || seed < 0) return void (byId('map-status').textContent = 'The seed must be a whole number ≥ 0.');
+  const err = document.getElementById('error');
+  if (err) err.hidden = true;
+  send({ type: 'compute', method: (value('method') || 'umap') as ProjectionMethod, metric: (value('metric') || 'cosine') as 'cosine' | 'euclidean', k, seed });
+}
+
+function setRunning(on: boolean, message?: string, fraction?: number): void {
+  running = on;
+  const bar = byId('map-progress') as HTMLProgressElement;
+  bar.hidden = !on;
+  if (fraction !== undefined) bar.value = fraction;
+  if (message !== undefined) byId('map-status').textContent = on ? `${message} (${Math.round(100 * (fraction ?? 0))}%)` : message;
+  (byId('cancel') as unknown as { disabled: boolean }).disabled = !on;
+  (byId('compute') as unknown as { disabled: boolean }).disabled = on;
+}
+
+function colourSelect(): HTMLElement {
+  const opts: [string, string][] = [
+    ['', '(none)'],
+    [':pres', 'neighbourhood preservation'],
+    [':kocc', 'k-occurrence (hubness)'],
+    [':norm', 'row norm'],
+    ...init!.columns.map((c) => [c.name, c.name] as [string, string]),
+  ];
+  const sel = h('vscode-single-select', { id: 'colour-by' }, ...opts.map(([v, t]) => h('vscode-option', { value: v }, t)));
+  sel.addEventListener('change', () => pickColour((sel as unknown as { value: string }).value));
+  return sel;
+}
+
+function pickColour(v: string): void {
+  colourChoice = v;
+  if (!v) colour = undefined;
+  else if (v.startsWith(':')) {
+    if (!result) {
+      byId('map-note').textContent = 'This colouring is available once the map is finished.';
+      colour = undefined;
+    } else if (v === ':pres') colour = { name: `neighbourhood preservation (share of ${result.raw.quality.k} nearest kept)`, kind: 'number', values: result.preservation };
+    else if (v === ':kocc') colour = result.kOccurrence ? { name: `k-occurrence (k = ${result.raw.quality.k})`, kind: 'number', values: result.kOccurrence } : undefined;
+    else colour = { name: 'row norm', kind: 'number', values: result.norms };
+  } else return send({ type: 'colourBy', column: v });
+  drawMap();
+}
+
+function search(): void {
+  const t = value('search').trim();
+  if (!t) {
+    searchHits = undefined;
+    byId('search-note').textContent = '';
+    return drawMap();
+  }
+  setBusy(`Searching for "${t}"…`);
+  send({ type: 'search', text: t });
+}
+
+function setDrag(mode: 'pan' | 'select' | 'lasso'): void {
+  Plotly.relayout('map-chart', { dragmode: mode });
+}
+
+function clearSelection(): void {
+  selection = undefined;
+  renderSelection();
+  drawMap();
+}
+
+function labelOf(i: number): string {
+  const l = init?.labels?.[i];
+  return l === undefined || l === null || l === '' ? `row ${i}` : l;
+}
+
+/** Hover text per row: its label and, once the map is finished, its 3 nearest rows in the embedding space. */
+function hoverTexts(): string[] {
+  const key = result ?? init;
+  const have = hoverCache;
+  if (have && have.key === key) return have.text;
+  const n = init!.rows;
+  const t3 = result?.top3;
+  const text = new Array<string>(n);
+  for (let i = 0; i < n; i++) {
+    let s = labelOf(i);
+    if (t3) {
+      const nn = [0, 1, 2].map((s) => t3[i * 3 + s]).filter((j) => j >= 0).map(labelOf);
+      if (nn.length) s += `<br>nearest: ${nn.join(' · ')}`;
+    }
+    text[i] = s;
+  }
+  hoverCache = { key, text };
+  return text;
+}
+
+function trace(rows: ArrayLike<number>, name: string, color: unknown, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  const c = coords!;
+  const m = rows.length;
+  const x = new Float32Array(m);
+  const y = new Float32Array(m);
+  const text = new Array<string>(m);
+  const ht = hoverTexts();
+  for (let t = 0; t < m; t++) {
+    const i = rows[t];
+    x[t] = c[i * dims];
+    y[t] = c[i * dims + 1];
+    text[t] = ht[i];
+  }
+  const marker = { size: m > 50000 ? 2.5 : m > 5000 ? 4 : 6, color, opacity: 0.8, ...((extra.marker as object) ?? {}) };
+  return {
+    type: 'scattergl',
+    mode: 'markers',
+    name,
+    x,
+    y,
+    customdata: Array.from(rows),
+    text,
+    hovertemplate: '%{text}<extra>row %{customdata}</extra>',
+    ...Object.fromEntries(Object.entries(extra).filter(([k]) => k !== 'marker')),
+    marker,
+  };
+}
+
+/** Point traces for `rows` under the current colouring. */
+function pointTraces(rows: Int32Array): Record<string, unknown>[] {
+  if (!colour) return [trace(rows, 'rows', accent())];
+  if (colour.kind === 'number') {
+    const vals = Array.from(rows, (i) => {
+      const v = colour!.values[i];
+      return typeof v === 'number' && Number.isFinite(v) ? v : NaN;
+    });
+    return [trace(rows, colour.name, vals, { marker: { colorscale: 'Viridis', showscale: true, colorbar: { title: { text: colour.name, side: 'right' }, thickness: 12 } } })];
+  }
+  const counts = new Map<string, number>();
+  const keyOf = (i: number) => {
+    const v = colour!.values[i];
+    return v === null || v === '' ? '(missing)' : String(v);
+  };
+  for (const i of rows) counts.set(keyOf(i), (counts.get(keyOf(i)) ?? 0) + 1);
+  const top = new Set([...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, MAX_CATEGORIES).map(([k]) => k));
+  const groups = new Map<string, number[]>();
+  for (const i of rows) {
+    const k = top.has(keyOf(i)) ? keyOf(i) : 'other';
+    if (!groups.has(k)) groups.set(k, []);
+    groups.get(k)!.push(i);
+  }
+  let g = 0;
+  return [...groups.entries()].map(([k, rs]) => trace(rs, k, k === 'other' ? '#888' : PALETTE[g++ % PALETTE.length]));
+}
+
+let viewBox: Box | undefined;
+
+function drawMap(): void {
+  if (!init || !coords) return;
+  const el = byId('map-chart');
+  const rows = finiteRows(coords, dims);
+  const dense = rows.length > init.settings.maxPoints;
+  const traces: Record<string, unknown>[] = [];
+  let note: string;
+  if (dense) {
+    const b = bounds(coords, dims, rows);
+    const grid = bin2d(coords, dims, rows, b, 256, 256);
+    traces.push({ type: 'heatmap', name: 'density', x: grid.x, y: grid.y, z: grid.z, colorscale: 'Viridis', hovertemplate: '%{z} rows<extra></extra>', colorbar: { title: { text: 'rows per cell' }, thickness: 12 } });
+    const inView = viewBox ? rowsIn(coords, dims, rows, viewBox, init.settings.maxPoints) : null;
+    if (inView) traces.push(...pointTraces(inView));
+    note = `${fmt(rows.length)} rows is more than the ${fmt(init.settings.maxPoints)} points drawn one by one (setting embeddingLens.scatter.maxPoints): showing how many rows fall in each cell, exactly. ${inView ? `Showing the ${fmt(inView.length)} points in this view.` : 'Zoom in to see individual points.'}`;
+  } else {
+    traces.push(...pointTraces(rows));
+    note = `All ${fmt(rows.length)} rows drawn${colour ? `, coloured by ${colour.name}` : ''}.`;
+  }
+  if (rows.length < init.rows) note += ` ${fmt(init.rows - rows.length)} rows with NaN/Inf (or zero vectors under cosine) have no place on the map.`;
+  if (searchHits?.length) traces.push(trace(searchHits, 'search matches', 'rgba(0,0,0,0)', { marker: { size: 10, line: { width: 2, color: '#e15759' } } }));
+  if (selection?.summary?.neighbours.length) traces.push(trace(selection.summary.neighbours.map((n) => n.row), 'neighbours of selection', '#edc948', { marker: { size: 10, symbol: 'diamond', line: { width: 1, color: '#000' } } }));
+  byId('map-note').textContent = note;
+  el.dataset.mode = dense ? 'density' : 'points';
+  el.dataset.pointCount = String(dense ? 0 : rows.length);
+  el.dataset.stage = shownStage ?? '';
+  const layout = themeLayout({
+    showlegend: !!colour && colour.kind === 'category',
+    dragmode: (el as unknown as { layout?: { dragmode?: string } }).layout?.dragmode ?? 'pan',
+    hovermode: 'closest',
+    uirevision: jobId ?? 'map',
+    xaxis: { showticklabels: shownStage === 'pca', zeroline: false },
+    yaxis: { showticklabels: shownStage === 'pca', zeroline: false, scaleanchor: 'x' },
+    margin: { l: 36, r: 16, t: 16, b: 28 },
+  });
+  Plotly.react(el, traces, layout, PLOT_CONFIG).then(() => bindEvents(el));
+}
+
+let bound = false;
+function bindEvents(el: HTMLElement): void {
+  if (bound) return;
+  bound = true;
+  const plot = el as unknown as { on(ev: string, fn: (e: unknown) => void): void };
+  plot.on('plotly_selected', (e) => {
+    const pts = (e as { points?: { customdata?: unknown; data?: { name?: string } }[] } | undefined)?.points ?? [];
+    const rows = [...new Set(pts.filter((p) => typeof p.customdata === 'number' && p.data?.name !== 'neighbours of selection' && p.data?.name !== 'search matches').map((p) => p.customdata as number))];
+    if (!rows.length) return;
+    selection = { rows };
+    byId('selection-summary').textContent = `${fmt(rows.length)} rows selected; summarising…`;
+    send({ type: 'select', rows });
+  });
+  plot.on('plotly_deselect', () => clearSelection());
+  plot.on('plotly_relayout', (ev) => {
+    const e = ev as Record<string, number | boolean>;
+    if (el.dataset.mode !== 'density') return;
+    if (e['xaxis.autorange'] || e['yaxis.autorange']) viewBox = undefined;
+    else {
+      const v = [e['xaxis.range[0]'], e['xaxis.range[1]'], e['yaxis.range[0]'], e['yaxis.range[1]']];
+      if (!v.every((x) => typeof x === 'number')) return;
+      const [x0, x1, y0, y1] = v as number[];
+      viewBox = { x0: Math.min(x0, x1), x1: Math.max(x0, x1), y0: Math.min(y0, y1), y1: Math.max(y0, y1) };
+    }
+    drawMap();
+  });
+}
+
+function renderQuality(): void {
+  const table = byId('quality');
+  table.replaceChildren(
+    h('thead', {}, h('tr', {}, h('th', {}, 'method'), h('th', { class: 'num' }, 'trustworthiness'), h('th', { class: 'num' }, 'continuity'), h('th', { class: 'num' }, 'k-NN recall'), h('th', { class: 'num' }, 'seconds'))),
+    h(
+      'tbody',
+      {},
+      ...[...scores.entries()].map(([m, q]) =>
+        h(
+          'tr',
+          { 'data-method': m, class: m === shownStage ? 'current' : undefined },
+          h('td', {}, METHOD_NAMES[m], m === shownStage ? ' (shown)' : ''),
+          h('td', { class: 'num', 'data-score': 'trustworthiness' }, q.trustworthiness.toFixed(3)),
+          h('td', { class: 'num', 'data-score': 'continuity' }, q.continuity.toFixed(3)),
+          h('td', { class: 'num', 'data-score': 'knnRecall' }, q.knnRecall.toFixed(3)),
+          h('td', { class: 'num' }, fmt(q.seconds, 3)),
+        ),
+      ),
+    ),
+  );
+  const q = result?.raw.quality;
+  if (!q) return;
+  byId('quality-note').textContent =
+    `k = ${q.k} nearest rows, ${result!.raw.method === 'pca' ? 'exact PCA' : 'the exact k-NN graph'}; ` +
+    (q.sampleRows < q.rows ? `scores averaged over a seeded random sample of ${fmt(q.sampleRows)} of the ${fmt(q.rows)} mapped rows (every row still counts as a neighbour).` : `scores over all ${fmt(q.rows)} mapped rows.`);
+}
+
+function renderSelection(): void {
+  const sum = byId('selection-summary');
+  const mix = byId('selection-mix');
+  const nn = byId('selection-neighbours');
+  if (!selection) {
+    sum.textContent = 'Select points with Box Select or Lasso Select.';
+    mix.replaceChildren();
+    nn.replaceChildren();
+    return;
+  }
+  const s = selection.summary;
+  if (!s) return;
+  sum.textContent = `${fmt(s.count)} rows selected${s.column ? `; mix of ${s.column}:` : '.'} Press Escape on the map to clear.`;
+  mix.replaceChildren(
+    ...(s.mix.length ? [h('thead', {}, h('tr', {}, h('th', {}, s.column ?? 'value'), h('th', { class: 'num' }, 'rows'), h('th', { class: 'num' }, 'share')))] : []),
+    h('tbody', {}, ...s.mix.map((m) => h('tr', { 'data-value': m.value }, h('td', { class: 'label-cell' }, m.value), h('td', { class: 'num' }, fmt(m.count)), h('td', { class: 'num' }, `${((100 * m.count) / s.count).toFixed(1)}%`)))),
+  );
+  nn.replaceChildren(
+    ...(s.neighbours.length ? [h('li', { class: 'muted', role: 'presentation' }, 'Nearest rows to the selection (outside it), marked ◆ on the map:')] : []),
+    ...s.neighbours.map((n) => h('li', { 'data-row': n.row }, `${n.label ?? `row ${n.row}`} (row ${n.row}, cosine ${n.score.toFixed(3)})`)),
+  );
+}
+
+async function exportImage(format: 'png' | 'svg'): Promise<void> {
+  const el = byId('map-chart');
+  try {
+    const dataUrl: string = await Plotly.toImage(el, { format, width: el.clientWidth || 900, height: el.clientHeight || 560, scale: format === 'png' ? 2 : 1 });
+    send({ type: 'exportImage', format, dataUrl });
+  } catch (e) {
+    byId('export-note').textContent = `Could not render the image: ${e instanceof Error ? e.message : String(e)}`;
+  }
+}
