@@ -221,7 +221,7 @@ def rerank(idx, score, k):
     return np.take_along_axis(idx, o, 1)
 
 
-def hubness_section(X, metric, k=10, factor=3, dtype=np.float64):
+def hubness_section(X, metric, k=10, factor=3, dtype=np.float64, mp_sample=2000):
     n = len(X)
     nr = np.linalg.norm(X, axis=1)
     valid = nr > 0 if metric == "cosine" else np.ones(n, bool)
@@ -229,9 +229,22 @@ def hubness_section(X, metric, k=10, factor=3, dtype=np.float64):
     idx, val = knn(X, X, Kc, metric, dtype=dtype)
     out, _ = hub_stats(idx, n, k, valid)
     dist = 1 - val if metric == "cosine" else val
-    dv = dist[valid]
+    # Mutual proximity's Gaussians: each row's distances to all other usable rows (Schnitzer et al.
+    # 2012), or to a random sample of mp_sample of them on large data (bench).
+    vi = np.nonzero(valid)[0]
+    S = vi if len(vi) <= mp_sample + 1 else np.sort(np.random.default_rng(0).choice(vi, mp_sample, replace=False))
+    Xd = X.astype(np.float64)
+    if metric == "cosine":
+        Xd = Xd / np.where(nr > 0, nr, 1)[:, None]
+    sq = (Xd * Xd).sum(1)
     mu = np.zeros(n); sd = np.zeros(n)
-    mu[valid] = dv.mean(1); sd[valid] = dv.std(1)
+    for b0 in range(0, len(vi), 2048):
+        rows = vi[b0:b0 + 2048]
+        G = Xd[rows] @ Xd[S].T
+        D = 1 - G if metric == "cosine" else np.sqrt(np.maximum(sq[rows][:, None] + sq[S][None, :] - 2 * G, 0))
+        self_ = rows[:, None] == S[None, :]
+        D = np.ma.masked_array(D, self_)
+        mu[rows] = D.mean(1).filled(0); sd[rows] = D.std(1).filled(0)
     sf_i = scipy.stats.norm.sf(dist, mu[:, None], sd[:, None])
     sf_j = scipy.stats.norm.sf(dist, mu[idx], sd[idx])
     out["mutualProximity"], _ = hub_stats(rerank(idx, 1 - sf_i * sf_j, k), n, k, valid)

@@ -111,7 +111,7 @@ function compare(r: DiagnoseResult, ref: any, label: string): void {
 
 async function checkAgainstReference(X: Matrix, label: string, params: { metric?: 'cosine' | 'euclidean'; k?: number } = {}): Promise<DiagnoseResult> {
   const seed = 0;
-  const r = await diagnose(dataset(X), { ...params, seed });
+  const r = await diagnose(dataset(X), { ...params, seed }, { perRow: true });
   const valid: number[] = [];
   for (let i = 0; i < X.rows; i++) {
     let s = 0;
@@ -119,7 +119,21 @@ async function checkAgainstReference(X: Matrix, label: string, params: { metric?
     if (s > 0 && Number.isFinite(s)) valid.push(i);
   }
   const draws = enginesDraws(r, valid, seed);
-  const ref = runPython('diagnostics_ref.py', { X: { data: X.data, shape: [X.rows, X.cols] } }, { k: params.k ?? 10, metric: params.metric, ...draws }).json;
+  // The reference drops NaN/Inf rows up front; renumber the engine's query rows to match.
+  const finite: number[] = [];
+  const newIndex = new Int32Array(X.rows).fill(-1);
+  for (let i = 0; i < X.rows; i++) {
+    let ok = true;
+    for (let j = 0; j < X.cols; j++) ok &&= Number.isFinite(X.data[i * X.cols + j]);
+    if (ok) newIndex[i] = finite.push(i) - 1;
+  }
+  const Xf = finite.length === X.rows ? X : gatherRows(X, finite);
+  const renumber = (q: number[]) => q.map((i) => newIndex[i]);
+  const ref = runPython(
+    'diagnostics_ref.py',
+    { X: { data: Xf.data, shape: [Xf.rows, Xf.cols] } },
+    { k: params.k ?? 10, metric: params.metric, queries: renumber(draws.queries), rescaleQueries: renumber(draws.rescaleQueries), scale: draws.scale },
+  ).json;
   compare(r, ref, label);
   return r;
 }
@@ -186,4 +200,59 @@ test('random data with a known spectrum: eigenvalues, dims90/95, participation r
     }
   }
   close(r.rank!.dims90, m90, 1, 'dims90 near the population value');
+});
+
+/** Small seeded Gaussian rows. */
+function gaussian(n: number, d: number, seed: number): Float32Array {
+  const g = rng(seed);
+  return Float32Array.from({ length: n * d }, () => normal(g));
+}
+
+test('edge cases vs numpy: duplicates, n < d, constant columns, NaN rows, zero rows', { skip: py ?? false }, async () => {
+  const d = 8;
+  // Duplicates: removed before ID (and counted), kept everywhere else.
+  const dup = gaussian(60, d, 1);
+  dup.copyWithin(10 * d, 3 * d, 4 * d);
+  dup.copyWithin(11 * d, 3 * d, 4 * d);
+  let r = await checkAgainstReference({ rows: 60, cols: d, data: dup }, 'duplicates');
+  assert.equal(r.duplicateRows, 2);
+  assert.equal(r.intrinsicDimension.duplicatesRemoved, 2);
+  assert.ok(r.hubness.notes.some((t) => /duplicate/.test(t)), 'hubness says duplicates are involved');
+
+  // n < d: the n×n route; min(n, d) singular values; IsoScore zero-padded to d.
+  r = await checkAgainstReference({ rows: 24, cols: 64, data: gaussian(24, 64, 2) }, 'n < d');
+  assert.equal(r.rank!.singularValues.length, 24);
+  assert.equal(r.rank!.minND, 24);
+  assert.equal(r.intrinsicDimension.mleK, 20);
+
+  // Constant columns (one non-zero, one zero): zero-variance directions, finite everything.
+  const cc = gaussian(60, d, 3);
+  for (let i = 0; i < 60; i++) (cc[i * d + 2] = 1.5), (cc[i * d + 5] = 0);
+  r = await checkAgainstReference({ rows: 60, cols: d, data: cc }, 'constant columns');
+  assert.equal(r.rank!.covarianceEigenvalues.filter((v) => v < 1e-9).length, 2, 'two zero-variance directions');
+  assert.ok(r.findings.some((f) => /Rogue dimension 2/.test(f.title)), 'the constant 1.5 column carries the mean cosine');
+
+  // NaN / Inf rows: left out of everything and counted.
+  const nan = gaussian(60, d, 4);
+  nan[4 * d + 1] = NaN;
+  nan.fill(Infinity, 7 * d, 8 * d);
+  r = await checkAgainstReference({ rows: 60, cols: d, data: nan }, 'NaN rows');
+  assert.equal(r.nonFiniteRows, 2);
+  assert.equal(r.rank!.n, 58);
+  assert.equal(r.hubness.rowsUsed, 58);
+  assert.ok(r.findings.some((f) => f.section === 'data' && f.severity === 'critical' && /2 rows with NaN or Inf/.test(f.title)));
+
+  // Zero rows: excluded from the cosine measures (and counted), ordinary points for euclidean ID.
+  const zero = gaussian(60, d, 5);
+  zero.fill(0, 0, d);
+  zero.fill(0, 9 * d, 10 * d);
+  r = await checkAgainstReference({ rows: 60, cols: d, data: zero }, 'zero rows');
+  assert.equal(r.zeroRows, 2);
+  assert.equal(r.isotropy.zeroRowsExcluded, 2);
+  assert.equal(r.isotropy.rowsUsed, 58);
+  assert.equal(r.hubness.rowsUsed, 58);
+  assert.equal(r.intrinsicDimension.duplicatesRemoved, 1, 'the second zero row is a duplicate of the first');
+  assert.ok(r.perRow, 'per-row values requested');
+  assert.ok(Number.isNaN(r.perRow.kOccurrence[0]) && Number.isNaN(r.perRow.kOccurrence[9]), 'zero rows have no k-occurrence');
+  assert.ok(Number.isFinite(r.perRow.kOccurrence[1]));
 });

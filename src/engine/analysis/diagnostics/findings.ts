@@ -11,12 +11,14 @@ export const HUBNESS_STRONG = 1.2;
 export const HUBNESS_SEVERE = 3;
 export const ANISOTROPY_MEAN_COS = 0.3;
 export const ROGUE_SHARE = 0.25;
+/** …and at least this multiple of the 1/d share every dimension would have in isotropic data. */
+export const ROGUE_FAIR_MULTIPLE = 3;
 export const NORM_CV_VARIES = 0.1;
 /** Share of top-k neighbours that differ between cosine and dot above which the choice matters. */
 export const NEIGHBOUR_DISAGREEMENT = 0.2;
 
 const pct = (x: number) => `${Math.round(100 * x)}%`;
-const f2 = (x: number) => (Number.isFinite(x) ? (Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 10 ? x.toFixed(1) : x.toFixed(2)) : 'n/a');
+const f2 = (x: number) => (Number.isFinite(x) ? (Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 10 ? x.toFixed(1) : Math.abs(x) < 0.005 ? '0.00' : x.toFixed(2)) : 'n/a');
 const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
 
 export function findings(r: Omit<DiagnoseResult, 'findings' | 'seconds'>): Finding[] {
@@ -34,7 +36,9 @@ function dataFindings(r: Omit<DiagnoseResult, 'findings' | 'seconds'>): Finding[
 
 function rankFindings(r: Omit<DiagnoseResult, 'findings' | 'seconds'>): Finding[] {
   const k = r.rank;
-  if (!k) return [];
+  if (!k) return [{ severity: 'info', section: 'rank', title: 'Spectrum not computed', detail: r.notes.find((n) => n.includes('spectrum')) ?? 'The matrix is too large for a full eigen-decomposition.' }];
+  if (k.n < 2) return [{ severity: 'info', section: 'rank', title: 'One usable row: no variance to analyse', detail: 'Rank, variance and isotropy measures need at least two rows.' }];
+  if (k.dims95 === 0) return [{ severity: 'critical', section: 'rank', title: `No variance: all ${k.n} usable rows are the same vector`, detail: 'Every direction has zero variance, so the rows cannot tell items apart.' }];
   const m = k.minND;
   const share = k.dims95 / m;
   const title = `95% of variance in ${k.dims95} of ${m} dimensions`;
@@ -67,7 +71,8 @@ function isotropyFindings(r: Omit<DiagnoseResult, 'findings' | 'seconds'>): Find
     if (mc >= ANISOTROPY_MEAN_COS) out.push({ severity: 'warning', section: 'isotropy', title: `Anisotropy: mean cosine ${f2(mc)}`, detail: `Two random rows have cosine ${f2(mc)} on average (0 for isotropic data), so raw cosine scores are inflated and compressed (≥ ${ANISOTROPY_MEAN_COS} flagged).${fix}` });
     else out.push({ severity: 'info', section: 'isotropy', title: `Mean cosine ${f2(mc)}`, detail: `Average cosine between two random rows (0 for isotropic data); IsoScore ${f2(iso.isoScore)}, I(W) ${f2(iso.partitionIsotropy)}.` });
     const top = iso.topContributors[0];
-    if (top && mc > 0.05 && top.share >= ROGUE_SHARE) out.push({ severity: 'warning', section: 'isotropy', title: `Rogue dimension ${top.dim} carries ${pct(top.share)} of the average cosine`, detail: `One dimension dominates cosine similarity (≥ ${pct(ROGUE_SHARE)} flagged); similarity rankings mostly reflect it. Standardising dimensions or all-but-the-top reduces it.` });
+    // A rogue dimension carries far more than its fair share 1/d (Timkey & van Schijndel 2021 report single dimensions at 50–90%).
+    if (top && mc > 0.05 && top.share >= Math.max(ROGUE_SHARE, ROGUE_FAIR_MULTIPLE / r.dims)) out.push({ severity: 'warning', section: 'isotropy', title: `Rogue dimension ${top.dim} carries ${pct(top.share)} of the average cosine`, detail: `One dimension dominates cosine similarity (≥ ${pct(ROGUE_SHARE)} flagged); similarity rankings mostly reflect it. Standardising dimensions or all-but-the-top reduces it.` });
   }
   if (iso.outlierDimensions.length) {
     const list = iso.outlierDimensions.slice(0, 8).join(', ') + (iso.outlierDimensions.length > 8 ? ', …' : '');
@@ -92,7 +97,7 @@ function hubnessFindings(r: Omit<DiagnoseResult, 'findings' | 'seconds'>): Findi
 function normFindings(r: Omit<DiagnoseResult, 'findings' | 'seconds'>): Finding[] {
   const c = r.cosineVsDot;
   const out: Finding[] = [];
-  if (!Number.isFinite(c.normCv)) return out;
+  if (!Number.isFinite(c.normCv) || r.isotropy.rowsUsed < 2) return out;
   if (c.normCv < 1e-6) out.push({ severity: 'info', section: 'cosineVsDot', title: 'All rows have the same norm', detail: 'Cosine similarity and dot product rank neighbours identically.' });
   // Judged by what users see (neighbour lists), not by the CV alone: a CV of 0.1 can already reorder most top-k lists.
   else if (c.normCv >= NORM_CV_VARIES || c.topkOverlap < 1 - NEIGHBOUR_DISAGREEMENT)

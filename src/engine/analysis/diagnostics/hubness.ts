@@ -6,7 +6,12 @@
  * robin-hood index, antihub share, hub occurrence; ties by lower row index.
  */
 import type { HubnessStats } from '../../../shared/protocol';
-import { skewness } from './stats';
+import { Matrix, rowNorms } from '../../core/matrix';
+import { run, tensor } from '../../kernels/ort';
+import { matMulTransB } from '../../kernels/graphs';
+import { throwIfCancelled, yieldToEventLoop } from '../../util/errors';
+import type { WorkOptions } from '../overview';
+import { sampleIndices, skewness } from './stats';
 
 /** N_k(x): how many of the query rows have x among their first k neighbours (self already excluded). */
 export function kOccurrence(indices: Int32Array, rowsK: number, n: number, k: number, isQuery: (i: number) => boolean = () => true): Int32Array {
@@ -133,24 +138,70 @@ function rerank(g: CandidateGraph, k: number, score: (i: number, t: number) => n
   return out;
 }
 
+/** Rows whose distances set each row's mutual-proximity Gaussian (all other rows when n ≤ this + 1). */
+export const MP_SAMPLE = 2000;
+
+/**
+ * Mean and (population) standard deviation of each row's distances to the other usable rows,
+ * estimated on a seeded sample of MP_SAMPLE of them — exact when n ≤ MP_SAMPLE + 1. Schnitzer
+ * et al. (2012, §4) fit MP's Gaussians to all distances of a row and approximate them with a
+ * random sample for large n; fitting them to the k-NN candidates only (the nearest few) gives
+ * tiny σ and can make hubness worse (dexter: skewness 3.98 → 4.42 instead of ≈ 1.2).
+ * Distances: 1 − cosine, or euclidean.
+ */
+export async function distanceMoments(X: Matrix, metric: 'cosine' | 'euclidean', valid: (i: number) => boolean, seed: number, opts: WorkOptions = {}): Promise<{ mu: Float64Array; sd: Float64Array; sampled: number }> {
+  const { rows: n, cols: d } = X;
+  const usable: number[] = [];
+  for (let i = 0; i < n; i++) if (valid(i)) usable.push(i);
+  const picked = usable.length <= MP_SAMPLE + 1 ? usable : Array.from(sampleIndices(usable.length, MP_SAMPLE, seed ^ 0x4d50), (t) => usable[t]);
+  const S = picked.length;
+  const norms = rowNorms(X);
+  const cos = metric === 'cosine';
+  const scaled = (i: number, out: Float32Array, o: number) => {
+    const f = cos ? 1 / norms[i] : 1;
+    for (let j = 0; j < d; j++) out[o + j] = X.data[i * d + j] * f;
+  };
+  const B = new Float32Array(S * d);
+  picked.forEach((r, t) => scaled(r, B, t * d));
+  const Bt = tensor(B, [S, d]);
+  const mu = new Float64Array(n);
+  const sd = new Float64Array(n);
+  const block = Math.max(1, Math.min(4096, Math.floor((32 << 20) / (4 * Math.max(1, S)))));
+  const A = new Float32Array(block * d);
+  for (let r0 = 0; r0 < usable.length; r0 += block) {
+    throwIfCancelled(opts.token);
+    const rows = usable.slice(r0, r0 + block);
+    rows.forEach((r, t) => scaled(r, A, t * d));
+    const y = (await run(matMulTransB, { A: tensor(A.subarray(0, rows.length * d), [rows.length, d]), B: Bt })).Y.data as Float32Array;
+    rows.forEach((i, t) => {
+      let s1 = 0;
+      let s2 = 0;
+      let c = 0;
+      for (let u = 0; u < S; u++) {
+        const j = picked[u];
+        if (j === i) continue;
+        const dot = y[t * S + u];
+        const dist = cos ? 1 - dot : Math.sqrt(Math.max(0, norms[i] * norms[i] + norms[j] * norms[j] - 2 * dot));
+        s1 += dist;
+        s2 += dist * dist;
+        c++;
+      }
+      mu[i] = c ? s1 / c : 0;
+      sd[i] = c ? Math.sqrt(Math.max(0, s2 / c - mu[i] * mu[i])) : 0;
+    });
+    opts.progress?.(Math.min(1, (r0 + block) / usable.length));
+    await yieldToEventLoop();
+  }
+  return { mu, sd, sampled: S };
+}
+
 /**
  * Mutual proximity, Gaussian variant (Schnitzer, Flexer, Schedl & Widmer 2012, "Local
  * and global scaling reduce hubs in space", JMLR 13): MP(x, y) = 1 − SF(d; μₓ, σₓ)·SF(d; μ_y, σ_y),
- * with each row's μ, σ fitted to the distances to its K candidates, as scikit-hubness does
- * for approximate neighbours. Returns the re-ranked top-k.
+ * with each row's μ, σ from `distanceMoments`. Re-ranks each row's K candidates and returns
+ * the top-k (ties by lower row index).
  */
-export function mutualProximity(g: CandidateGraph, k: number): Int32Array {
-  const mu = new Float64Array(g.n);
-  const sd = new Float64Array(g.n);
-  for (let i = 0; i < g.n; i++) {
-    let s = 0;
-    let c = 0;
-    for (let t = 0; t < g.K; t++) if (g.indices[i * g.K + t] >= 0) (s += g.dist[i * g.K + t]), c++;
-    mu[i] = c ? s / c : 0;
-    let v = 0;
-    for (let t = 0; t < g.K; t++) if (g.indices[i * g.K + t] >= 0) v += (g.dist[i * g.K + t] - mu[i]) ** 2;
-    sd[i] = c ? Math.sqrt(v / c) : 0;
-  }
+export function mutualProximity(g: CandidateGraph, k: number, mu: Float64Array, sd: Float64Array): Int32Array {
   const sf = (x: number, m: number, s: number) => (s > 0 ? 0.5 * erfc((x - m) / (s * Math.SQRT2)) : x < m ? 1 : x > m ? 0 : 0.5);
   return rerank(g, k, (i, t) => {
     const j = g.indices[i * g.K + t];

@@ -15,7 +15,7 @@ import { inspect, WorkOptions } from '../overview';
 import { cosineVsDotSection, EQUAL_NORM_CV } from './cosineVsDot';
 import { findings } from './findings';
 import { Graph, neighborGraph } from './graph';
-import { csls, hubnessStats, kOccurrence, mutualProximity } from './hubness';
+import { csls, distanceMoments, hubnessStats, kOccurrence, mutualProximity } from './hubness';
 import { intrinsicDimensionSection, MLE_K } from './intrinsicDimension';
 import { cosineSums, isotropySection } from './isotropy';
 import { rankSection } from './rank';
@@ -43,6 +43,7 @@ export async function diagnose(ds: Dataset, params: Omit<DiagnoseParams, 'datase
   const d = ds.matrix.cols;
   if (n === 0) throw new InputError(ds.path, 'has no rows');
   const ins = inspect(ds);
+  if (ins.nanRows === n) throw new InputError(ds.path, `every row (${n}) holds NaN or Inf values: nothing to diagnose`);
   const norms = datasetNorms(ds);
   const notes: string[] = [];
   const stage = (a: number, b: number, msg: string): Progress => (f) => opts.progress?.(a + (b - a) * f, msg);
@@ -60,6 +61,9 @@ export async function diagnose(ds: Dataset, params: Omit<DiagnoseParams, 'datase
     rowOf = (i) => idx[i];
     sample = { rows: sampleN, of: n, seed, sections: ['intrinsicDimension', 'hubness', 'cosineVsDot'] };
     if (params.sample === undefined) notes.push(`more than ${AUTO_SAMPLE_ROWS} rows: the k-NN parts ran on a seeded sample of ${sampleN} rows (pass --sample to choose)`);
+    else notes.push(`--sample ${sampleN}: intrinsic dimension, hubness and cosine vs dot ran on ${sampleN} of ${n} rows (seed ${seed}); rank and isotropy used every row`);
+  } else if (params.sample !== undefined) {
+    notes.push(`--sample ${params.sample} is not below the ${n} rows: every row was used`);
   }
   const rowNorm = key === 'all' ? norms : Float64Array.from({ length: rows.rows }, (_, i) => norms[rowOf(i)]);
 
@@ -108,7 +112,9 @@ export async function diagnose(ds: Dataset, params: Omit<DiagnoseParams, 'datase
   }
 
   const id = await intrinsicDimensionSection(ds, key, rows, idMetric, { token: opts.token, progress: stage(0.95, 0.97, 'intrinsic dimension') });
-  const hub = await hubnessSection(ds, key, rows, rowNorm, hubMetric, k, rowOf, opts);
+  const hub = await hubnessSection(ds, key, rows, rowNorm, hubMetric, k, seed, rowOf, opts);
+  // Copies sit at distance 0 from each other and fill each other's lists first (ties by row index).
+  if (ins.duplicateRows) hub.section.notes.push(`the file has ${ins.duplicateRows} duplicate row${ins.duplicateRows === 1 ? '' : 's'}: copies are each other's nearest neighbours, which shifts k-occurrence towards them`);
   const cosG = await neighborGraph(ds, key, rows, 'cosine', k, opts);
   const dotG = dotNeeded ? await neighborGraph(ds, key, rows, 'dot', k, opts) : undefined;
   const cosineVsDot = await cosineVsDotSection({ rows, norms: rowNorm, k, cosine: cosG, dot: dotG, seed, columns: ds.metadata?.columns ?? [], rowOf }, opts);
@@ -151,6 +157,7 @@ async function hubnessSection(
   rowNorm: Float64Array,
   metric: 'cosine' | 'euclidean',
   k: number,
+  seed: number,
   rowOf: (i: number) => number,
   opts: WorkOptions,
 ): Promise<{ section: DiagHubness; occurrence: Int32Array; valid: (i: number) => boolean }> {
@@ -187,9 +194,10 @@ async function hubnessSection(
     const occ = kOccurrence(idx, kk, n, kk, valid);
     return hubnessStats(validRows.map((i) => occ[i]), kk);
   };
-  const mpIdx = kk >= 1 ? mutualProximity(cand, kk) : new Int32Array(0);
+  const moments = kk >= 1 ? await distanceMoments(rows, metric, valid, seed, opts) : undefined;
+  const mpIdx = moments ? mutualProximity(cand, kk, moments.mu, moments.sd) : new Int32Array(0);
   const csIdx = kk >= 1 ? csls(cand, kk) : new Int32Array(0);
-  notes.push(`hubness reduction re-ranks each row's ${g.k} nearest candidates (as scikit-hubness does with approximate neighbours)`);
+  notes.push(`hubness reduction re-ranks each row's ${g.k} nearest candidates (as scikit-hubness does with approximate neighbours)${moments && moments.sampled < validRows.length - 1 ? `; mutual proximity's per-row distance distributions are estimated from ${moments.sampled} seeded rows` : ''}`);
   return {
     section: {
       k: kk,
