@@ -9,16 +9,17 @@
  *   chasing (band.ts), then QL. Same eigenvalues to O(ε‖A‖), far faster at d ≥ 1000.
  * - `eigh` (sync, all vectors): Householder + implicit QL with accumulation
  *   (EISPACK tred2/tql2, Martin, Reinsch & Wilkinson 1968; as in JAMA).
- * - `topEigenvectors`: the top m eigenpairs by block subspace iteration with
- *   Rayleigh–Ritz (Rutishauser 1970, "Simultaneous iteration method for symmetric
- *   matrices"; Saad 2011, "Numerical Methods for Large Eigenvalue Problems" §5.2),
- *   products on onnxruntime, falling back to `eigh` when it does not converge.
+ * - `topEigenvectors`: the top m eigenpairs by Chebyshev-accelerated block subspace
+ *   iteration with Rayleigh–Ritz (Rutishauser 1970, "Simultaneous iteration method
+ *   for symmetric matrices"; Saad 2011, "Numerical Methods for Large Eigenvalue
+ *   Problems" §5.2, §7.4), products on onnxruntime, falling back to `eigh` when the
+ *   gap is too small for it to converge.
  */
 import { Cancellation, throwIfCancelled, yieldToEventLoop } from '../util/errors';
 import { bandToTridiagonal, packLowerBand, tridiagonalEigenvalues } from './band';
 import { reduceToBand } from './bandReduce';
 import { run, tensor } from './ort';
-import { matMul64 } from './graphs';
+import { matMul64, matMulTransA64 } from './graphs';
 
 /** Below this size the one-stage JS path is as fast as two stages (no onnxruntime round trips). */
 export const TWO_STAGE_MIN = 384;
@@ -64,12 +65,19 @@ export interface TopEigenOptions extends EigenOptions {
 }
 
 /**
- * The top-m eigenpairs of the symmetric positive semi-definite `a` (row-major d×d).
- * Block subspace iteration on k = m + oversampling vectors: Y = A·Q (float64 GEMM on
- * onnxruntime), Q = orth(Y) by Cholesky QR applied twice (Yamamoto et al. 2015,
- * "Roundoff error analysis of the CholeskyQR2 algorithm"), Rayleigh–Ritz every few
- * steps. Stops when every residual ‖A·u − λu‖ ≤ tolerance × gap, which bounds the
- * subspace angle by the Davis–Kahan sin θ theorem (Davis & Kahan 1970).
+ * The top-m eigenpairs of the symmetric `a` (row-major d×d), values descending.
+ * Block subspace iteration on k = m + oversampling vectors with Chebyshev
+ * acceleration (Rutishauser 1970, "Simultaneous iteration method for symmetric
+ * matrices", Numer. Math. 16; Zhou & Saad 2007, "A Chebyshev–Davidson algorithm for
+ * large symmetric eigenproblems", SIAM J. Matrix Anal. Appl. 29(3)): each step
+ * applies T_p of A mapped so that the unwanted eigenvalues [λ_min, λ_{k+1}] (known
+ * exactly from `values`) land in [−1, 1], which damps them by 1/T_p(x_m) instead of
+ * (λ_{k+1}/λ_m)^p. Products are float64 GEMMs on onnxruntime; Q = orth(Y) by
+ * Cholesky QR applied twice (Yamamoto et al. 2015, "Roundoff error analysis of the
+ * CholeskyQR2 algorithm"), then Rayleigh–Ritz. Stops when every residual
+ * ‖A·u − λu‖ ≤ tolerance × gap, which bounds the angle to the exact invariant
+ * subspace by the Davis–Kahan sin θ theorem (Davis & Kahan 1970). Falls back to
+ * the dense `eigh` when the gap is too small for iteration to be cheaper.
  */
 export async function topEigenvectors(a: Float64Array, d: number, m: number, opts: TopEigenOptions = {}): Promise<Eigen> {
   const mm = Math.min(m, d);
@@ -78,28 +86,67 @@ export async function topEigenvectors(a: Float64Array, d: number, m: number, opt
   if (k >= d || d < 64) return eigh(a, d, mm);
   const values = opts.values ?? (await eigvalshAsync(a, d, opts));
   const tol = opts.tolerance ?? 1e-7;
-  const scale = Math.max(Math.abs(values[0]), Number.MIN_VALUE);
+  const scale = Math.max(Math.abs(values[0]), Math.abs(values[d - 1]), Number.MIN_VALUE);
   // Residual target: tolerance × the gap that separates the wanted subspace (not below rounding level).
-  const gap = mm < d ? values[mm - 1] - values[mm] : scale;
+  const gap = values[mm - 1] - values[mm];
+  // No usable gap: the wanted subspace is ill-defined and iteration would crawl; the dense solver is exact.
+  if (!(gap > 1e-8 * scale)) return { ...eigh(a, d, mm), values };
   const target = Math.max(tol * gap, 1e-13 * scale * Math.sqrt(d));
-  const maxIter = opts.maxIterations ?? 400;
+  // Chebyshev interval of the unwanted eigenvalues, and the filter degree: as high as
+  // keeps the amplification of λ₁ over λ_m ≤ MAX_SPREAD (so CholQR2 stays accurate).
+  const lo = values[d - 1];
+  const hi = values[k];
+  const c = (hi + lo) / 2;
+  const e = (hi - lo) / 2;
+  let deg = 1;
+  if (e > 1e-12 * scale) {
+    const x1 = (values[0] - c) / e;
+    const xm = (values[mm - 1] - c) / e;
+    const spread = Math.acosh(Math.max(1, x1)) - Math.acosh(Math.max(1, xm));
+    deg = spread > 0 ? Math.floor(Math.log(MAX_SPREAD) / spread) : MAX_DEGREE;
+    deg = Math.max(1, Math.min(MAX_DEGREE, deg));
+  }
+  const maxProducts = opts.maxIterations ?? 600;
   const aT = tensor(a, [d, d]);
+  const mul = async (Y: Float64Array) => (await run(matMul64, { A: aT, B: tensor(Y, [d, k]) })).Y.data as Float64Array;
   let Q = startBlock(d, k); // d×k row-major
-  for (let it = 1; it <= maxIter; it++) {
+  let products = 0;
+  while (products < maxProducts) {
     throwIfCancelled(opts.token);
-    const Y = (await run(matMul64, { A: aT, B: tensor(Q, [d, k]) })).Y.data as Float64Array;
-    const orth = cholQr2(Y, d, k) ?? mgs(Y, d, k);
-    Q = orth;
-    if (it % 4 === 0 || it === maxIter) {
-      const rr = await rayleighRitz(aT, Q, d, k, mm);
-      if (rr.maxResidual <= target) return { values, vectors: rr.vectors, d, m: mm };
-      Q = rr.basis;
+    let Y: Float64Array;
+    if (deg === 1 || !(e > 0)) {
+      Y = await mul(Q);
+      products++;
+    } else {
+      // Three-term recurrence: Y₀ = Q, Y₁ = (A − c)Q/e, Y_{j+1} = 2(A − c)Y_j/e − Y_{j−1}.
+      let prev = Q;
+      const AQ = await mul(Q);
+      let cur = new Float64Array(d * k);
+      for (let t = 0; t < cur.length; t++) cur[t] = (AQ[t] - c * Q[t]) / e;
+      for (let j = 1; j < deg; j++) {
+        const AY = await mul(cur);
+        const next = new Float64Array(d * k);
+        for (let t = 0; t < next.length; t++) next[t] = (2 * (AY[t] - c * cur[t])) / e - prev[t];
+        prev = cur;
+        cur = next;
+      }
+      products += deg;
+      Y = cur;
     }
+    Q = (await cholQr2(Y, d, k)) ?? mgs(Y, d, k);
+    const rr = await rayleighRitz(aT, Q, d, k, mm);
+    products++;
+    if (rr.maxResidual <= target) return { values, vectors: rr.vectors, d, m: mm };
+    Q = rr.basis;
     await yieldToEventLoop();
   }
   // Not converged (a near-degenerate gap): the dense solver is exact whatever the gap.
   return { ...eigh(a, d, mm), values };
 }
+
+/** Largest ratio of the filter's amplification of λ₁ to that of λ_m, and the degree cap. */
+const MAX_SPREAD = 1e6;
+const MAX_DEGREE = 12;
 
 /** Deterministic start: a fixed pseudo-random d×k block (reproducible results). */
 function startBlock(d: number, k: number): Float64Array {
@@ -116,56 +163,42 @@ function startBlock(d: number, k: number): Float64Array {
 
 /** Rayleigh–Ritz on the basis Q: Ritz vectors (rows, top m), a rotated basis (d×k) and the largest residual. */
 async function rayleighRitz(aT: ReturnType<typeof tensor>, Q: Float64Array, d: number, k: number, m: number) {
-  const AQ = (await run(matMul64, { A: aT, B: tensor(Q, [d, k]) })).Y.data as Float64Array;
-  const H = new Float64Array(k * k); // Qᵀ A Q
-  for (let i = 0; i < d; i++) {
-    const qo = i * k;
-    for (let x = 0; x < k; x++) {
-      const qx = Q[qo + x];
-      if (qx === 0) continue;
-      const ho = x * k;
-      for (let y = 0; y < k; y++) H[ho + y] += qx * AQ[qo + y];
-    }
-  }
+  const qT = tensor(Q, [d, k]);
+  const AQ = (await run(matMul64, { A: aT, B: qT })).Y.data as Float64Array;
+  const H = (await run(matMulTransA64, { A: qT, B: tensor(AQ, [d, k]) })).Y.data as Float64Array; // Qᵀ A Q
   for (let x = 0; x < k; x++) for (let y = 0; y < x; y++) H[x * k + y] = H[y * k + x] = 0.5 * (H[x * k + y] + H[y * k + x]);
   const small = eigh(H, k, k); // rows = eigenvectors of H, descending
   const S = new Float64Array(k * k); // k×k, column c = small.vectors row c
   for (let c = 0; c < k; c++) for (let r = 0; r < k; r++) S[r * k + c] = small.vectors[c * k + r];
-  const basis = (await run(matMul64, { A: tensor(Q, [d, k]), B: tensor(S, [k, k]) })).Y.data as Float64Array;
-  const AU = (await run(matMul64, { A: tensor(AQ, [d, k]), B: tensor(S, [k, k]) })).Y.data as Float64Array;
-  let maxResidual = 0;
+  const sT = tensor(S, [k, k]);
+  const basis = (await run(matMul64, { A: qT, B: sT })).Y.data as Float64Array;
+  const AU = (await run(matMul64, { A: tensor(AQ, [d, k]), B: sT })).Y.data as Float64Array;
+  const r2 = new Float64Array(m);
   const vectors = new Float64Array(m * d);
-  for (let c = 0; c < m; c++) {
-    const lam = small.values[c];
-    let r2 = 0;
-    for (let i = 0; i < d; i++) {
-      const u = basis[i * k + c];
+  for (let i = 0; i < d; i++) {
+    const o = i * k;
+    for (let c = 0; c < m; c++) {
+      const u = basis[o + c];
       vectors[c * d + i] = u;
-      const r = AU[i * k + c] - lam * u;
-      r2 += r * r;
+      const r = AU[o + c] - small.values[c] * u;
+      r2[c] += r * r;
     }
-    maxResidual = Math.max(maxResidual, Math.sqrt(r2));
   }
+  let maxResidual = 0;
+  for (let c = 0; c < m; c++) maxResidual = Math.max(maxResidual, Math.sqrt(r2[c]));
   return { vectors, basis, maxResidual };
 }
 
 /** Cholesky QR twice; null when YᵀY is not numerically positive definite. */
-function cholQr2(Y: Float64Array, d: number, k: number): Float64Array | null {
-  const once = cholQr(Y, d, k);
+async function cholQr2(Y: Float64Array, d: number, k: number): Promise<Float64Array | null> {
+  const once = await cholQr(Y, d, k);
   return once && cholQr(once, d, k);
 }
 
-function cholQr(Y: Float64Array, d: number, k: number): Float64Array | null {
-  const G = new Float64Array(k * k);
-  for (let i = 0; i < d; i++) {
-    const o = i * k;
-    for (let x = 0; x < k; x++) {
-      const yx = Y[o + x];
-      if (yx === 0) continue;
-      const go = x * k;
-      for (let y = x; y < k; y++) G[go + y] += yx * Y[o + y];
-    }
-  }
+/** Q = Y·R⁻¹ with YᵀY = RᵀR; the d·k² products on onnxruntime, the k×k Cholesky in JS. */
+async function cholQr(Y: Float64Array, d: number, k: number): Promise<Float64Array | null> {
+  const yT = tensor(Y, [d, k]);
+  const G = (await run(matMulTransA64, { A: yT, B: yT })).Y.data as Float64Array;
   // G = Rᵀ R, R upper (stored in G's upper triangle).
   for (let j = 0; j < k; j++) {
     let s = G[j * k + j];
@@ -180,17 +213,17 @@ function cholQr(Y: Float64Array, d: number, k: number): Float64Array | null {
     }
   }
   if (G[(k - 1) * k + (k - 1)] < 1e-10 * G[0]) return null; // too ill-conditioned for CholQR
-  // Q = Y R⁻¹, row by row (forward substitution on each row).
-  const Q = new Float64Array(d * k);
-  for (let i = 0; i < d; i++) {
-    const o = i * k;
-    for (let c = 0; c < k; c++) {
-      let t = Y[o + c];
-      for (let p = 0; p < c; p++) t -= Q[o + p] * G[p * k + c];
-      Q[o + c] = t / G[c * k + c];
+  // R⁻¹ (upper) by back substitution, column by column.
+  const Ri = new Float64Array(k * k);
+  for (let c = 0; c < k; c++) {
+    Ri[c * k + c] = 1 / G[c * k + c];
+    for (let r = c - 1; r >= 0; r--) {
+      let t = 0;
+      for (let p = r + 1; p <= c; p++) t += G[r * k + p] * Ri[p * k + c];
+      Ri[r * k + c] = -t / G[r * k + r];
     }
   }
-  return Q;
+  return (await run(matMul64, { A: yT, B: tensor(Ri, [k, k]) })).Y.data as Float64Array;
 }
 
 /** Modified Gram–Schmidt with re-orthogonalisation; dependent columns are replaced by unit vectors. */

@@ -52,6 +52,17 @@ export const matMul64: GraphSpec = {
   nodes: [{ op: 'MatMul', inputs: ['A', 'B'], outputs: ['Y'] }],
 };
 
+/** Y = Aᵀ·B (A: k×m, B: k×n), float64: the small Gram/projection matrices of subspace iteration. */
+export const matMulTransA64: GraphSpec = {
+  name: 'matMulTransA64',
+  inputs: [
+    { name: 'A', type: 'float64', shape: ['k', 'm'] },
+    { name: 'B', type: 'float64', shape: ['k', 'n'] },
+  ],
+  outputs: [{ name: 'Y', type: 'float64', shape: ['m', 'n'] }],
+  nodes: [{ op: 'Gemm', inputs: ['A', 'B'], outputs: ['Y'], attrs: { transA: 1 } }],
+};
+
 /** G = Aᵀ·A for a row block A (b×d): the block's contribution to the Gram matrix. */
 export const gramBlock: GraphSpec = {
   name: 'gramBlock',
