@@ -3,7 +3,8 @@ import type { HostContext } from '../context';
 import { activateText } from './text';
 import { activateCompression } from './compression';
 import { activateMap } from './map';
+import { activatePairs } from './pairs';
 
-export const FEATURES: ((ctx: HostContext) => vscode_Disposable[] | void)[] = [activateText, activateCompression, activateMap];
+export const FEATURES: ((ctx: HostContext) => vscode_Disposable[] | void)[] = [activateText, activateCompression, activateMap, activatePairs];
 
 type vscode_Disposable = { dispose(): unknown };
