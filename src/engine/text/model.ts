@@ -17,7 +17,7 @@ import { EncodedBatch, padBatch, TextTokenizer } from './tokenize';
 /** Output names tried in order: pooled first (rank 2), then token vectors (rank 3). */
 const OUTPUT_PREFERENCE = ['sentence_embedding', 'last_hidden_state', 'token_embeddings'];
 const TARGET_RUN_SECONDS = 0.25;
-const MAX_BATCH = 256;
+export const MAX_BATCH = 256;
 
 export interface EmbedOptions {
   token?: Cancellation;
