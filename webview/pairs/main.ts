@@ -301,7 +301,7 @@ function renderCollapse(file: PairsFile, r: NeuralCollapseResult, weights: strin
   for (let i = 0; i < C; i++) for (let j = i + 1; j < C; j++) off.push(z[i][j]);
   Plotly.react(
     byId('offdiag-chart'),
-    [{ type: 'histogram', x: off, nbinsx: Math.min(40, Math.max(8, off.length)), marker: { color: PALETTE[0] }, name: 'class pairs', hovertemplate: 'cosine %{x}: %{y} pairs<extra></extra>' }],
+    [{ type: 'histogram', x: off, xbins: { start: -1, end: 1.0001, size: 0.05 }, marker: { color: PALETTE[0] }, name: 'class pairs', hovertemplate: 'cosine %{x}: %{y} pairs<extra></extra>' }],
     themeLayout({
       xaxis: { title: { text: 'cosine between class means' }, range: [-1, 1] },
       yaxis: { title: { text: 'class pairs' } },
