@@ -20,7 +20,8 @@ import { decodeInt8, encodeInt8, fitInt8, rawCodes, roundHalfEven } from '../../
 import { encodeBinary, hammingKernel, hammingRow, hammingSearch, packbitsNumpy } from '../../src/engine/analysis/compression/binary';
 import { recallAtK } from '../../src/engine/analysis/compression/recall';
 import { sampleRows } from '../../src/engine/analysis/compression/sample';
-import { InputError } from '../../src/engine/util/errors';
+import { CancelledError, InputError } from '../../src/engine/util/errors';
+import { eighOffThread } from '../../src/engine/analysis/compression/eighWorker';
 import { pythonSkipReason, runPython } from './helpers/python';
 import { gloveSkipReason, loadGlove } from './helpers/glove';
 
@@ -116,6 +117,40 @@ test('int8 pitfall on CLIP captions: dequantised 0.991, raw codes by dot product
   const codes = encodeInt8(X, q);
   assert.deepEqual(Array.from(codes.subarray(0, 4 * X.cols)), ref.int8_codes_head);
   assert.equal(codes.reduce((a, b) => a + b, 0), ref.int8_codes_sum);
+});
+
+test('PCA keeping most dimensions (fitted off the event loop) matches scikit-learn (synthetic 1200×140)', { skip: py ?? false }, async () => {
+  const X = synthetic(1200, 140, 21);
+  const r = await compressionSweep(dataset(X), { k: 10, queries: 200, dims: [16, 90, 140], rescore: [4], seed: 5 });
+  assertMatchesReference(r, reference(X, r, 'cosine'));
+  assert.ok(r.results.find((p) => p.method === 'pca' && p.dims === 90)!.recall > r.results.find((p) => p.method === 'pca' && p.dims === 16)!.recall);
+});
+
+test('worker eigen-decomposition equals numpy.linalg.eigh and stops when cancelled', { skip: py ?? false }, async () => {
+  const d = 160;
+  const A = new Float64Array(d * d);
+  let s = 3;
+  const rand = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32) - 0.5;
+  for (let i = 0; i < d; i++) for (let j = 0; j <= i; j++) A[i * d + j] = A[j * d + i] = rand() + (i === j ? 0.02 * (d - i) : 0);
+  const got = await eighOffThread(A, d);
+  const ref = runPython('compression_eigh_ref.py', { A: { data: A, shape: [d, d] } });
+  const values = ref.arrays.values.data;
+  const vectors = ref.arrays.vectors.data; // rows are eigenvectors, values descending
+  for (let i = 0; i < d; i++) assert.ok(Math.abs(got.values[i] - values[i]) <= 1e-10, `λ${i}: ${got.values[i]} vs ${values[i]}`);
+  for (let c = 0; c < d; c++) {
+    let dot = 0;
+    for (let j = 0; j < d; j++) dot += got.vectors[c * d + j] * vectors[c * d + j];
+    assert.ok(Math.abs(Math.abs(dot) - 1) <= 1e-8, `eigenvector ${c}: |cos| ${Math.abs(dot)}`);
+  }
+  // Cancelled mid-way: rejects promptly with CancelledError (the worker is terminated).
+  const big = 700;
+  const B = new Float64Array(big * big);
+  for (let i = 0; i < big; i++) for (let j = 0; j <= i; j++) B[i * big + j] = B[j * big + i] = rand();
+  const token = { isCancellationRequested: false };
+  setTimeout(() => (token.isCancellationRequested = true), 50);
+  const t0 = performance.now();
+  await assert.rejects(eighOffThread(B, big, token), CancelledError);
+  assert.ok(performance.now() - t0 < 5000, 'cancellation is noticed while the worker runs');
 });
 
 test('binary codes equal np.packbits(x > 0) and Hamming distances equal numpy popcounts', { skip: py ?? false }, async () => {

@@ -16,10 +16,10 @@ import { Dataset, datasetNorms } from '../../data/dataset';
 import { writeNpy } from '../../io/npy';
 import { projectRows } from '../../kernels/pca';
 import { Cancellation, InputError } from '../../util/errors';
-import { datasetPca } from '../overview';
 import { encodeBinary, packbitsNumpy } from './binary';
 import { encodeInt8, fitInt8 } from './int8';
 import { truncateColumns } from './truncation';
+import { compressionPca } from './pca';
 
 type Role = keyof CompressionExportFiles;
 
@@ -71,8 +71,8 @@ async function compute(ds: Dataset, method: string, m: number, want: Set<Role>, 
   const out: Pending[] = [];
   let Z: Matrix = X;
   if (method === 'pca' || method === 'pca+int8') {
-    const pca = await datasetPca(ds, m, { token });
-    // datasetPca is cached by size; the first m components of a larger fit are the same.
+    // The sweep's fit (compression/pca.ts), so an export reproduces what was measured.
+    const pca = await compressionPca(ds, m, token);
     const comps = pca.components.subarray(0, m * d);
     if (want.has('pcaMean')) out.push({ role: 'pcaMean', data: Float64Array.from(pca.mean), shape: [d], dtype: '<f8' });
     if (want.has('pcaComponents')) out.push({ role: 'pcaComponents', data: Float64Array.from(comps), shape: [m, d], dtype: '<f8' });

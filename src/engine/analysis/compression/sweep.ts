@@ -16,9 +16,10 @@ import { smallestMeeting } from '../../../shared/webview/compression';
 import { gatherRows, Matrix, rowSlice } from '../../core/matrix';
 import { Dataset, datasetNorms } from '../../data/dataset';
 import { knnSearch, KnnResult, prepareCorpus, PreparedCorpus } from '../../kernels/knn';
-import { fitPca, Pca, projectRows } from '../../kernels/pca';
+import { Pca, projectRows } from '../../kernels/pca';
 import { Cancellation, InputError, Progress, throwIfCancelled } from '../../util/errors';
-import { datasetPca, preparedCorpus } from '../overview';
+import { preparedCorpus } from '../overview';
+import { compressionPca, matrixPca } from './pca';
 import { encodeBinary, hammingKernel, hammingSearch, rescore } from './binary';
 import { bitsOf, bytesPerVector, DEFAULT_RESCORE, defaultDims, indexBytes, sweepConfigs } from './configs';
 import { decodeInt8, encodeInt8, fitInt8 } from './int8';
@@ -79,7 +80,7 @@ export async function compressionSweep(ds: Dataset, opts: CompressOptions = {}):
 
   progress(1, 'fitting PCA');
   const M = Math.max(0, ...dims);
-  const pca = M > 0 ? await (fromDataset ? datasetPca(ds, M, { token: opts.token }) : fitPca(X, M, { token: opts.token })) : undefined;
+  const pca = M > 0 ? await (fromDataset ? compressionPca(ds, M, opts.token) : matrixPca(X, M, opts.token)) : undefined;
   const P = pca ? await projectRows(X, pca.components, pca.m, { mean: pca.mean, token: opts.token }) : undefined;
 
   const results: CompressionPoint[] = [];
