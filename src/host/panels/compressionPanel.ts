@@ -138,33 +138,36 @@ export class CompressionPanel extends LensPanel<CompressionToWebview, Compressio
     }
     const stem = this.uri.fsPath.replace(/\.(npy|parquet|pq)$/i, '');
     const tag = `${config.method.replace('+', '_')}${config.method === 'int8' || config.method.startsWith('binary') ? '' : config.dims}`;
+    // One save dialog: the first array goes where the user says, the others beside it with a suffix.
+    const target = await vscode.window.showSaveDialog({
+      title: roles.length > 1 ? `Export ${name}: choose a file name (the other arrays are saved beside it)` : `Export ${name}`,
+      defaultUri: vscode.Uri.file(`${stem}.${tag}${FILE_SUFFIX[roles[0]]}.npy`),
+      filters: { 'NumPy array': ['npy'] },
+      saveLabel: 'Export',
+    });
+    if (!target) return;
+    const chosen = /\.npy$/i.test(target.fsPath) ? target.fsPath : `${target.fsPath}.npy`;
+    // "glove.pca_int8_64.pca_mean.npy" chosen for the mean → base "glove.pca_int8_64" for the rest.
+    const firstSuffix = FILE_SUFFIX[roles[0]];
+    let base = chosen.slice(0, -'.npy'.length);
+    if (firstSuffix && base.endsWith(firstSuffix)) base = base.slice(0, -firstSuffix.length);
     const files: CompressionExportFiles = {};
+    roles.forEach((role, i) => (files[role] = i === 0 ? chosen : `${base}${FILE_SUFFIX[role] || '.matrix'}.npy`));
+    const paths = Object.values(files) as string[];
+    if (paths.some((f) => path.resolve(f) === path.resolve(this.uri.fsPath))) {
+      void vscode.window.showErrorMessage(`Embedding Lens: ${path.basename(this.uri.fsPath)} is the file being analysed; an export never replaces it.`);
+      return;
+    }
+    const existing = paths.filter((f) => fs.existsSync(f));
     let overwrite = false;
-    for (const role of roles) {
-      const label = options.find((o) => o.role === role)!.label;
-      const target = await vscode.window.showSaveDialog({
-        title: `Save ${label.toLowerCase()} (${name})`,
-        defaultUri: vscode.Uri.file(`${stem}.${tag}${FILE_SUFFIX[role]}.npy`),
-        filters: { 'NumPy array': ['npy'] },
-        saveLabel: 'Export',
-      });
-      if (!target) return;
-      let file = target.fsPath;
-      if (!/\.npy$/i.test(file)) file += '.npy';
-      if (path.resolve(file) === path.resolve(this.uri.fsPath)) {
-        void vscode.window.showErrorMessage(`Embedding Lens: ${path.basename(file)} is the file being analysed; an export never replaces it.`);
-        return;
-      }
-      if (Object.values(files).includes(file)) {
-        void vscode.window.showErrorMessage(`Embedding Lens: ${path.basename(file)} was already chosen for another array.`);
-        return;
-      }
-      if (fs.existsSync(file)) {
-        const ok = await vscode.window.showWarningMessage(`${path.basename(file)} already exists. Replace it?`, { modal: true, detail: file }, 'Replace');
-        if (ok !== 'Replace') return;
-        overwrite = true;
-      }
-      files[role] = file;
+    if (existing.length) {
+      const ok = await vscode.window.showWarningMessage(
+        existing.length === 1 ? `${path.basename(existing[0])} already exists. Replace it?` : `${existing.length} of the files already exist. Replace them?`,
+        { modal: true, detail: existing.join('\n') },
+        'Replace',
+      );
+      if (ok !== 'Replace') return;
+      overwrite = true;
     }
     const info = await this.ctx.datasets.get({ uri: this.uri }, this.token);
     const res = await this.ctx.engine.request(
