@@ -6,11 +6,11 @@
 import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { Matrix } from '../../src/engine/core/matrix';
+import { Matrix, rowSlice } from '../../src/engine/core/matrix';
 import { readNpy } from '../../src/engine/io/npy';
 import { eigh, eigvalsh, eigvalshAsync, topEigenvectors, TWO_STAGE_BAND } from '../../src/engine/kernels/eigen';
 import { knnGraph, knnSearch, prepareCorpus, KnnResult } from '../../src/engine/kernels/knn';
-import { computeMoments, covariance, rawGram } from '../../src/engine/kernels/moments';
+import { computeMoments, covariance, MomentAccumulator, rawGram } from '../../src/engine/kernels/moments';
 import { fitPca } from '../../src/engine/kernels/pca';
 import { CancelledError } from '../../src/engine/util/errors';
 import type { Metric } from '../../src/shared/protocol';
@@ -315,8 +315,14 @@ describe('k-NN vs numpy (exact float64)', { skip: PY ?? GLOVE ?? undefined }, ()
 // ---------- moments ----------
 
 describe('moments vs numpy (bound stated in moments.ts)', { skip: PY ?? undefined }, () => {
-  async function check(X: Matrix, label: string) {
-    const mom = await computeMoments(X);
+  async function check(X: Matrix, label: string, chunk?: number) {
+    let mom = await computeMoments(X);
+    if (chunk) {
+      // Streamed in uneven row blocks (as a file read block by block would be).
+      const acc = new MomentAccumulator(X.cols);
+      for (let r = 0; r < X.rows; r += chunk) await acc.add(rowSlice(X, r, Math.min(X.rows, r + chunk)));
+      mom = acc.result();
+    }
     const ref = runPython('kernels_ref.py', { X: f32(X) }, { op: 'moments' }).arrays;
     const d = X.cols;
     const C = covariance(mom);
@@ -352,13 +358,14 @@ describe('moments vs numpy (bound stated in moments.ts)', { skip: PY ?? undefine
     assert.equal(mom.skipped, 1);
   });
 
-  test('CLIP rows shifted by +20 in every dimension (cancellation-prone mean), 20k rows in several blocks', async () => {
+  test('CLIP rows shifted by +20 in every dimension (cancellation-prone mean), 20k rows in several blocks, whole and streamed', async () => {
     const C = clip();
     const d = C.cols;
     const n = 20000; // > one block of 8192 rows at d = 512
     const data = new Float32Array(n * d);
     for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) data[i * d + j] = C.data[(i % 1000) * d + j] * (1 + (i % 7) / 10) + 20;
     await check({ rows: n, cols: d, data }, 'clip+20');
+    await check({ rows: n, cols: d, data }, 'clip+20 streamed', 3001);
   });
 });
 

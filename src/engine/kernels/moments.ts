@@ -48,58 +48,88 @@ export interface MomentOptions {
   progress?: Progress;
 }
 
+/** Moments of all finite rows of X in one pass over row blocks. */
 export async function computeMoments(X: Matrix, opts: MomentOptions = {}): Promise<Moments> {
-  const { rows, cols: d, data } = X;
-  const blockRows = Math.max(64, Math.min(8192, Math.floor(BLOCK_ROWS_TARGET_BYTES / (4 * d))));
-  const shift = new Float64Array(d);
-  const s1 = new Float64Array(d);
-  const s2 = new Float64Array(d * d);
-  const buf = new Float32Array(blockRows * d);
-  let n = 0;
-  let skipped = 0;
-  let shiftSet = false;
+  const acc = new MomentAccumulator(X.cols);
+  await acc.add(X, opts);
+  return acc.result();
+}
 
-  for (let r0 = 0; r0 < rows; r0 += blockRows) {
-    throwIfCancelled(opts.token);
-    const r1 = Math.min(rows, r0 + blockRows);
-    if (!shiftSet) {
-      let cnt = 0;
-      for (let i = r0; i < r1; i++) {
-        if (!finiteRow(data, i, d)) continue;
-        cnt++;
-        for (let j = 0; j < d; j++) shift[j] += data[i * d + j];
-      }
-      if (cnt > 0) {
-        for (let j = 0; j < d; j++) shift[j] /= cnt;
-        shiftSet = true;
-      }
-    }
-    let b = 0;
-    for (let i = r0; i < r1; i++) {
-      if (!finiteRow(data, i, d)) {
-        skipped++;
-        continue;
-      }
-      const o = b * d;
-      for (let j = 0; j < d; j++) {
-        const v = data[i * d + j] - shift[j];
-        buf[o + j] = v;
-        s1[j] += v;
-      }
-      b++;
-    }
-    n += b;
-    if (b > 0) {
-      const out = await run(gramBlock, { A: tensor(buf.subarray(0, b * d), [b, d]) });
-      const g = out.G.data as Float32Array;
-      for (let t = 0; t < d * d; t++) s2[t] += g[t];
-    }
-    opts.progress?.(r1 / rows);
-    await yieldToEventLoop();
+/**
+ * The same one-pass accumulation fed block by block, so a file larger than one
+ * buffer (or memory) can be streamed through it: `add` any number of row blocks
+ * in order, then `result()`.
+ */
+export class MomentAccumulator {
+  private readonly shift: Float64Array;
+  private readonly s1: Float64Array;
+  private readonly s2: Float64Array;
+  private readonly blockRows: number;
+  private readonly buf: Float32Array;
+  private n = 0;
+  private skipped = 0;
+  private shiftSet = false;
+
+  constructor(readonly d: number) {
+    this.blockRows = Math.max(64, Math.min(8192, Math.floor(BLOCK_ROWS_TARGET_BYTES / (4 * d))));
+    this.shift = new Float64Array(d);
+    this.s1 = new Float64Array(d);
+    this.s2 = new Float64Array(d * d);
+    this.buf = new Float32Array(this.blockRows * d);
   }
-  const mean = new Float64Array(d);
-  for (let j = 0; j < d; j++) mean[j] = n > 0 ? shift[j] + s1[j] / n : NaN;
-  return { n, d, skipped, mean, shift, s1, s2 };
+
+  /** Adds the rows of X (progress is the fraction of X's rows done). */
+  async add(X: Matrix, opts: MomentOptions = {}): Promise<void> {
+    const { rows, cols: d, data } = X;
+    if (d !== this.d) throw new RangeError(`rows have ${d} dims, the accumulator ${this.d}`);
+    const { shift, s1, s2, buf, blockRows } = this;
+    for (let r0 = 0; r0 < rows; r0 += blockRows) {
+      throwIfCancelled(opts.token);
+      const r1 = Math.min(rows, r0 + blockRows);
+      if (!this.shiftSet) {
+        // Pilot shift K: the mean of the first block with finite rows.
+        let cnt = 0;
+        for (let i = r0; i < r1; i++) {
+          if (!finiteRow(data, i, d)) continue;
+          cnt++;
+          for (let j = 0; j < d; j++) shift[j] += data[i * d + j];
+        }
+        if (cnt > 0) {
+          for (let j = 0; j < d; j++) shift[j] /= cnt;
+          this.shiftSet = true;
+        }
+      }
+      let b = 0;
+      for (let i = r0; i < r1; i++) {
+        if (!finiteRow(data, i, d)) {
+          this.skipped++;
+          continue;
+        }
+        const o = b * d;
+        for (let j = 0; j < d; j++) {
+          const v = data[i * d + j] - shift[j];
+          buf[o + j] = v;
+          s1[j] += v;
+        }
+        b++;
+      }
+      this.n += b;
+      if (b > 0) {
+        const out = await run(gramBlock, { A: tensor(buf.subarray(0, b * d), [b, d]) });
+        const g = out.G.data as Float32Array;
+        for (let t = 0; t < d * d; t++) s2[t] += g[t];
+      }
+      opts.progress?.(r1 / rows);
+      await yieldToEventLoop();
+    }
+  }
+
+  result(): Moments {
+    const { d, n, shift, s1 } = this;
+    const mean = new Float64Array(d);
+    for (let j = 0; j < d; j++) mean[j] = n > 0 ? shift[j] + s1[j] / n : NaN;
+    return { n, d, skipped: this.skipped, mean, shift: Float64Array.from(shift), s1: Float64Array.from(s1), s2: Float64Array.from(this.s2) };
+  }
 }
 
 function finiteRow(data: Float32Array, i: number, d: number): boolean {
