@@ -89,7 +89,7 @@ export function collapseFindings(r: NeuralCollapseResult): Finding[] {
   }
   const single = r.perClass.filter((c) => c.rows < 2);
   if (single.length) out.push({ severity: 'warning', text: `${single.length} class(es) have a single row (${single.slice(0, 5).map((c) => c.name).join(', ')}): their spread is 0 and their mean is that row.` });
-  if (r.classes > r.dims) out.push({ severity: 'warning', text: `${r.classes} classes in ${r.dims} dimensions: the class means cannot form a simplex (it needs C − 1 ≤ d).` });
+  if (r.classes - 1 > r.dims) out.push({ severity: 'warning', text: `${r.classes} classes in ${r.dims} dimensions: the class means cannot form a simplex (it needs C − 1 ≤ d).` });
   if (r.ignoredRows) out.push({ severity: 'info', text: `${r.ignoredRows} row(s) without a label or with NaN/Inf values were left out.` });
   return out;
 }
