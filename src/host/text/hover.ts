@@ -43,14 +43,13 @@ export class NeighbourHovers {
   private readonly byMeta = new Map<string, vscode.Uri>();
   private csvCache: { key: string; records: { starts: number[]; end: number } } | undefined;
 
-  constructor(private readonly ctx: HostContext) {
-    ctx.onDidChangeActiveDataset((a) => {
-      if (a?.info.metaPath) this.byMeta.set(norm(a.info.metaPath), a.uri);
-    });
-  }
+  constructor(private readonly ctx: HostContext) {}
 
   register(): vscode.Disposable[] {
     return [
+      this.ctx.onDidChangeActiveDataset((a) => {
+        if (a?.info.metaPath) this.byMeta.set(norm(a.info.metaPath), a.uri);
+      }),
       vscode.languages.registerHoverProvider([{ scheme: 'file', pattern: '**/*.{tsv,csv,jsonl,ndjson}' }], { provideHover: (d, p, t) => this.sidecarHover(d, p, t) }),
       vscode.languages.registerHoverProvider([{ scheme: 'file' }, { scheme: 'untitled' }], { provideHover: (d, p, t) => this.selectionHover(d, p, t) }),
     ];
