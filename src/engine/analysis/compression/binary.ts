@@ -35,15 +35,36 @@ export interface BinaryCodes {
 }
 
 export function encodeBinary(X: Matrix): BinaryCodes {
-  const { rows: n, cols: d, data } = X;
-  const words = 2 * Math.ceil(d / 64);
-  const codes = new Uint32Array(n * words);
-  for (let i = 0; i < n; i++) {
+  const b = emptyCodes(X);
+  encodeBinaryRange(X, b, 0, X.rows);
+  return b;
+}
+
+/** encodeBinary in blocks of rows, yielding between them (keeps the engine responsive at 100k×768). */
+export async function encodeBinaryAsync(X: Matrix, token?: Cancellation): Promise<BinaryCodes> {
+  const b = emptyCodes(X);
+  const step = Math.max(1, Math.floor((1 << 20) / Math.max(1, X.cols)));
+  for (let r = 0; r < X.rows; r += step) {
+    encodeBinaryRange(X, b, r, Math.min(X.rows, r + step));
+    throwIfCancelled(token);
+    await yieldToEventLoop();
+  }
+  return b;
+}
+
+function emptyCodes(X: Matrix): BinaryCodes {
+  const words = 2 * Math.ceil(X.cols / 64);
+  return { n: X.rows, d: X.cols, words, codes: new Uint32Array(X.rows * words) };
+}
+
+function encodeBinaryRange(X: Matrix, b: BinaryCodes, from: number, to: number): void {
+  const { cols: d, data } = X;
+  const { words, codes } = b;
+  for (let i = from; i < to; i++) {
     const o = i * d;
     const w0 = i * words;
     for (let j = 0; j < d; j++) if (data[o + j] > 0) codes[w0 + (j >>> 5)] |= 1 << (j & 31);
   }
-  return { n, d, words, codes };
 }
 
 /** Packed bits in numpy's `np.packbits(x > 0, axis=1)` layout (big bit order), for export. */

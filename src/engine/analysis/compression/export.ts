@@ -16,8 +16,8 @@ import { Dataset, datasetNorms } from '../../data/dataset';
 import { writeNpy } from '../../io/npy';
 import { projectRows } from '../../kernels/pca';
 import { Cancellation, InputError } from '../../util/errors';
-import { encodeBinary, packbitsNumpy } from './binary';
-import { encodeInt8, fitInt8 } from './int8';
+import { encodeBinaryAsync, packbitsNumpy } from './binary';
+import { encodeInt8Async, fitInt8Async } from './int8';
 import { truncateColumns } from './truncation';
 import { compressionPca } from './pca';
 
@@ -81,12 +81,12 @@ async function compute(ds: Dataset, method: string, m: number, want: Set<Role>, 
     Z = truncateColumns(X, m);
   }
   if (method === 'int8' || method === 'pca+int8') {
-    const q = fitInt8(Z);
+    const q = await fitInt8Async(Z, token);
     if (want.has('int8Offset')) out.push({ role: 'int8Offset', data: q.offset, shape: [Z.cols], dtype: '<f8' });
     if (want.has('int8Scale')) out.push({ role: 'int8Scale', data: q.scale, shape: [Z.cols], dtype: '<f8' });
-    if (want.has('matrix')) out.push({ role: 'matrix', data: encodeInt8(Z, q), shape: [n, Z.cols], dtype: '|u1' });
+    if (want.has('matrix')) out.push({ role: 'matrix', data: await encodeInt8Async(Z, q, token), shape: [n, Z.cols], dtype: '|u1' });
   } else if (method === 'binary' || method === 'binary+rescore') {
-    if (want.has('matrix')) out.push({ role: 'matrix', data: packbitsNumpy(encodeBinary(X)), shape: [n, Math.ceil(d / 8)], dtype: '|u1' });
+    if (want.has('matrix')) out.push({ role: 'matrix', data: packbitsNumpy(await encodeBinaryAsync(X, token)), shape: [n, Math.ceil(d / 8)], dtype: '|u1' });
   } else if (want.has('matrix')) {
     out.push({ role: 'matrix', data: Z.data, shape: [n, Z.cols], dtype: '<f4' });
   }

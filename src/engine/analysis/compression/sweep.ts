@@ -20,9 +20,9 @@ import { Pca, projectRows } from '../../kernels/pca';
 import { Cancellation, InputError, Progress, throwIfCancelled } from '../../util/errors';
 import { preparedCorpus } from '../overview';
 import { compressionPca, matrixPca } from './pca';
-import { encodeBinary, hammingKernel, hammingSearch, rescore } from './binary';
+import { BinaryCodes, encodeBinaryAsync, hammingKernel, hammingSearch, rescore } from './binary';
 import { bitsOf, bytesPerVector, DEFAULT_RESCORE, defaultDims, indexBytes, sweepConfigs } from './configs';
-import { decodeInt8, encodeInt8, fitInt8 } from './int8';
+import { decodeInt8Async, encodeInt8Async, fitInt8Async } from './int8';
 import { recallAtK } from './recall';
 import { sampleRows } from './sample';
 import { truncateColumns } from './truncation';
@@ -159,20 +159,18 @@ async function evaluate(ctx: Ctx, c: CompressionConfig, pca: Pca | undefined, P:
     case 'truncate':
       return floatSearch(ctx, truncateColumns(X, c.dims), 0);
     case 'int8': {
-      const quant = fitInt8(X);
-      return { ...(await floatSearch(ctx, decodeInt8(encodeInt8(X, quant), X.rows, quant), 0)), note: INT8_NOTE };
+      return { ...(await floatSearch(ctx, await dequantised(X, ctx.token), 0)), note: INT8_NOTE };
     }
     case 'pca':
     case 'pca+int8': {
       const Z = pcaPrefix(P!, pca!.m, c.dims, X.rows);
       const encode = await queryProjectionSeconds(ctx, pca!, c.dims);
       if (c.method === 'pca') return floatSearch(ctx, Z, encode);
-      const quant = fitInt8(Z);
-      return { ...(await floatSearch(ctx, decodeInt8(encodeInt8(Z, quant), Z.rows, quant), encode)), note: INT8_NOTE };
+      return { ...(await floatSearch(ctx, await dequantised(Z, ctx.token), encode)), note: INT8_NOTE };
     }
     case 'binary':
     case 'binary+rescore': {
-      const codes = binaryCodes(ctx);
+      const codes = await binaryCodes(ctx);
       hammingKernel(codes);
       const r = c.method === 'binary' ? 1 : c.rescore ?? 1;
       // Warm-up: V8 compiles WASM in a baseline tier first; time the optimised kernel.
@@ -201,10 +199,19 @@ function pcaPrefix(P: Float32Array, M: number, m: number, n: number): Matrix {
   return truncateColumns({ rows: n, cols: M, data: P }, Math.min(m, M));
 }
 
-const binaryCache = new WeakMap<Matrix, ReturnType<typeof encodeBinary>>();
-function binaryCodes(ctx: Ctx) {
+/** The int8 round trip x → codes → x̃ (what a correct int8 search scores), in blocks that yield. */
+async function dequantised(Z: Matrix, token?: Cancellation): Promise<Matrix> {
+  const q = await fitInt8Async(Z, token);
+  return decodeInt8Async(await encodeInt8Async(Z, q, token), Z.rows, q, token);
+}
+
+const binaryCache = new WeakMap<Matrix, Promise<BinaryCodes>>();
+function binaryCodes(ctx: Ctx): Promise<BinaryCodes> {
   let b = binaryCache.get(ctx.X);
-  if (!b) binaryCache.set(ctx.X, (b = encodeBinary(ctx.X)));
+  if (!b) {
+    binaryCache.set(ctx.X, (b = encodeBinaryAsync(ctx.X, ctx.token)));
+    b.catch(() => binaryCache.delete(ctx.X));
+  }
   return b;
 }
 
