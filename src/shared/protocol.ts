@@ -805,6 +805,7 @@ export interface MapSelectionParams extends DatasetRef {
 
 export interface MapSelectionResult {
   count: number;
+  metric: 'cosine' | 'euclidean';
   column?: string;
   /** Most frequent values first (at most 12, then "other"). */
   mix: { value: string; count: number }[];

@@ -159,3 +159,19 @@ test('rows with NaN are left off the map and said so; 3-D PCA and UMAP work', as
   }
   fs.rmSync(dir, { recursive: true, force: true });
 });
+
+test("UMAP's unrolled 2-D epoch gives exactly the any-dimension epoch's layout", async () => {
+  const { prepareCorpus } = await import('../../src/engine/kernels/knn');
+  const { distanceGraph } = await import('../../src/engine/projection/graph');
+  const { fuzzySimplicialSet } = await import('../../src/engine/projection/fuzzy');
+  const { umapLayout } = await import('../../src/engine/projection/umap');
+  const ds = await loadDataset({ path: CLIP });
+  let g: never | undefined;
+  const gr = await distanceGraph(prepareCorpus(ds.matrix, 'cosine'), 'cosine', 14, { get: () => g, set: (x) => (g = x as never) });
+  const fs = fuzzySimplicialSet(gr.indices, gr.dist, 1000, 14);
+  const init = Float32Array.from({ length: 2000 }, (_, i) => Math.sin(i));
+  const fast = await umapLayout(fs, { dims: 2, init, seed: 4, nEpochs: 80 });
+  const generic = await umapLayout(fs, { dims: 2, init, seed: 4, nEpochs: 80, generic: true });
+  assert.ok(fast.every(Number.isFinite));
+  assert.deepEqual(fast, generic);
+});

@@ -200,7 +200,7 @@ function render(): void {
           ),
           h('div', { id: 'search-note', class: 'muted' }),
         ),
-        h('section', { 'aria-labelledby': 'selection-title' }, h('h2', { id: 'selection-title' }, 'Selection'), h('div', { id: 'selection-summary', class: 'muted' }, 'Select points with Box Select or Lasso Select.'), h('table', { id: 'selection-mix' }), h('ol', { id: 'selection-neighbours' })),
+        h('section', { 'aria-labelledby': 'selection-title' }, h('h2', { id: 'selection-title' }, 'Selection'), h('div', { id: 'selection-summary', class: 'muted' }, 'Select points with Box Select or Lasso Select.'), h('table', { id: 'selection-mix' }), h('div', { id: 'selection-nn-caption', class: 'muted' }), h('ol', { id: 'selection-neighbours' })),
         h(
           'section',
           { 'aria-labelledby': 'export-title' },
@@ -426,7 +426,8 @@ function bindEvents(el: HTMLElement): void {
     if (!rows.length) return;
     selection = { rows };
     byId('selection-summary').textContent = `${fmt(rows.length)} rows selected; summarising…`;
-    send({ type: 'select', rows });
+    const column = colour?.kind === 'category' && !colourChoice.startsWith(':') ? colourChoice : undefined;
+    send({ type: 'select', rows, column });
   });
   plot.on('plotly_deselect', () => clearSelection());
   plot.on('plotly_relayout', (ev) => {
@@ -478,19 +479,19 @@ function renderSelection(): void {
     sum.textContent = 'Select points with Box Select or Lasso Select.';
     mix.replaceChildren();
     nn.replaceChildren();
+    byId('selection-nn-caption').textContent = '';
     return;
   }
   const s = selection.summary;
   if (!s) return;
-  sum.textContent = `${fmt(s.count)} rows selected${s.column ? `; mix of ${s.column}:` : '.'} Press Escape on the map to clear.`;
+  sum.textContent = `${fmt(s.count)} rows selected (press Escape on the map to clear).${s.column ? ` Mix of ${s.column}:` : ''}`;
   mix.replaceChildren(
     ...(s.mix.length ? [h('thead', {}, h('tr', {}, h('th', {}, s.column ?? 'value'), h('th', { class: 'num' }, 'rows'), h('th', { class: 'num' }, 'share')))] : []),
     h('tbody', {}, ...s.mix.map((m) => h('tr', { 'data-value': m.value }, h('td', { class: 'label-cell' }, m.value), h('td', { class: 'num' }, fmt(m.count)), h('td', { class: 'num' }, `${((100 * m.count) / s.count).toFixed(1)}%`)))),
   );
-  nn.replaceChildren(
-    ...(s.neighbours.length ? [h('li', { class: 'muted', role: 'presentation' }, 'Nearest rows to the selection (outside it), marked ◆ on the map:')] : []),
-    ...s.neighbours.map((n) => h('li', { 'data-row': n.row }, `${n.label ?? `row ${n.row}`} (row ${n.row}, cosine ${n.score.toFixed(3)})`)),
-  );
+  byId('selection-nn-caption').textContent = s.neighbours.length ? 'Nearest rows to the selection’s centre, outside it (marked ◆ on the map):' : '';
+  const scoreName = s.metric === 'euclidean' ? 'distance' : 'cosine';
+  nn.replaceChildren(...s.neighbours.map((n) => h('li', { 'data-row': n.row }, `${n.label ?? `row ${n.row}`} (row ${n.row}, ${scoreName} ${n.score.toFixed(3)})`)));
 }
 
 async function exportImage(format: 'png' | 'svg'): Promise<void> {

@@ -6,6 +6,7 @@
  */
 import type { MapSearchResult, MapSelectionResult } from '../../shared/protocol';
 import { Dataset, metadataColumn } from '../data/dataset';
+import { pickLabelColumn } from '../io/metadata';
 import { preparedCorpus } from '../analysis/overview';
 import { Cancellation, InputError, throwIfCancelled } from '../util/errors';
 import { TopK } from './topk';
@@ -28,11 +29,11 @@ export function selectionSummary(ds: Dataset, rows: number[], o: SelectionOption
   for (const r of rows) sel[r] = 1;
   const count = sel.reduce((a, b) => a + b, 0);
 
-  // Label mix.
-  const labelName = o.column ?? pickLabel(ds);
+  // Label mix: of the column asked for, else the first categorical column (a mix of unique texts says nothing).
+  const mixName = o.column ?? ds.metadata?.columns.find((c) => c.kind === 'category')?.name;
   const mix: { value: string; count: number }[] = [];
-  if (labelName) {
-    const col = metadataColumn(ds, labelName);
+  if (mixName) {
+    const col = metadataColumn(ds, mixName);
     const counts = new Map<string, number>();
     for (let i = 0; i < n; i++) {
       if (!sel[i]) continue;
@@ -75,6 +76,7 @@ export function selectionSummary(ds: Dataset, rows: number[], o: SelectionOption
         top.push(Math.sqrt(s), i);
       }
     }
+    const labelName = pickLabelColumn(ds.metadata?.columns ?? []);
     const labels = labelName ? metadataColumn(ds, labelName).values : undefined;
     for (let t = 0; t < top.size; t++) {
       const r = top.idx[t];
@@ -82,12 +84,7 @@ export function selectionSummary(ds: Dataset, rows: number[], o: SelectionOption
       neighbours.push({ row: r, score: o.metric === 'cosine' ? -top.dist[t] : top.dist[t], label: v === null || v === undefined ? undefined : String(v) });
     }
   }
-  return { count, column: labelName, mix, neighbours };
-}
-
-function pickLabel(ds: Dataset): string | undefined {
-  const cols = ds.metadata?.columns ?? [];
-  return (cols.find((c) => c.kind === 'category') ?? cols.find((c) => c.kind === 'text'))?.name;
+  return { count, metric: o.metric, column: mixName, mix, neighbours };
 }
 
 /** Rows whose metadata (one column, or every text/category column) contains `text`, case-insensitively. */

@@ -35,6 +35,8 @@ export interface UmapOptions {
   intervalMs?: number;
   token?: Cancellation;
   progress?: Progress;
+  /** Use the any-dimension epoch even in 2-D (tests check both give the same layout). */
+  generic?: boolean;
 }
 
 /** umap-learn's noisy_scale_coords: max |coord| = 10, plus N(0, 1e-4) jitter. */
@@ -82,7 +84,8 @@ export async function umapLayout(graph: EdgeList, opts: UmapOptions): Promise<Fl
   let lastYield = lastEmit;
   let alpha = alpha0;
   for (let epoch = 0; epoch < nEpochs; epoch++) {
-    runEpoch(Y, dims, n, head, tail, eps, epsNeg, nextSample, nextNeg, epoch, a, b, gamma, alpha, rng);
+    if (dims === 2 && !opts.generic) runEpoch2(Y, n, head, tail, eps, epsNeg, nextSample, nextNeg, epoch, a, b, gamma, alpha, rng);
+    else runEpoch(Y, dims, n, head, tail, eps, epsNeg, nextSample, nextNeg, epoch, a, b, gamma, alpha, rng);
     alpha = alpha0 * (1 - epoch / nEpochs);
     const now = Date.now();
     if (now - lastYield > 50) {
@@ -146,6 +149,63 @@ function runEpoch(
         for (let t = 0; t < dims; t++) Y[j + t] += 4 * alpha;
       }
     }
+    if (nNeg > 0) nextNeg[e] += nNeg * epsNeg[e];
+  }
+}
+
+/**
+ * The same epoch as `runEpoch` for 2-D layouts, unrolled: identical arithmetic
+ * in the same order (so the same layout for the same seed), without the inner
+ * per-dimension loops that dominate at dims = 2.
+ */
+function runEpoch2(
+  Y: Float64Array, n: number,
+  head: Int32Array, tail: Int32Array, eps: Float64Array, epsNeg: Float64Array,
+  nextSample: Float64Array, nextNeg: Float64Array,
+  epoch: number, a: number, b: number, gamma: number, alpha: number, rng: Rng,
+): void {
+  const m = head.length;
+  const twoAB = -2 * a * b;
+  const twoGB = 2 * gamma * b;
+  for (let e = 0; e < m; e++) {
+    if (nextSample[e] > epoch) continue;
+    const j = head[e] * 2;
+    const k = tail[e] * 2;
+    let yj0 = Y[j], yj1 = Y[j + 1];
+    const dx = yj0 - Y[k];
+    const dy = yj1 - Y[k + 1];
+    const d2 = dx * dx + dy * dy;
+    let g = 0;
+    if (d2 > 0) {
+      const pb = Math.pow(d2, b);
+      g = (twoAB * (pb / d2)) / (a * pb + 1);
+    }
+    const g0 = clip(g * dx) * alpha;
+    yj0 += g0;
+    Y[k] -= g0;
+    // As runEpoch: the second coordinate's difference is taken after the first moved.
+    const g1 = clip(g * (yj1 - Y[k + 1])) * alpha;
+    yj1 += g1;
+    Y[k + 1] -= g1;
+    nextSample[e] += eps[e];
+    const nNeg = Math.floor((epoch - nextNeg[e]) / epsNeg[e]);
+    for (let p = 0; p < nNeg; p++) {
+      const kk = rng.int(n) * 2;
+      if (kk === j) continue; // itself: distance 0 and no push, as in runEpoch (Y[j] is stale here)
+      const qx = yj0 - Y[kk];
+      const qy = yj1 - Y[kk + 1];
+      const q2 = qx * qx + qy * qy;
+      if (q2 > 0) {
+        const gr = twoGB / ((0.001 + q2) * (a * Math.pow(q2, b) + 1));
+        yj0 += clip(gr * qx) * alpha;
+        yj1 += clip(gr * (yj1 - Y[kk + 1])) * alpha;
+      } else if (kk !== j) {
+        yj0 += 4 * alpha;
+        yj1 += 4 * alpha;
+      }
+    }
+    Y[j] = yj0;
+    Y[j + 1] = yj1;
     if (nNeg > 0) nextNeg[e] += nNeg * epsNeg[e];
   }
 }

@@ -27,6 +27,7 @@ export class MapPanel extends LensPanel<MapToWebview, MapFromWebview> {
   private info: protocol.DatasetInfo | undefined;
   private job: { id: string; cts: vscode.CancellationTokenSource } | undefined;
   private lastJobId: string | undefined;
+  private metric: 'cosine' | 'euclidean' = 'cosine';
   private finished: ((r: protocol.ProjectResult) => void)[] = [];
   /** The newest finished map (tests read it). */
   lastResult: protocol.ProjectResult | undefined;
@@ -85,6 +86,7 @@ export class MapPanel extends LensPanel<MapToWebview, MapFromWebview> {
     const cts = new vscode.CancellationTokenSource();
     const onClose = this.token.onCancellationRequested(() => cts.cancel());
     this.job = { id, cts };
+    this.metric = s.metric;
     this.post({ type: 'started', jobId: id, method: s.method });
     let after = 0;
     let polling = false;
@@ -141,7 +143,7 @@ export class MapPanel extends LensPanel<MapToWebview, MapFromWebview> {
         return;
       }
       case 'select': {
-        const result = await this.ctx.engine.request(protocol.MapSelection, { datasetId: info.id, rows: msg.rows, k: 10, metric: 'cosine' }, { token: this.token });
+        const result = await this.ctx.engine.request(protocol.MapSelection, { datasetId: info.id, rows: msg.rows, k: 10, metric: this.metric, column: msg.column }, { token: this.token });
         this.post({ type: 'selection', rows: msg.rows.length, result });
         return;
       }

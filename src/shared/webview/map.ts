@@ -46,7 +46,8 @@ export type MapFromWebview =
   | { type: 'compute'; method: ProjectionMethod; seed: number; k: number; metric: 'cosine' | 'euclidean' }
   | { type: 'cancel' }
   | { type: 'colourBy'; column: string }
-  | { type: 'select'; rows: number[] }
+  /** `column`: the categorical column the map is coloured by, whose mix the summary counts. */
+  | { type: 'select'; rows: number[]; column?: string }
   | { type: 'search'; text: string }
   | { type: 'exportImage'; format: 'png' | 'svg'; dataUrl: string }
   | { type: 'exportCsv'; jobId: string };
