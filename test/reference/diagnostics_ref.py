@@ -159,10 +159,12 @@ def mean_cos_explicit(X):
 
 
 def partition_isotropy(X, basis=None):
-    """I(W) = min Z(c) / max Z(c) over c = ±eigenvectors of XᵀX (Mu & Viswanath 2018); both signs
-    because an eigenvector's sign is arbitrary (LAPACK picks one; the paper's min/max run over all unit c)."""
+    """I(W) = min Z(c) / max Z(c) (Mu & Viswanath 2018) over c = ± the eigenvectors of the covariance with
+    non-zero variance (README convention), applied to the rows as given. Both signs: an eigenvector's sign is
+    arbitrary (LAPACK picks one) while the paper's min/max run over all unit c."""
     if basis is None:
-        _, U = np.linalg.eigh(X.T @ X)
+        lam, U = np.linalg.eigh(np.cov(X.T))
+        U = U[:, lam > max(lam.max() * 1e-10, 1e-300)]
     else:
         U = basis
     P = X @ U

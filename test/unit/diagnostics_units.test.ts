@@ -223,7 +223,7 @@ test('IsoScore on Gaussian samples using k of 10 dims matches computed_values.js
     const X = { rows: n, cols: 10, data };
     const ds = dataset(X);
     const sp = await spectralData(ds);
-    const iso = isotropySection({ sums: cosineSums(X), spectrum: sp.spectrum, coordinates: await sp.coordinates(), rawLogZ: await sp.rawLogPartition() });
+    const iso = isotropySection({ sums: cosineSums(X), spectrum: sp.spectrum, coordinates: await sp.coordinates() });
     // Sampling noise at n = 4000 is about 0.01 (k = 10 gives 0.997 on the published sample, not 1).
     close(iso.isoScore, published[k], 0.015, `IsoScore k=${k} of 10`);
     close(iso.isoScore, (k - 1) / 9, 0.015, `IsoScore k=${k} vs (k−1)/9`);
@@ -269,4 +269,25 @@ test('seeded sample: distinct, sorted, reproducible', () => {
   assert.equal(new Set(a).size, 100);
   for (let i = 1; i < a.length; i++) assert.ok(a[i] > a[i - 1]);
   assert.notDeepEqual(sampleIndices(1000, 100, 4), a);
+});
+
+test('equal norms: ID read from the cosine graph equals ID from the euclidean graph', async () => {
+  // CLIP image rows re-normalised in float64: every norm is 1 to float32 rounding.
+  const m = readNpy(path.join(FIXTURES, 'clip_vitb16_coco500.npy')).matrix;
+  const n = 500;
+  const d = m.cols;
+  const data = new Float32Array(n * d);
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let j = 0; j < d; j++) s += m.data[i * d + j] ** 2;
+    for (let j = 0; j < d; j++) data[i * d + j] = m.data[i * d + j] / Math.sqrt(s);
+  }
+  const X = { rows: n, cols: d, data };
+  const direct = await intrinsicDimensionSection(dataset(X), 'all', X, 'euclidean', {}, false);
+  const ds = dataset(X);
+  const viaCos = await intrinsicDimensionSection(ds, 'all', X, 'euclidean', {}, true);
+  assert.ok([...(ds.cache.get('diag:graphs') as Map<string, unknown>).keys()].every((k) => k.endsWith(':cosine')), 'only a cosine graph was built');
+  close(viaCos.section.mle, direct.section.mle, 1e-6 * direct.section.mle, 'MLE');
+  close(viaCos.section.twoNN, direct.section.twoNN, 1e-6 * direct.section.twoNN, 'TwoNN');
+  assert.equal(viaCos.section.metric, 'euclidean');
 });

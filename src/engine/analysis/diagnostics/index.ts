@@ -80,8 +80,7 @@ export async function diagnose(ds: Dataset, params: Omit<DiagnoseParams, 'datase
     notes.push(e.message);
   }
   const coords = spec && spec.spectrum.n >= 2 ? await spec.coordinates({ token: opts.token, progress: stage(0.1, 0.15, 'projecting') }) : undefined;
-  const rawLogZ = coords ? await spec!.rawLogPartition({ token: opts.token }) : undefined;
-  const isotropy = isotropySection({ sums: cosineSums(ds.matrix, norms), spectrum: spec?.spectrum, coordinates: coords, rawLogZ, spectrumNote });
+  const isotropy = isotropySection({ sums: cosineSums(ds.matrix, norms), spectrum: spec?.spectrum, coordinates: coords, spectrumNote });
 
   // --- graphs: the largest k per metric first, so later sections reuse prefixes
   const hubMetric: 'cosine' | 'euclidean' = params.metric ?? 'cosine';
@@ -91,7 +90,6 @@ export async function diagnose(ds: Dataset, params: Omit<DiagnoseParams, 'datase
   const need = (m: Metric, kk: number) => needs.set(m, Math.max(needs.get(m) ?? 0, kk));
   need(hubMetric, K);
   need('cosine', k);
-  if (ins.duplicateRows === 0) need(idMetric, MLE_K);
   let cv = 0;
   {
     let s = 0;
@@ -102,6 +100,9 @@ export async function diagnose(ds: Dataset, params: Omit<DiagnoseParams, 'datase
     cv = m > 0 ? Math.sqrt(Math.max(0, s2 / c - m * m)) / m : 0;
   }
   const dotNeeded = cv >= EQUAL_NORM_CV;
+  // Equal norms: euclidean neighbours are the cosine ones, so ID reads the cosine graph (one O(n²d) pass fewer).
+  const equalNorms = !dotNeeded;
+  if (ins.duplicateRows === 0) need(idMetric === 'euclidean' && equalNorms ? 'cosine' : idMetric, MLE_K);
   if (dotNeeded) need('dot', k);
   const order = [...needs.keys()];
   let done = 0;
@@ -111,7 +112,7 @@ export async function diagnose(ds: Dataset, params: Omit<DiagnoseParams, 'datase
     done++;
   }
 
-  const id = await intrinsicDimensionSection(ds, key, rows, idMetric, { token: opts.token, progress: stage(0.95, 0.97, 'intrinsic dimension') });
+  const id = await intrinsicDimensionSection(ds, key, rows, idMetric, { token: opts.token, progress: stage(0.95, 0.97, 'intrinsic dimension') }, equalNorms);
   const hub = await hubnessSection(ds, key, rows, rowNorm, hubMetric, k, seed, rowOf, opts);
   // Copies sit at distance 0 from each other and fill each other's lists first (ties by row index).
   if (ins.duplicateRows) hub.section.notes.push(`the file has ${ins.duplicateRows} duplicate row${ins.duplicateRows === 1 ? '' : 's'}: copies are each other's nearest neighbours, which shifts k-occurrence towards them`);

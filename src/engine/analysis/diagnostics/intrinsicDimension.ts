@@ -104,7 +104,18 @@ export function uniqueRows(X: Matrix, valid: (i: number) => boolean): { unique: 
  * Euclidean distances on the rows as given, or with metric 'cosine' on L2-normalised rows
  * (chord distance √(2 − 2cos), read from the cosine graph).
  */
-export async function intrinsicDimensionSection(ds: Dataset, key: string, rows: Matrix, metric: Metric, opts: WorkOptions = {}): Promise<{ section: DiagIntrinsicDimension; localId: Float64Array }> {
+export async function intrinsicDimensionSection(
+  ds: Dataset,
+  key: string,
+  rows: Matrix,
+  metric: Metric,
+  opts: WorkOptions = {},
+  /**
+   * Every row has the same norm: euclidean neighbours are the cosine neighbours (‖x − y‖² =
+   * 2s²(1 − cos)), so read them from the cosine graph the other sections build anyway.
+   */
+  equalNorms = false,
+): Promise<{ section: DiagIntrinsicDimension; localId: Float64Array }> {
   const cosine = metric === 'cosine';
   const norms = rowNorms(rows);
   const valid = (i: number) => Number.isFinite(norms[i]) && (!cosine || norms[i] > 0);
@@ -124,8 +135,22 @@ export async function intrinsicDimensionSection(ds: Dataset, key: string, rows: 
   if (k < MLE_K) notes.push(`MLE uses k = ${k} (only ${nu} distinct rows; the convention is k = ${MLE_K})`);
   const sub = nu === rows.rows ? rows : gatherRows(rows, unique);
   const subKey = nu === rows.rows ? key : `${key}:unique`;
-  const g = await neighborGraph(ds, subKey, sub, cosine ? 'cosine' : 'euclidean', Math.max(k, 2), opts);
-  const dist = cosine ? g.scores.map((s) => Math.sqrt(Math.max(0, 2 - 2 * s))) : g.scores;
+  const viaCosine = cosine || (equalNorms && nu === rows.rows && norms.every((v) => v > 0));
+  const g = await neighborGraph(ds, subKey, sub, viaCosine ? 'cosine' : 'euclidean', Math.max(k, 2), opts);
+  let dist = g.scores;
+  if (cosine) dist = g.scores.map((s) => Math.sqrt(Math.max(0, 2 - 2 * s)));
+  else if (viaCosine) {
+    // Exact euclidean distances of the (same) neighbours from the norms and the cosine.
+    dist = new Float64Array(g.scores.length);
+    for (let i = 0; i < nu; i++) {
+      for (let t = 0; t < g.k; t++) {
+        const j = g.indices[i * g.k + t];
+        const a = norms[i];
+        const b = j >= 0 ? norms[j] : NaN;
+        dist[i * g.k + t] = Math.sqrt(Math.max(0, a * a + b * b - 2 * a * b * g.scores[i * g.k + t]));
+      }
+    }
+  }
   const r1 = new Float64Array(nu);
   const r2 = new Float64Array(nu);
   for (let i = 0; i < nu; i++) {

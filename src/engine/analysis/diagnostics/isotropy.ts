@@ -92,15 +92,15 @@ export function isoScore(eigenvalues: ArrayLike<number>, d = eigenvalues.length)
 }
 
 /**
- * Partition isotropy I(W) = min_c Z(c) / max_c Z(c), Z(c) = Σᵢ exp(cᵀwᵢ), with c over the
- * eigenvectors of WᵀW, as in the paper (Mu & Viswanath 2018, "All-but-the-top: simple and
- * effective postprocessing for word representations", ICLR, §2 and eq. 3); after
- * all-but-the-top or whitening the data is centred and they are the covariance's.
- * `logZ` holds log Z for every c and for −c: an eigenvector's sign is arbitrary, and the
- * paper's min/max run over all unit c, a set closed under negation. (numpy's eigh picks one
- * sign per vector by LAPACK's internals, so one-sign values — e.g. 0.4685 on the CLIP image
- * rows — change with the library; both signs give a definite number.)
- * Computed in log space to avoid overflow: I = exp(min log Z − max log Z).
+ * Partition isotropy I(W) = min_c Z(c) / max_c Z(c), Z(c) = Σᵢ exp(cᵀwᵢ) (Mu & Viswanath 2018,
+ * "All-but-the-top: simple and effective postprocessing for word representations", ICLR,
+ * §2 eq. 3), which approximates the min/max over all unit c by a set of eigenvectors. Our
+ * convention (pinned in ../shared/reference/README.md): the eigenvectors of the covariance C
+ * with non-zero variance, applied to the rows as given, and each with both signs — an
+ * eigenvector's sign is arbitrary and the paper's min/max run over all unit c, a set closed
+ * under negation. One-sign values depend on the library (numpy's eigh on XᵀX gives 0.4685
+ * on the CLIP image rows; the sign-free value on C is what we report).
+ * `logZ` holds log Z for every direction used; computed in log space: I = exp(min − max).
  */
 export function partitionIsotropy(logZ: ArrayLike<number>): number {
   let lo = Infinity;
@@ -176,8 +176,6 @@ export interface IsotropyInput {
   sums: CosineSums;
   spectrum?: Spectrum;
   coordinates?: Coordinates;
-  /** log Z over the eigenvectors of XᵀX, both signs (see spectrum.ts). */
-  rawLogZ?: Float64Array;
   /** Why the spectral part is missing, when it is. */
   spectrumNote?: string;
 }
@@ -217,15 +215,18 @@ export function isotropySection(inp: IsotropyInput): DiagIsotropy {
 
   const all = Array.from({ length: co.r }, (_, j) => j);
   if (sp.n < 2) notes.push('fewer than 2 rows: the covariance, IsoScore and I(W) are not defined (NaN)');
+  // Directions with variance: the others have cᵀ(x − μ) = 0 and an arbitrary basis.
+  const tol = Math.max(1e-300, sp.cov[0] * 1e-10);
+  const white = all.filter((j) => sp.cov[j] > tol);
+  // Raw rows on the eigenvectors: the centred coordinates plus μ·v.
+  const rawLogZ = columnLogSumExp(co, co.offset, null, white);
 
   const D = Math.min(abttComponents(d), co.r);
-  const kept = all.slice(D);
-  // The removed directions give cᵀw = 0 for every row: Z = n.
+  const kept = white.filter((j) => j >= D);
+  // The removed (and zero-variance) directions give cᵀw = 0 for every row: Z = n.
   const abttLogZ = [...columnLogSumExp(co, null, null, kept), ...(D > 0 ? [Math.log(co.n)] : [])];
   const abttEig = Array.from(sp.cov, (v, j) => (j < D ? 0 : v));
 
-  const tol = Math.max(1e-300, sp.cov[0] * 1e-10);
-  const white = all.filter((j) => sp.cov[j] > tol);
   const wscale = new Float64Array(co.r);
   for (const j of white) wscale[j] = 1 / Math.sqrt(sp.cov[j]);
   const whiteLogZ = columnLogSumExp(co, null, wscale, white);
@@ -250,7 +251,7 @@ export function isotropySection(inp: IsotropyInput): DiagIsotropy {
   return {
     ...base,
     isoScore: sp.n >= 2 ? isoScore(sp.cov, d) : NaN,
-    partitionIsotropy: sp.n >= 2 && inp.rawLogZ ? partitionIsotropy(inp.rawLogZ) : NaN,
+    partitionIsotropy: sp.n >= 2 && white.length ? partitionIsotropy(rawLogZ) : NaN,
     outlierDimensions,
     dimensionVariance: Array.from(sp.colVar),
     previews,

@@ -1,8 +1,8 @@
 /**
  * The second-order structure every spectral diagnostic reads: eigenvalues of the
- * raw Gram matrix (squared singular values of X), eigenvalues and eigenvectors of
- * the centred covariance C (ddof = 1), and the rows' coordinates on those
- * eigenvectors.
+ * raw Gram matrix (squared singular values of X; values only, by the two-stage solver),
+ * eigenvalues and eigenvectors of the centred covariance C (ddof = 1), and the rows'
+ * coordinates on those eigenvectors (raw coordinates are these plus offset = μ·v).
  *
  * Two routes, chosen by shape, give the same non-zero spectrum:
  *  - n ≥ d: XᵀX and C (d×d) from the engine's shifted moments (moments.ts), eigh on d×d;
@@ -14,10 +14,9 @@
 import { Matrix, gatherRows, rowIsFinite } from '../../core/matrix';
 import { Dataset, cached } from '../../data/dataset';
 import { covariance, rawGram } from '../../kernels/moments';
-import { eigh } from '../../kernels/eigen';
+import { eigh, eigvalshAsync } from '../../kernels/eigen';
 import { run, tensor } from '../../kernels/ort';
-import { matMul, matMul64 } from '../../kernels/graphs';
-import { logSumExp } from './stats';
+import { matMul64 } from '../../kernels/graphs';
 import { projectRows } from '../../kernels/pca';
 import { datasetMoments, WorkOptions } from '../overview';
 import { throwIfCancelled, yieldToEventLoop } from '../../util/errors';
@@ -55,13 +54,6 @@ export interface SpectralData {
   spectrum: Spectrum;
   /** Computes the coordinates on demand (n×r float32; not cached, it is as large as the data). */
   coordinates(opts?: WorkOptions): Promise<Coordinates>;
-  /**
-   * log Z(c) = log Σᵢ exp(cᵀxᵢ) over the raw rows for every eigenvector c of XᵀX and for −c:
-   * 2d values, [+c₀ … +c_{d−1}, −c₀ … −c_{d−1}] (an eigenvector's sign is arbitrary, so both
-   * count; see isotropy.ts). On the n < d route the null-space directions have cᵀxᵢ = 0, so
-   * log Z = log n exactly.
-   */
-  rawLogPartition(opts?: WorkOptions): Promise<Float64Array>;
 }
 
 /** Finite rows of X (the matrix itself when all are finite). */
@@ -96,11 +88,14 @@ export class SpectrumTooLarge extends Error {
 async function viaCovariance(ds: Dataset, opts: WorkOptions): Promise<SpectralData> {
   const mom = await datasetMoments(ds, opts);
   const d = mom.d;
-  const rawEig = eigh(rawGram(mom), d, d);
+  // Raw singular values need eigenvalues only; the covariance needs every eigenvector (coordinates).
+  const rawValues = await eigvalshAsync(rawGram(mom), d, { token: opts.token });
+  opts.progress?.(0.3);
   await yieldToEventLoop();
   throwIfCancelled(opts.token);
   const C = covariance(mom);
   const eig = eigh(C, d, d);
+  opts.progress?.(1);
   const colVar = new Float64Array(d);
   for (let j = 0; j < d; j++) colVar[j] = C[j * d + j];
   const spectrum: Spectrum = {
@@ -108,7 +103,7 @@ async function viaCovariance(ds: Dataset, opts: WorkOptions): Promise<SpectralDa
     d,
     nonFinite: mom.skipped,
     route: 'dxd',
-    rawSq: clamp(rawEig.values),
+    rawSq: clamp(rawValues),
     cov: clamp(eig.values),
     colVar,
     mean: mom.mean,
@@ -123,59 +118,7 @@ async function viaCovariance(ds: Dataset, opts: WorkOptions): Promise<SpectralDa
       const z = await projectRows(fin.matrix, eig.vectors, d, { mean: mom.mean, token: o.token, progress: o.progress });
       return { n: fin.matrix.rows, r: d, z, offset };
     },
-    async rawLogPartition(o = {}) {
-      const fin = cached(ds, 'diag:finite', () => finiteRows(ds.matrix));
-      return streamLogPartition(fin.matrix, rawEig.vectors, d, o);
-    },
   };
-}
-
-/**
- * Column-wise log Σᵢ exp(±(X·Vᵀ)ᵢⱼ) for the m×d rows V, streamed over row blocks
- * (online log-sum-exp): 2m values, the + signs first.
- */
-async function streamLogPartition(X: Matrix, V: Float64Array, m: number, opts: WorkOptions): Promise<Float64Array> {
-  const { rows: n, cols: d, data } = X;
-  const vt = new Float32Array(d * m);
-  for (let r = 0; r < m; r++) for (let j = 0; j < d; j++) vt[j * m + r] = V[r * d + j];
-  const B = tensor(vt, [d, m]);
-  const acc = new LogSumExp(2 * m);
-  const block = Math.max(64, Math.min(16384, Math.floor((16 << 20) / (4 * Math.max(d, m)))));
-  for (let r0 = 0; r0 < n; r0 += block) {
-    throwIfCancelled(opts.token);
-    const r1 = Math.min(n, r0 + block);
-    const y = (await run(matMul, { A: tensor(data.subarray(r0 * d, r1 * d), [r1 - r0, d]), B })).Y.data as Float32Array;
-    for (let i = 0; i < r1 - r0; i++) {
-      for (let j = 0; j < m; j++) {
-        const v = y[i * m + j];
-        acc.add(j, v);
-        acc.add(m + j, -v);
-      }
-    }
-    opts.progress?.(r1 / n);
-    await yieldToEventLoop();
-  }
-  return acc.result();
-}
-
-/** Running log Σ exp(vᵢ) for several columns at once, rescaled whenever a new maximum arrives. */
-export class LogSumExp {
-  private readonly mx: Float64Array;
-  private readonly sum: Float64Array;
-  constructor(m: number) {
-    this.mx = new Float64Array(m).fill(-Infinity);
-    this.sum = new Float64Array(m);
-  }
-  add(j: number, v: number): void {
-    const mx = this.mx[j];
-    if (v > mx) {
-      this.sum[j] = this.sum[j] * Math.exp(mx - v) + 1;
-      this.mx[j] = v;
-    } else this.sum[j] += Math.exp(v - mx);
-  }
-  result(): Float64Array {
-    return this.mx.map((v, j) => v + Math.log(this.sum[j]));
-  }
 }
 
 async function viaRowGram(X: Matrix, nonFinite: number, opts: WorkOptions): Promise<SpectralData> {
@@ -196,8 +139,7 @@ async function viaRowGram(X: Matrix, nonFinite: number, opts: WorkOptions): Prom
   const G = await gram(X.data.subarray(0, n * d), n, d);
   const Gc = await gram(xc, n, d);
   throwIfCancelled(opts.token);
-  const rawEig = eigh(G, n, n);
-  const rawSq = clamp(rawEig.values);
+  const rawSq = clamp(await eigvalshAsync(G, n, { token: opts.token }));
   const eig = eigh(Gc, n, n);
   // Non-zero eigenvalues of Xc·Xcᵀ are (n−1)·λ(C); the rest of C's d eigenvalues are 0.
   const cov = new Float64Array(d);
@@ -228,17 +170,7 @@ async function viaRowGram(X: Matrix, nonFinite: number, opts: WorkOptions): Prom
     offset[j] = o / s;
   }
   const spectrum: Spectrum = { n, d, nonFinite, route: 'nxn', rawSq, cov, colVar, mean, r };
-  // Raw coordinates: xᵢ·vⱼ = σⱼ·uᵢⱼ for the eigenvectors u of X·Xᵀ; the other d − n directions give 0.
-  const rawLogZ = new Float64Array(2 * d).fill(Math.log(n));
-  const col = new Float64Array(n);
-  for (let j = 0; j < n; j++) {
-    const sj = Math.sqrt(rawSq[j]);
-    for (let i = 0; i < n; i++) col[i] = sj * rawEig.vectors[j * n + i];
-    rawLogZ[j] = logSumExp(col);
-    for (let i = 0; i < n; i++) col[i] = -col[i];
-    rawLogZ[d + j] = logSumExp(col);
-  }
-  return { spectrum, coordinates: async () => ({ n, r, z, offset }), rawLogPartition: async () => rawLogZ };
+  return { spectrum, coordinates: async () => ({ n, r, z, offset }) };
 }
 
 /**
