@@ -439,4 +439,26 @@ describe('cancellation', () => {
     assert.equal(res.indices[0], 123);
     assert.ok(Math.abs(res.scores[0] - 1) < 1e-12);
   });
+  test('eigvalshAsync at d = 1537 stops within 1 s of the token flipping (band reduction and bulge chasing yield)', async () => {
+    const d = 1537;
+    const A = withSpectrum(Array.from({ length: d }, (_, i) => Math.exp(-i / 100)), 4, 3);
+    for (const delay of [150, 900]) {
+      const token = { isCancellationRequested: false };
+      let flippedAt = 0;
+      const timer = setTimeout(() => {
+        token.isCancellationRequested = true;
+        flippedAt = performance.now();
+      }, delay);
+      const job = eigvalshAsync(A, d, { token });
+      const settled = await job.then(
+        () => 'done',
+        (e) => e,
+      );
+      clearTimeout(timer);
+      if (settled === 'done') continue; // finished before the flip on a fast machine
+      assert.ok(settled instanceof CancelledError, String(settled));
+      const lag = performance.now() - flippedAt;
+      assert.ok(lag < 1000, `stopped ${lag.toFixed(0)} ms after the flip (delay ${delay} ms)`);
+    }
+  });
 });

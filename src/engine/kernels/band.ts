@@ -15,6 +15,7 @@
  * Storage: lower band, row-major with `W` entries per row: (i, c) for i ≥ c,
  * i − c < W lives at ab[i·W + (i − c)]. W must be ≥ min(d, 2b + 1) so bulges fit.
  */
+import { Cancellation, throwIfCancelled, yieldToEventLoop } from '../util/errors';
 
 export interface LowerBand {
   d: number;
@@ -71,32 +72,69 @@ function reflector(x: Float64Array, L: number): { tau: number; beta: number } {
  * preserved to O(ε‖A‖).
  */
 export function bandToTridiagonal(band: LowerBand): { diag: Float64Array; sub: Float64Array } {
-  const { d, b, w, ab } = band;
-  const v = new Float64Array(Math.max(1, b));
-  const p = new Float64Array(Math.max(1, b));
-  const wv = new Float64Array(Math.max(1, 2 * b));
-  if (b >= 2) {
-    for (let j = 0; j < d - 2; j++) {
-      let col = j;
-      let s = j + 1;
-      while (s < d - 1) {
-        const L = Math.min(b, d - s);
-        if (L < 2) break;
-        // x = A[s .. s+L−1, col]
-        for (let i = 0; i < L; i++) v[i] = ab[(s + i) * w + (s + i - col)];
-        const { tau, beta } = reflector(v, L);
-        ab[s * w + (s - col)] = beta;
-        for (let i = 1; i < L; i++) ab[(s + i) * w + (s + i - col)] = 0;
-        if (tau !== 0) {
-          applyLeft(ab, w, s, L, col + 1, s - 1, v, tau, wv);
-          applyTwoSided(ab, w, s, L, v, tau, p);
-          applyRight(ab, w, s, L, s + L, Math.min(d, s + L + b) - 1, v, tau);
-        }
-        col = s;
-        s += L;
-      }
+  const sc = scratch(band.b);
+  if (band.b >= 2) sweeps(band, 0, band.d - 2, sc);
+  return tridiagonalOf(band);
+}
+
+/**
+ * The same reduction, yielding to the event loop about every `sliceMs` and checking
+ * the token there: at d = 3072 the sweeps take seconds of JS, and cancellation must
+ * take effect within one second.
+ */
+export async function bandToTridiagonalAsync(band: LowerBand, opts: { token?: Cancellation; sliceMs?: number } = {}): Promise<{ diag: Float64Array; sub: Float64Array }> {
+  const sc = scratch(band.b);
+  const slice = opts.sliceMs ?? 100;
+  if (band.b >= 2) {
+    let j = 0;
+    // Sweeps cost ∝ (d − j)·b; adapt the chunk length to the measured time.
+    let chunk = 16;
+    while (j < band.d - 2) {
+      throwIfCancelled(opts.token);
+      const t = performance.now();
+      const j1 = Math.min(band.d - 2, j + chunk);
+      sweeps(band, j, j1, sc);
+      j = j1;
+      const dt = performance.now() - t;
+      chunk = Math.max(1, Math.round(chunk * Math.min(4, slice / Math.max(dt, 1))));
+      await yieldToEventLoop();
     }
   }
+  return tridiagonalOf(band);
+}
+
+function scratch(b: number) {
+  return { v: new Float64Array(Math.max(1, b)), p: new Float64Array(Math.max(1, b)), wv: new Float64Array(Math.max(1, 2 * b)) };
+}
+
+/** Sweeps j0 .. j1−1 of the bulge chasing (each annihilates column j and chases its bulge out). */
+function sweeps(band: LowerBand, j0: number, j1: number, sc: ReturnType<typeof scratch>): void {
+  const { d, b, w, ab } = band;
+  const { v, p, wv } = sc;
+  for (let j = j0; j < j1; j++) {
+    let col = j;
+    let s = j + 1;
+    while (s < d - 1) {
+      const L = Math.min(b, d - s);
+      if (L < 2) break;
+      // x = A[s .. s+L−1, col]
+      for (let i = 0; i < L; i++) v[i] = ab[(s + i) * w + (s + i - col)];
+      const { tau, beta } = reflector(v, L);
+      ab[s * w + (s - col)] = beta;
+      for (let i = 1; i < L; i++) ab[(s + i) * w + (s + i - col)] = 0;
+      if (tau !== 0) {
+        applyLeft(ab, w, s, L, col + 1, s - 1, v, tau, wv);
+        applyTwoSided(ab, w, s, L, v, tau, p);
+        applyRight(ab, w, s, L, s + L, Math.min(d, s + L + b) - 1, v, tau);
+      }
+      col = s;
+      s += L;
+    }
+  }
+}
+
+function tridiagonalOf(band: LowerBand): { diag: Float64Array; sub: Float64Array } {
+  const { d, w, ab } = band;
   const diag = new Float64Array(d);
   const sub = new Float64Array(Math.max(0, d - 1));
   for (let i = 0; i < d; i++) diag[i] = ab[i * w];

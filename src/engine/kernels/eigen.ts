@@ -16,7 +16,7 @@
  *   gap is too small for it to converge.
  */
 import { Cancellation, throwIfCancelled, yieldToEventLoop } from '../util/errors';
-import { bandToTridiagonal, packLowerBand, tridiagonalEigenvalues } from './band';
+import { bandToTridiagonal, bandToTridiagonalAsync, packLowerBand, tridiagonalEigenvalues } from './band';
 import { reduceToBand } from './bandReduce';
 import { run, tensor } from './ort';
 import { matMul64, matMulTransA64 } from './graphs';
@@ -51,8 +51,8 @@ export interface EigenOptions {
 export async function eigvalshAsync(a: Float64Array, d: number, opts: EigenOptions = {}): Promise<Float64Array> {
   if (d < TWO_STAGE_MIN) return eigvalsh(a, d);
   const band = await reduceToBand(a, d, TWO_STAGE_BAND, opts);
+  const tri = await bandToTridiagonalAsync(band, opts);
   throwIfCancelled(opts.token);
-  const tri = bandToTridiagonal(band);
   return tridiagonalEigenvalues(tri.diag, tri.sub);
 }
 
