@@ -22,6 +22,7 @@ import { recallAtK } from '../../src/engine/analysis/compression/recall';
 import { sampleRows } from '../../src/engine/analysis/compression/sample';
 import { CancelledError, InputError } from '../../src/engine/util/errors';
 import { eighOffThread } from '../../src/engine/analysis/compression/eighWorker';
+import { prepareCorpusAsync } from '../../src/engine/analysis/compression/prepare';
 import { pythonSkipReason, runPython } from './helpers/python';
 import { gloveSkipReason, loadGlove } from './helpers/glove';
 
@@ -263,6 +264,24 @@ test('recommendation: the smallest configuration meeting the target, never the f
   assert.equal(recommend([pt('float32', 400, 1), pt('pca', 128, 0.97), pt('int8', 100, 0.99), pt('binary', 13, 0.5)])?.method, 'int8');
   assert.equal(recommend([pt('float32', 400, 1), pt('binary', 13, 0.5)]), null);
   assert.equal(recommend([pt('pca', 100, 0.96), pt('pca+int8', 100, 0.98)])?.method, 'pca+int8');
+});
+
+test('the blockwise corpus preparation equals the kernels\' prepareCorpus (NaN, zero and ordinary rows, every metric)', async () => {
+  const X = synthetic(3000, 37, 8);
+  X.data[5 * 37 + 2] = NaN;
+  X.data.fill(0, 9 * 37, 10 * 37);
+  X.data[2999 * 37] = Infinity;
+  for (const M of [X, synthetic(2500, 64, 2)]) {
+    for (const metric of ['cosine', 'dot', 'euclidean'] as Metric[]) {
+      const a = await prepareCorpusAsync(M, metric);
+      const b = prepareCorpus(M, metric);
+      assert.deepEqual(a.valid, b.valid, metric);
+      assert.deepEqual(a.bias, b.bias, metric);
+      assert.deepEqual(a.norms, b.norms, metric);
+      assert.deepEqual(a.gemm.data, b.gemm.data, metric);
+      assert.equal(a.gemm === M, b.gemm === M, `${metric}: copies exactly when the kernel copies`);
+    }
+  }
 });
 
 test('recall@k counts shared neighbours over the exact list', () => {

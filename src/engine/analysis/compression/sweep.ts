@@ -26,6 +26,7 @@ import { decodeInt8Async, encodeInt8Async, fitInt8Async } from './int8';
 import { recallAtK } from './recall';
 import { sampleRows } from './sample';
 import { truncateColumns } from './truncation';
+import { prepareCorpusAsync } from './prepare';
 
 export const COMPRESS_DEFAULTS = { k: 10, queries: 1000, target: 0.95, seed: 0, metric: 'cosine' as Metric };
 
@@ -187,7 +188,7 @@ async function evaluate(ctx: Ctx, c: CompressionConfig, pca: Pca | undefined, P:
 
 /** Searches compressed float vectors Z with the sweep's metric; `extra` seconds of query encoding are added. */
 async function floatSearch(ctx: Ctx, Z: Matrix, extra: number): Promise<Evaluation> {
-  const corpus = prepareCorpus(Z, ctx.metric);
+  const corpus = await prepareCorpusAsync(Z, ctx.metric, ctx.token);
   const Zq = gatherRows(Z, ctx.sample);
   await knnSearch(corpus, rowSlice(Zq, 0, 1), { k: ctx.k });
   const t = await timeBest(() => knnSearch(corpus, Zq, { k: ctx.k, exclude: ctx.sample, token: ctx.token }));
