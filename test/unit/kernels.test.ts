@@ -297,6 +297,19 @@ describe('k-NN vs numpy (exact float64)', { skip: PY ?? GLOVE ?? undefined }, ()
     });
   }
 
+  test('knnGraph euclidean on CLIP rows shifted by +20 (far from the origin: float32 cancellation)', async () => {
+    const C = clip();
+    const X: Matrix = { rows: C.rows, cols: C.cols, data: C.data.map((v) => v + 20) };
+    const ours = await knnGraph(prepareCorpus(X, 'euclidean'), { k: K });
+    const ref = runPython('kernels_ref.py', { X: f32(X) }, { op: 'knn', metric: 'euclidean', k: K, exclude_self: true }).arrays;
+    assertSameKnn(ours, ref.indices.data, ref.scores.data, 'clip+20 euclidean');
+    // and a separate query batch against that corpus
+    const Q: Matrix = { rows: 50, cols: C.cols, data: X.data.slice(0, 50 * C.cols).map((v, i) => v + 0.01 * Math.sin(i)) };
+    const q = await knnSearch(prepareCorpus(X, 'euclidean'), Q, { k: K });
+    const rq = runPython('kernels_ref.py', { X: f32(X), Q: f32(Q) }, { op: 'knn', metric: 'euclidean', k: K, queries: true, exclude_self: false }).arrays;
+    assertSameKnn(q, rq.indices.data, rq.scores.data, 'clip+20 euclidean queries');
+  });
+
   test('knnGraph on all 1000 CLIP rows (cosine), k larger than a small corpus pads with −1', async () => {
     const C = clip();
     const ours = await knnGraph(prepareCorpus(C, 'cosine'), { k: K });

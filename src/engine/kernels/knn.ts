@@ -10,6 +10,10 @@
  *     ties by the lower row index.
  * Step 2 makes scores exact to float64 rounding of the float32 inputs and makes
  * the order independent of GEMM blocking; MARGIN absorbs float32 near-ties.
+ * For euclidean the GEMM sees rows centred on the corpus mean (distances are
+ * translation invariant): 2q·x − ‖x‖² on uncentred rows far from the origin loses
+ * the distance differences to float32 cancellation (CLIP rows shifted by 20 got
+ * wrong candidate lists for 62% of rows before this).
  *
  * Memory: O(block × n) for the score block; the block size is chosen so one
  * onnxruntime run does ~BLOCK_FLOPS of work, keeping the event loop free
@@ -29,14 +33,19 @@ const MAX_SCORE_BYTES = 256 << 20;
 export interface PreparedCorpus {
   metric: Metric;
   source: Matrix;
-  /** The matrix the GEMM sees: unit rows for cosine, the source otherwise; invalid rows zeroed. */
+  /**
+   * The matrix the GEMM sees: unit rows for cosine, rows minus `center` for euclidean (a copy),
+   * the source for dot; invalid rows zeroed.
+   */
   gemm: Matrix;
   /** float64 L2 norms of the source rows. */
   norms: Float64Array;
-  /** Added to every score: −‖x‖² for euclidean, 0 for the others, −inf for rows that can never be a neighbour. */
+  /** Added to every score: −‖x − μ‖² for euclidean, 0 for the others, −inf for rows that can never be a neighbour. */
   bias: Float32Array;
   /** Rows that can be neighbours: finite, and non-zero under cosine. */
   valid: Uint8Array;
+  /** Euclidean only: the mean of the valid rows, subtracted from corpus and queries in the GEMM. */
+  center?: Float64Array;
 }
 
 export function prepareCorpus(source: Matrix, metric: Metric, norms?: Float64Array): PreparedCorpus {
@@ -44,16 +53,26 @@ export function prepareCorpus(source: Matrix, metric: Metric, norms?: Float64Arr
   const nrm = norms ?? rowNorms(source);
   const valid = new Uint8Array(n);
   const bias = new Float32Array(n);
-  let needCopy = metric === 'cosine';
+  let needCopy = metric !== 'dot';
   for (let i = 0; i < n; i++) {
     const ok = Number.isFinite(nrm[i]) && (metric !== 'cosine' || nrm[i] > 0);
     valid[i] = ok ? 1 : 0;
     if (!ok) {
       bias[i] = -Infinity;
       if (!Number.isFinite(nrm[i])) needCopy = true;
-    } else if (metric === 'euclidean') {
-      bias[i] = -(nrm[i] * nrm[i]);
     }
+  }
+  let center: Float64Array | undefined;
+  if (metric === 'euclidean') {
+    center = new Float64Array(d);
+    let cnt = 0;
+    for (let i = 0; i < n; i++) {
+      if (!valid[i]) continue;
+      cnt++;
+      const o = i * d;
+      for (let j = 0; j < d; j++) center[j] += data[o + j];
+    }
+    if (cnt > 0) for (let j = 0; j < d; j++) center[j] /= cnt;
   }
   let gemm = source;
   if (needCopy) {
@@ -61,12 +80,23 @@ export function prepareCorpus(source: Matrix, metric: Metric, norms?: Float64Arr
     for (let i = 0; i < n; i++) {
       if (!valid[i]) continue;
       const o = i * d;
-      const s = metric === 'cosine' ? 1 / nrm[i] : 1;
-      for (let j = 0; j < d; j++) out[o + j] = data[o + j] * s;
+      if (center) {
+        // bias = −‖x − μ‖² of the float32 row the GEMM sees, accumulated in float64.
+        let ss = 0;
+        for (let j = 0; j < d; j++) {
+          const v = Math.fround(data[o + j] - center[j]);
+          out[o + j] = v;
+          ss += v * v;
+        }
+        bias[i] = -ss;
+      } else {
+        const sc = metric === 'cosine' ? 1 / nrm[i] : 1;
+        for (let j = 0; j < d; j++) out[o + j] = data[o + j] * sc;
+      }
     }
     gemm = { rows: n, cols: d, data: out };
   }
-  return { metric, source, gemm, norms: nrm, bias, valid };
+  return { metric, source, gemm, norms: nrm, bias, valid, center };
 }
 
 export interface KnnOptions {
@@ -123,7 +153,10 @@ export async function knnSearch(corpus: PreparedCorpus, queries: Matrix, opts: K
       const nq = qNorms[q0 + i];
       const ok = Number.isFinite(nq) && (metric !== 'cosine' || nq > 0);
       const s = metric === 'cosine' ? 1 / nq : 1;
-      for (let j = 0; j < d; j++) qbuf[i * d + j] = ok ? queries.data[src + j] * s : 0;
+      const c = corpus.center;
+      if (!ok) qbuf.fill(0, i * d, i * d + d);
+      else if (c) for (let j = 0; j < d; j++) qbuf[i * d + j] = queries.data[src + j] - c[j];
+      else for (let j = 0; j < d; j++) qbuf[i * d + j] = queries.data[src + j] * s;
     }
     const out = await run(graph, { Q: tensor(qbuf.subarray(0, qb * d), [qb, d]), C: cT, bias: biasT, kk: kkT });
     const cand = out.indices.data as BigInt64Array;
