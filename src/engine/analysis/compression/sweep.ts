@@ -21,7 +21,7 @@ import { Cancellation, InputError, Progress, throwIfCancelled } from '../../util
 import { preparedCorpus } from '../overview';
 import { compressionPca, matrixPca } from './pca';
 import { BinaryCodes, encodeBinaryAsync, hammingKernel, hammingSearch, rescore } from './binary';
-import { bitsOf, bytesPerVector, DEFAULT_RESCORE, defaultDims, indexBytes, sweepConfigs } from './configs';
+import { bitsOf, bytesPerVector, configLabel, DEFAULT_RESCORE, defaultDims, indexBytes, sweepConfigs } from './configs';
 import { decodeInt8Async, encodeInt8Async, fitInt8Async } from './int8';
 import { recallAtK } from './recall';
 import { sampleRows } from './sample';
@@ -74,7 +74,7 @@ export async function compressionSweep(ds: Dataset, opts: CompressOptions = {}):
 
   // Warm the onnxruntime session so the first timed search is not charged for it.
   await knnSearch(corpus, gatherRows(X, [sample[0]]), { k });
-  progress(0, 'exact search');
+  progress(0, 'exact search of the queries');
   const exact = await timeBest(() => knnSearch(corpus, gatherRows(X, sample), { k, exclude: sample, token: opts.token }));
   ctx.exact = exact.value;
   let full = exact.seconds;
@@ -88,7 +88,7 @@ export async function compressionSweep(ds: Dataset, opts: CompressOptions = {}):
   for (let i = 0; i < configs.length; i++) {
     throwIfCancelled(opts.token);
     const c = configs[i];
-    progress(2 + i, `${c.method} ${c.dims}`);
+    progress(2 + i, `${configLabel(c)} (${i + 1} of ${configs.length})`);
     const { recall, seconds, note } = await evaluate(ctx, c, pca, P);
     results.push({
       ...c,
