@@ -4,7 +4,8 @@ import { activateText } from './text';
 import { activateCompression } from './compression';
 import { activateMap } from './map';
 import { activatePairs } from './pairs';
+import { activateDiagnostics } from './diagnostics';
 
-export const FEATURES: ((ctx: HostContext) => vscode_Disposable[] | void)[] = [activateText, activateCompression, activateMap, activatePairs];
+export const FEATURES: ((ctx: HostContext) => vscode_Disposable[] | void)[] = [activateText, activateCompression, activateMap, activatePairs, activateDiagnostics];
 
 type vscode_Disposable = { dispose(): unknown };

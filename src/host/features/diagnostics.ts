@@ -1,0 +1,23 @@
+/**
+ * Show Diagnostics (issue 4): on a .npy/.parquet file from the explorer, the palette
+ * or the overview's toolbar, opens (or reveals) the file's Diagnostics panel —
+ * rank axes, intrinsic dimension, isotropy, hubness and cosine versus dot.
+ */
+import * as vscode from 'vscode';
+import type { HostContext } from '../context';
+import { showFilePanel } from '../panels/filePanels';
+import { DiagnosticsPanel } from '../panels/diagnosticsPanel';
+import { addPanelLink } from './links';
+
+export const DIAGNOSTICS_COMMAND = 'embeddingLens.diagnostics';
+
+export function activateDiagnostics(ctx: HostContext): vscode.Disposable[] {
+  addPanelLink({ command: DIAGNOSTICS_COMMAND, title: 'Diagnostics' });
+  return [
+    vscode.commands.registerCommand(DIAGNOSTICS_COMMAND, async (uri?: vscode.Uri) => {
+      const file = await ctx.pickFile(uri, 'Choose an embedding file to diagnose');
+      if (!file) return;
+      showFilePanel(ctx, { kind: 'diagnostics', title: 'Diagnostics' }, file, (panel) => new DiagnosticsPanel(ctx, panel, file));
+    }),
+  ];
+}
