@@ -44,8 +44,8 @@ export interface QualityOptions {
   progress?: Progress;
 }
 
-/** About one second of GEMM on this class of machine: bounds the sampled query count. */
-const QUALITY_FLOPS = 2e11;
+/** About a third of a second of GEMM here (plus the per-query rank passes in JS): bounds the sampled query count. */
+const QUALITY_FLOPS = 6e10;
 const MIN_SAMPLE = 1000;
 
 /** Number of query rows used for an n×d dataset: all when cheap, else a seeded sample. */
