@@ -253,11 +253,11 @@ function renderRank(r: DiagnoseResult): void {
     ],
     themeLayout({
       xaxis: { title: { text: 'component' }, type: k.singularValues.length > 50 ? 'log' : 'linear' },
-      yaxis: { title: { text: 'singular value' }, type: 'log' },
-      yaxis2: { title: { text: 'explained variance' }, overlaying: 'y', side: 'right', range: [0, 1.02], tickformat: '.0%', color: cssVar('--vscode-editor-foreground', '#ccc'), showgrid: false },
+      yaxis: { title: { text: 'singular value' }, type: 'log', dtick: 'D2' },
+      yaxis2: { title: { text: 'explained variance' }, type: 'linear', overlaying: 'y', side: 'right', range: [0, 1.02], dtick: 0.1, tickformat: '.0%', color: cssVar('--vscode-editor-foreground', '#ccc'), showgrid: false },
       shapes: [marker(k.dims90, '90%', PALETTE[4]), marker(k.dims95, '95%', PALETTE[2])],
-      legend: { orientation: 'h', y: -0.2 },
-      margin: { l: 56, r: 56, t: 20, b: 60 },
+      legend: { orientation: 'h', x: 0, y: 1.12 },
+      margin: { l: 56, r: 64, t: 40, b: 48 },
     }),
     PLOT_CONFIG,
   );
@@ -426,8 +426,9 @@ function renderHubness(r: DiagnoseResult): void {
     [{ type: 'bar', x: hist.map((_, c) => c), y: hist, marker: { color: hist.map((_, c) => (c === 0 ? PALETTE[9] : c >= 2 * hb.k ? PALETTE[2] : accent())) }, hovertemplate: 'in %{x} lists: %{y} rows<extra></extra>', name: 'rows' }],
     themeLayout({
       xaxis: { title: { text: `k-occurrence N${hb.k} (in how many neighbour lists a row appears)` } },
-      yaxis: { title: { text: 'rows' }, type: hist.some((v) => v > 0) && Math.max(...hist) > 50 * Math.max(1, Math.min(...hist.filter((v) => v > 0))) ? 'log' : 'linear' },
+      yaxis: { title: { text: 'rows' }, type: hist.some((v) => v > 0) && Math.max(...hist) > 50 * Math.max(1, Math.min(...hist.filter((v) => v > 0))) ? 'log' : 'linear', dtick: 'D2' },
       bargap: 0.05,
+      title: { text: `grey: antihubs (in no list) · red: hubs (in ≥ ${2 * hb.k} lists)`, font: { size: 12 } },
     }),
     PLOT_CONFIG,
   );
