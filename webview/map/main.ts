@@ -44,7 +44,7 @@ let colourChoice = '';
 let colour: Colour | undefined;
 let searchHits: Int32Array | undefined;
 let selection: { rows: number[]; summary?: MapSelectionResult } | undefined;
-let hoverCache: { key: unknown; text: string[] } | undefined;
+let hoverCache: { key: unknown; text: (string | undefined)[] } | undefined;
 
 connect<MapToWebview>((msg) => {
   switch (msg.type) {
@@ -268,6 +268,10 @@ function pickColour(v: string): void {
     if (!result) {
       byId('map-note').textContent = 'This colouring is available once the map is finished.';
       colour = undefined;
+    } else if ((v === ':pres' || v === ':kocc') && !result.kOccurrence) {
+      byId('map-note').textContent = 'Neighbourhood preservation and k-occurrence need the exact k-NN graph, which this PCA map did not compute (too many rows; see the warning above). UMAP and t-SNE always compute it.';
+      colour = undefined;
+      return;
     } else if (v === ':pres') colour = { name: `neighbourhood preservation (share of ${result.raw.quality.k} nearest kept)`, kind: 'number', values: result.preservation };
     else if (v === ':kocc') colour = result.kOccurrence ? { name: `k-occurrence (k = ${result.raw.quality.k})`, kind: 'number', values: result.kOccurrence } : undefined;
     else colour = { name: 'row norm', kind: 'number', values: result.norms };
@@ -301,24 +305,20 @@ function labelOf(i: number): string {
   return l === undefined || l === null || l === '' ? `row ${i}` : l;
 }
 
-/** Hover text per row: its label and, once the map is finished, its 3 nearest rows in the embedding space. */
-function hoverTexts(): string[] {
+/** Hover text of row i: its label and, once the map is finished, its 3 nearest rows in the embedding space (built on first use: 1M strings up front would stall the page). */
+function hoverText(i: number): string {
   const key = result ?? init;
-  const have = hoverCache;
-  if (have && have.key === key) return have.text;
-  const n = init!.rows;
+  if (!hoverCache || hoverCache.key !== key) hoverCache = { key, text: [] };
+  const have = hoverCache.text[i];
+  if (have !== undefined) return have;
+  let s = labelOf(i);
   const t3 = result?.top3;
-  const text = new Array<string>(n);
-  for (let i = 0; i < n; i++) {
-    let s = labelOf(i);
-    if (t3) {
-      const nn = [0, 1, 2].map((s) => t3[i * 3 + s]).filter((j) => j >= 0).map(labelOf);
-      if (nn.length) s += `<br>nearest: ${nn.join(' · ')}`;
-    }
-    text[i] = s;
+  if (t3) {
+    const nn = [0, 1, 2].map((r) => t3[i * 3 + r]).filter((j) => j >= 0).map(labelOf);
+    if (nn.length) s += `<br>nearest: ${nn.join(' · ')}`;
   }
-  hoverCache = { key, text };
-  return text;
+  hoverCache.text[i] = s;
+  return s;
 }
 
 function trace(rows: ArrayLike<number>, name: string, color: unknown, extra: Record<string, unknown> = {}): Record<string, unknown> {
@@ -327,12 +327,11 @@ function trace(rows: ArrayLike<number>, name: string, color: unknown, extra: Rec
   const x = new Float32Array(m);
   const y = new Float32Array(m);
   const text = new Array<string>(m);
-  const ht = hoverTexts();
   for (let t = 0; t < m; t++) {
     const i = rows[t];
     x[t] = c[i * dims];
     y[t] = c[i * dims + 1];
-    text[t] = ht[i];
+    text[t] = hoverText(i);
   }
   const marker = { size: m > 50000 ? 2.5 : m > 5000 ? 4 : 6, color, opacity: 0.8, ...((extra.marker as object) ?? {}) };
   return {
@@ -377,17 +376,22 @@ function pointTraces(rows: Int32Array): Record<string, unknown>[] {
 }
 
 let viewBox: Box | undefined;
+let rowsCache: { coords: Float32Array; rows: Int32Array } | undefined;
+let zoomTimer: ReturnType<typeof setTimeout> | undefined;
+let gridCache: { coords: Float32Array; grid: ReturnType<typeof bin2d> } | undefined;
 
 function drawMap(): void {
   if (!init || !coords) return;
   const el = byId('map-chart');
-  const rows = finiteRows(coords, dims);
+  if (rowsCache?.coords !== coords) rowsCache = { coords, rows: finiteRows(coords, dims) };
+  const rows = rowsCache.rows;
   const dense = rows.length > init.settings.maxPoints;
   const traces: Record<string, unknown>[] = [];
   let note: string;
   if (dense) {
-    const b = bounds(coords, dims, rows);
-    const grid = bin2d(coords, dims, rows, b, 256, 256);
+    // Binning 1M rows takes a few ms, but pan/zoom redraws happen per frame: bin once per layout.
+    if (gridCache?.coords !== coords) gridCache = { coords, grid: bin2d(coords, dims, rows, bounds(coords, dims, rows), 256, 256) };
+    const grid = gridCache.grid;
     traces.push({ type: 'heatmap', name: 'density', x: grid.x, y: grid.y, z: grid.z, colorscale: 'Viridis', hovertemplate: '%{z} rows<extra></extra>', colorbar: { title: { text: 'rows per cell' }, thickness: 12 } });
     const inView = viewBox ? rowsIn(coords, dims, rows, viewBox, init.settings.maxPoints) : null;
     if (inView) traces.push(...pointTraces(inView));
@@ -440,7 +444,9 @@ function bindEvents(el: HTMLElement): void {
       const [x0, x1, y0, y1] = v as number[];
       viewBox = { x0: Math.min(x0, x1), x1: Math.max(x0, x1), y0: Math.min(y0, y1), y1: Math.max(y0, y1) };
     }
-    drawMap();
+    // Plotly pans/zooms the density by itself; the points in view follow once the user pauses.
+    clearTimeout(zoomTimer);
+    zoomTimer = setTimeout(drawMap, 150);
   });
 }
 

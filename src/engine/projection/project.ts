@@ -67,8 +67,8 @@ export interface ProjectCallbacks {
   onLayout?: (coords: Float32Array, stage: string, step: number, steps: number) => void;
 }
 
-/** Graphs at or below this size are computed for PCA's preservation colouring. */
-const DEFAULT_MAX_GRAPH_ROWS = 200_000;
+/** PCA computes the exact k-NN graph (for preservation colouring and k-occurrence) only up to this size: ~20 s at 50k×768 here, growing as n². */
+const DEFAULT_MAX_GRAPH_ROWS = 50_000;
 
 export function checkSettings(s: ProjectSettings, n: number, file?: string): void {
   if (!PROJECTION_METHODS.includes(s.method)) throw new InputError(undefined, `method must be one of ${PROJECTION_METHODS.join(', ')}, got '${s.method}'`);
