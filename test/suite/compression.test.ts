@@ -8,6 +8,7 @@ import { suite, suiteSetup, test } from 'mocha';
 import * as vscode from 'vscode';
 import * as protocol from '../../src/shared/protocol';
 import type { EmbeddingLensApi } from '../../src/host/extension';
+import { waitForTabCount, waitForTabs } from './tabs';
 
 const EXTENSION_ID = 'embedding-lens.embedding-lens';
 
@@ -17,8 +18,9 @@ function sampleUri(name: string): vscode.Uri {
   return vscode.Uri.joinPath(folder.uri, name);
 }
 
-function compressionTabs(): vscode.Tab[] {
-  return vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('embeddingLens.compression'));
+const isCompressionTab = (t: vscode.Tab) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('embeddingLens.compression');
+function compressionTabs(): Promise<vscode.Tab[]> {
+  return waitForTabs(isCompressionTab);
 }
 
 suite('compression', () => {
@@ -32,7 +34,7 @@ suite('compression', () => {
     const uri = sampleUri('glove.npy');
     await vscode.commands.executeCommand('embeddingLens.compression', uri);
     await vscode.commands.executeCommand('embeddingLens.compression', uri);
-    const tabs = compressionTabs();
+    const tabs = await compressionTabs();
     assert.strictEqual(tabs.length, 1, 'one panel for the file');
     assert.strictEqual(tabs[0].label, 'Compression: glove.npy');
   });
@@ -82,7 +84,7 @@ suite('compression', () => {
   });
 
   test('closing the panel', async () => {
-    for (const t of compressionTabs()) await vscode.window.tabGroups.close(t);
-    assert.strictEqual(compressionTabs().length, 0);
+    for (const t of await compressionTabs()) await vscode.window.tabGroups.close(t);
+    assert.strictEqual((await waitForTabCount(isCompressionTab, 0)).length, 0);
   });
 });

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import * as protocol from '../../src/shared/protocol';
 import type { EmbeddingLensApi } from '../../src/host/extension';
 import type { MapPanel } from '../../src/host/panels/mapPanel';
+import { waitForTabs } from './tabs';
 
 const EXTENSION_ID = 'embedding-lens.embedding-lens';
 
@@ -16,8 +17,8 @@ function sampleUri(name: string): vscode.Uri {
   return vscode.Uri.joinPath(folder.uri, name);
 }
 
-function mapTabs(): vscode.Tab[] {
-  return vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('embeddingLens.map'));
+function mapTabs(): Promise<vscode.Tab[]> {
+  return waitForTabs((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('embeddingLens.map'));
 }
 
 function decode(b64: string): Float32Array {
@@ -37,7 +38,7 @@ suite('map', () => {
     const uri = sampleUri('glove.npy');
     const panel = (await vscode.commands.executeCommand('embeddingLens.map', uri)) as MapPanel | undefined;
     await vscode.commands.executeCommand('embeddingLens.map', uri);
-    const tabs = mapTabs();
+    const tabs = await mapTabs();
     assert.strictEqual(tabs.length, 1, 'one panel for the file');
     assert.strictEqual(tabs[0].label, 'Map: glove.npy');
     assert.ok(panel, 'the command returns its panel');

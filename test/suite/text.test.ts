@@ -11,6 +11,7 @@ import { suite, suiteSetup, test } from 'mocha';
 import * as vscode from 'vscode';
 import * as protocol from '../../src/shared/protocol';
 import type { EmbeddingLensApi } from '../../src/host/extension';
+import { waitForTabs } from './tabs';
 
 const EXTENSION_ID = 'embedding-lens.embedding-lens';
 
@@ -104,7 +105,7 @@ suite('text', () => {
 
   test('the Search by Text panel opens on the file', async () => {
     await vscode.commands.executeCommand('embeddingLens.findNeighboursOfText', sampleUri('glove.npy'), 'paris');
-    const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.label.startsWith('Search by Text: glove.npy'));
+    const tabs = await waitForTabs((t) => t.label.startsWith('Search by Text: glove.npy'));
     assert.ok(tabs.length >= 1, 'a Search by Text tab');
   });
 
