@@ -67,7 +67,8 @@ connect<MapToWebview>((msg) => {
       if (msg.jobId === jobId && running) setRunning(true, msg.message ?? 'Working…', msg.fraction);
       break;
     case 'layout':
-      if (msg.jobId !== jobId) break;
+      // A poll answered after the final map must not replace it.
+      if (msg.jobId !== jobId || result?.raw.jobId === msg.jobId) break;
       coords = decodeF32(msg.coords);
       dims = msg.dims;
       shownStage = msg.stage;
