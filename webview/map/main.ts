@@ -61,6 +61,10 @@ connect<MapToWebview>((msg) => {
       break;
     case 'started':
       jobId = msg.jobId;
+      // The old map's scores, preservation and CSV belong to the old layout: drop them until this one finishes.
+      result = undefined;
+      hoverCache = undefined;
+      if (colourChoice.startsWith(':')) colour = undefined;
       setRunning(true, `Computing ${METHOD_NAMES[msg.method]}…`, 0);
       break;
     case 'progress':
@@ -211,7 +215,7 @@ function render(): void {
             { class: 'toolbar' },
             h('vscode-button', { id: 'export-png', secondary: true, onclick: () => exportImage('png') }, 'Save PNG…'),
             h('vscode-button', { id: 'export-svg', secondary: true, onclick: () => exportImage('svg') }, 'Save SVG…'),
-            h('vscode-button', { id: 'export-csv', secondary: true, onclick: () => result && send({ type: 'exportCsv', jobId: result.raw.jobId }) }, 'Save Coordinates CSV…'),
+            h('vscode-button', { id: 'export-csv', secondary: true, onclick: () => (result ? send({ type: 'exportCsv', jobId: result.raw.jobId }) : void (byId('export-note').textContent = 'The coordinates can be saved once a map is finished.')) }, 'Save Coordinates CSV…'),
           ),
           h('div', { id: 'export-note', class: 'muted' }),
         ),
