@@ -223,7 +223,7 @@ test('IsoScore on Gaussian samples using k of 10 dims matches computed_values.js
     const X = { rows: n, cols: 10, data };
     const ds = dataset(X);
     const sp = await spectralData(ds);
-    const iso = isotropySection({ sums: cosineSums(X), spectrum: sp.spectrum, coordinates: await sp.coordinates() });
+    const iso = isotropySection({ sums: cosineSums(X), spectrum: sp.spectrum, coordinates: await sp.coordinates!() });
     // Sampling noise at n = 4000 is about 0.01 (k = 10 gives 0.997 on the published sample, not 1).
     close(iso.isoScore, published[k], 0.015, `IsoScore k=${k} of 10`);
     close(iso.isoScore, (k - 1) / 9, 0.015, `IsoScore k=${k} vs (k−1)/9`);
@@ -290,4 +290,37 @@ test('equal norms: ID read from the cosine graph equals ID from the euclidean gr
   close(viaCos.section.mle, direct.section.mle, 1e-6 * direct.section.mle, 'MLE');
   close(viaCos.section.twoNN, direct.section.twoNN, 1e-6 * direct.section.twoNN, 'TwoNN');
   assert.equal(viaCos.section.metric, 'euclidean');
+});
+
+test('above SPECTRUM_LIMITS.vectors: eigenvalues only — same rank axes and IsoScore, I(W) and previews left out with a note', async () => {
+  const { diagnose } = await import('../../src/engine/analysis/diagnostics');
+  const { SPECTRUM_LIMITS } = await import('../../src/engine/analysis/diagnostics/spectrum');
+  const g = (seed: number, n: number, d: number) => {
+    let s = seed;
+    const rand = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+    return { rows: n, cols: d, data: Float32Array.from({ length: n * d }, (_, i) => (1 + (i % d)) * (rand() - 0.3)) };
+  };
+  const saved = SPECTRUM_LIMITS.vectors;
+  try {
+    for (const X of [g(5, 80, 12), g(6, 20, 40)]) {
+      const full = await diagnose(dataset(X), { k: 5 });
+      SPECTRUM_LIMITS.vectors = 8;
+      const vals = await diagnose(dataset(X), { k: 5 });
+      SPECTRUM_LIMITS.vectors = saved;
+      const what = `${X.rows}×${X.cols}`;
+      full.rank!.singularValues.forEach((v, i) => close(vals.rank!.singularValues[i], v, 1e-7 * full.rank!.singularValues[0], `${what} σ${i}`));
+      // Two eigen-solvers: agreement to O(ε‖A‖) in eigenvalues, so √λ of the smallest differs at ~1e-7.
+      close(vals.rank!.effectiveRank, full.rank!.effectiveRank, 1e-6 * full.rank!.effectiveRank, `${what} effective rank`);
+      close(vals.rank!.participationRatio, full.rank!.participationRatio, 1e-8 * full.rank!.participationRatio, `${what} participation ratio`);
+      assert.equal(vals.rank!.dims95, full.rank!.dims95);
+      close(vals.isotropy.isoScore, full.isotropy.isoScore, 1e-8, `${what} IsoScore`);
+      assert.deepEqual(vals.isotropy.outlierDimensions, full.isotropy.outlierDimensions);
+      assert.ok(Number.isFinite(full.isotropy.partitionIsotropy));
+      assert.ok(Number.isNaN(vals.isotropy.partitionIsotropy), 'no I(W) without eigenvectors');
+      assert.equal(vals.isotropy.previews.length, 0);
+      assert.ok(vals.isotropy.notes.some((n) => /eigenvalues only/.test(n)), 'says why');
+    }
+  } finally {
+    SPECTRUM_LIMITS.vectors = saved;
+  }
 });

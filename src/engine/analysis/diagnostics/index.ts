@@ -19,7 +19,7 @@ import { csls, distanceMoments, hubnessStats, kOccurrence, mutualProximity } fro
 import { intrinsicDimensionSection, MLE_K } from './intrinsicDimension';
 import { cosineSums, isotropySection } from './isotropy';
 import { rankSection } from './rank';
-import { spectralData, SpectrumTooLarge } from './spectrum';
+import { spectralData, SPECTRUM_LIMITS, SpectrumTooLarge } from './spectrum';
 import { sampleIndices } from './stats';
 
 export const AUTO_SAMPLE_ROWS = 100_000;
@@ -79,7 +79,8 @@ export async function diagnose(ds: Dataset, params: Omit<DiagnoseParams, 'datase
     spectrumNote = e.message;
     notes.push(e.message);
   }
-  const coords = spec && spec.spectrum.n >= 2 ? await spec.coordinates({ token: opts.token, progress: stage(0.1, 0.15, 'projecting') }) : undefined;
+  const coords = spec?.coordinates && spec.spectrum.n >= 2 ? await spec.coordinates({ token: opts.token, progress: stage(0.1, 0.15, 'projecting') }) : undefined;
+  if (spec && !spec.coordinates) spectrumNote = `min(n, d) = ${Math.min(spec.spectrum.n, spec.spectrum.d)} is above ${SPECTRUM_LIMITS.vectors}: eigenvalues only, so I(W) and the post-processing previews are not computed (use --sample to analyse fewer rows when n < d)`;
   const isotropy = isotropySection({ sums: cosineSums(ds.matrix, norms), spectrum: spec?.spectrum, coordinates: coords, spectrumNote });
 
   // --- graphs: the largest k per metric first, so later sections reuse prefixes

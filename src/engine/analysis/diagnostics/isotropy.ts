@@ -204,7 +204,7 @@ export function isotropySection(inp: IsotropyInput): DiagIsotropy {
     previews: [],
     notes,
   };
-  if (!sp || !co) {
+  if (!sp) {
     if (inp.spectrumNote) notes.push(inp.spectrumNote);
     return base;
   }
@@ -212,6 +212,11 @@ export function isotropySection(inp: IsotropyInput): DiagIsotropy {
   for (const v of sp.colVar) meanVar += v / d;
   const outlierDimensions: number[] = [];
   for (let j = 0; j < d; j++) if (meanVar > 0 && sp.colVar[j] >= OUTLIER_FACTOR * meanVar) outlierDimensions.push(j);
+  if (!co) {
+    // Eigenvalues only (large min(n, d)): what needs no eigenvectors.
+    if (inp.spectrumNote) notes.push(inp.spectrumNote);
+    return { ...base, isoScore: sp.n >= 2 ? isoScore(sp.cov, d) : NaN, outlierDimensions, dimensionVariance: Array.from(sp.colVar) };
+  }
 
   const all = Array.from({ length: co.r }, (_, j) => j);
   if (sp.n < 2) notes.push('fewer than 2 rows: the covariance, IsoScore and I(W) are not defined (NaN)');

@@ -21,8 +21,15 @@ import { projectRows } from '../../kernels/pca';
 import { datasetMoments, WorkOptions } from '../overview';
 import { throwIfCancelled, yieldToEventLoop } from '../../util/errors';
 
-/** Largest min(n, d) whose full eigen-decomposition we run (O(m³) in JS). */
-export const MAX_SPECTRUM_DIM = 2048;
+/**
+ * Sizes of the m×m eigenproblems (m = min(n, d)): up to `vectors`, every eigenvector (dense JS
+ * solver, O(m³)) and so the coordinates the isotropy previews and I(W) need; up to `values`,
+ * eigenvalues only (the faster two-stage solver): rank axes and IsoScore, no I(W)/previews.
+ * Mutable so tests can exercise the tiers on small data.
+ */
+export const SPECTRUM_LIMITS = { vectors: 2048, values: 4096 };
+/** @deprecated name kept for callers: the eigenvalue limit. */
+export const MAX_SPECTRUM_DIM = SPECTRUM_LIMITS.values;
 
 export interface Spectrum {
   /** Finite rows used. */
@@ -52,8 +59,11 @@ export interface Coordinates {
 
 export interface SpectralData {
   spectrum: Spectrum;
-  /** Computes the coordinates on demand (n×r float32; not cached, it is as large as the data). */
-  coordinates(opts?: WorkOptions): Promise<Coordinates>;
+  /**
+   * Computes the coordinates on demand (n×r float32; not cached, it is as large as the data).
+   * Absent when min(n, d) is above SPECTRUM_LIMITS.vectors (eigenvalues only).
+   */
+  coordinates?: (opts?: WorkOptions) => Promise<Coordinates>;
 }
 
 /** Finite rows of X (the matrix itself when all are finite). */
@@ -69,10 +79,10 @@ export function spectralData(ds: Dataset, opts: WorkOptions = {}): Promise<Spect
     const fin = cached(ds, 'diag:finite', () => finiteRows(ds.matrix));
     const n = fin.matrix.rows;
     const d = fin.matrix.cols;
-    if (Math.min(n, d) > MAX_SPECTRUM_DIM) {
-      throw new SpectrumTooLarge(n, d);
-    }
-    return n >= d ? await viaCovariance(ds, opts) : await viaRowGram(fin.matrix, ds.matrix.rows - n, opts);
+    const m = Math.min(n, d);
+    if (m > SPECTRUM_LIMITS.values) throw new SpectrumTooLarge(n, d);
+    const valuesOnly = m > SPECTRUM_LIMITS.vectors;
+    return n >= d ? await viaCovariance(ds, opts, valuesOnly) : await viaRowGram(fin.matrix, ds.matrix.rows - n, opts, valuesOnly);
   });
 }
 
@@ -81,11 +91,11 @@ export class SpectrumTooLarge extends Error {
     readonly n: number,
     readonly d: number,
   ) {
-    super(`min(n, d) = ${Math.min(n, d)} is above ${MAX_SPECTRUM_DIM}: the full spectrum is not computed (use --sample to analyse fewer rows when n < d)`);
+    super(`min(n, d) = ${Math.min(n, d)} is above ${SPECTRUM_LIMITS.values}: the full spectrum is not computed (use --sample to analyse fewer rows when n < d)`);
   }
 }
 
-async function viaCovariance(ds: Dataset, opts: WorkOptions): Promise<SpectralData> {
+async function viaCovariance(ds: Dataset, opts: WorkOptions, valuesOnly: boolean): Promise<SpectralData> {
   const mom = await datasetMoments(ds, opts);
   const d = mom.d;
   // Raw singular values need eigenvalues only; the covariance needs every eigenvector (coordinates).
@@ -94,10 +104,15 @@ async function viaCovariance(ds: Dataset, opts: WorkOptions): Promise<SpectralDa
   await yieldToEventLoop();
   throwIfCancelled(opts.token);
   const C = covariance(mom);
-  const eig = eigh(C, d, d);
-  opts.progress?.(1);
   const colVar = new Float64Array(d);
   for (let j = 0; j < d; j++) colVar[j] = C[j * d + j];
+  if (valuesOnly) {
+    const cov = clamp(await eigvalshAsync(C, d, { token: opts.token }));
+    opts.progress?.(1);
+    return { spectrum: { n: mom.n, d, nonFinite: mom.skipped, route: 'dxd', rawSq: clamp(rawValues), cov, colVar, mean: mom.mean, r: 0 } };
+  }
+  const eig = eigh(C, d, d);
+  opts.progress?.(1);
   const spectrum: Spectrum = {
     n: mom.n,
     d,
@@ -121,7 +136,7 @@ async function viaCovariance(ds: Dataset, opts: WorkOptions): Promise<SpectralDa
   };
 }
 
-async function viaRowGram(X: Matrix, nonFinite: number, opts: WorkOptions): Promise<SpectralData> {
+async function viaRowGram(X: Matrix, nonFinite: number, opts: WorkOptions, valuesOnly: boolean): Promise<SpectralData> {
   const { rows: n, cols: d, data } = X;
   const mean = new Float64Array(d);
   for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j] += data[i * d + j];
@@ -140,7 +155,7 @@ async function viaRowGram(X: Matrix, nonFinite: number, opts: WorkOptions): Prom
   const Gc = await gram(xc, n, d);
   throwIfCancelled(opts.token);
   const rawSq = clamp(await eigvalshAsync(G, n, { token: opts.token }));
-  const eig = eigh(Gc, n, n);
+  const eig = valuesOnly ? { values: await eigvalshAsync(Gc, n, { token: opts.token }), vectors: new Float64Array(0) } : eigh(Gc, n, n);
   // Non-zero eigenvalues of Xc·Xcᵀ are (n−1)·λ(C); the rest of C's d eigenvalues are 0.
   const cov = new Float64Array(d);
   const scale = 1 / Math.max(1, n - 1);
@@ -150,6 +165,7 @@ async function viaRowGram(X: Matrix, nonFinite: number, opts: WorkOptions): Prom
     cov[j] = Math.max(0, eig.values[j]) * scale;
     if (eig.values[j] > tol) r = j + 1;
   }
+  if (valuesOnly) return { spectrum: { n, d, nonFinite, route: 'nxn', rawSq, cov, colVar, mean, r: 0 } };
   // Coordinates: (xᵢ − μ)·vⱼ = sⱼ·uᵢⱼ with sⱼ = √(eigenvalue of Gc); μ·vⱼ = (Xc·μ)·uⱼ / sⱼ.
   const xcMu = new Float64Array(n);
   for (let i = 0; i < n; i++) {
