@@ -280,6 +280,7 @@ test('the blockwise corpus preparation equals the kernels\' prepareCorpus (NaN, 
       assert.deepEqual(a.norms, b.norms, metric);
       assert.deepEqual(a.gemm.data, b.gemm.data, metric);
       assert.equal(a.gemm === M, b.gemm === M, `${metric}: copies exactly when the kernel copies`);
+      assert.deepEqual(a.center, b.center, metric);
     }
   }
 });

@@ -1,53 +1,42 @@
 /**
  * `prepareCorpus` (kernels/knn.ts) for the compressed copies the sweep searches,
- * computed in blocks of rows that yield to the event loop: the norms and the
- * scaled copy of a 100k×512 matrix otherwise hold the engine for about a second
- * per configuration. Same rules, field for field (unit tests compare the two):
- * valid rows are finite and, under cosine, non-zero; the GEMM sees unit rows for
- * cosine and the source otherwise, with invalid rows zeroed; the bias is
- * −‖x‖² for euclidean, 0 otherwise, −∞ for invalid rows.
+ * in blocks of rows that yield to the event loop: the norms and the scaled copy
+ * of a 100k×512 matrix otherwise hold the engine for about a second per
+ * configuration.
+ *
+ * The kernel stays the single definition: the norms are computed here in blocks
+ * (the kernel takes them precomputed), and under cosine, where every row is
+ * prepared on its own (unit rows, zero-norm rows masked), the kernel runs on one
+ * block of rows at a time. Dot and euclidean use corpus-wide state (the
+ * euclidean centre), so the kernel prepares those in one call. Unit tests check
+ * the result equals the kernel's on the whole matrix, field for field.
  */
 import type { Metric } from '../../../shared/protocol';
 import { Matrix, rowNorms, rowSlice } from '../../core/matrix';
-import type { PreparedCorpus } from '../../kernels/knn';
+import { prepareCorpus, PreparedCorpus } from '../../kernels/knn';
 import { Cancellation, throwIfCancelled, yieldToEventLoop } from '../../util/errors';
 
 export async function prepareCorpusAsync(source: Matrix, metric: Metric, token?: Cancellation): Promise<PreparedCorpus> {
-  const { rows: n, cols: d, data } = source;
+  const { rows: n, cols: d } = source;
   const step = Math.max(1, Math.floor((1 << 20) / Math.max(1, d)));
   const norms = new Float64Array(n);
-  const valid = new Uint8Array(n);
-  const bias = new Float32Array(n);
-  let needCopy = metric === 'cosine';
   for (let r = 0; r < n; r += step) {
-    const end = Math.min(n, r + step);
-    norms.set(rowNorms(rowSlice(source, r, end)), r);
-    for (let i = r; i < end; i++) {
-      const ok = Number.isFinite(norms[i]) && (metric !== 'cosine' || norms[i] > 0);
-      valid[i] = ok ? 1 : 0;
-      if (!ok) {
-        bias[i] = -Infinity;
-        if (!Number.isFinite(norms[i])) needCopy = true;
-      } else if (metric === 'euclidean') bias[i] = -(norms[i] * norms[i]);
-    }
+    norms.set(rowNorms(rowSlice(source, r, Math.min(n, r + step))), r);
     throwIfCancelled(token);
     await yieldToEventLoop();
   }
-  let gemm = source;
-  if (needCopy) {
-    const out = new Float32Array(n * d);
-    for (let r = 0; r < n; r += step) {
-      const end = Math.min(n, r + step);
-      for (let i = r; i < end; i++) {
-        if (!valid[i]) continue;
-        const o = i * d;
-        const s = metric === 'cosine' ? 1 / norms[i] : 1;
-        for (let j = 0; j < d; j++) out[o + j] = data[o + j] * s;
-      }
-      throwIfCancelled(token);
-      await yieldToEventLoop();
-    }
-    gemm = { rows: n, cols: d, data: out };
+  if (metric !== 'cosine') return prepareCorpus(source, metric, norms);
+  const valid = new Uint8Array(n);
+  const bias = new Float32Array(n);
+  const out = new Float32Array(n * d);
+  for (let r = 0; r < n; r += step) {
+    const end = Math.min(n, r + step);
+    const part = prepareCorpus(rowSlice(source, r, end), metric, norms.subarray(r, end));
+    valid.set(part.valid, r);
+    bias.set(part.bias, r);
+    out.set(part.gemm.data, r * d);
+    throwIfCancelled(token);
+    await yieldToEventLoop();
   }
-  return { metric, source, gemm, norms, bias, valid };
+  return { metric, source, gemm: { rows: n, cols: d, data: out }, norms, bias, valid };
 }
