@@ -420,6 +420,28 @@ describe('PCA vs scikit-learn PCA(svd_solver="full")', { skip: PY ?? undefined }
   });
 });
 
+describe('degenerate input', () => {
+  test('eigen-solvers reject NaN/Inf entries with a RangeError instead of hanging', async () => {
+    const A = Float64Array.of(1, 0, 0, NaN);
+    assert.throws(() => eigvalsh(A, 2), RangeError);
+    assert.throws(() => eigh(A, 2), RangeError);
+    await assert.rejects(eigvalshAsync(A, 2), RangeError);
+    const B = new Float64Array(100 * 100);
+    B[5] = Infinity;
+    await assert.rejects(topEigenvectors(B, 100, 2), RangeError);
+  });
+
+  test('PCA of rows that are all NaN, all equal, or a single row: zero variance, no crash', async () => {
+    for (const [n, d, fill] of [[4, 8, NaN], [300, 100, NaN], [50, 100, 1], [1, 100, 2]] as const) {
+      const X: Matrix = { rows: n, cols: d, data: new Float32Array(n * d).fill(fill) };
+      const pca = await fitPca(X, 2);
+      assert.deepEqual(Array.from(pca.explainedVariance), [0, 0]);
+      assert.equal(pca.totalVariance, 0);
+      for (const v of pca.components) assert.ok(Number.isFinite(v));
+    }
+  });
+});
+
 // ---------- cancellation ----------
 
 describe('cancellation', () => {

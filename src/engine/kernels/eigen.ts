@@ -38,9 +38,16 @@ export interface Eigen {
 
 /** All eigenvalues of the symmetric matrix `a` (row-major d×d), descending. `a` is not modified. */
 export function eigvalsh(a: Float64Array, d: number): Float64Array {
+  assertFinite(a, d);
   if (d === 0) return new Float64Array(0);
   const tri = bandToTridiagonal(packLowerBand(a, d, Math.max(1, d - 1)));
   return tridiagonalEigenvalues(tri.diag, tri.sub);
+}
+
+/** NaN/Inf would make the QL iterations fail (or never stop): callers must pass finite matrices. */
+function assertFinite(a: Float64Array, d: number): void {
+  if (a.length < d * d) throw new RangeError(`matrix needs ${d * d} values, got ${a.length}`);
+  for (let i = 0; i < d * d; i++) if (!Number.isFinite(a[i])) throw new RangeError(`symmetric eigen-solver: entry ${i} of the ${d}×${d} matrix is ${a[i]}`);
 }
 
 export interface EigenOptions {
@@ -49,6 +56,7 @@ export interface EigenOptions {
 
 /** All eigenvalues, descending, by the two-stage solver when d is large. `a` is not modified. */
 export async function eigvalshAsync(a: Float64Array, d: number, opts: EigenOptions = {}): Promise<Float64Array> {
+  assertFinite(a, d);
   if (d < TWO_STAGE_MIN) return eigvalsh(a, d);
   const band = await reduceToBand(a, d, TWO_STAGE_BAND, opts);
   const tri = await bandToTridiagonalAsync(band, opts);
@@ -80,6 +88,7 @@ export interface TopEigenOptions extends EigenOptions {
  * the dense `eigh` when the gap is too small for iteration to be cheaper.
  */
 export async function topEigenvectors(a: Float64Array, d: number, m: number, opts: TopEigenOptions = {}): Promise<Eigen> {
+  assertFinite(a, d);
   const mm = Math.min(m, d);
   if (mm === 0) return { values: opts.values ?? eigvalsh(a, d), vectors: new Float64Array(0), d, m: 0 };
   const k = Math.min(d, mm + Math.max(10, mm));
@@ -268,6 +277,7 @@ function mgs(Y: Float64Array, d: number, k: number): Float64Array {
 
 /** All eigenvalues (descending) and the top-m eigenvectors of the symmetric matrix `a`. */
 export function eigh(a: Float64Array, d: number, m = d): Eigen {
+  assertFinite(a, d);
   // V is JAMA's V transposed (V[c] is column c, eigenvector c once tql2 is done), so every
   // O(d³) inner loop walks one contiguous row: ~10× faster than JAMA's layout at d = 768.
   // `a` is symmetric, so its rows are its columns.

@@ -43,6 +43,8 @@ export interface PcaOptions {
 export async function fitPca(X: Matrix, m: number, opts: PcaOptions = {}): Promise<Pca> {
   const mom = opts.moments ?? (await computeMoments(X, opts));
   const mm = Math.min(m, mom.d);
+  // No finite row: no variance to explain; zero components map every row to NaN (mean is NaN).
+  if (mom.n === 0) return finish(mom.d, mm, mom.mean, new Float64Array(mm * mom.d), new Float64Array(mom.d));
   // The dual needs m < n (the Gram has at most n − 1 non-zero eigenvalues).
   if (mom.n < mom.d && mm < mom.n && mom.n >= 2) return pcaFromGram(X, mom, mm, opts);
   return pcaFromMoments(mom, m, opts);
@@ -51,8 +53,9 @@ export async function fitPca(X: Matrix, m: number, opts: PcaOptions = {}): Promi
 /** PCA from the covariance of `mom` (n ≥ d, or when the rows are no longer at hand). */
 export async function pcaFromMoments(mom: Moments, m: number, opts: { token?: Cancellation } = {}): Promise<Pca> {
   const d = mom.d;
-  const cov = covariance(mom);
   const mm = Math.min(m, d);
+  if (mom.n === 0) return finish(d, mm, mom.mean, new Float64Array(mm * d), new Float64Array(d));
+  const cov = covariance(mom);
   const values = await eigvalshAsync(cov, d, { token: opts.token });
   const eig = await topEigenvectors(cov, d, mm, { values, token: opts.token });
   return finish(d, mm, mom.mean, eig.vectors, values);
