@@ -26,7 +26,7 @@ interface Job {
 
 /** Running and recent jobs; finished ones are kept (a few) for export. */
 const jobs = new Map<string, Job>();
-const KEEP_FINISHED = 8;
+const KEEP_FINISHED = 4;
 
 export function b64(a: Float32Array | Int32Array): string {
   return Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');

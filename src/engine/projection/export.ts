@@ -23,6 +23,20 @@ const AXES = ['x', 'y', 'z'];
 function cell(v: string | number | null | undefined): string {
   if (v === null || v === undefined) return '';
   if (typeof v === 'number') return Number.isFinite(v) ? String(v) : '';
+  return quote(v);
+}
+
+/** A float32 value in the fewest digits that read back as the same float32 (≤ 9 significant digits). */
+function f32(v: number): string {
+  if (!Number.isFinite(v)) return '';
+  for (let p = 6; p < 9; p++) {
+    const s = Number(v.toPrecision(p));
+    if (Math.fround(s) === v) return String(s);
+  }
+  return String(Number(v.toPrecision(9)));
+}
+
+function quote(v: string): string {
   return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 }
 
@@ -33,8 +47,8 @@ export function coordsCsv(ds: Dataset, t: CoordsTable): string {
   const lines = [header.map(cell).join(',')];
   for (let i = 0; i < n; i++) {
     const parts: string[] = [String(i)];
-    for (let j = 0; j < t.dims; j++) parts.push(cell(t.coords[i * t.dims + j]));
-    if (t.preservation) parts.push(cell(t.preservation[i]));
+    for (let j = 0; j < t.dims; j++) parts.push(f32(t.coords[i * t.dims + j]));
+    if (t.preservation) parts.push(f32(t.preservation[i]));
     for (const c of meta) parts.push(cell(c.values[i]));
     lines.push(parts.join(','));
   }
