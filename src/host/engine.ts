@@ -25,6 +25,8 @@ export interface RequestOptions {
   progressTitle?: string;
   /** Cancels the request (e.g. the panel closed). */
   token?: vscode.CancellationToken;
+  /** The engine's work-done progress (percentage 0–100, message), e.g. for a panel's own progress bar. */
+  onProgress?: (percentage: number | undefined, message?: string) => void;
 }
 
 /** An error whose message is for the user (bad file, bad column...). */
@@ -114,13 +116,14 @@ export class EngineClient implements vscode.Disposable {
     const run = async (token: vscode.CancellationToken, report?: (pct: number | undefined, msg?: string) => void): Promise<R> => {
       let sub: vscode.Disposable | undefined;
       let withToken = params;
-      if (report && params && typeof params === 'object') {
+      if ((report || opts.onProgress) && params && typeof params === 'object') {
         const workDoneToken = `el-${process.pid}-${++this.progressSeq}`;
         let last = 0;
         sub = client.onProgress(WorkDoneProgress.type, workDoneToken, (v) => {
           if (v.kind === 'end') return;
           const pct = v.percentage;
-          report(pct === undefined ? undefined : Math.max(0, pct - last), v.message);
+          opts.onProgress?.(pct, v.message);
+          report?.(pct === undefined ? undefined : Math.max(0, pct - last), v.message);
           if (pct !== undefined) last = pct;
         });
         withToken = { ...params, workDoneToken };
