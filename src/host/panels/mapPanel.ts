@@ -18,8 +18,8 @@ import { scatterMaxPoints } from '../settings';
 import { LensPanel } from './panel';
 
 const POLL_MS = 250;
-/** Above this many rows the panel starts with PCA only: UMAP/t-SNE need the exact k-NN graph (n² work). */
-const AUTO_METHOD_MAX_ROWS = 100_000;
+/** Above this many rows the panel opens with PCA only (UMAP/t-SNE need the exact k-NN graph, n² work: ~20 s at 50k here); the user can still ask for them. */
+const AUTO_METHOD_MAX_ROWS = 50_000;
 let jobSeq = 0;
 
 export class MapPanel extends LensPanel<MapToWebview, MapFromWebview> {
