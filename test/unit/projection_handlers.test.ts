@@ -74,7 +74,7 @@ async function openClip(): Promise<string> {
 
 test('Project streams layouts (notifications and poll) and answers the same map as project()', { skip: py ?? false }, async () => {
   const datasetId = await openClip();
-  const params: protocol.ProjectParams = { datasetId, jobId: 'job-1', method: 'umap', dims: 2, seed: 5, k: 10, metric: 'cosine', iterations: 300, notify: true };
+  const params: protocol.ProjectParams = { datasetId, jobId: 'job-1', method: 'umap', dims: 2, seed: 5, k: 10, metric: 'cosine', iterations: 150, notify: true };
   const polled: protocol.ProjectFrame[] = [];
   let stop = false;
   const poller = (async () => {
@@ -99,7 +99,7 @@ test('Project streams layouts (notifications and poll) and answers the same map 
   assert.deepEqual(f32(notes[notes.length - 1].coords), f32(res.coords), 'the last streamed layout is the answer');
 
   const ds = await loadDataset({ path: CLIP });
-  const direct = await project(ds, { method: 'umap', dims: 2, seed: 5, k: 10, metric: 'cosine', iterations: 300 });
+  const direct = await project(ds, { method: 'umap', dims: 2, seed: 5, k: 10, metric: 'cosine', iterations: 150 });
   assert.deepEqual(f32(res.coords), direct.coords);
   assert.deepEqual(res.quality, direct.quality);
   assert.deepEqual(f32(res.preservation), direct.preservation);
