@@ -323,6 +323,8 @@ function zoomPoints(el: HTMLElement, ev: Record<string, number>): void {
 
 function renderNeighbours(row: number, label: string | undefined, metric: Metric, items: NeighbourItem[]): void {
   const table = byId('neighbours');
+  // The host may select a row itself (hover link, other panels): keep the Row field in step.
+  (byId('row-input') as unknown as { value: string }).value = String(row);
   const metaCols = items[0]?.meta ? Object.keys(items[0].meta) : [];
   const scoreName = metric === 'euclidean' ? 'distance' : metric === 'dot' ? 'dot product' : 'cosine';
   byId('nn-caption').textContent = `${items.length} nearest neighbours of row ${row}${label ? ` (${label})` : ''} by ${metric}${metric === 'euclidean' ? ' (smaller is closer)' : ''}. Press Enter on a row to show its neighbours.`;
