@@ -11,7 +11,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { gatherRows, Matrix, rowSlice } from '../../src/engine/core/matrix';
+import { gatherRows, Matrix, normalizeRows, rowSlice } from '../../src/engine/core/matrix';
+import { matchedRetrieval } from '../../src/engine/analysis/pairs/rank';
 import { Dataset, loadDataset } from '../../src/engine/data/dataset';
 import { compareSpaces } from '../../src/engine/analysis/pairs/compare';
 import { debiasedCka, linearCka } from '../../src/engine/analysis/pairs/cka';
@@ -179,6 +180,41 @@ test('different widths go through PCA to min(d_A, d_B) and match numpy/scikit-le
   assert.equal(r.procrustes.top1After, ref.after.top1);
   assert.equal(r.procrustes.meanRankAfter, ref.after.meanRank);
   close(r.relative.meanCosine, ref.relMeanCosine, 1e-5, 'relative representations');
+});
+
+test('matched retrieval: ranks with exact ties and float32 near-ties equal a float64 brute force', async () => {
+  const n = 400;
+  const d = 16;
+  const base = gaussian(n, d, 31);
+  // Candidates: every 4th row duplicates the previous one (exact ties), every 5th is nudged by 1e-7 (near-ties).
+  const C = Float32Array.from(base);
+  for (let i = 1; i < n; i++) {
+    if (i % 4 === 0) C.copyWithin(i * d, (i - 1) * d, i * d);
+    else if (i % 5 === 0) for (let j = 0; j < d; j++) C[i * d + j] = C[(i - 1) * d + j] * (1 + 1e-7 * (j % 3));
+  }
+  const Q = Float32Array.from(C, (v, t) => v + 0.3 * Math.sin(t));
+  const target = Int32Array.from({ length: n }, (_, i) => (i * 7) % n);
+  const r = await matchedRetrieval({ rows: n, cols: d, data: Q }, { rows: n, cols: d, data: C }, target);
+  const q = normalizeRows({ rows: n, cols: d, data: Q });
+  const c = normalizeRows({ rows: n, cols: d, data: C });
+  const dot = (i: number, j: number) => {
+    let s = 0;
+    for (let t = 0; t < d; t++) s += q.data[i * d + t] * c.data[j * d + t];
+    return s;
+  };
+  let nearTies = 0;
+  for (let i = 0; i < n; i++) {
+    const st = dot(i, target[i]);
+    let rank = 1;
+    for (let j = 0; j < n; j++) {
+      if (j === target[i]) continue;
+      const v = dot(i, j);
+      if (v > st) rank++;
+      if (Math.abs(v - st) < 1e-5) nearTies++;
+    }
+    assert.equal(r.ranks[i], rank, `query ${i}`);
+  }
+  assert.ok(nearTies > 50, `the data has near-ties to settle (${nearTies})`);
 });
 
 test('misaligned files: different row counts or a disagreeing id column are InputErrors naming the file', async () => {
