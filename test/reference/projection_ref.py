@@ -10,6 +10,7 @@ Usage (via test/unit/helpers/python.ts): projection_ref.py <workdir>; params.jso
   tsne_p:  knn_indices/knn_dists -> scikit-learn's _joint_probabilities_nn P, dense n×n.
            With "ab": [[spread, min_dist], ...] also umap-learn's find_ab_params for each.
   knn:     X -> the k nearest rows of every row by cosine (self excluded, stable order), int32 n×k.
+  hist2d:  Y (n×2), bins, range -> numpy.histogram2d counts (ny×nx, row = y bin) over that range.
   centroid_nn: X, rows (selected) -> the k rows nearest the mean of the selected unit rows by
            cosine, outside the selection, with their cosines.
 """
@@ -79,6 +80,11 @@ def main():
         np.fill_diagonal(S, -np.inf)
         idx = np.argsort(-S, axis=1, kind="stable")[:, : p["k"]]
         save(d, out, "I", idx.astype(np.int32))
+    elif op == "hist2d":
+        Y = load("Y").astype(np.float64)
+        (x0, x1), (y0, y1) = p["range"]
+        H, _, _ = np.histogram2d(Y[:, 1], Y[:, 0], bins=[p["ny"], p["nx"]], range=[[y0, y1], [x0, x1]])
+        save(d, out, "H", H.astype(np.float64))
     elif op == "centroid_nn":
         X = load("X").astype(np.float64)
         sel = load("rows").astype(np.int64)
