@@ -4,15 +4,15 @@
  * Top-1 is the share of rank 1; mean rank as in Liang et al. 2022 (Mind the Gap,
  * NeurIPS) and the CLIP retrieval literature.
  *
- * The n_q × n_c score matrix is never stored: one onnxruntime graph per query
- * block computes S = Q·Cᵀ, gathers each row's target score t and counts the
- * candidates above t + ε and above t − ε. When the two counts disagree by more
- * than the target itself (a float32 near-tie), that query is re-scored exactly
- * in float64, so ranks do not depend on GEMM rounding. Only the candidates
- * inside that ±ε band are re-scored (their float32 scores come from a second,
- * plain GEMM over just the ambiguous queries): on clustered data at 50k rows
- * most queries have a few near-ties, and re-scoring every candidate of each
- * in JS cost minutes.
+ * One onnxruntime GEMM per query block gives the float32 scores S = Q·Cᵀ; the
+ * n_q × n_c matrix is never stored whole. Each query's candidates are counted in
+ * one pass: above t + ε (t its target's float32 score) they are above in exact
+ * arithmetic too (float32 GEMM error on unit rows is ~1e-6 ≪ ε), below t − 2ε
+ * they are below, and only the few inside the band are compared in float64, so
+ * ranks do not depend on GEMM rounding or blocking. (An earlier version counted
+ * inside the graph and re-scored ambiguous queries in full: on data whose
+ * targets rank mid-pack nearly every query is ambiguous, and that doubled the
+ * GEMM work.)
  */
 import { Matrix, normalizeRows } from '../../core/matrix';
 import { blockRows } from '../../kernels/knn';
@@ -20,33 +20,6 @@ import { GraphSpec, run, tensor } from '../../kernels/ort';
 import { Cancellation, Progress, throwIfCancelled, yieldToEventLoop } from '../../util/errors';
 
 const EPS = 1e-5;
-
-const rankGraph: GraphSpec = {
-  name: 'pairs_matchedRank',
-  inputs: [
-    { name: 'Q', type: 'float32', shape: ['b', 'd'] },
-    { name: 'C', type: 'float32', shape: ['n', 'd'] },
-    { name: 'target', type: 'int64', shape: ['b', 1] },
-    { name: 'eps', type: 'float32', shape: [1] },
-    { name: 'axes', type: 'int64', shape: [1] },
-  ],
-  outputs: [
-    { name: 'above', type: 'float32', shape: ['b'] },
-    { name: 'near', type: 'float32', shape: ['b'] },
-  ],
-  nodes: [
-    { op: 'Gemm', inputs: ['Q', 'C'], outputs: ['S'], attrs: { transB: 1 } },
-    { op: 'GatherElements', inputs: ['S', 'target'], outputs: ['t'], attrs: { axis: 1 } },
-    { op: 'Add', inputs: ['t', 'eps'], outputs: ['hi'] },
-    { op: 'Sub', inputs: ['t', 'eps'], outputs: ['lo'] },
-    { op: 'Greater', inputs: ['S', 'hi'], outputs: ['gHi'] },
-    { op: 'Greater', inputs: ['S', 'lo'], outputs: ['gLo'] },
-    { op: 'Cast', inputs: ['gHi'], outputs: ['fHi'], attrs: { to: 1 } },
-    { op: 'Cast', inputs: ['gLo'], outputs: ['fLo'], attrs: { to: 1 } },
-    { op: 'ReduceSum', inputs: ['fHi', 'axes'], outputs: ['above'], attrs: { keepdims: 0 } },
-    { op: 'ReduceSum', inputs: ['fLo', 'axes'], outputs: ['near'], attrs: { keepdims: 0 } },
-  ],
-};
 
 const scoreGraph: GraphSpec = {
   name: 'pairs_matchedScores',
@@ -84,30 +57,40 @@ export async function matchedRetrieval(queries: Matrix, candidates: Matrix, targ
   const tgt = target ?? Int32Array.from({ length: nq }, (_, i) => i);
   const ranks = new Int32Array(nq);
   const cT = tensor(c.data, [n, d]);
-  const epsT = tensor(Float32Array.of(EPS), [1]);
-  const axesT = tensor(BigInt64Array.of(1n), [1]);
   const b = blockRows(n, d);
+  const exact = (qi: number, j: number) => {
+    let s = 0;
+    for (let t = 0; t < d; t++) s += q.data[qi * d + t] * c.data[j * d + t];
+    return s;
+  };
   for (let q0 = 0; q0 < nq; q0 += b) {
     throwIfCancelled(opts.token);
     const qb = Math.min(b, nq - q0);
-    const tb = new BigInt64Array(qb);
-    for (let i = 0; i < qb; i++) tb[i] = BigInt(tgt[q0 + i]);
-    const out = await run(rankGraph, {
-      Q: tensor(q.data.subarray(q0 * d, (q0 + qb) * d), [qb, d]),
-      C: cT,
-      target: tensor(tb, [qb, 1]),
-      eps: epsT,
-      axes: axesT,
-    });
-    const above = out.above.data as Float32Array;
-    const near = out.near.data as Float32Array;
-    const ambiguous: number[] = [];
+    const S = (await run(scoreGraph, { Q: tensor(q.data.subarray(q0 * d, (q0 + qb) * d), [qb, d]), C: cT })).S.data as Float32Array;
     for (let i = 0; i < qb; i++) {
-      // `near` counts the target itself; more than that means a near-tie to settle exactly.
-      if (near[i] - above[i] > 1) ambiguous.push(q0 + i);
-      else ranks[q0 + i] = 1 + above[i];
+      const qi = q0 + i;
+      const target = tgt[qi];
+      const o = i * n;
+      const ts = S[o + target];
+      const hi = ts + EPS;
+      const lo = ts - 2 * EPS;
+      let above = 0;
+      let band = 0;
+      for (let j = 0; j < n; j++) {
+        const v = S[o + j];
+        if (v > hi) above++;
+        else if (v > lo) band++;
+      }
+      // `band` counts the target itself; anything more is a near-tie to settle exactly.
+      if (band > 1) {
+        const st = exact(qi, target);
+        for (let j = 0; j < n; j++) {
+          const v = S[o + j];
+          if (j !== target && v <= hi && v > lo && exact(qi, j) > st) above++;
+        }
+      }
+      ranks[qi] = 1 + above;
     }
-    if (ambiguous.length) await settleNearTies(q, c, cT, tgt, ambiguous, ranks);
     opts.progress?.((q0 + qb) / nq);
     await yieldToEventLoop();
   }
@@ -118,36 +101,4 @@ export async function matchedRetrieval(queries: Matrix, candidates: Matrix, targ
     sum += r;
   }
   return { top1: nq ? top1 / nq : NaN, meanRank: nq ? sum / nq : NaN, ranks };
-}
-
-/**
- * Exact ranks of the ambiguous queries: candidates scoring above t + ε in float32
- * are above in exact arithmetic too (float32 GEMM error on unit rows is ~1e-6 ≪ ε),
- * those below t − ε are below; only the band between is compared in float64.
- */
-async function settleNearTies(q: Matrix, c: Matrix, cT: ReturnType<typeof tensor>, tgt: Int32Array, queries: number[], ranks: Int32Array): Promise<void> {
-  const d = c.cols;
-  const n = c.rows;
-  const Q = new Float32Array(queries.length * d);
-  queries.forEach((qi, t) => Q.set(q.data.subarray(qi * d, qi * d + d), t * d));
-  const S = (await run(scoreGraph, { Q: tensor(Q, [queries.length, d]), C: cT })).S.data as Float32Array;
-  const exact = (qi: number, j: number) => {
-    let s = 0;
-    for (let t = 0; t < d; t++) s += q.data[qi * d + t] * c.data[j * d + t];
-    return s;
-  };
-  queries.forEach((qi, t) => {
-    const target = tgt[qi];
-    const row = S.subarray(t * n, t * n + n);
-    const ts = row[target];
-    const st = exact(qi, target);
-    let r = 1;
-    for (let j = 0; j < n; j++) {
-      if (j === target) continue;
-      const v = row[j];
-      if (v > ts + EPS) r++;
-      else if (v > ts - EPS - EPS && exact(qi, j) > st) r++;
-    }
-    ranks[qi] = r;
-  });
 }
