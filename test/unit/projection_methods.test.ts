@@ -124,6 +124,36 @@ test('project CLI: JSON scores equal scikit-learn on the coordinates it wrote; -
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
+test('project CLI: --out NAME.parquet holds the same rows, coordinates and metadata as the CSV', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'el-project-pq-'));
+  const csv = path.join(dir, 'coords.csv');
+  const pq = path.join(dir, 'coords.parquet');
+  assert.equal((await runCli(['project', CLIP, '--method', 'pca', '--out', csv, '--json'])).code, 0);
+  const r = await runCli(['project', CLIP, '--method', 'pca', '--out', pq, '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const con = await (await DuckDBInstance.create(':memory:')).connect();
+  const res = await con.runAndReadAll(`SELECT * FROM read_parquet('${pq.replace(/'/g, "''")}') ORDER BY "row"`);
+  const types = res.columnTypes().map((t) => String(t));
+  assert.deepEqual(res.columnNames(), ['row', 'x', 'y', 'preservation', 'modality', 'pair_id', 'weights']);
+  assert.deepEqual(types.slice(0, 3), ['INTEGER', 'FLOAT', 'FLOAT']);
+  const rows = res.getRowsJS();
+  con.closeSync();
+  const lines = fs.readFileSync(csv, 'utf8').trim().split('\n').slice(1);
+  assert.equal(rows.length, lines.length);
+  lines.forEach((l, i) => {
+    const c = l.split(',');
+    assert.equal(Number(rows[i][0]), Number(c[0]));
+    assert.equal(rows[i][1], Math.fround(Number(c[1])), `row ${i} x`);
+    assert.equal(rows[i][2], Math.fround(Number(c[2])), `row ${i} y`);
+    assert.equal(String(rows[i][4]), c[4], `row ${i} modality`);
+  });
+  const again = await runCli(['project', CLIP, '--method', 'pca', '--out', pq, '--json']);
+  assert.equal(again.code, 2, 'never overwrites without --force');
+  assert.deepEqual(fs.readdirSync(dir).sort(), ['coords.csv', 'coords.parquet'], 'no temporary files left');
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
 test('project CLI: clear errors for bad options and bad files', async () => {
   const cases: [string[], RegExp][] = [
     [['project', CLIP, '--method', 'mds', '--json'], /--method must be one of pca, umap, tsne, got 'mds'/],

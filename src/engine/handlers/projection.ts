@@ -6,7 +6,7 @@
 import * as protocol from '../../shared/protocol';
 import { Dataset, datasetInfo, datasetNorms } from '../data/dataset';
 import { project, ProjectionResult } from '../projection/project';
-import { writeCoordsCsv } from '../projection/export';
+import { writeCoords } from '../projection/export';
 import { searchRows, selectionSummary } from '../projection/selection';
 import { InputError } from '../util/errors';
 import { EngineContext } from './context';
@@ -98,11 +98,11 @@ export function registerProjectionHandlers(ctx: EngineContext): void {
 
   ctx.handle(protocol.MapSearch, 'Searching rows', (p) => searchRows(ctx.dataset(p.datasetId), p.text, p.column, p.limit));
 
-  ctx.handle(protocol.MapExportCsv, 'Exporting map coordinates', (p) => {
+  ctx.handle(protocol.MapExportCsv, 'Exporting map coordinates', async (p) => {
     const ds = ctx.dataset(p.datasetId);
     const j = jobs.get(p.jobId);
     if (!j?.result || j.datasetId !== p.datasetId) throw new InputError(p.file, 'there is no finished map to export (compute the map again)');
-    const file = writeCoordsCsv(ds, j.result, p.file, p.overwrite === true);
+    const file = await writeCoords(ds, j.result, p.file, p.overwrite === true);
     return { file, rows: j.result.rows };
   });
 }

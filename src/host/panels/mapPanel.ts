@@ -159,13 +159,13 @@ export class MapPanel extends LensPanel<MapToWebview, MapFromWebview> {
     }
   }
 
-  private async saveTarget(ext: string, label: string): Promise<vscode.Uri | undefined> {
+  private async saveTarget(ext: string, label: string, more: Record<string, string[]> = {}): Promise<vscode.Uri | undefined> {
     const stem = path.basename(this.uri.fsPath).replace(/\.(npy|parquet)$/i, '');
     const method = this.lastResult?.method ?? 'map';
     const target = await vscode.window.showSaveDialog({
       title: `Save the ${label}`,
       defaultUri: vscode.Uri.file(path.join(path.dirname(this.uri.fsPath), `${stem}-${method}.${ext}`)),
-      filters: { [label]: [ext] },
+      filters: { [label]: [ext], ...more },
     });
     if (!target) return undefined;
     const inputs = [this.uri.fsPath, this.info?.metaPath].filter((x): x is string => !!x).map((p) => path.resolve(p));
@@ -193,7 +193,7 @@ export class MapPanel extends LensPanel<MapToWebview, MapFromWebview> {
 
   private async exportCsv(jobId: string): Promise<void> {
     const info = this.info ?? (await this.dataset());
-    const target = await this.saveTarget('csv', 'CSV file');
+    const target = await this.saveTarget('csv', 'CSV file', { 'Parquet file': ['parquet'] });
     if (!target) return;
     const r = await this.ctx.engine.request(
       protocol.MapExportCsv,

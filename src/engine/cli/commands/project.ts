@@ -2,12 +2,12 @@ import { Command, FILE_FLAGS } from '../command';
 import { openFromArgs } from '../open';
 import { InputError } from '../../util/errors';
 import { PROJECTION_METHODS, project, ProjectionMethod } from '../../projection/project';
-import { writeCoordsCsv } from '../../projection/export';
+import { writeCoords } from '../../projection/export';
 
 export const projectCommand: Command = {
   name: 'project',
-  summary: 'a 2-D/3-D map (PCA, UMAP or t-SNE) with its trustworthiness, continuity and k-NN recall; --out writes the coordinates as CSV',
-  usage: 'project FILE --method pca|umap|tsne [--dims 2] [--seed 0] [--k 10] [--metric cosine|euclidean] [--neighbors 15] [--min-dist 0.1] [--perplexity 30] [--iterations N] [--out coords.csv [--force]] --json',
+  summary: 'a 2-D/3-D map (PCA, UMAP or t-SNE) with its trustworthiness, continuity and k-NN recall; --out writes the coordinates as CSV (Parquet when the name ends in .parquet)',
+  usage: 'project FILE --method pca|umap|tsne [--dims 2] [--seed 0] [--k 10] [--metric cosine|euclidean] [--neighbors 15] [--min-dist 0.1] [--perplexity 30] [--iterations N] [--out coords.csv|coords.parquet [--force]] --json',
   flags: {
     ...FILE_FLAGS,
     method: { value: true },
@@ -41,7 +41,7 @@ export const projectCommand: Command = {
     const out = args.str('out');
     const ds = await openFromArgs(args);
     const r = await project(ds, settings, { progress: io.progress });
-    const written = out ? writeCoordsCsv(ds, r, out, args.has('force')) : undefined;
+    const written = out ? await writeCoords(ds, r, out, args.has('force')) : undefined;
     const q = r.quality;
     return {
       method,
