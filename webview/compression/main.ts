@@ -44,7 +44,11 @@ connect<CompressionToWebview>((msg) => {
     case 'running':
       hideError();
       settings = msg.settings;
+      progress = undefined;
       setRunning(true);
+      break;
+    case 'progress':
+      progress = { percentage: msg.percentage, message: msg.message };
       break;
     case 'result':
       setRunning(false);
@@ -168,6 +172,9 @@ function run(): void {
   send({ type: 'run', settings });
 }
 
+/** Latest engine progress of the running sweep, shown by the status ticker. */
+let progress: { percentage?: number; message?: string } | undefined;
+
 function setRunning(on: boolean): void {
   running = on;
   const cancel = document.getElementById('cancel');
@@ -185,10 +192,12 @@ function setRunning(on: boolean): void {
     const t0 = Date.now();
     const say = () => {
       const s = Math.round((Date.now() - t0) / 1000);
-      status.textContent = `Measuring ${settings.queries} queries, k = ${settings.k}… ${s} s (progress also shows in the notification). Cancel stops it.`;
+      const pct = progress?.percentage === undefined ? '' : ` ${Math.round(progress.percentage)}%`;
+      const what = progress?.message ? ` (${progress.message})` : '';
+      status.textContent = `Measuring ${settings.queries} queries, k = ${settings.k}…${pct}${what}, ${s} s. Cancel stops it.`;
     };
     say();
-    ticker = setInterval(say, 1000);
+    ticker = setInterval(say, 500);
   } else status.textContent = '';
 }
 

@@ -104,7 +104,11 @@ export class CompressionPanel extends LensPanel<CompressionToWebview, Compressio
       const result = await this.ctx.engine.request(
         protocol.Compress,
         { datasetId: info.id, k, queries, target },
-        { token, progressTitle: `Embedding Lens: measuring compression of ${path.basename(this.uri.fsPath)}` },
+        {
+          token,
+          progressTitle: `Embedding Lens: measuring compression of ${path.basename(this.uri.fsPath)}`,
+          onProgress: (percentage, message) => this.token === token && this.post({ type: 'progress', percentage, message }),
+        },
       );
       this.post({ type: 'result', result });
     } catch (e) {

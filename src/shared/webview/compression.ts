@@ -27,6 +27,8 @@ export type CompressionToWebview =
   /** The file and the settings the next sweep uses; sent before the sweep starts. */
   | { type: 'file'; file: CompressionFile; settings: CompressionSettings; links: PanelLink[] }
   | { type: 'running'; settings: CompressionSettings }
+  /** The engine's progress on the running sweep (percentage 0–100, what it is measuring). */
+  | { type: 'progress'; percentage?: number; message?: string }
   | { type: 'result'; result: CompressResult }
   | { type: 'cancelled' }
   | { type: 'exported'; files: string[] };
