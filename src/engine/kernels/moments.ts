@@ -101,23 +101,19 @@ export class MomentAccumulator {
       }
       let b = 0;
       for (let i = r0; i < r1; i++) {
-        if (!finiteRow(data, i, d)) {
+        // One pass copies the shifted row and checks it: a float64 sum of float32
+        // values is non-finite iff some value is NaN/±Inf (it cannot overflow).
+        if (!Number.isFinite(copyShifted(data, i * d, buf, b * d, shift, d))) {
           this.skipped++;
-          continue;
+          continue; // its slot in buf is overwritten by the next finite row
         }
-        const o = b * d;
-        for (let j = 0; j < d; j++) {
-          const v = data[i * d + j] - shift[j];
-          buf[o + j] = v;
-          s1[j] += v;
-        }
+        addShifted(s1, data, i * d, shift, d); // the row is cache-hot
         b++;
       }
       this.n += b;
       if (b > 0) {
         const out = await run(gramBlock, { A: tensor(buf.subarray(0, b * d), [b, d]) });
-        const g = out.G.data as Float32Array;
-        for (let t = 0; t < d * d; t++) s2[t] += g[t];
+        addInto(s2, out.G.data as Float32Array);
       }
       opts.progress?.(r1 / rows);
       await yieldToEventLoop();
@@ -130,6 +126,28 @@ export class MomentAccumulator {
     for (let j = 0; j < d; j++) mean[j] = n > 0 ? shift[j] + s1[j] / n : NaN;
     return { n, d, skipped: this.skipped, mean, shift: Float64Array.from(shift), s1: Float64Array.from(s1), s2: Float64Array.from(this.s2) };
   }
+}
+
+// Small leaf functions (not loops inlined in `add`): V8 optimises them after a few
+// hundred calls, where the big loop in `add` ran unoptimised for most of a first call.
+
+/** buf[o..o+d) = row − shift (float32); returns the float64 sum, non-finite iff the row is. */
+function copyShifted(data: Float32Array, src: number, buf: Float32Array, o: number, shift: Float64Array, d: number): number {
+  let chk = 0;
+  for (let j = 0; j < d; j++) {
+    const v = data[src + j] - shift[j];
+    buf[o + j] = v;
+    chk += v;
+  }
+  return chk;
+}
+
+function addShifted(s1: Float64Array, data: Float32Array, src: number, shift: Float64Array, d: number): void {
+  for (let j = 0; j < d; j++) s1[j] += data[src + j] - shift[j];
+}
+
+function addInto(acc: Float64Array, g: Float32Array): void {
+  for (let t = 0; t < acc.length; t++) acc[t] += g[t];
 }
 
 function finiteRow(data: Float32Array, i: number, d: number): boolean {
