@@ -179,7 +179,8 @@ def isotropy_section(X, D=None):
     m = len(Xn)
     cc = (Xn.sum(0) ** 2 - (Xn ** 2).sum(0)) / (m * (m - 1))
     var = X.var(0, ddof=1)
-    D = D if D is not None else max(1, int(round(d / 100)))
+    # Mu & Viswanath's d/100, with d the directions the rows can vary in: min(d, n − 1).
+    D = D if D is not None else max(1, int(np.floor(min(d, n - 1) / 100 + 0.5)))  # half up, as JS Math.round
     mu = X.mean(0)
     Xc = X - mu
     lam, U = np.linalg.eigh(np.cov(X.T))

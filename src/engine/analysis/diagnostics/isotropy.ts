@@ -181,9 +181,13 @@ function meanCosineOfCoordinates(co: Coordinates, cols: number[], scale: Float64
   return (tot - used) / (used * (used - 1));
 }
 
-/** Number of components all-but-the-top removes: Mu & Viswanath's rule of thumb d/100, at least 1. */
-export function abttComponents(d: number): number {
-  return Math.max(1, Math.round(d / 100));
+/**
+ * Number of components all-but-the-top removes: Mu & Viswanath's rule of thumb d/100 (at least
+ * 1), with d the number of directions the data can vary in — min(d, n − 1) — so a 300×20000
+ * file loses 3 directions, not 200 of its 299.
+ */
+export function abttComponents(d: number, n = Infinity): number {
+  return Math.max(1, Math.round(Math.min(d, n - 1) / 100));
 }
 
 export interface IsotropyInput {
@@ -240,7 +244,7 @@ export function isotropySection(inp: IsotropyInput): DiagIsotropy {
   // Raw rows on the eigenvectors: the centred coordinates plus μ·v.
   const rawLogZ = columnLogSumExp(co, co.offset, null, white);
 
-  const D = Math.min(abttComponents(d), co.r);
+  const D = Math.min(abttComponents(d, sp.n), co.r);
   const kept = white.filter((j) => j >= D);
   // The removed (and zero-variance) directions give cᵀw = 0 for every row: Z = n.
   const abttLogZ = [...columnLogSumExp(co, null, null, kept), ...(D > 0 ? [Math.log(co.n)] : [])];
