@@ -180,7 +180,15 @@ describe('eigenvectors vs numpy eigh', { skip: PY ?? undefined }, () => {
 
   async function checkTop(A: Float64Array, d: number, m: number, gapped: number[]) {
     const values = await eigvalshAsync(A, d);
-    const top = await topEigenvectors(A, d, m, { values });
+    await checkTopWith(A, d, m, gapped, await topEigenvectors(A, d, m, { values }));
+    // PSD route without the spectrum: steered by its own Ritz values; returns the top m values.
+    const psd = await topEigenvectors(A, d, m, { psd: true });
+    assert.equal(psd.values.length, m);
+    assert.ok(maxAbsDiff(psd.values, values.subarray(0, m)) < 1e-9 * values[0]);
+    await checkTopWith(A, d, m, gapped, psd);
+  }
+
+  async function checkTopWith(A: Float64Array, d: number, m: number, gapped: number[], top: Awaited<ReturnType<typeof topEigenvectors>>) {
     assert.equal(top.m, m);
     const ref = runPython('kernels_ref.py', { A: f64(A, [d, d]), V: f64(top.vectors, [m, d]) }, { op: 'subspace' });
     assert.ok(ref.json.max_angle < 1e-4, `max subspace angle ${ref.json.max_angle}`);

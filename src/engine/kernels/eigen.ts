@@ -70,6 +70,13 @@ export interface TopEigenOptions extends EigenOptions {
   /** Target sine of the angle between computed and exact invariant subspaces. */
   tolerance?: number;
   maxIterations?: number;
+  /**
+   * `a` is positive semi-definite (a covariance or Gram matrix). Without `values`,
+   * the iteration then steers by its own Ritz values instead of computing the whole
+   * spectrum first (see topEigenvectorsPsd), and `values` in the result holds only
+   * the top m eigenvalues.
+   */
+  psd?: boolean;
 }
 
 /**
@@ -93,6 +100,7 @@ export async function topEigenvectors(a: Float64Array, d: number, m: number, opt
   if (mm === 0) return { values: opts.values ?? eigvalsh(a, d), vectors: new Float64Array(0), d, m: 0 };
   const k = Math.min(d, mm + Math.max(10, mm));
   if (k >= d || d < 64) return eigh(a, d, mm);
+  if (!opts.values && opts.psd) return topEigenvectorsPsd(a, d, mm, k, opts);
   const values = opts.values ?? (await eigvalshAsync(a, d, opts));
   const tol = opts.tolerance ?? 1e-7;
   const scale = Math.max(Math.abs(values[0]), Math.abs(values[d - 1]), Number.MIN_VALUE);
@@ -153,6 +161,79 @@ export async function topEigenvectors(a: Float64Array, d: number, m: number, opt
   return { ...eigh(a, d, mm), values };
 }
 
+/**
+ * topEigenvectors for a PSD matrix whose spectrum is not known: the Chebyshev
+ * interval [0, θ_k] and the gap θ_m − θ_{m+1} come from the current Ritz values θ
+ * (Zhou & Saad 2007 likewise bound the unwanted interval from Ritz values). θ_k ≤ λ_k,
+ * so early intervals may leave λ_{k+1} slightly outside and amplify it a little,
+ * which only slows the last vectors of the block; the wanted m converge at the rate
+ * set by the estimated gap. This skips the O(d³) all-eigenvalue solve when only the
+ * top m pairs are needed (the overview's 2-D PCA map).
+ */
+async function topEigenvectorsPsd(a: Float64Array, d: number, mm: number, k: number, opts: TopEigenOptions): Promise<Eigen> {
+  const tol = opts.tolerance ?? 1e-7;
+  const maxProducts = opts.maxIterations ?? 600;
+  const aT = tensor(a, [d, d]);
+  const mul = async (Y: Float64Array) => (await run(matMul64, { A: aT, B: tensor(Y, [d, k]) })).Y.data as Float64Array;
+  let Q = startBlock(d, k);
+  let ritz: Float64Array | null = null;
+  let products = 0;
+  let iterations = 0;
+  while (products < maxProducts) {
+    throwIfCancelled(opts.token);
+    let deg = 1;
+    let c = 0;
+    let e = 0;
+    if (ritz) {
+      const scale = Math.max(ritz[0], Number.MIN_VALUE);
+      const hi = Math.max(0, ritz[k - 1]);
+      c = hi / 2;
+      e = hi / 2;
+      if (e > 1e-12 * scale) {
+        const x1 = (ritz[0] - c) / e;
+        const xm = (ritz[mm - 1] - c) / e;
+        const spread = Math.acosh(Math.max(1, x1)) - Math.acosh(Math.max(1, xm));
+        deg = spread > 0 ? Math.floor(Math.log(MAX_SPREAD) / spread) : MAX_DEGREE;
+        deg = Math.max(1, Math.min(MAX_DEGREE, deg));
+      }
+    }
+    let Y: Float64Array;
+    if (deg === 1) {
+      Y = await mul(Q);
+      products++;
+    } else {
+      let prev = Q;
+      const AQ = await mul(Q);
+      let cur = new Float64Array(d * k);
+      for (let t = 0; t < cur.length; t++) cur[t] = (AQ[t] - c * Q[t]) / e;
+      for (let j = 1; j < deg; j++) {
+        const AY = await mul(cur);
+        const next = new Float64Array(d * k);
+        for (let t = 0; t < next.length; t++) next[t] = (2 * (AY[t] - c * cur[t])) / e - prev[t];
+        prev = cur;
+        cur = next;
+      }
+      products += deg;
+      Y = cur;
+    }
+    Q = (await cholQr2(Y, d, k)) ?? mgs(Y, d, k);
+    const rr = await rayleighRitz(aT, Q, d, k, mm);
+    products++;
+    iterations++;
+    ritz = rr.ritz;
+    const scale = Math.max(ritz[0], Number.MIN_VALUE);
+    const gap = ritz[mm - 1] - ritz[mm];
+    // A gap this small after several steps: the subspace is ill-defined; the dense solver is exact.
+    if (iterations >= 4 && !(gap > 1e-8 * scale)) break;
+    const target = Math.max(tol * gap, 1e-13 * scale * Math.sqrt(d));
+    if (iterations >= 2 && rr.maxResidual <= target) return { values: ritz.slice(0, mm), vectors: rr.vectors, d, m: mm };
+    Q = rr.basis;
+    await yieldToEventLoop();
+  }
+  const full = eigh(a, d, mm);
+  return { ...full, values: full.values.slice(0, mm) };
+}
+
 /** Largest ratio of the filter's amplification of λ₁ to that of λ_m, and the degree cap. */
 const MAX_SPREAD = 1e6;
 const MAX_DEGREE = 12;
@@ -195,7 +276,7 @@ async function rayleighRitz(aT: ReturnType<typeof tensor>, Q: Float64Array, d: n
   }
   let maxResidual = 0;
   for (let c = 0; c < m; c++) maxResidual = Math.max(maxResidual, Math.sqrt(r2[c]));
-  return { vectors, basis, maxResidual };
+  return { vectors, basis, maxResidual, ritz: small.values };
 }
 
 /** Cholesky QR twice; null when YᵀY is not numerically positive definite. */

@@ -3,9 +3,10 @@
  * the n < d dual) and projection of rows onto components as streamed onnxruntime
  * MatMuls.
  *
- * - n ≥ d: the ddof=1 covariance C (d×d, float64 from moments.ts), all its
- *   eigenvalues by the two-stage solver (eigvalshAsync) and the top-m eigenvectors
- *   by subspace iteration (topEigenvectors); no O(d³) dense eigenvector solve.
+ * - n ≥ d: the ddof=1 covariance C (d×d, float64 from moments.ts) and its top-m
+ *   eigenpairs by Chebyshev-accelerated subspace iteration (topEigenvectors, psd);
+ *   no O(d³) dense solve. Total variance = trace C; the full spectrum is computed
+ *   only if `eigenvalues` is read.
  * - n < d: the n×n Gram G = X̃X̃ᵀ of the centred rows (float64 GEMM on onnxruntime),
  *   which has the same non-zero eigenvalues as X̃ᵀX̃ = (n−1)·C; a component is
  *   X̃ᵀu/‖X̃ᵀu‖ for an eigenvector u of G. This is O(n²d + n³) instead of O(d³).
@@ -16,7 +17,7 @@
 import { Matrix } from '../core/matrix';
 import { Cancellation, Progress, throwIfCancelled, yieldToEventLoop } from '../util/errors';
 import { covariance, computeMoments, Moments } from './moments';
-import { eigvalshAsync, topEigenvectors } from './eigen';
+import { eigvalsh, eigvalshAsync, topEigenvectors } from './eigen';
 import { run, tensor } from './ort';
 import { matMul, matMul64 } from './graphs';
 
@@ -28,7 +29,10 @@ export interface Pca {
   components: Float64Array;
   /** Variance along each component (eigenvalues of the ddof=1 covariance). */
   explainedVariance: Float64Array;
-  /** All d eigenvalues of the covariance, descending (clamped at 0). */
+  /**
+   * All d eigenvalues of the covariance, descending (clamped at 0). From the
+   * covariance route they are computed on first read (the overview never needs them).
+   */
   eigenvalues: Float64Array;
   totalVariance: number;
 }
@@ -56,9 +60,22 @@ export async function pcaFromMoments(mom: Moments, m: number, opts: { token?: Ca
   const mm = Math.min(m, d);
   if (mom.n === 0) return finish(d, mm, mom.mean, new Float64Array(mm * d), new Float64Array(d));
   const cov = covariance(mom);
-  const values = await eigvalshAsync(cov, d, { token: opts.token });
-  const eig = await topEigenvectors(cov, d, mm, { values, token: opts.token });
-  return finish(d, mm, mom.mean, eig.vectors, values);
+  // Top m pairs without the full spectrum (psd: the iteration steers by its Ritz values);
+  // all eigenvalues only if someone reads `eigenvalues`.
+  const eig = await topEigenvectors(cov, d, mm, { psd: true, token: opts.token });
+  let trace = 0;
+  for (let j = 0; j < d; j++) trace += cov[j * d + j];
+  const pca = finish(d, mm, mom.mean, eig.vectors, eig.values.length === d ? eig.values : null);
+  if (eig.values.length !== d) {
+    pca.explainedVariance = Float64Array.from(eig.values.subarray(0, mm), (v) => Math.max(0, v));
+    pca.totalVariance = Math.max(0, trace);
+    let all: Float64Array | undefined;
+    Object.defineProperty(pca, 'eigenvalues', {
+      enumerable: true,
+      get: () => (all ??= eigvalsh(cov, d).map((v) => Math.max(0, v))),
+    });
+  }
+  return pca;
 }
 
 /** The n < d dual: eigen-decomposition of the n×n Gram of the centred finite rows. */
@@ -99,12 +116,14 @@ async function pcaFromGram(X: Matrix, mom: Moments, mm: number, opts: PcaOptions
   return finish(d, mm, mean, components, values);
 }
 
-function finish(d: number, mm: number, mean: Float64Array, components: Float64Array, values: Float64Array): Pca {
+/** Sign convention, clamping and totals; `values` null when the caller fills them in. */
+function finish(d: number, mm: number, mean: Float64Array, components: Float64Array, values: Float64Array | null): Pca {
   for (let r = 0; r < mm; r++) {
     let best = 0;
     for (let j = 0; j < d; j++) if (Math.abs(components[r * d + j]) > Math.abs(components[r * d + best])) best = j;
     if (components[r * d + best] < 0) for (let j = 0; j < d; j++) components[r * d + j] = -components[r * d + j];
   }
+  if (!values) return { d, m: mm, mean, components, explainedVariance: new Float64Array(mm), eigenvalues: new Float64Array(0), totalVariance: 0 };
   const eigenvalues = values.map((v) => Math.max(0, v));
   let total = 0;
   for (const v of eigenvalues) total += v;
