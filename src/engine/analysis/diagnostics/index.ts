@@ -46,7 +46,12 @@ export async function diagnose(ds: Dataset, params: Omit<DiagnoseParams, 'datase
   if (ins.nanRows === n) throw new InputError(ds.path, `every row (${n}) holds NaN or Inf values: nothing to diagnose`);
   const norms = datasetNorms(ds);
   const notes: string[] = [];
-  const stage = (a: number, b: number, msg: string): Progress => (f) => opts.progress?.(a + (b - a) * f, msg);
+  // Sub-steps report their own fractions (moments, eigen-solver, graphs): never let the bar go back.
+  let shown = 0;
+  const stage = (a: number, b: number, msg: string): Progress => (f) => {
+    shown = Math.max(shown, a + (b - a) * Math.min(1, Math.max(0, f)));
+    opts.progress?.(shown, msg);
+  };
 
   // --- rows for the quadratic parts
   const sampleN = params.sample ?? (n > AUTO_SAMPLE_ROWS ? AUTO_SAMPLE_ROWS : undefined);
@@ -114,12 +119,12 @@ export async function diagnose(ds: Dataset, params: Omit<DiagnoseParams, 'datase
   }
 
   const id = await intrinsicDimensionSection(ds, key, rows, idMetric, { token: opts.token, progress: stage(0.95, 0.97, 'intrinsic dimension') }, equalNorms);
-  const hub = await hubnessSection(ds, key, rows, rowNorm, hubMetric, k, seed, rowOf, opts);
+  const hub = await hubnessSection(ds, key, rows, rowNorm, hubMetric, k, seed, rowOf, { token: opts.token, progress: stage(0.97, 0.985, 'hubness reduction') });
   // Copies sit at distance 0 from each other and fill each other's lists first (ties by row index).
   if (ins.duplicateRows) hub.section.notes.push(`the file has ${ins.duplicateRows} duplicate row${ins.duplicateRows === 1 ? '' : 's'}: copies are each other's nearest neighbours, which shifts k-occurrence towards them`);
-  const cosG = await neighborGraph(ds, key, rows, 'cosine', k, opts);
-  const dotG = dotNeeded ? await neighborGraph(ds, key, rows, 'dot', k, opts) : undefined;
-  const cosineVsDot = await cosineVsDotSection({ rows, norms: rowNorm, k, cosine: cosG, dot: dotG, seed, columns: ds.metadata?.columns ?? [], rowOf }, opts);
+  const cosG = await neighborGraph(ds, key, rows, 'cosine', k, { token: opts.token });
+  const dotG = dotNeeded ? await neighborGraph(ds, key, rows, 'dot', k, { token: opts.token }) : undefined;
+  const cosineVsDot = await cosineVsDotSection({ rows, norms: rowNorm, k, cosine: cosG, dot: dotG, seed, columns: ds.metadata?.columns ?? [], rowOf }, { token: opts.token, progress: stage(0.985, 1, 'cosine versus dot') });
 
   if (n === 1) notes.push('a single row: pairwise measures (cosine, hubness, intrinsic dimension) are not defined and shown as NaN (null in JSON)');
   const partial: Omit<DiagnoseResult, 'findings' | 'seconds'> = {
