@@ -4,23 +4,26 @@
 //   webview:  plotly scatter (#scatter.js-plotly-plot, data-point-count = rows shown)
 //   click a point -> #neighbours tr[data-row] lists its neighbours, which must match
 //   `embedding-lens neighbors FILE --row I --k K --json`.
+//   then from the palette, on the same file: Show Diagnostics (every section charted, findings with
+//   numbers), Show Map (all rows, trustworthiness), Compression Explorer (recall per method),
+//   Find Neighbours of Text… with the built-in model ("king" → "queen").
 // Steps run in order; after a failure the remaining steps are reported as not run.
 // Screenshots of every step go to test-results/ui-*.png. Exit code 0 only if no step failed.
 //
 // Environment (defaults in brackets):
 //   E2E_WORKSPACE [sample/]  E2E_FILE [glove.npy]  E2E_EXTENSION [repo root, built dist/]
-//   E2E_CLI ["node bin/embedding-lens.js"]  E2E_TIMEOUT_MS [480000]  E2E_VERBOSE=1 echoes code-server
+//   E2E_CLI ["node bin/embedding-lens.js"]  E2E_TIMEOUT_MS [900000]  E2E_VERBOSE=1 echoes code-server
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ROOT, startCodeServer } from '../../scripts/code-server.mjs';
-import { RESULTS_DIR, explorerContextMenu, launchBrowser, openWorkbench, screenshot, waitInFrame } from './helpers.mjs';
+import { RESULTS_DIR, explorerContextMenu, launchBrowser, openWorkbench, runCommand, screenshot, waitInFrame } from './helpers.mjs';
 
 const WORKSPACE = path.resolve(process.env.E2E_WORKSPACE || path.join(ROOT, 'sample'));
 const FILE = process.env.E2E_FILE || 'glove.npy';
 const EXTENSION = path.resolve(process.env.E2E_EXTENSION || ROOT);
 const CLI = (process.env.E2E_CLI || `node ${path.join(ROOT, 'bin/embedding-lens.js')}`).split(' ');
-const TIMEOUT_MS = Number(process.env.E2E_TIMEOUT_MS) || 8 * 60_000;
+const TIMEOUT_MS = Number(process.env.E2E_TIMEOUT_MS) || 15 * 60_000;
 const MENU_ITEM = process.env.E2E_MENU_ITEM || menuLabel(EXTENSION);
 
 const results = [];
@@ -164,6 +167,61 @@ try {
     if (problems.length) throw new Error(`query row ${queryRow}, k=${k}:\n${problems.join('\n')}`);
     const scored = shown.filter((s) => s.scoreText != null).length;
     return `query row ${queryRow}: ${k} neighbours match (rows${scored ? `, ${scored} scores` : '; no scores shown'})`;
+  });
+
+  // The feature panels, each run from the palette on the focused overview's file, as a user would.
+  // Each waits for what the panel computes (a real engine run) and keeps a screenshot.
+  await step('palette "Show Diagnostics" renders every section with its chart and findings', async () => {
+    await runCommand(page, 'Embedding Lens: Show Diagnostics');
+    const { frame } = await waitInFrame(page, '#findings li', { timeout: 240_000 });
+    const sections = ['rank', 'intrinsicDimension', 'isotropy', 'hubness', 'cosineVsDot'];
+    for (const id of sections) await frame.waitForSelector(`#${id}-chart.js-plotly-plot, #${id}-chart .js-plotly-plot, p#${id}-chart`, { timeout: 60_000 });
+    const findings = await frame.$$eval('#findings li', (lis) => lis.map((li) => li.textContent.trim()));
+    await screenshot(page, 'ui-4-diagnostics');
+    if (!findings.some((f) => /\d/.test(f))) throw new Error(`findings carry no numbers: ${findings.join(' | ')}`);
+    return `${sections.length} sections drawn; ${findings.length} findings, e.g. "${findings[0].slice(0, 90)}"`;
+  });
+
+  await step('palette "Show Map" draws every row and scores the map', async () => {
+    await runCommand(page, 'Embedding Lens: Show Map (PCA / UMAP / t-SNE)');
+    const { frame } = await waitInFrame(page, '#map-chart[data-point-count]', { timeout: 120_000 });
+    const count = Number(await frame.getAttribute('#map-chart', 'data-point-count'));
+    const rows = npyRows(path.join(WORKSPACE, FILE));
+    if (count !== rows) throw new Error(`#map-chart data-point-count=${count}, file has ${rows} rows`);
+    await frame.waitForSelector('#quality tbody tr[data-method] td[data-score=trustworthiness]', { timeout: 240_000 });
+    const t = await frame.$eval('#quality tbody tr[data-method] td[data-score=trustworthiness]', (td) => td.textContent.trim());
+    await screenshot(page, 'ui-5-map');
+    if (!(Number(t) > 0.5 && Number(t) <= 1)) throw new Error(`trustworthiness shown as '${t}'`);
+    return `${count} points; trustworthiness ${t}`;
+  });
+
+  await step('palette "Compression Explorer" measures recall for each method and recommends one', async () => {
+    await runCommand(page, 'Embedding Lens: Compression Explorer');
+    // #run exists in other panels too (hidden tabs keep their frames): find the one with #queries-input.
+    const { frame } = await waitInFrame(page, '#queries-input', { timeout: 60_000 });
+    const state = await frame.$eval('body', (b) => b.dataset.state ?? '');
+    if (state !== 'running' && !(await frame.$('#results-table tbody tr[data-recall]'))) await frame.click('#run');
+    await frame.waitForSelector('#results-table tbody tr[data-recall]', { timeout: 300_000 });
+    const rows = await frame.$$eval('#results-table tbody tr[data-recall]', (trs) => trs.map((tr) => ({ method: tr.dataset.method, recall: Number(tr.dataset.recall) })));
+    await screenshot(page, 'ui-6-compression');
+    const bad = rows.filter((r) => !(r.recall >= 0 && r.recall <= 1));
+    if (bad.length || rows.length < 4) throw new Error(`${rows.length} result rows, bad recalls: ${JSON.stringify(bad)}`);
+    const rec = await frame.$eval('#recommendation', (li) => li.textContent.trim()).catch(() => 'none');
+    return `${rows.length} configurations measured; ${rec.slice(0, 100)}`;
+  });
+
+  await step('palette "Find Neighbours of Text…" with the built-in model finds "queen" near "king"', async () => {
+    await runCommand(page, 'Embedding Lens: Find Neighbours of Text…');
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor({ state: 'visible', timeout: 15_000 });
+    await input.fill('king');
+    await page.keyboard.press('Enter');
+    const { frame } = await waitInFrame(page, '#results tbody tr[data-row][data-score]', { timeout: 120_000 });
+    const cells = await frame.$$eval('#results tbody tr[data-row]', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent.trim())));
+    const words = cells.map((c) => c.join(' '));
+    await screenshot(page, 'ui-7-text');
+    if (!cells.some((c) => c.includes('queen'))) throw new Error(`no "queen" among: ${words.join(' | ')}`);
+    return `${words.length} neighbours listed, "queen" among them`;
   });
 } finally {
   clearTimeout(hardTimer);
