@@ -87,7 +87,8 @@ def knn(M):
 nA = knn(X); nB = knn(Y)
 inter = np.array([len(np.intersect1d(nA[i], nB[i], assume_unique=True)) for i in range(n)])
 mutual = (inter / k).mean()
-rng = np.random.default_rng(0); q = np.sort(rng.choice(n, size=min(10000, n), replace=False))
+# the same seeded query rows and anchors as ours (saved by the bench next to the files)
+q = np.load(a.replace('a.npy', 'queries.npy')).astype(np.int64)
 def top1(P, C):
     P = (P / np.linalg.norm(P, axis=1, keepdims=True)).astype(np.float32); C = (C / np.linalg.norm(C, axis=1, keepdims=True)).astype(np.float32)
     hits = 0
@@ -99,7 +100,7 @@ before = top1(X, Y)
 U_, s_, Vt = np.linalg.svd(sxy); R = U_ @ Vt
 after = top1(Xc @ R, Yc)
 resid = 1 - s_.sum() ** 2 / (np.trace(sxx) * np.trace(syy))
-anc = np.sort(rng.choice(n, size=300, replace=False))
+anc = np.load(a.replace('a.npy', 'anchors.npy')).astype(np.int64)
 UX = X64 / np.linalg.norm(X64, axis=1, keepdims=True); UY = Y64 / np.linalg.norm(Y64, axis=1, keepdims=True)
 rel = top1(UX @ UX[anc].T, UY @ UY[anc].T)
 for M, C in ((X64, sxx), (Y64, syy)):
@@ -181,6 +182,11 @@ async function makeCompareFiles(dir: string, n: number, d: number): Promise<[str
   const b = path.join(dir, 'b.npy');
   writeNpy(a, X, [n, d]);
   writeNpy(b, Y, [n, d]);
+  // compareSpaces' defaults (seed 0): queries sampleSorted(rows, 10000, 0), anchors sampleSorted(rows, 300, 1).
+  const { sampleSorted } = await import('../src/engine/analysis/pairs/random');
+  const all = Int32Array.from({ length: n }, (_, i) => i);
+  writeNpy(path.join(dir, 'queries.npy'), sampleSorted(all, 10000, 0), [Math.min(n, 10000)]);
+  writeNpy(path.join(dir, 'anchors.npy'), sampleSorted(all, 300, 1), [Math.min(n, 300)]);
   return [a, b];
 }
 
