@@ -81,3 +81,21 @@ export const matMulTransB: GraphSpec = {
   outputs: [{ name: 'Y', type: 'float32', shape: ['m', 'n'] }],
   nodes: [{ op: 'Gemm', inputs: ['A', 'B'], outputs: ['Y'], attrs: { transB: 1 } }],
 };
+
+/**
+ * A row block's shifted Gram matrix G = (A − K)ᵀ(A − K) in one run, with no copy of the
+ * rows in JS: K is float32-representable, so A − K in float32 is the correctly rounded
+ * shifted row (the same value a float64 subtraction rounded to float32 gives).
+ */
+export const shiftedGramBlock: GraphSpec = {
+  name: 'shiftedGramBlock',
+  inputs: [
+    { name: 'A', type: 'float32', shape: ['b', 'd'] },
+    { name: 'K', type: 'float32', shape: ['d'] },
+  ],
+  outputs: [{ name: 'G', type: 'float32', shape: ['d', 'd'] }],
+  nodes: [
+    { op: 'Sub', inputs: ['A', 'K'], outputs: ['C'] },
+    { op: 'Gemm', inputs: ['C', 'C'], outputs: ['G'], attrs: { transA: 1 } },
+  ],
+};

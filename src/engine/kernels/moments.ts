@@ -25,7 +25,7 @@
 import { Matrix } from '../core/matrix';
 import { Cancellation, Progress, throwIfCancelled, yieldToEventLoop } from '../util/errors';
 import { run, tensor } from './ort';
-import { gramBlock } from './graphs';
+import { gramBlock, shiftedGramBlock } from './graphs';
 
 const BLOCK_ROWS_TARGET_BYTES = 16 << 20;
 
@@ -66,6 +66,7 @@ export class MomentAccumulator {
   private readonly s2: Float64Array;
   private readonly blockRows: number;
   private readonly buf: Float32Array;
+  private readonly shift32: Float32Array;
   private n = 0;
   private skipped = 0;
   private shiftSet = false;
@@ -76,13 +77,14 @@ export class MomentAccumulator {
     this.s1 = new Float64Array(d);
     this.s2 = new Float64Array(d * d);
     this.buf = new Float32Array(this.blockRows * d);
+    this.shift32 = new Float32Array(d);
   }
 
   /** Adds the rows of X (progress is the fraction of X's rows done). */
   async add(X: Matrix, opts: MomentOptions = {}): Promise<void> {
     const { rows, cols: d, data } = X;
     if (d !== this.d) throw new RangeError(`rows have ${d} dims, the accumulator ${this.d}`);
-    const { shift, s1, s2, buf, blockRows } = this;
+    const { shift, blockRows } = this;
     for (let r0 = 0; r0 < rows; r0 += blockRows) {
       throwIfCancelled(opts.token);
       const r1 = Math.min(rows, r0 + blockRows);
@@ -95,28 +97,55 @@ export class MomentAccumulator {
           for (let j = 0; j < d; j++) shift[j] += data[i * d + j];
         }
         if (cnt > 0) {
-          for (let j = 0; j < d; j++) shift[j] /= cnt;
+          // float32-representable, so the shift subtracted in float32 (GEMM) and in float64 (S1) is the same K.
+          for (let j = 0; j < d; j++) shift[j] = Math.fround(shift[j] / cnt);
           this.shiftSet = true;
         }
       }
-      let b = 0;
-      for (let i = r0; i < r1; i++) {
-        // One pass copies the shifted row and checks it: a float64 sum of float32
-        // values is non-finite iff some value is NaN/±Inf (it cannot overflow).
-        if (!Number.isFinite(copyShifted(data, i * d, buf, b * d, shift, d))) {
-          this.skipped++;
-          continue; // its slot in buf is overwritten by the next finite row
-        }
-        addShifted(s1, data, i * d, shift, d); // the row is cache-hot
-        b++;
-      }
-      this.n += b;
-      if (b > 0) {
-        const out = await run(gramBlock, { A: tensor(buf.subarray(0, b * d), [b, d]) });
-        addInto(s2, out.G.data as Float32Array);
-      }
+      if (!(await this.addBlockFused(data, r0, r1))) await this.addBlockChecked(data, r0, r1);
       opts.progress?.(r1 / rows);
       await yieldToEventLoop();
+    }
+  }
+
+  /**
+   * The common case, a block with only finite rows: the shifted Gram in one onnxruntime
+   * run on a view of the rows (no copy in JS), S1 in float64 here. A NaN/±Inf anywhere
+   * in the block makes a diagonal entry of G non-finite (so does a finite value whose
+   * square overflows float32): then nothing is added, false is returned, and the caller
+   * takes the row-by-row path.
+   */
+  private async addBlockFused(data: Float32Array, r0: number, r1: number): Promise<boolean> {
+    const { d, shift, s1 } = this;
+    const b = r1 - r0;
+    this.shift32.set(shift);
+    const out = await run(shiftedGramBlock, { A: tensor(data.subarray(r0 * d, r1 * d), [b, d]), K: tensor(this.shift32, [d]) });
+    const G = out.G.data as Float32Array;
+    for (let j = 0; j < d; j++) if (!Number.isFinite(G[j * d + j])) return false;
+    for (let i = r0; i < r1; i++) addShifted(s1, data, i * d, shift, d);
+    addInto(this.s2, G);
+    this.n += b;
+    return true;
+  }
+
+  /** A block with non-finite rows: copies the finite ones (shifted) and counts the others. */
+  private async addBlockChecked(data: Float32Array, r0: number, r1: number): Promise<void> {
+    const { d, shift, s1, s2, buf } = this;
+    let b = 0;
+    for (let i = r0; i < r1; i++) {
+      // One pass copies the shifted row and checks it: a float64 sum of float32
+      // values is non-finite iff some value is NaN/±Inf (it cannot overflow).
+      if (!Number.isFinite(copyShifted(data, i * d, buf, b * d, shift, d))) {
+        this.skipped++;
+        continue; // its slot in buf is overwritten by the next finite row
+      }
+      addShifted(s1, data, i * d, shift, d); // the row is cache-hot
+      b++;
+    }
+    this.n += b;
+    if (b > 0) {
+      const out = await run(gramBlock, { A: tensor(buf.subarray(0, b * d), [b, d]) });
+      addInto(s2, out.G.data as Float32Array);
     }
   }
 
@@ -146,7 +175,7 @@ function addShifted(s1: Float64Array, data: Float32Array, src: number, shift: Fl
   for (let j = 0; j < d; j++) s1[j] += data[src + j] - shift[j];
 }
 
-function addInto(acc: Float64Array, g: Float32Array): void {
+function addInto(acc: Float64Array, g: Float32Array | Float64Array): void {
   for (let t = 0; t < acc.length; t++) acc[t] += g[t];
 }
 
