@@ -22,6 +22,8 @@ let result: DiagnoseResult | undefined;
 let running = false;
 let started = 0;
 let ticker: ReturnType<typeof setInterval> | undefined;
+/** Latest engine progress of the running diagnosis, shown by the status ticker. */
+let progress: { percentage?: number; message?: string } | undefined;
 
 document.head.append(
   h(
@@ -64,7 +66,11 @@ connect<DiagnosticsToWebview>((msg) => {
     case 'running':
       hideError();
       settings = msg.settings;
+      progress = undefined;
       setRunning(true);
+      break;
+    case 'progress':
+      progress = { percentage: msg.percentage, message: msg.message };
       break;
     case 'result':
       setRunning(false);
@@ -163,10 +169,12 @@ function setRunning(on: boolean): void {
     started = Date.now();
     const tick = () => {
       const st = document.getElementById('status');
-      if (st) st.textContent = `Computing the diagnostics… ${Math.round((Date.now() - started) / 1000)} s (progress in the notification; the k-NN graphs take longest).`;
+      const pct = progress?.percentage === undefined ? '' : ` ${Math.round(progress.percentage)}%`;
+      const stage = progress?.message ? ` (${progress.message})` : '';
+      if (st) st.textContent = `Computing the diagnostics…${pct}${stage}, ${Math.round((Date.now() - started) / 1000)} s. Cancel stops it.`;
     };
     tick();
-    ticker = setInterval(tick, 1000);
+    ticker = setInterval(tick, 500);
     setBusy('Computing the diagnostics…');
   } else setBusy();
 }

@@ -68,7 +68,11 @@ export class DiagnosticsPanel extends LensPanel<DiagnosticsToWebview, Diagnostic
       this.result = await this.ctx.engine.request(
         protocol.Diagnose,
         { datasetId: info.id, k, metric: metric === 'auto' ? undefined : metric, sample: sample || undefined },
-        { token, progressTitle: `Embedding Lens: diagnosing ${path.basename(this.uri.fsPath)}` },
+        {
+          token,
+          progressTitle: `Embedding Lens: diagnosing ${path.basename(this.uri.fsPath)}`,
+          onProgress: (percentage, message) => this.token === token && this.post({ type: 'progress', percentage, message }),
+        },
       );
       if (this.token === token) this.post({ type: 'result', result: this.result });
     } catch (e) {

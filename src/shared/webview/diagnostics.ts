@@ -31,6 +31,8 @@ export type DiagnosticsToWebview =
   /** The file and settings; sent before a run starts. */
   | { type: 'file'; file: DiagnosticsFile; settings: DiagnosticsSettings; links: PanelLink[] }
   | { type: 'running'; settings: DiagnosticsSettings }
+  /** The engine's progress on the running diagnosis (percentage 0–100, current stage). */
+  | { type: 'progress'; percentage?: number; message?: string }
   | { type: 'result'; result: DiagnoseResult }
   | { type: 'cancelled' }
   /** The rows that have hub `row` among their k nearest neighbours, with their labels. */
