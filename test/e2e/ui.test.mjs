@@ -6,7 +6,8 @@
 //   `embedding-lens neighbors FILE --row I --k K --json`.
 //   then from the palette, on the same file: Show Diagnostics (every section charted, findings with
 //   numbers), Show Map (all rows, trustworthiness), Compression Explorer (recall per method),
-//   Find Neighbours of Text… with the built-in model ("king" → "queen").
+//   Find Neighbours of Text… with the built-in model ("king" → "queen"); on the map: colour by a
+//   metadata column, box-select (summary + neighbours of the selection), export the coordinates as CSV.
 // Steps run in order; after a failure the remaining steps are reported as not run.
 // Screenshots of every step go to test-results/ui-*.png. Exit code 0 only if no step failed.
 //
@@ -193,6 +194,50 @@ try {
     await screenshot(page, 'ui-5-map');
     if (!(Number(t) > 0.5 && Number(t) <= 1)) throw new Error(`trustworthiness shown as '${t}'`);
     return `${count} points; trustworthiness ${t}`;
+  });
+
+  await step('map: colour by a metadata column, box-select a region, export the coordinates as CSV', async () => {
+    const { frame } = await waitInFrame(page, '#map-chart[data-point-count]', { timeout: 30_000 });
+    const plot = '#map-chart.js-plotly-plot, #map-chart .js-plotly-plot';
+    const before = await frame.$eval(plot, (gd) => gd._fullData.length);
+    await frame.$eval('#colour-by', (sel) => {
+      sel.value = 'freq_band';
+      sel.dispatchEvent(new Event('change'));
+    });
+    await frame.waitForFunction((sel) => document.querySelector(sel)?._fullData?.some((t) => /1k/.test(t.name ?? '')), plot, { timeout: 30_000 });
+    const traces = await frame.$eval(plot, (gd) => gd._fullData.map((t) => t.name).filter(Boolean));
+    // Box select: drag across the middle of the plot area.
+    await frame.click('#tool-box');
+    const box = await frame.locator('#map-chart .nsewdrag').first().boundingBox();
+    await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.3);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5, { steps: 8 });
+    await page.mouse.move(box.x + box.width * 0.7, box.y + box.height * 0.7, { steps: 8 });
+    await page.mouse.up();
+    await frame.waitForFunction(() => /\d+ rows selected/.test(document.getElementById('selection-summary')?.textContent ?? '') && !/summarising/.test(document.getElementById('selection-summary')?.textContent ?? ''), null, { timeout: 60_000 });
+    const summary = await frame.$eval('#selection-summary', (e) => e.textContent.trim());
+    await frame.waitForSelector('#selection-neighbours li[data-row]', { timeout: 60_000 });
+    await screenshot(page, 'ui-5b-map-selection');
+    // Export: VS Code's own save dialog (code-server: the simple file dialog, a quick input holding
+    // the proposed path, next to the file). Accept the proposal, check the file, remove it.
+    const method = (await frame.$eval('#method', (e) => e.value).catch(() => 'umap')) || 'umap';
+    const out = path.join(WORKSPACE, `${path.basename(FILE, '.npy')}-${method}.csv`);
+    fs.rmSync(out, { force: true });
+    await frame.click('#export-csv');
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor({ state: 'visible', timeout: 15_000 });
+    const proposed = await input.inputValue();
+    await page.keyboard.press('Enter');
+    const deadline = Date.now() + 30_000;
+    while (!fs.existsSync(out) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+    if (!fs.existsSync(out)) throw new Error(`no ${out} after accepting the save dialog's proposal '${proposed}'`);
+    await new Promise((r) => setTimeout(r, 500)); // let the writer finish
+    const lines = fs.readFileSync(out, 'utf8').trim().split('\n');
+    const rows = npyRows(path.join(WORKSPACE, FILE));
+    fs.rmSync(out, { force: true });
+    if (before < 1 || traces.length < 2) throw new Error(`colouring by freq_band gave traces ${JSON.stringify(traces)}`);
+    if (lines.length !== rows + 1 || !lines[0].startsWith('row,x,y')) throw new Error(`CSV has ${lines.length} lines, header ${lines[0]}`);
+    return `${traces.length} colour groups; ${summary.slice(0, 80)}; CSV with ${lines.length - 1} rows`;
   });
 
   await step('palette "Compression Explorer" measures recall for each method and recommends one', async () => {
