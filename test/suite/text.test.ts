@@ -93,6 +93,25 @@ suite('text', () => {
     assert.ok(!header.includes('Show in Embedding Lens'));
   });
 
+  test('a Parquet text column opens as a document whose lines hover with that row\'s neighbours', async () => {
+    const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
+    const pq = vscode.Uri.joinPath(ext.extensionUri, 'test', 'fixtures', 'glove2k.parquet');
+    const npy = vscode.Uri.joinPath(ext.extensionUri, 'test', 'fixtures', 'glove2k.npy');
+    const editor = await vscode.commands.executeCommand<vscode.TextEditor>('embeddingLens.showTextColumn', pq, 'word');
+    assert.ok(editor, 'an editor');
+    const doc = editor.document;
+    assert.strictEqual(doc.uri.scheme, 'embedding-lens-rows');
+    const lines = doc.getText().split('\n');
+    const row = lines.indexOf('king');
+    assert.ok(row >= 0, 'king is a row');
+    const k = vscode.workspace.getConfiguration('embeddingLens').get<number>('k', 10);
+    const want = bruteCosine(readNpyF32(npy.fsPath), row, k).map((r) => lines[r]);
+    const text = hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(row, 1)));
+    for (const w of want) assert.ok(text.includes(`| ${w} |`), `${w} in hover:\n${text}`);
+    assert.ok(text.includes('Show in Embedding Lens'), text);
+    assert.ok(vscode.workspace.textDocuments.every((d) => d.uri.scheme !== 'file' || !d.isDirty), 'nothing written');
+  });
+
   test('Find Neighbours of Text with the built-in model: "king" finds itself, then "queen"', async () => {
     const res = await vscode.commands.executeCommand<protocol.NeighborsOfTextResult>('embeddingLens.findNeighboursOfText', sampleUri('glove.npy'), 'king', { panel: false, k: 10, metric: 'cosine' });
     assert.ok(res, 'a result');

@@ -17,6 +17,7 @@ import { defaultK, defaultMetric } from '../settings';
 import { FIND_TEXT_COMMAND, NeighbourHovers, SHOW_ROW_COMMAND } from '../text/hover';
 import { BUILTIN, modelForRequests, modelLabel, setModelSetting } from '../text/model';
 import { addPanelLink } from './links';
+import { ROW_TEXT_SCHEME, RowTextProvider, SHOW_TEXT_COLUMN_COMMAND, showTextColumn } from '../text/rowText';
 
 export const EMBED_FILE_COMMAND = 'embeddingLens.embedTextFile';
 export const CHOOSE_MODEL_COMMAND = 'embeddingLens.chooseModelFolder';
@@ -213,6 +214,8 @@ export function activateText(ctx: HostContext): vscode.Disposable[] {
   addPanelLink({ command: FIND_TEXT_COMMAND, title: 'Search by Text' });
   return [
     ...hovers.register(),
+    vscode.workspace.registerTextDocumentContentProvider(ROW_TEXT_SCHEME, new RowTextProvider(ctx)),
+    vscode.commands.registerCommand(SHOW_TEXT_COLUMN_COMMAND, (uri?: unknown, column?: unknown) => showTextColumn(ctx, asUri(uri), typeof column === 'string' ? column : undefined)),
     vscode.commands.registerCommand(FIND_TEXT_COMMAND, (uri?: unknown, text?: unknown, opts?: FindTextOptions) => findNeighboursOfText(ctx, uri, text, opts)),
     vscode.commands.registerCommand(EMBED_FILE_COMMAND, (uri?: unknown, opts?: EmbedFileOptions) => embedTextFile(ctx, uri, opts)),
     vscode.commands.registerCommand(CHOOSE_MODEL_COMMAND, (dir?: unknown) => chooseModelFolder(ctx, dir)),

@@ -16,6 +16,7 @@ import { EngineCancelled, EngineInputError } from '../engine';
 import { defaultK, defaultMetric } from '../settings';
 import { modelConfigured, modelForRequests } from './model';
 import { csvRecords, mdText, neighboursMarkdown, rowAtLine, sidecarKind } from './rows';
+import { parseRowTextUri, ROW_TEXT_SCHEME } from './rowText';
 
 export const SHOW_ROW_COMMAND = 'embeddingLens.showRow';
 export const FIND_TEXT_COMMAND = 'embeddingLens.findNeighboursOfText';
@@ -52,6 +53,7 @@ export class NeighbourHovers {
       }),
       vscode.languages.registerHoverProvider([{ scheme: 'file', pattern: '**/*.{tsv,csv,jsonl,ndjson}' }], { provideHover: (d, p, t) => this.sidecarHover(d, p, t) }),
       vscode.languages.registerHoverProvider([{ scheme: 'file' }, { scheme: 'untitled' }], { provideHover: (d, p, t) => this.selectionHover(d, p, t) }),
+      vscode.languages.registerHoverProvider([{ scheme: ROW_TEXT_SCHEME }], { provideHover: (d, p, t) => this.rowTextHover(d, p, t) }),
     ];
   }
 
@@ -100,6 +102,23 @@ export class NeighbourHovers {
     if (row === undefined) return undefined;
     const ds = await this.datasetFor(doc.uri.fsPath, token);
     if (!ds || row >= ds.info.rows || token.isCancellationRequested) return undefined;
+    return this.rowHover(ds, row, doc.lineAt(pos.line).range, token);
+  }
+
+  /** A text column shown as a document (rowText.ts): line i is row i. */
+  async rowTextHover(doc: vscode.TextDocument, pos: vscode.Position, token: vscode.CancellationToken): Promise<vscode.Hover | undefined> {
+    const ref = parseRowTextUri(doc.uri);
+    if (!ref) return undefined;
+    try {
+      const info = await this.ctx.datasets.get({ uri: ref.file }, token);
+      if (pos.line >= info.rows || token.isCancellationRequested) return undefined;
+      return await this.rowHover({ uri: ref.file, info }, pos.line, doc.lineAt(pos.line).range, token);
+    } catch (e) {
+      return this.errorHover(e);
+    }
+  }
+
+  private async rowHover(ds: { uri: vscode.Uri; info: protocol.DatasetInfo }, row: number, range: vscode.Range, token: vscode.CancellationToken): Promise<vscode.Hover | undefined> {
     const metric = defaultMetric();
     try {
       const res = await this.ctx.engine.request(protocol.RowNeighborsWithText, { datasetId: ds.info.id, row, k: defaultK(), metric }, { token });
@@ -110,7 +129,7 @@ export class NeighbourHovers {
         link: { title: 'Show in Embedding Lens', uri: commandUri(SHOW_ROW_COMMAND, [ds.uri.toString(), row]) },
         note: `${path.basename(ds.info.path)} · ${Math.round(res.ms)} ms`,
       });
-      return new vscode.Hover(trusted(md), doc.lineAt(pos.line).range);
+      return new vscode.Hover(trusted(md), range);
     } catch (e) {
       return this.errorHover(e);
     }
