@@ -130,26 +130,9 @@ export async function topEigenvectors(a: Float64Array, d: number, m: number, opt
   let products = 0;
   while (products < maxProducts) {
     throwIfCancelled(opts.token);
-    let Y: Float64Array;
-    if (deg === 1 || !(e > 0)) {
-      Y = await mul(Q);
-      products++;
-    } else {
-      // Three-term recurrence: Y₀ = Q, Y₁ = (A − c)Q/e, Y_{j+1} = 2(A − c)Y_j/e − Y_{j−1}.
-      let prev = Q;
-      const AQ = await mul(Q);
-      let cur = new Float64Array(d * k);
-      for (let t = 0; t < cur.length; t++) cur[t] = (AQ[t] - c * Q[t]) / e;
-      for (let j = 1; j < deg; j++) {
-        const AY = await mul(cur);
-        const next = new Float64Array(d * k);
-        for (let t = 0; t < next.length; t++) next[t] = (2 * (AY[t] - c * cur[t])) / e - prev[t];
-        prev = cur;
-        cur = next;
-      }
-      products += deg;
-      Y = cur;
-    }
+    // deg > 1 only when e > 0 (set above).
+    const Y = await chebyshevFilter(mul, Q, deg, c, e);
+    products += deg;
     Q = (await cholQr2(Y, d, k)) ?? mgs(Y, d, k);
     const rr = await rayleighRitz(aT, Q, d, k, mm);
     products++;
@@ -197,25 +180,8 @@ async function topEigenvectorsPsd(a: Float64Array, d: number, mm: number, k: num
         deg = Math.max(1, Math.min(MAX_DEGREE, deg));
       }
     }
-    let Y: Float64Array;
-    if (deg === 1) {
-      Y = await mul(Q);
-      products++;
-    } else {
-      let prev = Q;
-      const AQ = await mul(Q);
-      let cur = new Float64Array(d * k);
-      for (let t = 0; t < cur.length; t++) cur[t] = (AQ[t] - c * Q[t]) / e;
-      for (let j = 1; j < deg; j++) {
-        const AY = await mul(cur);
-        const next = new Float64Array(d * k);
-        for (let t = 0; t < next.length; t++) next[t] = (2 * (AY[t] - c * cur[t])) / e - prev[t];
-        prev = cur;
-        cur = next;
-      }
-      products += deg;
-      Y = cur;
-    }
+    const Y = await chebyshevFilter(mul, Q, deg, c, e);
+    products += deg;
     Q = (await cholQr2(Y, d, k)) ?? mgs(Y, d, k);
     const rr = await rayleighRitz(aT, Q, d, k, mm);
     products++;
@@ -237,6 +203,28 @@ async function topEigenvectorsPsd(a: Float64Array, d: number, mm: number, k: num
 /** Largest ratio of the filter's amplification of λ₁ to that of λ_m, and the degree cap. */
 const MAX_SPREAD = 1e6;
 const MAX_DEGREE = 12;
+
+/**
+ * Applies the degree-`deg` Chebyshev polynomial of (A − c)/e to the block Q (one product
+ * with A for deg = 1), by the three-term recurrence
+ *   Y₀ = Q, Y₁ = (A − c)Q/e, Y_{j+1} = 2(A − c)Y_j/e − Y_{j−1}.
+ * Costs `deg` products with A.
+ */
+async function chebyshevFilter(mul: (Y: Float64Array) => Promise<Float64Array>, Q: Float64Array, deg: number, c: number, e: number): Promise<Float64Array> {
+  if (deg === 1) return mul(Q);
+  let prev = Q;
+  const AQ = await mul(Q);
+  let cur = new Float64Array(Q.length);
+  for (let t = 0; t < cur.length; t++) cur[t] = (AQ[t] - c * Q[t]) / e;
+  for (let j = 1; j < deg; j++) {
+    const AY = await mul(cur);
+    const next = new Float64Array(Q.length);
+    for (let t = 0; t < next.length; t++) next[t] = (2 * (AY[t] - c * cur[t])) / e - prev[t];
+    prev = cur;
+    cur = next;
+  }
+  return cur;
+}
 
 /** Deterministic start: a fixed pseudo-random d×k block (reproducible results). */
 function startBlock(d: number, k: number): Float64Array {
