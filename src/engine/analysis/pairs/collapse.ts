@@ -24,7 +24,7 @@ import { computeMoments, rawGram } from '../../kernels/moments';
 import { projectRows } from '../../kernels/pca';
 import { Cancellation, InputError, Progress } from '../../util/errors';
 import { labelCodes } from './columns';
-import { eighFast } from './eigh';
+import { eigh } from '../../kernels/eigen';
 
 export interface Classifier {
   /** C_W×d weights (row c scores class c), and optional bias of length C_W. */
@@ -155,7 +155,7 @@ export function nc1Trace(Sw: Float64Array, M: Float64Array, C: number, d: number
       G[a * C + b] = G[b * C + a] = s / C;
     }
   }
-  const eig = eighFast(G, C, C);
+  const eig = eigh(G, C, C);
   const top = eig.values[0];
   const u = new Float64Array(d);
   const swu = new Float64Array(d);

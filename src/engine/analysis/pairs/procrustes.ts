@@ -3,15 +3,14 @@
  * orthogonal Procrustes problem", Psychometrika 31): the rotation R minimising
  * ‖X̃R − Ỹ‖_F is R = UVᵀ for M = X̃ᵀỸ = UΣVᵀ.
  *
- * The SVD comes from the symmetric eigenproblem MᵀM = VΣ²Vᵀ (./eigh.ts),
+ * The SVD comes from the symmetric eigenproblem MᵀM = VΣ²Vᵀ (kernels/eigen.ts eigh),
  * uᵢ = Mvᵢ/σᵢ; the u's are then re-orthonormalised by modified Gram–Schmidt in
  * decreasing σ, and directions with σ ≈ 0 (rank-deficient M, where R is not
  * unique) are completed with any orthonormal vectors. R is thus orthogonal to
  * rounding, and Σσ = tr(RᵀM) is its objective value.
  */
-// All m eigenvectors are needed; ./eigh.ts (contiguous eigenvector rows) measured
-// 3.2 s vs 7.2 s for kernels/eigen.ts's eigh at m = 768 on this machine.
-import { eighFast as eigh } from './eigh';
+// All m eigenvectors are needed: the dense solver (eigenvector rows contiguous), not subspace iteration.
+import { eigh } from '../../kernels/eigen';
 
 export interface ProcrustesFit {
   /** m×m row-major rotation: x̃·R ≈ ỹ. */
