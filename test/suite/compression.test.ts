@@ -9,14 +9,7 @@ import * as vscode from 'vscode';
 import * as protocol from '../../src/shared/protocol';
 import type { EmbeddingLensApi } from '../../src/host/extension';
 import { waitForTabCount, waitForTabs } from './tabs';
-
-const EXTENSION_ID = 'embedding-lens.embedding-lens';
-
-function sampleUri(name: string): vscode.Uri {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'the tests run with the sample workspace open');
-  return vscode.Uri.joinPath(folder.uri, name);
-}
+import { EXTENSION_ID, sampleUri } from './workspace';
 
 const isCompressionTab = (t: vscode.Tab) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('embeddingLens.compression');
 function compressionTabs(): Promise<vscode.Tab[]> {

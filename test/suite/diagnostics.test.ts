@@ -7,14 +7,7 @@ import * as vscode from 'vscode';
 import * as protocol from '../../src/shared/protocol';
 import type { EmbeddingLensApi } from '../../src/host/extension';
 import { waitForTabs } from './tabs';
-
-const EXTENSION_ID = 'embedding-lens.embedding-lens';
-
-function sampleUri(name: string): vscode.Uri {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'the tests run with the sample workspace open');
-  return vscode.Uri.joinPath(folder.uri, name);
-}
+import { EXTENSION_ID, sampleUri } from './workspace';
 
 suite('diagnostics', () => {
   let api: EmbeddingLensApi;

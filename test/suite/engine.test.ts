@@ -9,25 +9,7 @@ import { suite, suiteSetup, test } from 'mocha';
 import * as vscode from 'vscode';
 import * as protocol from '../../src/shared/protocol';
 import type { EmbeddingLensApi } from '../../src/host/extension';
-
-const EXTENSION_ID = 'embedding-lens.embedding-lens';
-
-function sampleUri(name: string): vscode.Uri {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'the tests run with the sample workspace open');
-  return vscode.Uri.joinPath(folder.uri, name);
-}
-
-/** Reads a little-endian float32 C-order .npy directly (independent of the engine's reader). */
-function readNpyF32(file: string): { rows: number; cols: number; data: Float32Array } {
-  const buf = fs.readFileSync(file);
-  const len = buf.readUInt16LE(8);
-  const header = buf.subarray(10, 10 + len).toString('latin1');
-  const [rows, cols] = /\((\d+), (\d+)\)/.exec(header)!.slice(1).map(Number);
-  const bytes = buf.subarray(10 + len);
-  const data = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + rows * cols * 4));
-  return { rows, cols, data };
-}
+import { EXTENSION_ID, readNpyF32, sampleUri } from './workspace';
 
 function bruteCosine(m: { rows: number; cols: number; data: Float32Array }, q: number, k: number): { row: number; score: number }[] {
   const d = m.cols;

@@ -8,14 +8,7 @@ import * as protocol from '../../src/shared/protocol';
 import type { EmbeddingLensApi } from '../../src/host/extension';
 import type { MapPanel } from '../../src/host/panels/mapPanel';
 import { waitForTabs } from './tabs';
-
-const EXTENSION_ID = 'embedding-lens.embedding-lens';
-
-function sampleUri(name: string): vscode.Uri {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'the tests run with the sample workspace open');
-  return vscode.Uri.joinPath(folder.uri, name);
-}
+import { EXTENSION_ID, sampleUri } from './workspace';
 
 function mapTabs(): Promise<vscode.Tab[]> {
   return waitForTabs((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('embeddingLens.map'));

@@ -10,26 +10,7 @@ import { suite, suiteSetup, suiteTeardown, test } from 'mocha';
 import * as vscode from 'vscode';
 import * as protocol from '../../src/shared/protocol';
 import type { EmbeddingLensApi } from '../../src/host/extension';
-
-const EXTENSION_ID = 'embedding-lens.embedding-lens';
-
-function sampleUri(name: string): vscode.Uri {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'the tests run with the sample workspace open');
-  return vscode.Uri.joinPath(folder.uri, name);
-}
-
-/** A float32 C-order .npy (header padded to 64 bytes, as numpy writes). */
-function writeNpy(file: string, rows: number, cols: number, data: Float32Array): void {
-  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${rows}, ${cols}), }`;
-  header += ' '.repeat(64 - ((10 + header.length + 1) % 64)) + '\n';
-  const pre = Buffer.alloc(10);
-  pre.write('\x93NUMPY', 0, 'latin1');
-  pre[6] = 1;
-  pre[7] = 0;
-  pre.writeUInt16LE(header.length, 8);
-  fs.writeFileSync(file, Buffer.concat([pre, Buffer.from(header, 'latin1'), Buffer.from(data.buffer, data.byteOffset, data.byteLength)]));
-}
+import { EXTENSION_ID, sampleUri, writeNpyF32 } from './workspace';
 
 /** True once a tab with this title is open (the panel registry lives in the extension's bundle, not this one). */
 function tabOpen(title: string): boolean {
@@ -94,9 +75,9 @@ suite('pairs', () => {
     const a = path.join(tmp, 'a.npy');
     const b = path.join(tmp, 'b.npy');
     const c = path.join(tmp, 'c.npy');
-    writeNpy(a, rows, cols, data.subarray(0, rows * cols));
-    writeNpy(b, rows, cols, data.subarray(0, rows * cols).map((v) => 3 * v));
-    writeNpy(c, rows - 1, cols, data.subarray(0, (rows - 1) * cols));
+    writeNpyF32(a, rows, cols, data.subarray(0, rows * cols));
+    writeNpyF32(b, rows, cols, data.subarray(0, rows * cols).map((v) => 3 * v));
+    writeNpyF32(c, rows - 1, cols, data.subarray(0, (rows - 1) * cols));
     const ia = await api.context.datasets.get({ uri: vscode.Uri.file(a) });
     const ib = await api.context.datasets.get({ uri: vscode.Uri.file(b) });
     const r = await api.context.engine.request(protocol.CompareSpaces, { datasetId: ia.id, otherId: ib.id, k: 10 });

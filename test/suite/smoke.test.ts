@@ -2,8 +2,7 @@
 import * as assert from 'assert';
 import { suite, test } from 'mocha';
 import * as vscode from 'vscode';
-
-const EXTENSION_ID = 'embedding-lens.embedding-lens';
+import { EXTENSION_ID } from './workspace';
 
 suite('smoke', () => {
   test('extension is present and activates', async () => {
