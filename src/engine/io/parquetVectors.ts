@@ -109,10 +109,6 @@ export function embeddingColumnReader(file: string, column: string, valueType: '
   return {
     onChunk(vectors, n) {
       const lv = listView(vectors[0]);
-      if (out && row + n <= rows && copyContiguous(lv, n, d, out, row * d)) {
-        row += n;
-        return;
-      }
       for (let i = 0; i < n; i++) {
         const r = row + i;
         if (r >= rows) throw new InputError(file, `has more rows than its footer says (${rows})`);
@@ -141,40 +137,12 @@ export function embeddingColumnReader(file: string, column: string, valueType: '
   };
 }
 
-/**
- * The usual chunk: every row valid, of length d, stored back to back in the child
- * vector with no NULL values. Then the chunk is one copy (a per-row copy costs a
- * typed-array view per row). Returns false, having copied nothing, otherwise.
- */
-function copyContiguous(lv: ListView, n: number, d: number, out: Float32Array, o: number): boolean {
-  if (!(lv.items instanceof Float32Array) || n === 0 || lv.childValid === undefined) return false;
-  const start = lv.offset(0);
-  for (let i = 0; i < n; i++) if (!lv.valid(i) || lv.length(i) !== d || lv.offset(i) !== start + i * d) return false;
-  if (lv.childValid && !allValid(lv.childValid, start, n * d)) return false;
-  out.set(lv.items.subarray(start, start + n * d), o);
-  return true;
-}
-
-/** Whether bits [start, start + len) are all set: whole 32-bit words at a time (the usual case, no NULLs). */
-function allValid(words: Uint32Array, start: number, len: number): boolean {
-  let i = start;
-  const end = start + len;
-  while (i < end && (i & 31) !== 0) {
-    if (!validBit(words, i)) return false;
-    i++;
-  }
-  for (; i + 32 <= end; i += 32) if (words[i >>> 5] !== 0xffffffff) return false;
-  for (; i < end; i++) if (!validBit(words, i)) return false;
-  return true;
-}
-
 /** Copies one list entry into `out[o .. o+d)`; returns how many of its values were NULL (set to NaN). */
 function copyRow(lv: ListView, off: number, d: number, out: Float32Array, o: number): number {
   if (lv.items instanceof Float32Array) out.set(lv.items.subarray(off, off + d), o);
   else if (lv.items) for (let j = 0; j < d; j++) out[o + j] = lv.items[off + j];
   else for (let j = 0; j < d; j++) out[o + j] = toNumber(lv.child.getItem(off + j));
   if (lv.childValid === null) return 0;
-  if (lv.childValid && allValid(lv.childValid, off, d)) return 0;
   let nulls = 0;
   for (let j = 0; j < d; j++) {
     const isValid = lv.childValid ? validBit(lv.childValid, off + j) : lv.child.getItem(off + j) !== null;
