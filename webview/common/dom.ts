@@ -61,3 +61,9 @@ export function setBusy(message?: string): void {
   bar.textContent = message ?? '';
   bar.hidden = !message;
 }
+
+/** Hides the error box of a previous failure (a new run starts clean). */
+export function hideError(): void {
+  const err = document.getElementById('error');
+  if (err) err.hidden = true;
+}

@@ -10,7 +10,8 @@ import type { CompressionFile, CompressionFromWebview, CompressionSettings, Comp
 import { COMPRESSION_DEFAULTS, TARGET_CHOICES, describeConfig, sameConfig, smallestMeeting } from '../../src/shared/webview/compression';
 import type { PanelLink } from '../../src/shared/webview/common';
 import { connect, send as sendAny } from '../common/vscode';
-import { byId, bytes, fmt, h, setBusy, showError } from '../common/dom';
+import { byId, bytes, fmt, h, hideError, setBusy, showError } from '../common/dom';
+import { RunTicker } from '../common/runTicker';
 import { PALETTE, PLOT_CONFIG, Plotly, cssVar, themeLayout } from '../common/plot';
 import { PANEL_CSS } from './style';
 
@@ -21,7 +22,7 @@ let settings: CompressionSettings = { ...COMPRESSION_DEFAULTS };
 let result: CompressResult | undefined;
 let target = COMPRESSION_DEFAULTS.target;
 let running = false;
-let ticker: ReturnType<typeof setInterval> | undefined;
+const ticker = new RunTicker();
 
 document.head.append(h('style', {}, PANEL_CSS));
 
@@ -44,11 +45,10 @@ connect<CompressionToWebview>((msg) => {
     case 'running':
       hideError();
       settings = msg.settings;
-      progress = undefined;
       setRunning(true);
       break;
     case 'progress':
-      progress = { percentage: msg.percentage, message: msg.message };
+      ticker.report(msg);
       break;
     case 'result':
       setRunning(false);
@@ -64,11 +64,6 @@ connect<CompressionToWebview>((msg) => {
       break;
   }
 });
-
-function hideError(): void {
-  const err = document.getElementById('error');
-  if (err) err.hidden = true;
-}
 
 /** Header, explanation and controls; built once per file so the controls keep focus across runs. */
 function renderShell(links: PanelLink[]): void {
@@ -172,9 +167,6 @@ function run(): void {
   send({ type: 'run', settings });
 }
 
-/** Latest engine progress of the running sweep, shown by the status ticker. */
-let progress: { percentage?: number; message?: string } | undefined;
-
 function setRunning(on: boolean): void {
   running = on;
   const cancel = document.getElementById('cancel');
@@ -186,19 +178,11 @@ function setRunning(on: boolean): void {
   ring.hidden = !on;
   runBtn.textContent = on ? 'Restart' : result ? 'Measure Again' : 'Measure';
   document.body.dataset.state = on ? 'running' : result ? 'done' : 'idle';
-  if (ticker) clearInterval(ticker);
-  ticker = undefined;
-  if (on) {
-    const t0 = Date.now();
-    const say = () => {
-      const s = Math.round((Date.now() - t0) / 1000);
-      const pct = progress?.percentage === undefined ? '' : ` ${Math.round(progress.percentage)}%`;
-      const what = progress?.message ? ` (${progress.message})` : '';
-      status.textContent = `Measuring ${settings.queries} queries, k = ${settings.k}…${pct}${what}, ${s} s. Cancel stops it.`;
-    };
-    say();
-    ticker = setInterval(say, 500);
-  } else status.textContent = '';
+  if (on) ticker.start(`Measuring ${settings.queries} queries, k = ${settings.k}`);
+  else {
+    ticker.stop();
+    status.textContent = '';
+  }
 }
 
 interface Group {

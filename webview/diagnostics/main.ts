@@ -10,8 +10,9 @@ import type { DiagnosticsFile, DiagnosticsFromWebview, DiagnosticsSettings, Diag
 import { DIAGNOSTICS_DEFAULTS } from '../../src/shared/webview/diagnostics';
 import type { PanelLink } from '../../src/shared/webview/common';
 import { connect, send as sendAny } from '../common/vscode';
-import { byId, fmt, h, setBusy, showError } from '../common/dom';
+import { byId, fmt, h, hideError, setBusy, showError } from '../common/dom';
 import { PALETTE, PLOT_CONFIG, Plotly, accent, cssVar, themeLayout } from '../common/plot';
+import { RunTicker } from '../common/runTicker';
 import { SECTIONS, explain } from './text';
 
 const send = (m: DiagnosticsFromWebview) => sendAny(m);
@@ -20,10 +21,7 @@ let file: DiagnosticsFile | undefined;
 let settings: DiagnosticsSettings = { ...DIAGNOSTICS_DEFAULTS };
 let result: DiagnoseResult | undefined;
 let running = false;
-let started = 0;
-let ticker: ReturnType<typeof setInterval> | undefined;
-/** Latest engine progress of the running diagnosis, shown by the status ticker. */
-let progress: { percentage?: number; message?: string } | undefined;
+const ticker = new RunTicker();
 
 document.head.append(
   h(
@@ -66,11 +64,10 @@ connect<DiagnosticsToWebview>((msg) => {
     case 'running':
       hideError();
       settings = msg.settings;
-      progress = undefined;
       setRunning(true);
       break;
     case 'progress':
-      progress = { percentage: msg.percentage, message: msg.message };
+      ticker.report(msg);
       break;
     case 'result':
       setRunning(false);
@@ -86,11 +83,6 @@ connect<DiagnosticsToWebview>((msg) => {
       break;
   }
 });
-
-function hideError(): void {
-  const e = document.getElementById('error');
-  if (e) e.hidden = true;
-}
 
 function renderShell(links: PanelLink[]): void {
   if (!file) return;
@@ -163,20 +155,13 @@ function setRunning(on: boolean): void {
   if (runBtn) (runBtn as unknown as { disabled: boolean }).disabled = on;
   if (cancel) (cancel as unknown as { disabled: boolean }).disabled = !on;
   document.getElementById('app')?.setAttribute('aria-busy', on ? 'true' : 'false');
-  if (ticker) clearInterval(ticker);
-  ticker = undefined;
   if (on) {
-    started = Date.now();
-    const tick = () => {
-      const st = document.getElementById('status');
-      const pct = progress?.percentage === undefined ? '' : ` ${Math.round(progress.percentage)}%`;
-      const stage = progress?.message ? ` (${progress.message})` : '';
-      if (st) st.textContent = `Computing the diagnostics…${pct}${stage}, ${Math.round((Date.now() - started) / 1000)} s. Cancel stops it.`;
-    };
-    tick();
-    ticker = setInterval(tick, 500);
+    ticker.start('Computing the diagnostics');
     setBusy('Computing the diagnostics…');
-  } else setBusy();
+  } else {
+    ticker.stop();
+    setBusy();
+  }
 }
 
 // ---------------------------------------------------------------- result

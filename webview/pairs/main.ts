@@ -16,7 +16,7 @@ import type { PanelLink } from '../../src/shared/webview/common';
 import type { Finding, PairsFile, PairsFromWebview, PairsToWebview } from '../../src/shared/webview/pairs';
 import { collapseFindings, compareFindings, gapFindings } from '../../src/shared/webview/pairs';
 import { connect, send as sendAny } from '../common/vscode';
-import { byId, fmt, h, setBusy, showError } from '../common/dom';
+import { byId, fmt, h, hideError, setBusy, showError } from '../common/dom';
 import { PALETTE, PLOT_CONFIG, Plotly, accent, cssVar, themeLayout } from '../common/plot';
 
 const send = (m: PairsFromWebview) => sendAny(m);
@@ -55,11 +55,6 @@ connect<PairsToWebview>((msg) => {
       break;
   }
 });
-
-function hideError(): void {
-  const err = document.getElementById('error');
-  if (err) err.hidden = true;
-}
 
 const pct = (v: number | null | undefined) => (v === null || v === undefined || !Number.isFinite(v) ? '–' : `${(100 * v).toFixed(1)}%`);
 

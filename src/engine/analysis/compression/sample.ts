@@ -3,18 +3,7 @@
  * A seeded generator makes the sample (and so every recall) reproducible across
  * runs, the CLI and the panel.
  */
-
-/** mulberry32: a small, fast 32-bit PRNG; plenty for picking a sample. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../util/random';
 
 /**
  * `count` distinct values of `pool` chosen uniformly (partial Fisher–Yates),

@@ -3,6 +3,7 @@
  * textbook/scipy definition named in its comment so the Python references in
  * test/reference/ compute the same numbers.
  */
+import { mulberry32 as rng } from '../../util/random';
 
 /** Population mean of the finite values. */
 export function mean(v: ArrayLike<number>): number {
@@ -105,17 +106,8 @@ export function logSumExp(v: ArrayLike<number>): number {
   return m + Math.log(s);
 }
 
-/** Seeded PRNG (mulberry32): deterministic samples across runs and machines. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded PRNG: deterministic samples across runs and machines. */
+export { rng };
 
 /** m distinct indices from [0, n), sorted ascending, chosen by a seeded partial Fisher–Yates shuffle. */
 export function sampleIndices(n: number, m: number, seed: number): Int32Array {

@@ -2,18 +2,9 @@
  * Seeded randomness for the pairs analyses: fold assignment, subsamples and
  * anchor choice must be reproducible run to run, so nothing here uses Math.random.
  */
+import { mulberry32 as rng } from '../../util/random';
 
-/** mulberry32: a small 32-bit PRNG (Tommy Ettinger), uniform in [0, 1). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng };
 
 /** Fisher–Yates shuffle in place. */
 export function shuffle<T extends { length: number; [i: number]: number }>(a: T, rand: () => number): T {
