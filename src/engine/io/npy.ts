@@ -10,6 +10,7 @@
 import * as fs from 'fs';
 import { InputError } from '../util/errors';
 import { Matrix } from '../core/matrix';
+import { openReadOnly } from './openFile';
 
 const MAGIC = Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]); // \x93NUMPY
 const CHUNK_BYTES = 8 << 20;
@@ -137,12 +138,7 @@ export function matrixShape(file: string, shape: number[], opts: NpyReadOptions)
 }
 
 export function readNpy(file: string, opts: NpyReadOptions = {}): NpyData {
-  let fd: number;
-  try {
-    fd = fs.openSync(file, 'r');
-  } catch (e) {
-    throw new InputError(file, `cannot be opened (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
+  const fd = openReadOnly(file);
   try {
     const stat = fs.fstatSync(fd);
     if (!stat.isFile()) throw new InputError(file, 'is not a file (a directory or device cannot be read as .npy)');

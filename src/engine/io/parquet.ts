@@ -23,6 +23,7 @@ import { MetadataTable } from './metadata';
 import { embeddingColumnReader, numericBlockReader } from './parquetVectors';
 import { readParquetMetadata } from './parquetMetadata';
 import { isFloatType, isNumericType, listValueType, ParquetColumn, sqlIdent, sqlString } from './parquetTypes';
+import { openReadOnly } from './openFile';
 
 export type { ParquetColumn } from './parquetTypes';
 
@@ -87,12 +88,7 @@ async function connect(): Promise<DuckDBConnection> {
  * (DuckDB's own message mentions "magic bytes"): a Parquet file starts and ends with PAR1.
  */
 function checkParquetMagic(file: string): void {
-  let fd: number;
-  try {
-    fd = fs.openSync(file, 'r');
-  } catch (e) {
-    throw new InputError(file, `cannot be opened (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
+  const fd = openReadOnly(file);
   try {
     const size = fs.fstatSync(fd).size;
     const head = Buffer.alloc(4);

@@ -10,7 +10,7 @@
  * query's own row is excluded. Queries are compressed like corpus rows
  * (symmetric), which is what the int8 reference value 0.991 assumes.
  */
-import type { CompressionConfig, CompressionPoint, CompressResult, Metric } from '../../../shared/protocol';
+import type { CompressionConfig, CompressionPoint, CompressParams, CompressResult, DatasetRef, Metric } from '../../../shared/protocol';
 import { METRICS } from '../../../shared/protocol';
 import { smallestMeeting } from '../../../shared/webview/compression';
 import { gatherRows, Matrix, rowSlice } from '../../core/matrix';
@@ -30,14 +30,8 @@ import { prepareCorpusAsync } from './prepare';
 
 export const COMPRESS_DEFAULTS = { k: 10, queries: 1000, target: 0.95, seed: 0, metric: 'cosine' as Metric };
 
-export interface CompressOptions {
-  k?: number;
-  queries?: number;
-  target?: number;
-  seed?: number;
-  metric?: Metric;
-  dims?: number[];
-  rescore?: number[];
+/** The request's sweep parameters (see CompressParams), plus cancellation and progress. */
+export interface CompressOptions extends Omit<CompressParams, keyof DatasetRef> {
   token?: Cancellation;
   progress?: Progress;
 }

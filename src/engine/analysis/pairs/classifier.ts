@@ -7,6 +7,7 @@ import * as path from 'path';
 import { readNpy, readNpyHeader } from '../../io/npy';
 import { InputError } from '../../util/errors';
 import { Classifier } from './collapse';
+import { openReadOnly } from '../../io/openFile';
 
 export function loadClassifier(weightsPath: string, biasPath?: string): Classifier {
   const wFile = path.resolve(weightsPath);
@@ -16,12 +17,7 @@ export function loadClassifier(weightsPath: string, biasPath?: string): Classifi
 
 /** A float .npy holding one vector (shape (C,), (C, 1) or (1, C)), as float32. */
 export function readVector(file: string): Float32Array {
-  let fd: number;
-  try {
-    fd = fs.openSync(file, 'r');
-  } catch (e) {
-    throw new InputError(file, `cannot be opened (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
+  const fd = openReadOnly(file);
   try {
     const size = fs.fstatSync(fd).size;
     const h = readNpyHeader(file, fd, size);
