@@ -731,6 +731,8 @@ export interface ProjectParams extends DatasetRef {
   minDist?: number;
   perplexity?: number;
   iterations?: number;
+  /** k-NN graph: 'auto' (default) is exact up to 20k rows and approximate above, with its recall measured. */
+  knn?: 'auto' | 'exact' | 'approx';
   /** Push every intermediate layout as a ProjectLayout notification (else poll with ProjectFrame). */
   notify?: boolean;
 }
@@ -743,6 +745,14 @@ export interface ProjectQuality {
   /** Rows the scores were averaged over: < rows means a seeded sample (the panel says so). */
   sampleRows: number;
   rows: number;
+}
+
+export interface ProjectKnnGraph {
+  method: 'exact' | 'approximate';
+  k: number;
+  recall?: number;
+  sample?: number;
+  components?: number;
 }
 
 export interface ProjectResult {
@@ -761,6 +771,8 @@ export interface ProjectResult {
   /** base64 float32 row L2 norms (NaN for NaN/Inf rows), for colouring. */
   norms: string;
   quality: ProjectQuality;
+  /** How the k-NN graph was built; approximate graphs carry their recall@k on a seeded sample of rows. */
+  knnGraph?: ProjectKnnGraph;
   skippedRows: number;
   warnings: string[];
   timings: Record<string, number>;

@@ -478,8 +478,16 @@ function renderQuality(): void {
   const q = result?.raw.quality;
   if (!q) return;
   byId('quality-note').textContent =
-    `k = ${q.k} nearest rows, ${result!.raw.method === 'pca' ? 'exact PCA' : 'the exact k-NN graph'}; ` +
+    `k = ${q.k} nearest rows, ${graphNote(result!.raw)}; ` +
     (q.sampleRows < q.rows ? `scores averaged over a seeded random sample of ${fmt(q.sampleRows)} of the ${fmt(q.rows)} mapped rows (every row still counts as a neighbour).` : `scores over all ${fmt(q.rows)} mapped rows.`);
+}
+
+/** How the neighbour graph behind the map was built: an approximate graph says its measured recall. */
+function graphNote(r: ProjectResult): string {
+  const g = r.knnGraph;
+  if (!g) return r.method === 'pca' ? 'exact PCA, no k-NN graph' : 'the exact k-NN graph';
+  if (g.method === 'exact') return `${r.method === 'pca' ? 'exact PCA, ' : ''}the exact k-NN graph`;
+  return `${r.method === 'pca' ? 'exact PCA, ' : ''}an approximate k-NN graph (recall@${g.k} ${g.recall!.toFixed(3)} against the exact neighbours of ${fmt(g.sample!)} seeded rows)`;
 }
 
 function renderSelection(): void {

@@ -49,7 +49,7 @@ export function registerProjectionHandlers(ctx: EngineContext): void {
     try {
       const r = await project(
         ds,
-        { method: p.method, dims: p.dims, seed: p.seed, k: p.k, metric: p.metric, nNeighbors: p.nNeighbors, minDist: p.minDist, perplexity: p.perplexity, iterations: p.iterations },
+        { method: p.method, dims: p.dims, seed: p.seed, k: p.k, metric: p.metric, nNeighbors: p.nNeighbors, minDist: p.minDist, perplexity: p.perplexity, iterations: p.iterations, knn: p.knn },
         {
           token: w.token,
           progress: (f, message) => {
@@ -77,6 +77,7 @@ export function registerProjectionHandlers(ctx: EngineContext): void {
         norms: b64(Float32Array.from(datasetNorms(ds))),
         quality: r.quality,
         skippedRows: r.skippedRows,
+        knnGraph: r.knnGraph,
         warnings: [...datasetInfo(ds).warnings, ...r.warnings],
         timings: r.timings,
       };

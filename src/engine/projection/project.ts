@@ -1,6 +1,7 @@
 /**
  * One projection of a dataset, start to finish: PCA first (shown at once and
- * used as the UMAP/t-SNE initialisation), the exact k-NN graph, the UMAP or
+ * used as the UMAP/t-SNE initialisation), the k-NN graph (exact, or above
+ * APPROX_ABOVE_ROWS approximate with its recall measured), the UMAP or
  * t-SNE optimisation streaming intermediate layouts, then the quality scores
  * and per-row neighbourhood preservation of the final map.
  *
@@ -20,6 +21,7 @@ import { jointP } from './perplexity';
 import { tsneLayout } from './tsne';
 import { mapQuality, MapQuality, ProjectionMetric, rowPreservation } from './quality';
 import { layoutKnn } from './lowdim';
+import { approximateGraph, graphRecall } from './approxGraph';
 
 export type ProjectionMethod = 'pca' | 'umap' | 'tsne';
 export const PROJECTION_METHODS: readonly ProjectionMethod[] = ['pca', 'umap', 'tsne'];
@@ -39,6 +41,22 @@ export interface ProjectSettings {
   iterations?: number;
   /** Skip per-row preservation when it would need a k-NN graph this large (PCA only). */
   maxGraphRows?: number;
+  /** k-NN graph: exact, approximate (PCA-reduced search + refinement, recall measured), or auto (approximate above APPROX_ABOVE_ROWS). */
+  knn?: KnnMode;
+}
+
+export type KnnMode = 'auto' | 'exact' | 'approx';
+export const KNN_MODES: readonly KnnMode[] = ['auto', 'exact', 'approx'];
+
+/** How the k-NN graph behind a map was built, and how good it is. */
+export interface KnnGraphInfo {
+  method: 'exact' | 'approximate';
+  k: number;
+  /** Approximate only: recall@k against the exact neighbours of `sample` seeded rows. */
+  recall?: number;
+  sample?: number;
+  /** Approximate only: principal components of the candidate search. */
+  components?: number;
 }
 
 export interface ProjectionResult {
@@ -56,6 +74,8 @@ export interface ProjectionResult {
   top3?: Int32Array;
   /** Rows left out (NaN/Inf, zero under cosine). */
   skippedRows: number;
+  /** Absent when no graph was computed (large PCA maps). */
+  knnGraph?: KnnGraphInfo;
   warnings: string[];
   timings: Record<string, number>;
 }
@@ -70,6 +90,16 @@ export interface ProjectCallbacks {
 /** PCA computes the exact k-NN graph (for preservation colouring and k-occurrence) only up to this size: ~20 s at 50k×768 here, growing as n². */
 const DEFAULT_MAX_GRAPH_ROWS = 50_000;
 
+/**
+ * `knn: 'auto'` uses the exact graph up to this many rows (2·n²·d flops: ~3 s at
+ * 20k×768 here) and the approximate one above it (~n²·2·64 plus a local join).
+ */
+export const APPROX_ABOVE_ROWS = 20_000;
+/** Principal components of the approximate graph's candidate search. */
+const APPROX_COMPONENTS = 64;
+/** Rows whose exact neighbours measure the approximate graph's recall. */
+const RECALL_SAMPLE = 1000;
+
 export function checkSettings(s: ProjectSettings, n: number, file?: string): void {
   if (!PROJECTION_METHODS.includes(s.method)) throw new InputError(undefined, `method must be one of ${PROJECTION_METHODS.join(', ')}, got '${s.method}'`);
   if (s.method === 'tsne' && s.dims !== 2) throw new InputError(undefined, `t-SNE supports 2 dimensions only, got --dims ${s.dims}`);
@@ -78,6 +108,7 @@ export function checkSettings(s: ProjectSettings, n: number, file?: string): voi
   if (s.metric !== 'cosine' && s.metric !== 'euclidean') throw new InputError(undefined, `projections support the cosine and euclidean metrics, got '${s.metric}'`);
   if (n < 4) throw new InputError(file, `has ${n} usable rows; a projection needs at least 4`);
   if (s.k >= n / 2) throw new InputError(file, `k = ${s.k} is too large for ${n} usable rows (the quality scores need k < n/2)`);
+  if (s.knn !== undefined && !KNN_MODES.includes(s.knn)) throw new InputError(undefined, `knn must be one of ${KNN_MODES.join(', ')}, got '${s.knn}'`);
   if (s.perplexity !== undefined && !(s.perplexity > 0 && 3 * s.perplexity < n)) throw new InputError(file, `perplexity must be > 0 and < n/3 = ${(n / 3).toFixed(1)}, got ${s.perplexity}`);
 }
 
@@ -107,15 +138,34 @@ export async function project(ds: Dataset, s: ProjectSettings, cb: ProjectCallba
   // 2. Exact k-NN graph, shared by the method and the preservation colouring.
   const graphK = graphNeighbours(s, m);
   let graph: DistanceGraph | undefined;
+  let knnInfo: KnnGraphInfo | undefined;
   if (s.method !== 'pca' || m <= (s.maxGraphRows ?? DEFAULT_MAX_GRAPH_ROWS)) {
     t = Date.now();
     const corpus = skipped ? prepareCorpus(work, s.metric) : preparedCorpus(ds, s.metric);
-    const key = `projection:graph:${s.metric}`;
-    graph = await distanceGraph(corpus, s.metric, graphK, { get: () => ds.cache.get(key) as DistanceGraph | undefined, set: (g) => ds.cache.set(key, g) }, {
-      token: cb.token,
-      progress: report(0.03, 0.4, 'nearest neighbours'),
-    });
-    lap('knn', t);
+    const comps = Math.min(APPROX_COMPONENTS, ds.matrix.cols);
+    // Approximate only where it saves work: many rows, and more dims than the reduced space.
+    const approx = (s.knn === 'approx' || ((s.knn ?? 'auto') === 'auto' && m > APPROX_ABOVE_ROWS)) && comps < ds.matrix.cols;
+    const key = `projection:graph:${s.metric}${approx ? ':approx' : ''}`;
+    const cache = { get: () => ds.cache.get(key) as DistanceGraph | undefined, set: (g: DistanceGraph) => ds.cache.set(key, g) };
+    const progress = report(0.03, 0.4, approx ? 'approximate nearest neighbours' : 'nearest neighbours');
+    if (approx) {
+      const have = cache.get();
+      if (have && have.k >= graphK) graph = sliceGraph(have, graphK);
+      else {
+        const pcaM = await datasetPca(ds, comps, { token: cb.token });
+        graph = await approximateGraph(corpus, s.metric, graphK, { components: pcaM.components, m: pcaM.m, token: cb.token, progress });
+        cache.set(graph);
+      }
+      lap('knn', t);
+      t = Date.now();
+      const rec = await graphRecall(corpus, graph, graphK, RECALL_SAMPLE, s.seed, cb.token);
+      knnInfo = { method: 'approximate', k: graphK, recall: rec.recall, sample: rec.sample, components: comps };
+      lap('knnRecall', t);
+    } else {
+      graph = await distanceGraph(corpus, s.metric, graphK, cache, { token: cb.token, progress });
+      knnInfo = { method: 'exact', k: graphK };
+      lap('knn', t);
+    }
   } else {
     warnings.push(`per-row neighbourhood preservation needs the exact k-NN graph, which is not computed for PCA above ${(s.maxGraphRows ?? DEFAULT_MAX_GRAPH_ROWS).toLocaleString('en-US')} rows`);
   }
@@ -161,6 +211,7 @@ export async function project(ds: Dataset, s: ProjectSettings, cb: ProjectCallba
     preservation: skipped ? scatterRows(pres, valid, n, 1, true) : pres,
     ...extras,
     skippedRows: skipped,
+    knnGraph: knnInfo,
     warnings,
     timings,
   };

@@ -22,6 +22,12 @@ const POLL_MS = 250;
 const AUTO_METHOD_MAX_ROWS = 50_000;
 let jobSeq = 0;
 
+/** `embeddingLens.map.knnGraph`: exact, approximate (recall measured), or auto (approximate above 20k rows). */
+function knnSetting(): 'auto' | 'exact' | 'approx' {
+  const v = vscode.workspace.getConfiguration('embeddingLens').get<string>('map.knnGraph', 'auto');
+  return v === 'exact' || v === 'approx' ? v : 'auto';
+}
+
 export class MapPanel extends LensPanel<MapToWebview, MapFromWebview> {
   private static readonly byFile = new Map<string, MapPanel>();
   private info: protocol.DatasetInfo | undefined;
@@ -108,7 +114,7 @@ export class MapPanel extends LensPanel<MapToWebview, MapFromWebview> {
       }
     }, POLL_MS);
     try {
-      const result = await this.ctx.engine.request(protocol.Project, { datasetId: info.id, jobId: id, method: s.method, dims: 2, seed: s.seed, k: s.k, metric: s.metric }, { token: cts.token });
+      const result = await this.ctx.engine.request(protocol.Project, { datasetId: info.id, jobId: id, method: s.method, dims: 2, seed: s.seed, k: s.k, metric: s.metric, knn: knnSetting() }, { token: cts.token });
       this.lastResult = result;
       this.lastJobId = id;
       this.post({ type: 'result', result });

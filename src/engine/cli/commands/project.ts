@@ -1,13 +1,13 @@
 import { Command, FILE_FLAGS } from '../command';
 import { openFromArgs } from '../open';
 import { InputError } from '../../util/errors';
-import { PROJECTION_METHODS, project, ProjectionMethod } from '../../projection/project';
+import { KNN_MODES, KnnMode, PROJECTION_METHODS, project, ProjectionMethod } from '../../projection/project';
 import { writeCoords } from '../../projection/export';
 
 export const projectCommand: Command = {
   name: 'project',
   summary: 'a 2-D/3-D map (PCA, UMAP or t-SNE) with its trustworthiness, continuity and k-NN recall; --out writes the coordinates as CSV (Parquet when the name ends in .parquet)',
-  usage: 'project FILE --method pca|umap|tsne [--dims 2] [--seed 0] [--k 10] [--metric cosine|euclidean] [--neighbors 15] [--min-dist 0.1] [--perplexity 30] [--iterations N] [--out coords.csv|coords.parquet [--force]] --json',
+  usage: 'project FILE --method pca|umap|tsne [--dims 2] [--seed 0] [--k 10] [--metric cosine|euclidean] [--neighbors 15] [--min-dist 0.1] [--perplexity 30] [--iterations N] [--knn auto|exact|approx] [--out coords.csv|coords.parquet [--force]] --json',
   flags: {
     ...FILE_FLAGS,
     method: { value: true },
@@ -19,6 +19,7 @@ export const projectCommand: Command = {
     'min-dist': { value: true },
     perplexity: { value: true },
     iterations: { value: true },
+    knn: { value: true },
     out: { value: true },
     force: { value: false },
   },
@@ -26,6 +27,8 @@ export const projectCommand: Command = {
     const method = (args.str('method') ?? 'pca') as ProjectionMethod;
     if (!PROJECTION_METHODS.includes(method)) throw new InputError(undefined, `--method must be one of ${PROJECTION_METHODS.join(', ')}, got '${method}'`);
     const metric = args.metric('metric', 'cosine', ['cosine', 'euclidean']) as 'cosine' | 'euclidean';
+    const knn = (args.str('knn') ?? 'auto') as KnnMode;
+    if (!KNN_MODES.includes(knn)) throw new InputError(undefined, `--knn must be one of ${KNN_MODES.join(', ')}, got '${knn}'`);
     const opt = (name: string) => (args.has(name) ? args.num(name, 0) : undefined);
     const settings = {
       method,
@@ -37,6 +40,7 @@ export const projectCommand: Command = {
       minDist: opt('min-dist'),
       perplexity: opt('perplexity'),
       iterations: args.has('iterations') ? args.int('iterations', 1) : undefined,
+      knn,
     };
     const out = args.str('out');
     const ds = await openFromArgs(args);
@@ -56,6 +60,8 @@ export const projectCommand: Command = {
       // The quality scores are exact when qualitySampleRows = the mapped rows; otherwise a seeded sample.
       ...(q.sampleRows < q.rows ? { qualitySampleRows: q.sampleRows } : {}),
       skippedRows: r.skippedRows,
+      // How the neighbour graph was built; an approximate one carries its measured recall@k.
+      ...(r.knnGraph ? { knnGraph: r.knnGraph } : {}),
       ...(written ? { out: written } : {}),
       timings: r.timings,
       warnings: [...ds.warnings, ...r.warnings],

@@ -1,0 +1,209 @@
+/**
+ * An approximate k-NN graph for large maps, and its measured recall.
+ *
+ * Candidates come from the exact k-NN graph of the rows projected onto their
+ * top principal components (the "PCA then exact search" filter of Jégou, Douze
+ * & Schmid 2011, "Product quantization for nearest neighbor search", §4, and the
+ * PCA pre-reduction openTSNE/scikit-learn apply before t-SNE), searched with
+ * the same onnxruntime GEMM+TopK kernel as the exact graph but on m ≪ d columns;
+ * each row's `candidates` nearest in that space are then re-scored exactly in
+ * the full space (float64) and the best k kept. Projection only shrinks
+ * distances (‖P(x − y)‖ ≤ ‖x − y‖), so true neighbours rank well in the reduced
+ * space whenever the spectrum decays, as it does for learned embeddings.
+ *
+ * One round of NN-descent's local join (Dong, Moses & Li 2011, "Efficient
+ * k-nearest neighbor graph construction for generic similarity measures",
+ * WWW) then offers each row its neighbours' neighbours, scored in the full
+ * space, which repairs most misses the reduced space made.
+ *
+ * The recall is not assumed: `graphRecall` compares the graph with the exact
+ * neighbours (knnSearch) of a seeded sample of rows and the result reports it.
+ */
+import type { Matrix } from '../core/matrix';
+import { gatherRows } from '../core/matrix';
+import { knnGraph, knnSearch, prepareCorpus, PreparedCorpus } from '../kernels/knn';
+import { projectRows } from '../kernels/pca';
+import { Cancellation, Progress, throwIfCancelled, yieldToEventLoop } from '../util/errors';
+import type { DistanceGraph } from './graph';
+import type { ProjectionMetric } from './quality';
+import { Rng, sampleRows } from './random';
+
+export interface ApproxGraphOptions {
+  /** m×d principal components (row-major), e.g. from the dataset's PCA. */
+  components: Float64Array;
+  m: number;
+  /** Reduced-space neighbours re-scored in the full space per row (default max(3k, 32)). */
+  candidates?: number;
+  /** NN-descent local-join rounds after the re-scoring (default 1). */
+  descentRounds?: number;
+  token?: Cancellation;
+  progress?: Progress;
+}
+
+/** Full-space distance of rows i and j as the exact graph defines it (1 − cos, or euclidean). */
+function makeDistance(corpus: PreparedCorpus, metric: ProjectionMetric): (i: number, j: number) => number {
+  const { source, norms } = corpus;
+  const d = source.cols;
+  const x = source.data;
+  if (metric === 'cosine') {
+    return (i, j) => {
+      const a = i * d;
+      const b = j * d;
+      let s = 0;
+      for (let t = 0; t < d; t++) s += x[a + t] * x[b + t];
+      return Math.max(0, 1 - s / (norms[i] * norms[j]));
+    };
+  }
+  return (i, j) => {
+    const a = i * d;
+    const b = j * d;
+    let s = 0;
+    for (let t = 0; t < d; t++) {
+      const v = x[a + t] - x[b + t];
+      s += v * v;
+    }
+    return Math.sqrt(s);
+  };
+}
+
+/** The approximate k-NN graph (self excluded, ascending distance, ties by lower index). */
+export async function approximateGraph(corpus: PreparedCorpus, metric: ProjectionMetric, k: number, opts: ApproxGraphOptions): Promise<DistanceGraph> {
+  const n = corpus.source.rows;
+  const report = (a: number, b: number): Progress => (f, msg) => opts.progress?.(a + (b - a) * f, msg);
+  // The GEMM matrix is already unit rows (cosine) or centred rows (euclidean): its euclidean
+  // distances order the neighbours as the metric does, and so do their projections'.
+  const Z = await projectRows(corpus.gemm, opts.components, opts.m, { token: opts.token, progress: report(0, 0.05) });
+  const reduced = prepareCorpus({ rows: n, cols: opts.m, data: Z }, 'euclidean');
+  // Invalid rows (zeroed in the GEMM matrix) must stay non-neighbours in the reduced space too.
+  for (let i = 0; i < n; i++) if (!corpus.valid[i]) (reduced.valid[i] = 0), (reduced.bias[i] = -Infinity);
+  const kc = Math.min(n - 1, Math.max(opts.candidates ?? Math.max(3 * k, 32), k));
+  const cand = await knnGraph(reduced, { k: kc, token: opts.token, progress: report(0.05, 0.6) });
+
+  const dist = makeDistance(corpus, metric);
+  const indices = new Int32Array(n * k).fill(-1);
+  const dd = new Float64Array(n * k).fill(NaN);
+  const rowI = new Int32Array(kc);
+  const rowD = new Float64Array(kc);
+  const order = new Int32Array(kc);
+  let lastYield = Date.now();
+  for (let i = 0; i < n; i++) {
+    if (!corpus.valid[i]) continue;
+    let c = 0;
+    for (let s = 0; s < kc; s++) {
+      const j = cand.indices[i * kc + s];
+      if (j < 0) continue;
+      rowI[c] = j;
+      rowD[c] = dist(i, j);
+      c++;
+    }
+    keepBest(rowI, rowD, order, c, k, indices, dd, i);
+    if ((i & 1023) === 1023 && Date.now() - lastYield > 50) {
+      opts.progress?.(0.6 + 0.2 * (i / n), 're-scoring candidates');
+      await yieldToEventLoop();
+      throwIfCancelled(opts.token);
+      lastYield = Date.now();
+    }
+  }
+  const g: DistanceGraph = { n, k, indices, dist: dd };
+  const rounds = opts.descentRounds ?? 1;
+  for (let r = 0; r < rounds; r++) await localJoin(g, dist, corpus.valid, { token: opts.token, progress: report(0.8 + (0.2 * r) / rounds, 0.8 + (0.2 * (r + 1)) / rounds) });
+  opts.progress?.(1);
+  return g;
+}
+
+/** Sort c candidates by (distance, index) and write the best k into row i of the graph. */
+function keepBest(rowI: Int32Array, rowD: Float64Array, order: Int32Array, c: number, k: number, indices: Int32Array, dd: Float64Array, i: number): void {
+  for (let t = 0; t < c; t++) order[t] = t;
+  const o = order.subarray(0, c).sort((a, b) => rowD[a] - rowD[b] || rowI[a] - rowI[b]);
+  const m = Math.min(k, c);
+  for (let t = 0; t < m; t++) {
+    indices[i * k + t] = rowI[o[t]];
+    dd[i * k + t] = rowD[o[t]];
+  }
+}
+
+/**
+ * One NN-descent round (Dong et al. 2011, Algorithm 1, with the "new" flags
+ * dropped: one round only): every row is offered its neighbours' neighbours
+ * and, through the reverse edges, the rows that list it; each new candidate is
+ * scored once in the full space and inserted if it beats the row's current k-th.
+ */
+async function localJoin(g: DistanceGraph, dist: (i: number, j: number) => number, valid: Uint8Array, opts: { token?: Cancellation; progress?: Progress }): Promise<void> {
+  const { n, k, indices, dist: dd } = g;
+  // Only the closest few neighbours feed the join: their lists are the most likely to hold
+  // the row's missing neighbours, and the cost is quadratic in how many are used.
+  const fan = Math.min(k, 8);
+  const prevI = indices.slice();
+  const seen = new Int32Array(n).fill(-1);
+  let lastYield = Date.now();
+  for (let i = 0; i < n; i++) {
+    if (!valid[i]) continue;
+    const o = i * k;
+    seen[i] = i;
+    for (let s = 0; s < k; s++) if (prevI[o + s] >= 0) seen[prevI[o + s]] = i;
+    for (let s = 0; s < fan; s++) {
+      const u = prevI[o + s];
+      if (u < 0) continue;
+      for (let t = 0; t < fan; t++) {
+        const v = prevI[u * k + t];
+        if (v < 0 || seen[v] === i) continue;
+        seen[v] = i;
+        insert(indices, dd, o, k, v, dist(i, v));
+      }
+    }
+    if ((i & 1023) === 1023 && Date.now() - lastYield > 50) {
+      opts.progress?.(i / n, 'refining neighbours');
+      await yieldToEventLoop();
+      throwIfCancelled(opts.token);
+      lastYield = Date.now();
+    }
+  }
+}
+
+/** Insert (j, d) into the sorted row at offset o if it beats the last entry; ties by lower index. */
+function insert(indices: Int32Array, dd: Float64Array, o: number, k: number, j: number, d: number): void {
+  const last = o + k - 1;
+  if (indices[last] >= 0 && (d > dd[last] || (d === dd[last] && j > indices[last]))) return;
+  let p = last;
+  while (p > o && (indices[p - 1] < 0 || d < dd[p - 1] || (d === dd[p - 1] && j < indices[p - 1]))) {
+    indices[p] = indices[p - 1];
+    dd[p] = dd[p - 1];
+    p--;
+  }
+  indices[p] = j;
+  dd[p] = d;
+}
+
+export interface GraphRecall {
+  /** Mean share of each sampled row's exact k nearest that the graph holds. */
+  recall: number;
+  /** Rows sampled (all rows when n ≤ sample). */
+  sample: number;
+}
+
+/**
+ * recall@k of `g` against the exact k nearest (knnSearch, float64 re-ranked) of
+ * a seeded sample of rows: Σ|approx ∩ exact| / Σ|exact| over the sample.
+ */
+export async function graphRecall(corpus: PreparedCorpus, g: DistanceGraph, k: number, sample: number, seed: number, token?: Cancellation): Promise<GraphRecall> {
+  const n = g.n;
+  const valid: number[] = [];
+  for (let i = 0; i < n; i++) if (corpus.valid[i]) valid.push(i);
+  const pick = sampleRows(valid.length, sample, new Rng(seed ^ 0x5eed));
+  const rows = Int32Array.from(pick, (t) => valid[t]);
+  const exact = await knnSearch(corpus, gatherRows(corpus.source, rows) as Matrix, { k, exclude: rows, token });
+  let hit = 0;
+  let total = 0;
+  for (let t = 0; t < rows.length; t++) {
+    const i = rows[t];
+    const mine = new Set<number>();
+    for (let s = 0; s < k; s++) mine.add(g.indices[i * g.k + s]);
+    for (let s = 0; s < k; s++) {
+      const j = exact.indices[t * k + s];
+      if (j < 0) continue;
+      total++;
+      if (mine.has(j)) hit++;
+    }
+  }
+  return { recall: total ? hit / total : 1, sample: rows.length };
+}
