@@ -1,18 +1,23 @@
 // Text embedding throughput and hover latency (issue 6).
 //
-//  1. Embedding N lines (default 10,000) with the built-in GloVe static model and with a
-//     BERT-shaped random-weight encoder (default 384 dims × 6 layers, MiniLM-L6's shape):
-//     our TextModel.embed (tokenise, sort, batch, pad, run, pool, normalise) against the bare
-//     onnxruntime session.run time of the very same padded batches, measured in the same child
+//  1. Embedding N lines (default 10,000) with
+//     - the built-in GloVe static model, which takes text: tokenisation is inside its ONNX graph, so
+//       its "bare session.run" time INCLUDES tokenisation, and ours adds sorting, batching, copying;
+//     - the same model the way it was built before (tokenizers.js in JS + a token-id graph with the
+//       same table and pooling), for the before/after throughput;
+//     - a BERT-shaped random-weight encoder (default 384 dims × 6 layers, MiniLM-L6's shape).
+//     Our TextModel.embed (tokenise, sort, batch, pad, run, pool, normalise) against the bare
+//     onnxruntime session.run time of the very same batches, measured in the same child
 //     process (overhead goal ≤ 10%), and against numpy computing the same network on the same
-//     batches (/usr/bin/python3, same run). Outputs are checked against numpy's.
+//     batches (/usr/bin/python3, same run; for the text model numpy gets tokenizers.js's ids).
+//     Outputs are checked against numpy's.
 //  2. Hover latency on a 100k-row file: the engine process (dist/engine/server.js over Node IPC,
 //     as the extension starts it) answers embeddingLens/text/rowNeighbors for 50 random rows
 //     (median, p95; the first, cold call builds norms and the search corpus), against numpy's
 //     cosine top-k of one row on a pre-normalised matrix. Goal: ≤ 150 ms.
 // Peak memory: each child's maxRSS (engine: VmHWM).
 //
-//   node scripts/build.mjs && npx tsx bench/embed.ts [--lines 10000] [--dims 384] [--layers 6] [--rows 100000] [--hover-dims 384] [--repeats 3]
+//   node scripts/build.mjs && npx tsx bench/embed.ts [--lines 10000] [--dims 384] [--layers 6] [--rows 100000] [--hover-dims 384] [--repeats 3] [--embed-only|--hover-only] [--no-bert]
 import { execFileSync, fork, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -20,9 +25,10 @@ import * as path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { onnx } from 'onnx-proto';
 import { encodeNpy } from '../src/engine/io/npy';
-import { MAX_BATCH, TextModel } from '../src/engine/text/model';
+import { MAX_BATCH, MAX_TEXT_BATCH, TextModel } from '../src/engine/text/model';
+import { Tokenizer } from '@huggingface/tokenizers';
 import { builtinModelDir } from '../src/engine/text/registry';
-import { padBatch } from '../src/engine/text/tokenize';
+import { EncodedBatch, padBatch } from '../src/engine/text/tokenize';
 import { bertShapedModel, randomFloats, TINY_VOCAB, writeModelFolder } from '../test/unit/helpers/textModels';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -77,20 +83,107 @@ interface EmbedPart {
   bareS: number;
   adaptiveS: number;
   sessionInsideS: number;
+  /** tokenizers.js alone on all lines (builtin-ids only). */
+  tokenizeS?: number;
   batchDir: string;
   maxRssBytes: number;
 }
 
-async function embedChild(part: 'builtin' | 'bert'): Promise<void> {
+type Part = 'builtin' | 'builtin-ids' | 'bert';
+
+/**
+ * The built-in model as it was before tokenisation moved into its graph: same tokenizer.json
+ * (run by tokenizers.js), a token-id graph with the same table and SIF weights: ids → Gather →
+ * weighted sum (MatMul) → L2 normalisation.
+ */
+function tokenIdFolder(builtin: string, into: string): string {
+  const m = onnx.ModelProto.decode(fs.readFileSync(path.join(builtin, 'model.onnx')));
+  const init = (name: string) => m.graph!.initializer!.find((x) => x.name === name)!;
+  const T = onnx.TensorProto.DataType;
+  const A = onnx.AttributeProto.AttributeType;
+  const dims = Number(init('table').dims![1]);
+  const vi = (name: string, t: number, shape: (number | string)[]) => ({ name, type: { tensorType: { elemType: t, shape: { dim: shape.map((x) => (typeof x === 'number' ? { dimValue: x } : { dimParam: x })) } } } });
+  const node = (opType: string, input: string[], output: string[], attribute: onnx.IAttributeProto[] = []) => ({ name: output[0], opType, input, output, attribute });
+  const g = onnx.ModelProto.create({
+    irVersion: 8,
+    opsetImport: [{ domain: '', version: 18 }],
+    graph: {
+      name: 'glove_ids',
+      input: [vi('input_ids', T.INT64, ['batch', 'tokens']), vi('attention_mask', T.INT64, ['batch', 'tokens'])],
+      output: [vi('sentence_embedding', T.FLOAT, ['batch', dims])],
+      initializer: [init('table'), init('sif'), init('axis1'), init('axis_last'), init('tiny')],
+      node: [
+        node('Gather', ['table', 'input_ids'], ['vectors'], [{ name: 'axis', type: A.INT, i: 0 }]),
+        node('Gather', ['sif', 'input_ids'], ['w0'], [{ name: 'axis', type: A.INT, i: 0 }]),
+        node('Cast', ['attention_mask'], ['mask_f'], [{ name: 'to', type: A.INT, i: T.FLOAT }]),
+        node('Mul', ['w0', 'mask_f'], ['w']),
+        node('Unsqueeze', ['w', 'axis1'], ['w_row']),
+        node('MatMul', ['w_row', 'vectors'], ['sum3']),
+        node('Squeeze', ['sum3', 'axis1'], ['sum']),
+        node('ReduceL2', ['sum', 'axis_last'], ['norm'], [{ name: 'keepdims', type: A.INT, i: 1 }]),
+        node('Max', ['norm', 'tiny'], ['denom']),
+        node('Div', ['sum', 'denom'], ['sentence_embedding']),
+      ],
+    },
+  });
+  const dir = path.join(into, 'ids-model');
+  fs.mkdirSync(dir);
+  fs.writeFileSync(path.join(dir, 'model.onnx'), onnx.ModelProto.encode(g).finish());
+  for (const f of ['tokenizer.json', 'tokenizer_config.json', 'modules.json', 'sentence_bert_config.json']) fs.copyFileSync(path.join(builtin, f), path.join(dir, f));
+  fs.cpSync(path.join(builtin, '1_Pooling'), path.join(dir, '1_Pooling'), { recursive: true });
+  return dir;
+}
+
+/** The batches TextModel.embed makes with a fixed budget, as feeds for the bare session. */
+function fixedBatches(model: TextModel, texts: string[], budget: number): { order: number[]; feeds: Record<string, ort.Tensor>[]; idBatches: EncodedBatch[]; tokens: number } {
+  const session = model.session;
+  if (model.takesText) {
+    // Longest text first, ≤ MAX_TEXT_BATCH texts, sized in characters (model.ts embedTexts).
+    const order = texts.map((_, i) => i).sort((a, b) => texts[b].length - texts[a].length || a - b);
+    const feeds = [];
+    const groups: number[][] = [];
+    for (let done = 0; done < order.length; ) {
+      const b = Math.max(1, Math.min(MAX_TEXT_BATCH, order.length - done, Math.floor(budget / Math.max(1, texts[order[done]].length))));
+      const idx = order.slice(done, done + b);
+      groups.push(idx);
+      feeds.push({ [session.inputNames[0]]: new ort.Tensor('string', idx.map((i) => texts[i]), [b]) });
+      done += b;
+    }
+    // numpy gets tokenizers.js's ids for the same batches (not timed).
+    const tok = new Tokenizer(JSON.parse(fs.readFileSync(model.spec.tokenizerPath!, 'utf8')), { unk_token: '[UNK]' });
+    const idBatches = groups.map((idx) => padBatch(idx.map((i) => tok.encode(texts[i], { add_special_tokens: false }).ids), 1));
+    return { order, feeds, idBatches, tokens: idBatches.reduce((s, e) => s + e.lengths.reduce((a, l) => a + l, 0), 0) };
+  }
+  const tokenizer = model.tokenizer!;
+  const encoded = texts.map((t) => tokenizer.encode(t).ids);
+  const order = encoded.map((_, i) => i).sort((a, b) => encoded[b].length - encoded[a].length || a - b);
+  const idBatches = [];
+  for (let done = 0; done < order.length; ) {
+    const len = encoded[order[done]].length;
+    const b = Math.max(1, Math.min(MAX_BATCH, order.length - done, Math.floor(budget / Math.max(1, len))));
+    idBatches.push(padBatch(order.slice(done, done + b).map((i) => encoded[i]), tokenizer.padId));
+    done += b;
+  }
+  const feeds = idBatches.map((enc) => {
+    const shape = [enc.batch, enc.length];
+    const f: Record<string, ort.Tensor> = { input_ids: new ort.Tensor('int64', enc.ids, shape) };
+    if (session.inputNames.includes('attention_mask')) f.attention_mask = new ort.Tensor('int64', enc.mask, shape);
+    if (session.inputNames.includes('token_type_ids')) f.token_type_ids = new ort.Tensor('int64', new BigInt64Array(enc.ids.length), shape);
+    return f;
+  });
+  return { order, feeds, idBatches, tokens: encoded.reduce((s, e) => s + e.length, 0) };
+}
+
+async function embedChild(part: Part): Promise<void> {
   let dir: string;
   let texts: string[];
   let budget: number;
   const batchDir = fs.mkdtempSync(path.join(os.tmpdir(), `el-bench-embed-${part}-`));
-  if (part === 'builtin') {
-    dir = builtinModelDir();
+  if (part === 'builtin' || part === 'builtin-ids') {
+    dir = part === 'builtin' ? builtinModelDir() : tokenIdFolder(builtinModelDir(), batchDir);
     const words = fs.readFileSync(path.join(ROOT, 'test/fixtures/glove2k.tsv'), 'utf8').split('\n').slice(1).map((l) => l.split('\t')[0]).filter((w) => /^[a-z]+$/.test(w));
     texts = lines(words, LINES, 1);
-    budget = 16384;
+    budget = part === 'builtin' ? 1 << 16 : 16384;
   } else {
     dir = writeModelFolder({ onnx: bertShapedModel(TINY_VOCAB.length, DIMS, LAYERS), pooling: 'mean', normalize: true });
     texts = lines(TINY_VOCAB.slice(4).filter((w) => !w.startsWith('##')), LINES, 2);
@@ -105,29 +198,19 @@ async function embedChild(part: 'builtin' | 'bert'): Promise<void> {
   const model = await TextModel.load(dir);
   await model.embed(texts.slice(0, 300), { batchTokens: budget }); // warm-up
 
-  // The batches TextModel.embed makes with a fixed token budget: longest first, ≤ MAX_BATCH texts.
-  const encoded = texts.map((t) => model.tokenizer.encode(t).ids);
-  const order = encoded.map((_, i) => i).sort((a, b) => encoded[b].length - encoded[a].length || a - b);
-  const batches = [];
-  for (let done = 0; done < order.length; ) {
-    const len = encoded[order[done]].length;
-    const b = Math.max(1, Math.min(MAX_BATCH, order.length - done, Math.floor(budget / Math.max(1, len))));
-    batches.push(padBatch(order.slice(done, done + b).map((i) => encoded[i]), model.tokenizer.padId));
-    done += b;
-  }
+  const { order, feeds, idBatches, tokens } = fixedBatches(model, texts, budget);
   const session = model.session;
   const outName = session.outputNames.includes('sentence_embedding') ? 'sentence_embedding' : 'last_hidden_state';
-  const feeds = batches.map((enc) => {
-    const shape = [enc.batch, enc.length];
-    const f: Record<string, ort.Tensor> = { input_ids: new ort.Tensor('int64', enc.ids, shape) };
-    if (session.inputNames.includes('attention_mask')) f.attention_mask = new ort.Tensor('int64', enc.mask, shape);
-    if (session.inputNames.includes('token_type_ids')) f.token_type_ids = new ort.Tensor('int64', new BigInt64Array(enc.ids.length), shape);
-    return f;
-  });
-  batches.forEach((enc, i) => {
+  idBatches.forEach((enc, i) => {
     fs.writeFileSync(path.join(batchDir, `b${i}_ids.npy`), encodeNpy(Int32Array.from(enc.ids, Number), [enc.batch, enc.length]));
     fs.writeFileSync(path.join(batchDir, `b${i}_mask.npy`), encodeNpy(Int32Array.from(enc.mask, Number), [enc.batch, enc.length]));
   });
+  let tokenizeS: number | undefined;
+  if (part === 'builtin-ids') {
+    const t0 = performance.now();
+    for (const t of texts) model.tokenizer!.encode(t);
+    tokenizeS = (performance.now() - t0) / 1000;
+  }
   const ours: number[] = [];
   const bare: number[] = [];
   const adaptive: number[] = [];
@@ -155,12 +238,13 @@ async function embedChild(part: 'builtin' | 'bert'): Promise<void> {
   const out: EmbedPart = {
     part,
     lines: texts.length,
-    tokens: encoded.reduce((s, e) => s + e.length, 0),
-    batches: batches.length,
+    tokens,
+    batches: feeds.length,
     oursS: median(ours),
     bareS: median(bare),
     adaptiveS: median(adaptive),
     sessionInsideS: inside,
+    tokenizeS,
     batchDir,
     maxRssBytes: process.resourceUsage().maxRSS * 1024,
   };
@@ -173,12 +257,13 @@ import numpy as np
 d, part, repeats, layers = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 nb = len(glob.glob(os.path.join(d, 'b*_ids.npy')))
 batches = [(np.load(os.path.join(d, f'b{i}_ids.npy')).astype(np.int64), np.load(os.path.join(d, f'b{i}_mask.npy')).astype(np.float32)) for i in range(nb)]
-if part == 'builtin':
+if part.startswith('builtin'):
     sys.path.insert(0, '')
     table = np.load(os.path.join(d, 'table.npy')); sif = np.load(os.path.join(d, 'sif.npy'))
     def run(ids, mask):
         w = ((ids > 1) * mask * sif[ids]).astype(np.float32)
-        return (table[ids] * w[:, :, None]).sum(1) / np.maximum(w.sum(1, keepdims=True), 1e-12)
+        s = (table[ids] * w[:, :, None]).sum(1)
+        return s / np.maximum(np.linalg.norm(s, axis=1, keepdims=True), 1e-12)
 else:
     emb = np.load(os.path.join(d, 'emb.npy'))
     W = [{k: np.load(os.path.join(d, f'l{l}_{k}.npy')) for k in ['wq', 'wk', 'wv', 'wo', 'w1', 'w2']} for l in range(layers)]
@@ -219,18 +304,32 @@ function runChild(args: string[]): string {
 }
 
 async function embedBench(): Promise<void> {
-  for (const part of ['builtin', 'bert'] as const) {
+  const parts: Part[] = process.argv.includes('--no-bert') ? ['builtin-ids', 'builtin'] : ['builtin-ids', 'builtin', 'bert'];
+  const seen: Partial<Record<Part, EmbedPart>> = {};
+  for (const part of parts) {
     const res = JSON.parse(runChild(['--child', part])) as EmbedPart;
-    if (part === 'builtin') await exportBuiltinTables(res.batchDir);
+    seen[part] = res;
+    if (part !== 'bert') await exportBuiltinTables(res.batchDir);
     const py = JSON.parse(execFileSync(PY, ['-c', NUMPY_EMBED, res.batchDir, part, String(REPEATS), String(LAYERS)], { encoding: 'utf8', maxBuffer: 1 << 26 }).trim().split('\n').pop()!);
     fs.rmSync(res.batchDir, { recursive: true, force: true });
-    const name = part === 'builtin' ? 'built-in GloVe static model (100-d)' : `BERT-shaped random encoder (${DIMS}-d × ${LAYERS} layers)`;
+    const name = {
+      builtin: 'built-in GloVe static model (100-d), text in: tokenisation inside the ONNX graph (now)',
+      'builtin-ids': 'built-in GloVe static model (100-d), token ids in: tokenizers.js in JS + token-id graph (before)',
+      bert: `BERT-shaped random encoder (${DIMS}-d × ${LAYERS} layers)`,
+    }[part];
+    const bareWhat = part === 'builtin' ? 'bare onnxruntime session.run on the same string batches (INCLUDES tokenisation, in the graph)' : 'bare onnxruntime session.run, same padded batches (excludes tokenisation)';
     console.log(`\n${name}: ${res.lines} lines, ${res.tokens} tokens, ${res.batches} batches (medians of ${REPEATS})`);
     console.log(`  ours (TextModel.embed, fixed batches) ${res.oursS.toFixed(3)} s  = ${Math.round(res.lines / res.oursS)} lines/s`);
-    console.log(`  bare onnxruntime session.run, same batches ${res.bareS.toFixed(3)} s  → overhead ${(100 * (res.oursS / res.bareS - 1)).toFixed(1)}% (goal ≤ 10%)`);
-    console.log(`  ours, adaptive batches (the default) ${res.adaptiveS.toFixed(3)} s; time inside session.run in ours: ${res.sessionInsideS.toFixed(3)} s`);
-    console.log(`  numpy, same network on the same batches ${py.numpyS.toFixed(3)} s  → ours/numpy ${(res.oursS / py.numpyS).toFixed(2)}×; max |ours − numpy| ${py.maxAbsDiff.toExponential(2)}`);
+    console.log(`  ${bareWhat} ${res.bareS.toFixed(3)} s  → overhead ${(100 * (res.oursS / res.bareS - 1)).toFixed(1)}% (goal ≤ 10%)`);
+    if (res.tokenizeS !== undefined) console.log(`  of which tokenizers.js alone: ${res.tokenizeS.toFixed(3)} s (${((1e6 * res.tokenizeS) / res.lines).toFixed(1)} µs/line)`);
+    console.log(`  ours, adaptive batches (the default) ${res.adaptiveS.toFixed(3)} s = ${Math.round(res.lines / res.adaptiveS)} lines/s; time inside session.run in ours: ${res.sessionInsideS.toFixed(3)} s`);
+    console.log(`  numpy, same network on the same batches${part === 'builtin' ? " (given tokenizers.js's ids, so no tokenisation)" : ''} ${py.numpyS.toFixed(3)} s  → ours/numpy ${(res.oursS / py.numpyS).toFixed(2)}×; max |ours − numpy| ${py.maxAbsDiff.toExponential(2)}`);
     console.log(`  peak memory: ours ${(res.maxRssBytes / 2 ** 20).toFixed(0)} MiB, numpy ${(py.maxRssBytes / 2 ** 20).toFixed(0)} MiB`);
+  }
+  const before = seen['builtin-ids'];
+  const after = seen.builtin;
+  if (before && after) {
+    console.log(`\nbuilt-in model, before → after (same run, fixed batches): ${Math.round(before.lines / before.oursS)} → ${Math.round(after.lines / after.oursS)} lines/s (×${(before.oursS / after.oursS).toFixed(2)}); overhead over the bare session ${(100 * (before.oursS / before.bareS - 1)).toFixed(1)}% → ${(100 * (after.oursS / after.bareS - 1)).toFixed(1)}%`);
   }
 }
 
@@ -306,7 +405,7 @@ async function hoverBench(): Promise<void> {
 
 async function main(): Promise<void> {
   const ci = process.argv.indexOf('--child');
-  if (ci >= 0) return embedChild(process.argv[ci + 1] as 'builtin' | 'bert');
+  if (ci >= 0) return embedChild(process.argv[ci + 1] as Part);
   console.log(`bench/embed.ts — ${os.cpus().length} CPUs, Node ${process.version}, ${new Date().toISOString()}`);
   const only = process.argv.includes('--hover-only') ? 'hover' : process.argv.includes('--embed-only') ? 'embed' : 'all';
   if (only !== 'hover') await embedBench();

@@ -1,7 +1,9 @@
 /**
  * The built-in GloVe static model (scripts/build-builtin-model.mjs → dist/models/glove-100d),
- * run through the same folder loader as any model: its vectors are GloVe's own, phrases
- * are the mean of their words, and neighbours of common words make sense.
+ * run through the same folder loader as any model: it takes raw text and tokenises inside its
+ * graph with the same ids as tokenizers.js running its tokenizer.json; its vectors are GloVe's own
+ * (unit length), phrases are the SIF-weighted mean of their words, and neighbours of common words
+ * make sense.
  */
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,6 +11,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { Tokenizer } from '@huggingface/tokenizers';
 import { TextModel } from '../../src/engine/text/model';
 import { builtinModelDir } from '../../src/engine/text/registry';
 import { neighborsOfText } from '../../src/engine/text/query';
@@ -37,13 +41,71 @@ before(async () => {
   if (!skip) model = await TextModel.load(ensureBuilt());
 });
 
-test('single words give the GloVe vectors (w·v / w: equal to float32 rounding), so cosines equal GloVe\'s own', { skip: skip ?? false }, async () => {
+test('single words (any of their lower/Capital/UPPER spellings) give the GloVe vectors scaled to unit length', { skip: skip ?? false }, async () => {
   const glove = loadGlove(3000, { alphaOnly: true });
-  const r = await model.embed(glove.words);
+  assert.ok(model.takesText, 'the built-in model takes text');
+  const title = glove.words.map((w) => w[0].toUpperCase() + w.slice(1));
+  const upper = glove.words.map((w) => w.toUpperCase());
+  const r = await model.embed([...glove.words, ...title, ...upper]);
   assert.equal(r.matrix.cols, 100);
+  const n = glove.words.length;
   let worst = 0;
-  for (let i = 0; i < glove.matrix.data.length; i++) worst = Math.max(worst, Math.abs(glove.matrix.data[i] - r.matrix.data[i]) / Math.max(1e-3, Math.abs(glove.matrix.data[i])));
-  assert.ok(worst < 1e-6, `max relative diff ${worst}`);
+  for (let i = 0; i < n; i++) {
+    let ss = 0;
+    for (let j = 0; j < 100; j++) ss += glove.matrix.data[i * 100 + j] ** 2;
+    const norm = Math.sqrt(ss);
+    for (let f = 0; f < 3; f++) {
+      for (let j = 0; j < 100; j++) worst = Math.max(worst, Math.abs(glove.matrix.data[i * 100 + j] / norm - r.matrix.data[(f * n + i) * 100 + j]));
+    }
+  }
+  assert.ok(worst < 1e-6, `max |diff| ${worst}`);
+});
+
+/** Deterministic PRNG (mulberry32) for the made-up sentences. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+test('tokenisation inside the graph gives the same ids as tokenizers.js running the folder\'s tokenizer.json', { skip: skip ?? false }, async () => {
+  const dir = builtinModelDir();
+  const tok = new Tokenizer(JSON.parse(fs.readFileSync(path.join(dir, 'tokenizer.json'), 'utf8')), { unk_token: '[UNK]' });
+  // Real text: GloVe's 20k most frequent tokens (numbers, punctuation, "'s", "u.s.") in three
+  // spellings; sentences of them with punctuation and odd spacing; this repository's prose.
+  const { words } = loadGlove(20000);
+  const r = rng(5);
+  const seps = [' ', ', ', '. ', ' - ', '; ', '! ', '?\t', ' (', ') ', '"', "'", '\u00a0', '\u2014', ' \u201c', '\u201d ', '...', '  '];
+  const sentences = Array.from({ length: 3000 }, () => {
+    let t = '';
+    for (let i = 0, n = 3 + Math.floor(r() * 15); i < n; i++) t += (i ? seps[Math.floor(r() * seps.length)] : '') + words[Math.floor(r() * words.length)];
+    return r() < 0.3 ? t[0].toUpperCase() + t.slice(1) : t;
+  });
+  const prose = ['README.md', 'CHANGELOG.md', 'docs/ARCHITECTURE.md'].flatMap((f) => fs.readFileSync(path.join(ROOT, f), 'utf8').split('\n'));
+  const texts = [...words, ...words.map((w) => w[0].toUpperCase() + w.slice(1)), ...words.map((w) => w.toUpperCase()), ...sentences, ...prose, '', '   ', 'naïve café ÉCOLE\u3000x\u2028y'];
+  let compared = 0;
+  let known = 0;
+  for (let b = 0; b < texts.length; b += 1024) {
+    const batch = texts.slice(b, b + 1024);
+    const out = (await model.session.run({ text: new ort.Tensor('string', batch, [batch.length]) }, ['token_ids'])).token_ids;
+    const width = out.dims[1];
+    const ids = out.data as BigInt64Array;
+    batch.forEach((t, i) => {
+      const ref = tok.encode(t, { add_special_tokens: false }).ids;
+      // [PAD] (1) only fills the graph's rows after a text's last token; it is never a text's token.
+      assert.ok(!ref.includes(1), t);
+      const mine = Array.from(ids.subarray(i * width, (i + 1) * width), Number).filter((x) => x !== 1);
+      assert.deepEqual(mine, ref, `text ${JSON.stringify(t)}`);
+      compared += ref.length;
+      known += ref.filter((x) => x !== 0).length;
+    });
+  }
+  assert.ok(compared > 100000 && known / compared > 0.9, `${compared} tokens, ${known} known`);
 });
 
 test('cosines of model vectors equal those of the published GloVe 6B 100d file', { skip: fs.existsSync(SHARED_GLOVE) ? false : `${SHARED_GLOVE} is absent` }, async () => {
@@ -68,7 +130,7 @@ test('cosines of model vectors equal those of the published GloVe 6B 100d file',
 });
 
 const py = pythonSkipReason(['numpy']);
-test('a phrase is the SIF-weighted mean of its known words\' GloVe vectors (numpy)', { skip: skip ?? py ?? false }, async () => {
+test('a phrase is the SIF-weighted mean of its known words\' GloVe vectors, L2-normalised (numpy)', { skip: skip ?? py ?? false }, async () => {
   const glove = loadGlove(5000);
   const phrase = 'The King of FRANCE, said zqxwv!';
   // Tokens: the king of france , said zqxwv ! → zqxwv is unknown and left out of the mean.
@@ -78,7 +140,7 @@ test('a phrase is the SIF-weighted mean of its known words\' GloVe vectors (nump
     path.join(ROOT, 'test/reference/text_pooling_ref.py'),
     { table: { data: glove.matrix.data, shape: [5000, 100] }, ids: { data: Int32Array.from(known), shape: [1, known.length] }, mask: { data: new Int32Array(known.length).fill(1), shape: [1, known.length] } },
     // Row i of the first 5000 GloVe rows is the word of frequency rank i; H = harmonic number of 400k.
-    { pooling: 'mean', normalize: false, sif_a: 1e-3, zipf_h: Math.log(400000) + 0.5772156649 },
+    { pooling: 'mean', normalize: true, sif_a: 1e-3, zipf_h: Math.log(400000) + 0.5772156649 },
   ).arrays.pooled;
   const mine = (await model.embed([phrase])).matrix.data;
   let worst = 0;

@@ -16,7 +16,7 @@ import { encodeNpy } from '../../src/engine/io/npy';
 import { encodeModel } from '../../src/engine/kernels/ort';
 import { matMul } from '../../src/engine/kernels/graphs';
 import { CancelledError, InputError } from '../../src/engine/util/errors';
-import { lookupModel, pooledModel, randomFloats, TINY_VOCAB, writeModelFolder } from './helpers/textModels';
+import { lookupModel, pooledModel, randomFloats, textInputModel, TINY_VOCAB, writeModelFolder } from './helpers/textModels';
 import { pythonSkipReason, runPython } from './helpers/python';
 
 const V = TINY_VOCAB.length;
@@ -36,15 +36,15 @@ const rows = (m: { rows: number; cols: number; data: Float32Array }) => Array.fr
 test('WordPiece tokenisation matches ids worked out by hand, with [CLS]/[SEP] around the text', async () => {
   const m = await handModel();
   // the=4 cat=5 ,=11 play=9 ##ing=10 .=12; [CLS]=2 [SEP]=3; unknown words → [UNK]=1.
-  assert.deepEqual(m.tokenizer.encode('The cat, playing.').ids, [2, 4, 5, 11, 9, 10, 12, 3]);
-  assert.deepEqual(m.tokenizer.encode('Zebra  SAT').ids, [2, 1, 6, 3]);
-  assert.deepEqual(m.tokenizer.encode('').ids, [2, 3]);
+  assert.deepEqual(m.tokenizer!.encode('The cat, playing.').ids, [2, 4, 5, 11, 9, 10, 12, 3]);
+  assert.deepEqual(m.tokenizer!.encode('Zebra  SAT').ids, [2, 1, 6, 3]);
+  assert.deepEqual(m.tokenizer!.encode('').ids, [2, 3]);
 });
 
 test('truncation keeps the special tokens and cuts the text to the folder\'s max_seq_length', async () => {
   const m = await handModel({ maxSeqLength: 5 });
   assert.equal(m.spec.maxLength, 5);
-  assert.deepEqual(m.tokenizer.encode('the cat sat on the mat').ids, [2, 4, 5, 6, 3]);
+  assert.deepEqual(m.tokenizer!.encode('the cat sat on the mat').ids, [2, 4, 5, 6, 3]);
   const r = await m.embed(['the cat sat on the mat', 'cat']);
   assert.equal(r.truncated, 1);
   // mean of ids 2,4,5,6,3 = 4 → [4, 40]; "cat" → ids 2,5,3 → [10/3, 100/3].
@@ -85,7 +85,7 @@ test('pooling and normalisation of a random table match numpy, whatever the batc
       const small = await m.embed(texts, { batchTokens: 16 });
       const big = await m.embed(texts, { batchTokens: 100000 });
       assert.deepEqual(small.matrix.data, big.matrix.data, 'batch size must not change the result');
-      const enc = padBatch(texts.map((t) => m.tokenizer.encode(t).ids), 0);
+      const enc = padBatch(texts.map((t) => m.tokenizer!.encode(t).ids), 0);
       const ref = runPython(
         'text_pooling_ref.py',
         {
@@ -171,4 +171,28 @@ test('text neighbours of a file embedded with the same model come back in order,
   assert.equal(ns[0].text, 'the mat');
   assert.ok(Math.abs(ns[0].score - 1) < 1e-6);
   for (let i = 1; i < ns.length; i++) assert.ok(ns[i - 1].score >= ns[i].score);
+});
+
+test('a model that takes text (one string-tensor input) gets the raw texts, needs no tokenizer.json, and is normalised as its folder says', async () => {
+  // Word i's vector is [i + 1, 10·(i + 1)]; a text's vector is the sum over its known words.
+  const words = ['cat', 'sat', 'mat'];
+  const table = Float32Array.from(words.flatMap((_, i) => [i + 1, 10 * (i + 1)]));
+  const m = await TextModel.load(writeModelFolder({ onnx: textInputModel(words, table, 2), tokenizer: null }));
+  assert.ok(m.takesText);
+  assert.equal(m.dims, 2);
+  assert.ok(m.spec.notes.some((n) => /takes text/.test(n)), m.spec.notes.join('; '));
+  // Different lengths in one call: sorted and batched by length, returned in input order.
+  const texts = ['cat', 'mat sat cat', 'zebra', 'sat mat', ''];
+  const r = await m.embed(texts, { batchTokens: 8 });
+  assert.deepEqual(rows(r.matrix), [[1, 10], [6, 60], [0, 0], [5, 50], [0, 0]]);
+  assert.equal(r.truncated, 0);
+  const n = await TextModel.load(writeModelFolder({ onnx: textInputModel(words, table, 2), tokenizer: null, normalize: true }));
+  const v = (await n.embed(['sat'])).matrix.data;
+  assert.ok(Math.abs(v[0] - 2 / Math.hypot(2, 20)) < 1e-6 && Math.abs(v[1] - 20 / Math.hypot(2, 20)) < 1e-6, `${v[0]}, ${v[1]}`);
+  await assert.rejects(embedQuery(m, 'zebra giraffe'), expectInputError(/none of the words/));
+});
+
+test('bad input: a model that takes text but outputs token vectors instead of pooled ones', async () => {
+  const dir = writeModelFolder({ onnx: textInputModel(['cat'], new Float32Array([1, 2]), 2, { tokenVectors: true }), tokenizer: null });
+  await assert.rejects(TextModel.load(dir), expectInputError(/takes text, so its output 'token_embeddings' must be float32 \[batch, dims\]/));
 });

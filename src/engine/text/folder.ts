@@ -10,6 +10,11 @@
  * Only tokenizer.json and the ONNX file are required; everything else has a
  * documented default (mean pooling, no normalisation, 512 tokens), and what was
  * chosen is reported in `ModelSpec` so the user can see it.
+ *
+ * A model whose single input is a string tensor tokenises inside its graph (an
+ * "end-to-end" model, like the built-in one): it gets the raw texts, must output
+ * pooled [batch, dims] vectors, and needs no tokenizer.json (model.ts checks
+ * that, as only the loaded session tells which kind a model is).
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -20,7 +25,8 @@ export type Pooling = 'mean' | 'cls' | 'max';
 export interface ModelSpec {
   dir: string;
   onnxPath: string;
-  tokenizerJson: Record<string, unknown>;
+  /** tokenizer.json when the folder has one (models that take text need none); read by `readTokenizerJson`. */
+  tokenizerPath?: string;
   tokenizerConfig: Record<string, unknown>;
   pooling: Pooling;
   /** L2-normalise the pooled vector (sentence-transformers Normalize module). */
@@ -115,8 +121,8 @@ export function readModelFolder(dir: string): ModelSpec {
     throw new InputError(abs, 'does not exist (expected a model folder with model.onnx and tokenizer.json)');
   }
   if (!st.isDirectory()) throw new InputError(abs, 'is not a folder (expected a model folder with model.onnx and tokenizer.json)');
-  const tokenizerJson = readJson(path.join(abs, 'tokenizer.json'), true)!;
-  if (!tokenizerJson.model || typeof tokenizerJson.model !== 'object') throw new InputError(path.join(abs, 'tokenizer.json'), 'has no "model" section; is it a Hugging Face tokenizer.json?');
+  // Parsed only for models that take token ids: a text model's tokenizer.json is documentation (MBs of vocabulary).
+  const tokenizerPath = fs.existsSync(path.join(abs, 'tokenizer.json')) ? path.join(abs, 'tokenizer.json') : undefined;
   const onnxPath = findOnnx(abs);
   const tokenizerConfig = readJson(path.join(abs, 'tokenizer_config.json'), false) ?? {};
   const config = readJson(path.join(abs, 'config.json'), false) ?? {};
@@ -134,5 +140,13 @@ export function readModelFolder(dir: string): ModelSpec {
   const first = declared[0];
   const maxLength = first ? first[1] : DEFAULT_MAX_LENGTH;
   notes.push(first ? `max ${maxLength} tokens (${first[0]})` : `max ${maxLength} tokens (default; no limit declared)`);
-  return { dir: abs, onnxPath, tokenizerJson, tokenizerConfig, pooling, normalize, maxLength, notes };
+  return { dir: abs, onnxPath, tokenizerPath, tokenizerConfig, pooling, normalize, maxLength, notes };
+}
+
+/** A folder's tokenizer.json, checked to be a Hugging Face tokenizer; throws InputError naming the file. */
+export function readTokenizerJson(spec: ModelSpec): Record<string, unknown> {
+  const file = spec.tokenizerPath ?? path.join(spec.dir, 'tokenizer.json');
+  const tj = readJson(file, true)!;
+  if (!tj.model || typeof tj.model !== 'object') throw new InputError(file, 'has no "model" section; is it a Hugging Face tokenizer.json?');
+  return tj;
 }

@@ -2,22 +2,32 @@
  * A text-embedding model loaded from a folder: tokenizer + onnxruntime session
  * + pooling/normalisation as the folder declares (see folder.ts).
  *
- * Batching sorts texts by token count so a batch pads little, and sizes batches
- * by tokens so one onnxruntime run stays ≲ 0.25 s (the run blocks the event loop;
- * between runs we yield for cancellation and other requests).
+ * Two kinds of model:
+ *  - token ids in (input_ids [+ attention_mask, token_type_ids]): tokenizer.json runs in JS
+ *    (tokenize.ts), we pad, and pool token vectors as the folder declares;
+ *  - text in: the single input is a string tensor, the graph tokenises and pools itself (an
+ *    end-to-end model such as the built-in one); it gets the raw texts, one string per row, and
+ *    must output [batch, dims]. Normalisation still follows the folder.
+ *
+ * Batching sorts texts by token count (text models: by length in characters) so a batch
+ * pads little, and sizes batches so one onnxruntime run stays ≲ 0.25 s (the run blocks the
+ * event loop; between runs we yield for cancellation and other requests).
  */
 import * as ort from 'onnxruntime-node';
 import { Matrix } from '../core/matrix';
 import { getThreads } from '../kernels/ort';
 import { Cancellation, InputError, Progress, throwIfCancelled, yieldToEventLoop } from '../util/errors';
-import { ModelSpec, readModelFolder } from './folder';
+import { ModelSpec, readModelFolder, readTokenizerJson } from './folder';
 import { l2NormalizeRows, poolTokens } from './pooling';
 import { EncodedBatch, padBatch, TextTokenizer } from './tokenize';
+import * as path from 'path';
 
 /** Output names tried in order: pooled first (rank 2), then token vectors (rank 3). */
 const OUTPUT_PREFERENCE = ['sentence_embedding', 'last_hidden_state', 'token_embeddings'];
 const TARGET_RUN_SECONDS = 0.25;
 export const MAX_BATCH = 256;
+/** Text models: texts per run at most (their runs are cheap, so fewer, larger runs). */
+export const MAX_TEXT_BATCH = 2048;
 
 export interface EmbedOptions {
   token?: Cancellation;
@@ -36,33 +46,77 @@ export interface EmbedResult {
 
 export class TextModel {
   private tokensPerRun = 512;
+  private charsPerRun = 1 << 15;
 
   private constructor(
     readonly spec: ModelSpec,
-    readonly tokenizer: TextTokenizer,
+    /** Absent for a model that takes text (it tokenises inside its graph). */
+    readonly tokenizer: TextTokenizer | undefined,
     readonly session: ort.InferenceSession,
     private readonly outputName: string,
     /** Output dimension, found by embedding a probe text at load time. */
     public dims: number,
   ) {}
 
+  /** True when the model's single input is a string tensor: it gets raw text. */
+  get takesText(): boolean {
+    return this.tokenizer === undefined;
+  }
+
   static async load(dir: string): Promise<TextModel> {
     const spec = readModelFolder(dir);
-    const tokenizer = new TextTokenizer(`${spec.dir}/tokenizer.json`, spec.tokenizerJson, spec.tokenizerConfig, spec.maxLength);
     let session: ort.InferenceSession;
     try {
       session = await ort.InferenceSession.create(spec.onnxPath, { intraOpNumThreads: getThreads(), interOpNumThreads: 1, graphOptimizationLevel: 'all' });
     } catch (e) {
       throw new InputError(spec.onnxPath, `is not a model onnxruntime can load (${firstLine(e)})`);
     }
+    const outputName = OUTPUT_PREFERENCE.find((n) => session.outputNames.includes(n)) ?? session.outputNames[0];
+    const inputs = session.inputMetadata;
+    if (inputs.length === 1 && inputs[0].isTensor && inputs[0].type === 'string') {
+      spec.notes.push(`takes text: tokenises inside the model (input '${inputs[0].name}')`);
+      const model = new TextModel(spec, undefined, session, outputName, 0);
+      model.dims = (await model.runTexts(['hello'])).dims;
+      return model;
+    }
+    if (!spec.tokenizerPath) {
+      await session.release();
+      throw new InputError(path.join(spec.dir, 'tokenizer.json'), 'is missing (a model folder needs model.onnx and tokenizer.json, unless the model takes text: a single string-tensor input)');
+    }
+    let tokenizer: TextTokenizer;
+    try {
+      tokenizer = new TextTokenizer(spec.tokenizerPath, readTokenizerJson(spec), spec.tokenizerConfig, spec.maxLength);
+    } catch (e) {
+      await session.release();
+      throw e;
+    }
     if (!session.inputNames.includes('input_ids')) throw new InputError(spec.onnxPath, `has no 'input_ids' input (inputs: ${session.inputNames.join(', ')}); is it a text model?`);
     const unknown = session.inputNames.filter((n) => !['input_ids', 'attention_mask', 'token_type_ids'].includes(n));
     if (unknown.length) throw new InputError(spec.onnxPath, `needs inputs this loader cannot fill: ${unknown.join(', ')}`);
-    const outputName = OUTPUT_PREFERENCE.find((n) => session.outputNames.includes(n)) ?? session.outputNames[0];
     const model = new TextModel(spec, tokenizer, session, outputName, 0);
     const probe = await model.runBatch(padBatch([tokenizer.encode('hello').ids], tokenizer.padId));
     model.dims = probe.dims;
     return model;
+  }
+
+  /** One onnxruntime run of a text model on raw texts: normalised rows (texts × dims). */
+  private async runTexts(texts: string[]): Promise<{ data: Float32Array; dims: number; seconds: number }> {
+    const input = this.session.inputNames[0];
+    const t0 = performance.now();
+    let out: ort.Tensor;
+    try {
+      out = (await this.session.run({ [input]: new ort.Tensor('string', texts, [texts.length]) }, [this.outputName]))[this.outputName];
+    } catch (e) {
+      throw new InputError(this.spec.onnxPath, `failed to run on a batch of ${texts.length} texts (${firstLine(e)})`);
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    const d = out.dims;
+    if (out.type !== 'float32' || d.length !== 2 || d[0] !== texts.length) {
+      throw new InputError(this.spec.onnxPath, `takes text, so its output '${this.outputName}' must be float32 [batch, dims]; got ${out.type} [${d.join(', ')}] for ${texts.length} texts`);
+    }
+    const data = out.data as Float32Array;
+    if (this.spec.normalize) l2NormalizeRows(data, texts.length, d[1]);
+    return { data, dims: d[1], seconds };
   }
 
   /** One onnxruntime run on a padded batch: pooled, normalised rows (batch × dims). */
@@ -101,11 +155,13 @@ export class TextModel {
 
   /** Embeds texts in order; one row per text. */
   async embed(texts: string[], opts: EmbedOptions = {}): Promise<EmbedResult> {
+    if (!this.tokenizer) return this.embedTexts(texts, opts);
+    const tokenizer = this.tokenizer;
     const n = texts.length;
     const encoded: number[][] = new Array(n);
     let truncated = 0;
     for (let i = 0; i < n; i++) {
-      const e = this.tokenizer.encode(texts[i]);
+      const e = tokenizer.encode(texts[i]);
       encoded[i] = e.ids;
       if (e.truncated) truncated++;
       if (i % 2000 === 1999) {
@@ -126,7 +182,7 @@ export class TextModel {
       const idx = order.slice(done, done + b);
       const enc = padBatch(
         idx.map((i) => encoded[i]),
-        this.tokenizer.padId,
+        tokenizer.padId,
       );
       const r = await this.runBatch(enc);
       if (r.dims !== this.dims) throw new InputError(this.spec.onnxPath, `gave ${r.dims}-dim vectors after ${this.dims}-dim ones`);
@@ -140,6 +196,43 @@ export class TextModel {
     return { matrix: { rows: n, cols: this.dims, data: out }, truncated, sessionSeconds };
   }
 
+  /** `embed` for a model that takes text: longest texts first, batches sized in characters. */
+  private async embedTexts(texts: string[], opts: EmbedOptions): Promise<EmbedResult> {
+    const n = texts.length;
+    for (let i = 0; i < n; i++) {
+      if (typeof texts[i] !== 'string') throw new InputError(undefined, `text ${i} is not a string`);
+    }
+    const order = longestFirst(texts);
+    const out = new Float32Array(n * this.dims);
+    const dims = this.dims;
+    let sessionSeconds = 0;
+    let done = 0;
+    while (done < n) {
+      throwIfCancelled(opts.token);
+      const budget = opts.batchTokens ?? this.charsPerRun;
+      const b = Math.max(1, Math.min(MAX_TEXT_BATCH, n - done, Math.floor(budget / Math.max(1, texts[order[done]].length))));
+      const idx = order.slice(done, done + b);
+      const r = await this.runTexts(idx.map((i) => texts[i]));
+      if (r.dims !== dims) throw new InputError(this.spec.onnxPath, `gave ${r.dims}-dim vectors after ${dims}-dim ones`);
+      // Element loop, not a subarray per row: 10k short rows would cost more in views than in copying.
+      const src = r.data;
+      for (let t = 0; t < b; t++) {
+        const o = idx[t] * dims;
+        const q = t * dims;
+        for (let j = 0; j < dims; j++) out[o + j] = src[q + j];
+      }
+      sessionSeconds += r.seconds;
+      if (!opts.batchTokens && r.seconds > 0) {
+        const ideal = (budget / r.seconds) * TARGET_RUN_SECONDS;
+        this.charsPerRun = Math.round(Math.max(1024, Math.min(1 << 22, Math.min(budget * 2, Math.max(budget / 2, ideal)))));
+      }
+      done += b;
+      opts.progress?.(done / n, `embedded ${done} of ${n}`);
+      await yieldToEventLoop();
+    }
+    return { matrix: { rows: n, cols: this.dims, data: out }, truncated: 0, sessionSeconds };
+  }
+
   /** Tokens per run so a run takes about TARGET_RUN_SECONDS; moves at most ×2 per step. */
   private adapt(tokens: number, seconds: number): void {
     if (seconds <= 0) return;
@@ -151,6 +244,20 @@ export class TextModel {
   async release(): Promise<void> {
     await this.session.release();
   }
+}
+
+/** Indices by decreasing length, ties by index: a counting sort (lengths are small integers). */
+function longestFirst(texts: string[]): number[] {
+  const n = texts.length;
+  let max = 0;
+  for (let i = 0; i < n; i++) if (texts[i].length > max) max = texts[i].length;
+  if (max > 1 << 20) return Array.from({ length: n }, (_, i) => i).sort((a, b) => texts[b].length - texts[a].length || a - b);
+  const start = new Int32Array(max + 2);
+  for (let i = 0; i < n; i++) start[max - texts[i].length + 1]++;
+  for (let k = 1; k <= max + 1; k++) start[k] += start[k - 1];
+  const order = new Array<number>(n);
+  for (let i = 0; i < n; i++) order[start[max - texts[i].length]++] = i;
+  return order;
 }
 
 function firstLine(e: unknown): string {

@@ -84,6 +84,48 @@ export function pooledModel(table: Float32Array, dims: number): Uint8Array {
   );
 }
 
+/**
+ * A model that takes text (single string-tensor input `text`, batch): splits on spaces
+ * (com.microsoft Tokenizer), maps words to rows (ai.onnx.ml LabelEncoder; unknown words and
+ * padding → the last row, which is zero) and sums the rows: sentence_embedding [batch, dims],
+ * or with `tokenVectors` the unpooled [batch, tokens, dims] (which a text model may not give).
+ */
+export function textInputModel(words: string[], table: Float32Array, dims: number, opts: { tokenVectors?: boolean } = {}): Uint8Array {
+  const rows = words.length + 1;
+  const full = new Float32Array(rows * dims);
+  full.set(table.subarray(0, words.length * dims));
+  const utf8 = (v: string) => new TextEncoder().encode(v);
+  const out = opts.tokenVectors ? 'token_embeddings' : 'sentence_embedding';
+  const nodes = [
+    { ...node('Tokenizer', ['text'], ['tokens'], [
+      { name: 'mark', type: A.INT, i: 0 },
+      { name: 'mincharnum', type: A.INT, i: 1 },
+      { name: 'pad_value', type: A.STRING, s: utf8('') },
+      { name: 'separators', type: A.STRINGS, strings: [utf8(' ')] },
+    ]), domain: 'com.microsoft' },
+    { ...node('LabelEncoder', ['tokens'], ['ids'], [
+      { name: 'keys_strings', type: A.STRINGS, strings: words.map(utf8) },
+      { name: 'values_int64s', type: A.INTS, ints: words.map((_, i) => i) },
+      { name: 'default_int64', type: A.INT, i: words.length },
+    ]), domain: 'ai.onnx.ml' },
+    node('Gather', ['table', 'ids'], [opts.tokenVectors ? out : 'vectors'], [{ name: 'axis', type: A.INT, i: 0 }]),
+  ];
+  if (!opts.tokenVectors) nodes.push(node('ReduceSum', ['vectors', 'axis1'], [out], [{ name: 'keepdims', type: A.INT, i: 0 }]));
+  const m = onnx.ModelProto.create({
+    irVersion: 8,
+    producerName: 'embedding-lens tests',
+    opsetImport: [{ domain: '', version: 17 }, { domain: 'ai.onnx.ml', version: 2 }, { domain: 'com.microsoft', version: 1 }],
+    graph: {
+      name: 'text_in',
+      input: [vi('text', T.STRING, ['batch'])],
+      output: [vi(out, T.FLOAT, opts.tokenVectors ? ['batch', 'tokens', dims] : ['batch', dims])],
+      initializer: [f32('table', [rows, dims], full), i64('axis1', [1])],
+      node: nodes,
+    },
+  });
+  return onnx.ModelProto.encode(m).finish();
+}
+
 /** Deterministic pseudo-random floats in [-scale, scale] (mulberry32). */
 export function randomFloats(n: number, seed: number, scale = 1): Float32Array {
   let s = seed >>> 0;
