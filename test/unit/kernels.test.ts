@@ -388,6 +388,27 @@ describe('moments vs numpy (bound stated in moments.ts)', { skip: PY ?? undefine
     await check({ rows: n, cols: d, data }, 'clip+20');
     await check({ rows: n, cols: d, data }, 'clip+20 streamed', 3001);
   });
+
+  test('d = 770 (uneven Gram panels, upper block triangle mirrored): CLIP features widened, NaN rows in some blocks', async () => {
+    const C = clip();
+    const d = 770; // 4 panels of 193, 193, 193, 191 columns
+    const n = 12000; // two blocks at d = 770, each hit by a NaN row once streamed in pieces of 2500
+    const data = new Float32Array(n * d);
+    for (let i = 0; i < n; i++) {
+      const r = (i * 7) % 1000;
+      for (let j = 0; j < 512; j++) data[i * d + j] = C.data[r * 512 + j] + 5;
+      for (let j = 512; j < d; j++) data[i * d + j] = 0.5 * C.data[((r + 1) % 1000) * 512 + (j - 512)] - 3;
+    }
+    data[4000 * d + 700] = NaN;
+    data[11000 * d + 3] = -Infinity;
+    for (const [mom, label] of [[await check({ rows: n, cols: d, data }, 'clip 770'), 'whole'], [await check({ rows: n, cols: d, data }, 'clip 770 streamed', 2500), 'streamed']] as const) {
+      assert.equal(mom.skipped, 2);
+      // S2 is exposed as a full d×d matrix: the lower triangle must be the mirrored upper one.
+      let asym = 0;
+      for (let i = 0; i < d; i++) for (let j = 0; j < i; j++) asym = Math.max(asym, Math.abs(mom.s2[i * d + j] - mom.s2[j * d + i]));
+      assert.equal(asym, 0, `${label}: S2 not symmetric`);
+    }
+  });
 });
 
 // ---------- PCA ----------

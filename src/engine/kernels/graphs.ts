@@ -99,3 +99,39 @@ export const shiftedGramBlock: GraphSpec = {
     { op: 'Gemm', inputs: ['C', 'C'], outputs: ['G'], attrs: { transA: 1 } },
   ],
 };
+
+/**
+ * The upper block triangle of a row block's shifted Gram matrix, (A − K)ᵀ(A − K), as
+ * `panels` column panels: the shifted block is transposed once (Cᵀ, d×b), split into
+ * row panels T₀…T_{P−1}, and G_ij = T_i·T_jᵀ is formed for i ≤ j only, all in one run
+ * so the rows are read once. The lower blocks are the mirror images (Gram matrices are
+ * symmetric), so P = 4 does 10/16 of a full GEMM's flops, the way BLAS SYRK halves
+ * XᵀX. The explicit transpose matters: MLAS handles Gemm(transA) by transposing A
+ * again for every column stride of the output, which cost more than the panels saved
+ * (why an earlier panelled Gram on transA GEMMs showed no gain). Outputs G_i_j in
+ * row-major order i = 0..P−1, j = i..P−1; `splits` holds the panel widths.
+ */
+export function shiftedGramPanels(panels: number): GraphSpec {
+  const outputs: GraphSpec['outputs'] = [];
+  const nodes: GraphSpec['nodes'] = [
+    { op: 'Sub', inputs: ['A', 'K'], outputs: ['C'] },
+    { op: 'Transpose', inputs: ['C'], outputs: ['Ct'], attrs: { perm: [1, 0] } },
+    { op: 'Split', inputs: ['Ct', 'splits'], outputs: Array.from({ length: panels }, (_, i) => `T${i}`), attrs: { axis: 0 } },
+  ];
+  for (let i = 0; i < panels; i++) {
+    for (let j = i; j < panels; j++) {
+      nodes.push({ op: 'Gemm', inputs: [`T${i}`, `T${j}`], outputs: [`G_${i}_${j}`], attrs: { transB: 1 } });
+      outputs.push({ name: `G_${i}_${j}`, type: 'float32', shape: [`w${i}`, `w${j}`] });
+    }
+  }
+  return {
+    name: `shiftedGramPanels_${panels}`,
+    inputs: [
+      { name: 'A', type: 'float32', shape: ['b', 'd'] },
+      { name: 'K', type: 'float32', shape: ['d'] },
+      { name: 'splits', type: 'int64', shape: [panels] },
+    ],
+    outputs,
+    nodes,
+  };
+}
