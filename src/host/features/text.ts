@@ -1,7 +1,8 @@
 /**
  * Text in, neighbours out (issue 6): "Find Neighbours of Text…" (the Search by Text
  * panel), "Embed Text File…" (→ a new .npy + .meta.jsonl), "Choose Model Folder…"
- * (the embeddingLens.model.path setting), and hover previews of neighbours.
+ * (the embeddingLens.model.path setting), "Download Model from Hugging Face…" (only when
+ * asked; text/hubCommand.ts), and hover previews of neighbours.
  * Models run in the engine process on onnxruntime; no text leaves the machine.
  */
 import * as fs from 'fs';
@@ -17,6 +18,7 @@ import { defaultK, defaultMetric } from '../settings';
 import { FIND_TEXT_COMMAND, NeighbourHovers, SHOW_ROW_COMMAND } from '../text/hover';
 import { BUILTIN, modelForRequests, modelLabel, setModelSetting } from '../text/model';
 import { addPanelLink } from './links';
+import { DOWNLOAD_MODEL_COMMAND, downloadModelFromHub } from '../text/hubCommand';
 import { ROW_TEXT_SCHEME, RowTextProvider, SHOW_TEXT_COLUMN_COMMAND, showTextColumn } from '../text/rowText';
 
 export const EMBED_FILE_COMMAND = 'embeddingLens.embedTextFile';
@@ -187,10 +189,12 @@ async function chooseModelFolder(ctx: HostContext, dirArg?: unknown): Promise<pr
       [
         { label: '$(folder-opened) Choose a Model Folder…', detail: 'model.onnx (or onnx/model.onnx) with tokenizer.json, e.g. a sentence-transformers ONNX export', id: 'folder' },
         { label: '$(symbol-misc) Use the Built-in GloVe Model', detail: '100 dimensions, English words and short phrases, works offline', id: BUILTIN },
+        { label: '$(cloud-download) Download a Model from Hugging Face…', detail: 'an ONNX export such as sentence-transformers/all-MiniLM-L6-v2, into the extension\'s storage', id: 'download' },
       ],
       { title: `Text model (now: ${modelLabel()})` },
     );
     if (!pick) return undefined;
+    if (pick.id === 'download') return (await downloadModelFromHub(ctx))?.info;
     if (pick.id === BUILTIN) dir = BUILTIN;
     else {
       const folder = await vscode.window.showOpenDialog({ title: 'Choose a model folder (model.onnx + tokenizer.json)', canSelectFiles: false, canSelectFolders: true, canSelectMany: false, openLabel: 'Use This Model' });
@@ -219,6 +223,7 @@ export function activateText(ctx: HostContext): vscode.Disposable[] {
     vscode.commands.registerCommand(FIND_TEXT_COMMAND, (uri?: unknown, text?: unknown, opts?: FindTextOptions) => findNeighboursOfText(ctx, uri, text, opts)),
     vscode.commands.registerCommand(EMBED_FILE_COMMAND, (uri?: unknown, opts?: EmbedFileOptions) => embedTextFile(ctx, uri, opts)),
     vscode.commands.registerCommand(CHOOSE_MODEL_COMMAND, (dir?: unknown) => chooseModelFolder(ctx, dir)),
+    vscode.commands.registerCommand(DOWNLOAD_MODEL_COMMAND, (id?: unknown, opts?: { use?: boolean }) => downloadModelFromHub(ctx, id, opts)),
     vscode.commands.registerCommand(SHOW_ROW_COMMAND, async (uri: unknown, row: unknown) => {
       const u = asUri(uri);
       if (u && typeof row === 'number') await showRowInOverview(u, row);
