@@ -190,6 +190,15 @@ test('a model that takes text (one string-tensor input) gets the raw texts, need
   const v = (await n.embed(['sat'])).matrix.data;
   assert.ok(Math.abs(v[0] - 2 / Math.hypot(2, 20)) < 1e-6 && Math.abs(v[1] - 20 / Math.hypot(2, 20)) < 1e-6, `${v[0]}, ${v[1]}`);
   await assert.rejects(embedQuery(m, 'zebra giraffe'), expectInputError(/none of the words/));
+  // Cancellation between runs, progress to 1, as for token-id models.
+  await assert.rejects(m.embed(texts, { token: { isCancellationRequested: true } }), CancelledError);
+  const seen: number[] = [];
+  const token = { isCancellationRequested: false };
+  await assert.rejects(m.embed(texts, { batchTokens: 4, token, progress: (f) => (seen.push(f), (token.isCancellationRequested = true)) }), CancelledError);
+  assert.equal(seen.length, 1);
+  let last = 0;
+  await m.embed(texts, { batchTokens: 4, progress: (f) => (last = f) });
+  assert.equal(last, 1);
 });
 
 test('bad input: a model that takes text but outputs token vectors instead of pooled ones', async () => {

@@ -28,7 +28,7 @@ export function registerTextHandlers(ctx: EngineContext): void {
   ctx.handle(protocol.TextModelDescribe, 'Loading text model', async (p) => {
     const m = await getModel(p?.model);
     const s = m.spec;
-    return { dir: s.dir, builtin: isBuiltin(p?.model), dims: m.dims, maxLength: s.maxLength, pooling: s.pooling, normalize: s.normalize, notes: s.notes };
+    return { dir: s.dir, builtin: isBuiltin(p?.model), dims: m.dims, maxLength: s.maxLength, pooling: s.pooling, normalize: s.normalize, takesText: m.takesText, notes: s.notes };
   });
 
   ctx.handle(protocol.EmbedText, 'Embedding text', async (p, w) => {

@@ -205,7 +205,7 @@ async function chooseModelFolder(ctx: HostContext, dirArg?: unknown): Promise<pr
   try {
     const info = await ctx.engine.request(protocol.TextModelDescribe, { model: dir === BUILTIN ? undefined : dir }, { progressTitle: 'Embedding Lens: loading the model' });
     await setModelSetting(dir);
-    void vscode.window.showInformationMessage(`Embedding Lens: text model set to ${info.builtin ? 'the built-in GloVe model' : path.basename(info.dir)} (${info.dims} dimensions, ${info.pooling} pooling${info.normalize ? ', normalised' : ''}, up to ${info.maxLength} tokens).`);
+    void vscode.window.showInformationMessage(`Embedding Lens: text model set to ${info.builtin ? 'the built-in GloVe model' : path.basename(info.dir)} (${info.dims} dimensions, ${info.takesText ? 'tokenises inside the model' : `${info.pooling} pooling${info.normalize ? ', normalised' : ''}, up to ${info.maxLength} tokens`}).`);
     return info;
   } catch (e) {
     report(ctx, e);

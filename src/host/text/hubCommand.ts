@@ -124,7 +124,7 @@ export async function downloadModelFromHub(ctx: HostContext, idArg?: unknown, op
       if (answer === 'Delete Download') fs.rmSync(dest, { recursive: true, force: true });
       return { dir: dest };
     }
-    const use = opts.use ?? (await vscode.window.showInformationMessage(`Embedding Lens: downloaded ${id} (${info.dims} dimensions, ${info.pooling} pooling${info.normalize ? ', normalised' : ''}). Use it as the text model?`, 'Use This Model', 'Not Now')) === 'Use This Model';
+    const use = opts.use ?? (await vscode.window.showInformationMessage(`Embedding Lens: downloaded ${id} (${info.dims} dimensions${info.takesText ? ', tokenises inside the model' : `, ${info.pooling} pooling${info.normalize ? ', normalised' : ''}`}). Use it as the text model?`, 'Use This Model', 'Not Now')) === 'Use This Model';
     if (use) await setModelSetting(dest);
     return { dir: dest, info };
   } catch (e) {
