@@ -14,7 +14,7 @@
  * frame the user waits for in that step. Median and p95 over the steps,
  * zoomed out (density heatmap only) and zoomed in (points drawn in view).
  *
- *   npx tsx bench/map-frames.mjs [--rows 1000000] [--steps 20] [--no-build]
+ *   npx tsx bench/map-frames.mjs [--rows 1000000] [--steps 20] [--view-points N] [--no-build]
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -31,6 +31,8 @@ const flag = (name, def) => {
 };
 const ROWS = Number(flag('rows', '1000000'));
 const STEPS = Number(flag('steps', '20'));
+// The panel's cap on points drawn in a zoomed view (its default when not given).
+const VIEW_POINTS = flag('view-points', '');
 // The same flags as test/e2e/helpers.mjs (no GPU: Chromium falls back to software WebGL).
 const LAUNCH = {
   executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
@@ -64,7 +66,7 @@ window.acquireVsCodeApi = () => ({
     const pres = new Float32Array(n), norms = new Float32Array(n);
     const r = rng(7);
     for (let i = 0; i < n; i++) { pres[i] = Math.floor(11 * r()) / 10; norms[i] = 1; }
-    const settings = { method: 'umap', seed: 0, k: 10, metric: 'cosine', maxPoints: 200000 };
+    const settings = { method: 'umap', seed: 0, k: 10, metric: 'cosine', maxPoints: 200000${VIEW_POINTS ? `, viewPoints: ${Number(VIEW_POINTS)}` : ''} };
     const init = { name: 'bench.npy', rows: n, dims: 768, columns: [], settings, links: [] };
     const result = { jobId: 'j1', method: 'umap', rows: n, dims: 2, coords: b64(coords), preservation: b64(pres), norms: b64(norms),
       quality: { k: 10, trustworthiness: 0.9, continuity: 0.9, knnRecall: 0.3, sampleRows: 2000, rows: n }, skippedRows: 0, warnings: [], timings: { total: 1 },
@@ -112,6 +114,8 @@ try {
         const from = window.__frames.length;
         // The keys a user's drag or wheel produces (plotly_relayout carries them to the panel).
         await window.Plotly.relayout(gd, { 'xaxis.range[0]': x0, 'xaxis.range[1]': x1, 'yaxis.range[0]': y0, 'yaxis.range[1]': y1 });
+        await new Promise((r) => requestAnimationFrame(r));
+        const relayoutMs = performance.now() - start;
         // Wait past the panel's redraw of the points in view (debounced after the relayout).
         let last = performance.now();
         for (;;) {
@@ -126,7 +130,7 @@ try {
         const ts = [start, ...f.filter((t) => t >= start)];
         let worst = 0;
         for (let i = 1; i < ts.length; i++) worst = Math.max(worst, ts[i] - ts[i - 1]);
-        out.push({ worst, mode: gd.dataset.mode, note: document.getElementById('map-note').textContent });
+        out.push({ worst, relayoutMs, mode: gd.dataset.mode, note: document.getElementById('map-note').textContent });
         void last;
       }
       return out;
@@ -159,8 +163,8 @@ try {
     const dx = w * 0.2 * ((s % 3) - 1);
     return [cx[k] + dx - w, cx[k] + dx + w, cy[k] - h, cy[k] + h];
   });
-  const stats = (xs) => {
-    const v = xs.map((r) => r.worst).sort((a, b) => a - b);
+  const stats = (xs, key = 'worst') => {
+    const v = xs.map((r) => r[key]).sort((a, b) => a - b);
     const q = (p) => v[Math.min(v.length - 1, Math.ceil(p * v.length) - 1)];
     return `median ${q(0.5).toFixed(0)} ms, p95 ${q(0.95).toFixed(0)} ms, max ${v[v.length - 1].toFixed(0)} ms over ${v.length} steps`;
   };
@@ -168,6 +172,7 @@ try {
   console.log(`  zoomed out (${outR[0].mode}): worst frame per pan/zoom step: ${stats(outR)}`);
   const inR = await run('in', inViews);
   console.log(`  zoomed in (${inR[0].mode}): worst frame per pan/zoom step: ${stats(inR)}`);
+  console.log(`    of which the relayout frame (plotly moving what is drawn): ${stats(inR, 'relayoutMs')}`);
   const counts = [...new Set(inR.map((r) => (r.note.match(/Showing [^.]*\./) ?? ['?'])[0]))];
   console.log(`  zoomed-in panel notes (first 3 distinct): ${counts.slice(0, 3).join(' | ')}`);
   if (errors.length) console.log(`  page errors: ${errors.join('; ')}`);

@@ -58,15 +58,134 @@ export function bin2d(coords: Float32Array, dims: number, rows: Int32Array, b: B
   };
 }
 
-/** Rows inside a box, or null as soon as there are more than `limit`. */
-export function rowsIn(coords: Float32Array, dims: number, rows: Int32Array, b: Box, limit: number): Int32Array | null {
-  const out: number[] = [];
-  for (const i of rows) {
-    const x = coords[i * dims], y = coords[i * dims + 1];
-    if (x >= b.x0 && x <= b.x1 && y >= b.y0 && y <= b.y1) {
-      out.push(i);
-      if (out.length > limit) return null;
+/** Plotly's Viridis colour scale (stops at 0, 1/9, …, 1) as RGB. */
+const VIRIDIS: [number, number, number][] = [
+  [68, 1, 84], [72, 40, 120], [62, 74, 137], [49, 104, 142], [38, 130, 142],
+  [31, 158, 137], [53, 183, 121], [109, 205, 89], [180, 222, 44], [253, 231, 37],
+];
+
+/**
+ * The density grid as an RGBA image (nx×ny, top row = highest y): Viridis on
+ * log(1 + count) so sparse and dense areas both show; empty cells transparent.
+ * Drawn once per layout as a layout image, it costs a pan/zoom step nothing to
+ * move, where a heatmap trace is repainted per pixel on every redraw.
+ */
+export function densityRgba(z: number[][], nx: number, ny: number): { rgba: Uint8ClampedArray; max: number } {
+  let max = 0;
+  for (const r of z) for (const v of r) if (v > max) max = v;
+  const rgba = new Uint8ClampedArray(nx * ny * 4);
+  const top = Math.log1p(max) || 1;
+  for (let yb = 0; yb < ny; yb++) {
+    const row = ny - 1 - yb;
+    for (let xb = 0; xb < nx; xb++) {
+      const v = z[yb][xb];
+      if (!(v > 0)) continue;
+      const f = (Math.log1p(v) / top) * (VIRIDIS.length - 1);
+      const i = Math.min(VIRIDIS.length - 2, Math.floor(f));
+      const t = f - i;
+      const o = (row * nx + xb) * 4;
+      for (let c = 0; c < 3; c++) rgba[o + c] = Math.round(VIRIDIS[i][c] + t * (VIRIDIS[i + 1][c] - VIRIDIS[i][c]));
+      rgba[o + 3] = 255;
     }
   }
-  return Int32Array.from(out);
+  return { rgba, max };
+}
+
+/** Rows bucketed by the cell of a grid×grid grid over `box` they fall in (counting sort; rows in ascending order within a cell). */
+export interface CellIndex {
+  box: Box;
+  grid: number;
+  /** Rows of cell c (= cy·grid + cx) are order[start[c] … start[c+1]). */
+  start: Int32Array;
+  order: Int32Array;
+}
+
+export function cellIndex(coords: Float32Array, dims: number, rows: Int32Array, box: Box, grid: number): CellIndex {
+  const w = box.x1 - box.x0 || 1;
+  const hgt = box.y1 - box.y0 || 1;
+  const cellOf = new Int32Array(rows.length);
+  const start = new Int32Array(grid * grid + 1);
+  for (let t = 0; t < rows.length; t++) {
+    const i = rows[t];
+    const cx = Math.max(0, Math.min(grid - 1, Math.floor(((coords[i * dims] - box.x0) / w) * grid)));
+    const cy = Math.max(0, Math.min(grid - 1, Math.floor(((coords[i * dims + 1] - box.y0) / hgt) * grid)));
+    cellOf[t] = cy * grid + cx;
+    start[cellOf[t] + 1]++;
+  }
+  for (let c = 0; c < grid * grid; c++) start[c + 1] += start[c];
+  const fill = start.slice(0, grid * grid);
+  const order = new Int32Array(rows.length);
+  for (let t = 0; t < rows.length; t++) order[fill[cellOf[t]]++] = rows[t];
+  return { box, grid, start, order };
+}
+
+/** The rows inside `b` (the same set as rowsInBox), visiting only the cells the box overlaps. */
+export function rowsInBoxIndexed(ix: CellIndex, coords: Float32Array, dims: number, b: Box): Int32Array {
+  const { box, grid, start, order } = ix;
+  const w = box.x1 - box.x0 || 1;
+  const hgt = box.y1 - box.y0 || 1;
+  const clampCell = (v: number) => Math.max(0, Math.min(grid - 1, Math.floor(v * grid)));
+  const cx0 = clampCell((b.x0 - box.x0) / w), cx1 = clampCell((b.x1 - box.x0) / w);
+  const cy0 = clampCell((b.y0 - box.y0) / hgt), cy1 = clampCell((b.y1 - box.y0) / hgt);
+  if (b.x1 < box.x0 || b.x0 > box.x1 || b.y1 < box.y0 || b.y0 > box.y1) return new Int32Array(0);
+  let cap = 0;
+  for (let cy = cy0; cy <= cy1; cy++) cap += start[cy * grid + cx1 + 1] - start[cy * grid + cx0];
+  const out = new Int32Array(cap);
+  let m = 0;
+  for (let cy = cy0; cy <= cy1; cy++) {
+    for (let t = start[cy * grid + cx0]; t < start[cy * grid + cx1 + 1]; t++) {
+      const i = order[t];
+      const x = coords[i * dims], y = coords[i * dims + 1];
+      if (x >= b.x0 && x <= b.x1 && y >= b.y0 && y <= b.y1) out[m++] = i;
+    }
+  }
+  return out.subarray(0, m);
+}
+
+/**
+ * At most `cap` of the rows in a box, chosen so sparse regions keep every point
+ * and dense ones are thinned evenly: the box is cut into grid×grid cells, every
+ * cell keeps min(count, q) rows with the largest q that fits the cap
+ * ("water-filling"), and a thinned cell keeps every (count/q)-th of its rows in
+ * the given order, so the same view always shows the same points. Returns the
+ * rows unchanged when they fit.
+ */
+export function thinEvenly(coords: Float32Array, dims: number, rows: Int32Array, b: Box, cap: number, grid = 64): Int32Array {
+  if (rows.length <= cap) return rows;
+  const w = b.x1 - b.x0 || 1;
+  const hgt = b.y1 - b.y0 || 1;
+  const cell = new Int32Array(rows.length);
+  const count = new Int32Array(grid * grid);
+  for (let t = 0; t < rows.length; t++) {
+    const i = rows[t];
+    const cx = Math.max(0, Math.min(grid - 1, Math.floor(((coords[i * dims] - b.x0) / w) * grid)));
+    const cy = Math.max(0, Math.min(grid - 1, Math.floor(((coords[i * dims + 1] - b.y0) / hgt) * grid)));
+    cell[t] = cy * grid + cx;
+    count[cell[t]]++;
+  }
+  // Largest per-cell quota q with Σ min(count, q) ≤ cap (binary search on q).
+  const kept = (q: number) => {
+    let s = 0;
+    for (let c = 0; c < count.length; c++) s += count[c] < q ? count[c] : q;
+    return s;
+  };
+  let lo = 0;
+  let hi = rows.length;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (kept(mid) <= cap) lo = mid;
+    else hi = mid - 1;
+  }
+  const q = lo;
+  const seen = new Int32Array(count.length);
+  const out = new Int32Array(Math.min(cap, rows.length));
+  let m = 0;
+  for (let t = 0; t < rows.length; t++) {
+    const c = cell[t];
+    const n = count[c];
+    const j = seen[c]++;
+    // A cell with n > q rows keeps its j-th row where ⌊j·q/n⌋ steps up: exactly q, evenly spread.
+    if (n <= q || Math.floor((j * q) / n) !== Math.floor(((j + 1) * q) / n)) out[m++] = rows[t];
+  }
+  return out.subarray(0, m);
 }

@@ -12,11 +12,23 @@ import type { MapFromWebview, MapInit, MapToWebview } from '../../src/shared/web
 import { connect, send as sendAny } from '../common/vscode';
 import { byId, fmt, h, setBusy, showError } from '../common/dom';
 import { PALETTE, PLOT_CONFIG, Plotly, accent, themeLayout } from '../common/plot';
-import { Box, bin2d, bounds, decodeF32, decodeI32, finiteRows, rowsIn } from './data';
+import { Box, bin2d, bounds, CellIndex, cellIndex, decodeF32, decodeI32, densityRgba, finiteRows, rowsInBoxIndexed, thinEvenly } from './data';
 
 const send = (m: MapFromWebview) => sendAny(m);
 const METHOD_NAMES: Record<ProjectionMethod, string> = { pca: 'PCA', umap: 'UMAP', tsne: 't-SNE' };
 const MAX_CATEGORIES = 12;
+/**
+ * Points drawn over the density view where the user zooms. Software WebGL (no GPU:
+ * CI, VMs) redraws ~150k scattergl points in ~300–400 ms per pan step; 20k (at 1× pixel ratio) keep a step
+ * under 100 ms (bench/map-frames.mjs). More rows in view are thinned evenly, and the
+ * note says how many are shown.
+ */
+const VIEW_POINTS = 20_000;
+/**
+ * plotly draws WebGL at 2× the screen's pixels by default: 4× the fragments for
+ * no visible gain on a 1× screen, and software WebGL pays for every one of them.
+ */
+const MAP_PLOT_CONFIG = { ...PLOT_CONFIG, plotGlPixelRatio: Math.min(2, Math.max(1, window.devicePixelRatio || 1)) };
 
 interface Decoded {
   raw: ProjectResult;
@@ -383,7 +395,21 @@ function pointTraces(rows: Int32Array): Record<string, unknown>[] {
 let viewBox: Box | undefined;
 let rowsCache: { coords: Float32Array; rows: Int32Array } | undefined;
 let zoomTimer: ReturnType<typeof setTimeout> | undefined;
-let gridCache: { coords: Float32Array; grid: ReturnType<typeof bin2d> } | undefined;
+let gridCache: { coords: Float32Array; box: Box; image: string; max: number; index: CellIndex } | undefined;
+const GRID = 256;
+
+/** The density of a layout as a PNG data URL (once per layout), and its largest cell count. */
+function densityImage(c: Float32Array, rows: Int32Array): NonNullable<typeof gridCache> {
+  const box = bounds(c, dims, rows);
+  const grid = bin2d(c, dims, rows, box, GRID, GRID);
+  const { rgba, max } = densityRgba(grid.z, GRID, GRID);
+  const canvas = document.createElement('canvas');
+  canvas.width = GRID;
+  canvas.height = GRID;
+  canvas.getContext('2d')!.putImageData(new ImageData(rgba as Uint8ClampedArray<ArrayBuffer>, GRID, GRID), 0, 0);
+  // Rows by cell, so a zoomed view visits only its own cells' rows, not all of them.
+  return { coords: c, box, image: canvas.toDataURL('image/png'), max, index: cellIndex(c, dims, rows, box, GRID) };
+}
 
 function drawMap(): void {
   if (!init || !coords) return;
@@ -392,15 +418,28 @@ function drawMap(): void {
   const rows = rowsCache.rows;
   const dense = rows.length > init.settings.maxPoints;
   const traces: Record<string, unknown>[] = [];
+  const images: Record<string, unknown>[] = [];
   let note: string;
   if (dense) {
-    // Binning 1M rows takes a few ms, but pan/zoom redraws happen per frame: bin once per layout.
-    if (gridCache?.coords !== coords) gridCache = { coords, grid: bin2d(coords, dims, rows, bounds(coords, dims, rows), 256, 256) };
-    const grid = gridCache.grid;
-    traces.push({ type: 'heatmap', name: 'density', x: grid.x, y: grid.y, z: grid.z, colorscale: 'Viridis', hovertemplate: '%{z} rows<extra></extra>', colorbar: { title: { text: 'rows per cell' }, thickness: 12 } });
-    const inView = viewBox ? rowsIn(coords, dims, rows, viewBox, init.settings.maxPoints) : null;
-    if (inView) traces.push(...pointTraces(inView));
-    note = `${fmt(rows.length)} rows is more than the ${fmt(init.settings.maxPoints)} points drawn one by one (setting embeddingLens.scatter.maxPoints): showing how many rows fall in each cell, exactly. ${inView ? `Showing the ${fmt(inView.length)} points in this view.` : 'Zoom in to see individual points.'}`;
+    // Binned once per layout and drawn as an image under the points: moving it costs a pan/zoom step nothing.
+    if (gridCache?.coords !== coords) gridCache = densityImage(coords, rows);
+    const g = gridCache;
+    // Two invisible corner points give plotly's autorange (double-click) the map's extent.
+    traces.push({ type: 'scatter', mode: 'markers', name: 'extent', x: [g.box.x0, g.box.x1], y: [g.box.y0, g.box.y1], marker: { opacity: 0 }, hoverinfo: 'skip', showlegend: false });
+    images.push({ source: g.image, xref: 'x', yref: 'y', x: g.box.x0, y: g.box.y1, sizex: g.box.x1 - g.box.x0, sizey: g.box.y1 - g.box.y0, xanchor: 'left', yanchor: 'top', sizing: 'stretch', layer: 'below' });
+    const inView = viewBox ? rowsInBoxIndexed(g.index, coords, dims, viewBox) : null;
+    const drawn = inView && inView.length <= init.settings.maxPoints ? thinEvenly(coords, dims, inView, viewBox!, init.settings.viewPoints ?? VIEW_POINTS) : null;
+    if (drawn) traces.push(...pointTraces(drawn));
+    // An empty WebGL trace when no points show, so plotly sets up WebGL with the first picture, not on the first zoom.
+    else traces.push({ type: 'scattergl', mode: 'markers', name: 'points', x: [], y: [], hoverinfo: 'skip', showlegend: false });
+    el.dataset.viewPoints = String(drawn?.length ?? 0);
+    note = `${fmt(rows.length)} rows is more than the ${fmt(init.settings.maxPoints)} points drawn one by one (setting embeddingLens.scatter.maxPoints): the colour shows how many rows fall in each of ${GRID}×${GRID} cells, exactly (Viridis, log scale, 1 to ${fmt(gridCache.max)} rows). ${
+      !drawn
+        ? 'Zoom in to see individual points.'
+        : drawn.length < inView!.length
+          ? `Showing ${fmt(drawn.length)} of the ${fmt(inView!.length)} points in this view (a sample: sparse areas keep every point, dense cells are thinned evenly); zoom in further to see them all.`
+          : `Showing all ${fmt(drawn.length)} points in this view.`
+    }`;
   } else {
     traces.push(...pointTraces(rows));
     note = `All ${fmt(rows.length)} rows drawn${colour ? `, coloured by ${colour.name}` : ''}.`;
@@ -420,8 +459,9 @@ function drawMap(): void {
     xaxis: { showticklabels: shownStage === 'pca', zeroline: false },
     yaxis: { showticklabels: shownStage === 'pca', zeroline: false, scaleanchor: 'x' },
     margin: { l: 36, r: 16, t: 16, b: 28 },
+    images,
   });
-  Plotly.react(el, traces, layout, PLOT_CONFIG).then(() => bindEvents(el));
+  Plotly.react(el, traces, layout, MAP_PLOT_CONFIG).then(() => bindEvents(el));
 }
 
 let bound = false;
@@ -442,13 +482,19 @@ function bindEvents(el: HTMLElement): void {
   plot.on('plotly_relayout', (ev) => {
     const e = ev as Record<string, number | boolean>;
     if (el.dataset.mode !== 'density') return;
-    if (e['xaxis.autorange'] || e['yaxis.autorange']) viewBox = undefined;
-    else {
-      const v = [e['xaxis.range[0]'], e['xaxis.range[1]'], e['yaxis.range[0]'], e['yaxis.range[1]']];
+    let next: Box | undefined;
+    if (!(e['xaxis.autorange'] || e['yaxis.autorange'])) {
+      // A drag or wheel gives range[0]/range[1]; a programmatic relayout may give the whole range.
+      const xr = e['xaxis.range'] as unknown as number[] | undefined;
+      const yr = e['yaxis.range'] as unknown as number[] | undefined;
+      const v = [e['xaxis.range[0]'] ?? xr?.[0], e['xaxis.range[1]'] ?? xr?.[1], e['yaxis.range[0]'] ?? yr?.[0], e['yaxis.range[1]'] ?? yr?.[1]];
       if (!v.every((x) => typeof x === 'number')) return;
       const [x0, x1, y0, y1] = v as number[];
-      viewBox = { x0: Math.min(x0, x1), x1: Math.max(x0, x1), y0: Math.min(y0, y1), y1: Math.max(y0, y1) };
+      next = { x0: Math.min(x0, x1), x1: Math.max(x0, x1), y0: Math.min(y0, y1), y1: Math.max(y0, y1) };
     }
+    // The same view again (e.g. the relayout our own redraw causes) must not draw twice.
+    if (next === viewBox || (next && viewBox && next.x0 === viewBox.x0 && next.x1 === viewBox.x1 && next.y0 === viewBox.y0 && next.y1 === viewBox.y1)) return;
+    viewBox = next;
     // Plotly pans/zooms the density by itself; the points in view follow once the user pauses.
     clearTimeout(zoomTimer);
     zoomTimer = setTimeout(drawMap, 150);
