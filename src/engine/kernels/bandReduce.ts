@@ -21,73 +21,97 @@ import { GraphSpec, run, tensor } from './ort';
 import { LowerBand } from './band';
 
 /**
- * One panel inside a super-block (all M rows, super-block-local coordinates):
+ * One panel inside a super-block (all M rows, super-block-local coordinates). The
+ * accumulated reflectors and updates are held transposed (VaT, WaT: one row per column
+ * of V, W), so appending a panel in JS is one contiguous copy instead of re-copying
+ * every earlier column (that re-copy was a third of the run time at d = 3072).
  *   AV = A₀·V − Va·(Waᵀ·V) − Wa·(Vaᵀ·V);  X = AV·T;  W = X − ½·V·(Tᵀ·Vᵀ·X)
  *   Pn = A₀[:, cs:ce] − [Va V]·[Wa W][cs:ce]ᵀ − [Wa W]·[Va V][cs:ce]ᵀ  (next panel, current values)
+ * VallT = [Va V]ᵀ is passed in (V is known before the run); W comes out transposed.
  */
 export const sbrPanel: GraphSpec = {
-  name: 'sbrPanel',
+  name: 'sbrPanelT',
   inputs: [
     { name: 'A0', type: 'float64', shape: ['M', 'M'] },
-    { name: 'V', type: 'float64', shape: ['M', 'b'] },
+    { name: 'VT', type: 'float64', shape: ['b', 'M'] },
     { name: 'T', type: 'float64', shape: ['b', 'b'] },
-    { name: 'Va', type: 'float64', shape: ['M', 'j'] },
-    { name: 'Wa', type: 'float64', shape: ['M', 'j'] },
+    { name: 'VaT', type: 'float64', shape: ['j', 'M'] },
+    { name: 'WaT', type: 'float64', shape: ['j', 'M'] },
+    { name: 'VallT', type: 'float64', shape: ['jb', 'M'] },
     { name: 'cs', type: 'int64', shape: [1] },
     { name: 'ce', type: 'int64', shape: [1] },
-    { name: 'ax0', type: 'int64', shape: [1] },
     { name: 'ax1', type: 'int64', shape: [1] },
   ],
   outputs: [
-    { name: 'W', type: 'float64', shape: ['M', 'b'] },
+    { name: 'WT', type: 'float64', shape: ['b', 'M'] },
     { name: 'Pn', type: 'float64', shape: ['M', 'nb'] },
   ],
   nodes: [
-    { op: 'MatMul', inputs: ['A0', 'V'], outputs: ['A0V'] },
-    { op: 'Gemm', inputs: ['Wa', 'V'], outputs: ['WtV'], attrs: { transA: 1 } },
-    { op: 'Gemm', inputs: ['Va', 'V'], outputs: ['VtV'], attrs: { transA: 1 } },
-    { op: 'Gemm', inputs: ['Va', 'WtV', 'A0V'], outputs: ['t1'], attrs: { alpha: -1, beta: 1 }, floatAttrs: ['alpha', 'beta'] },
-    { op: 'Gemm', inputs: ['Wa', 'VtV', 't1'], outputs: ['AV'], attrs: { alpha: -1, beta: 1 }, floatAttrs: ['alpha', 'beta'] },
+    { op: 'Gemm', inputs: ['A0', 'VT'], outputs: ['A0V'], attrs: { transB: 1 } },
+    { op: 'Gemm', inputs: ['WaT', 'VT'], outputs: ['WtV'], attrs: { transB: 1 } },
+    { op: 'Gemm', inputs: ['VaT', 'VT'], outputs: ['VtV'], attrs: { transB: 1 } },
+    { op: 'Gemm', inputs: ['VaT', 'WtV', 'A0V'], outputs: ['t1'], attrs: { transA: 1, alpha: -1, beta: 1 }, floatAttrs: ['alpha', 'beta'] },
+    { op: 'Gemm', inputs: ['WaT', 'VtV', 't1'], outputs: ['AV'], attrs: { transA: 1, alpha: -1, beta: 1 }, floatAttrs: ['alpha', 'beta'] },
     { op: 'MatMul', inputs: ['AV', 'T'], outputs: ['X'] },
-    { op: 'Gemm', inputs: ['V', 'X'], outputs: ['VtX'], attrs: { transA: 1 } },
+    { op: 'MatMul', inputs: ['VT', 'X'], outputs: ['VtX'] },
     { op: 'Gemm', inputs: ['T', 'VtX'], outputs: ['Mm'], attrs: { transA: 1 } },
-    { op: 'Gemm', inputs: ['V', 'Mm', 'X'], outputs: ['W'], attrs: { alpha: -0.5, beta: 1 }, floatAttrs: ['alpha', 'beta'] },
-    { op: 'Concat', inputs: ['Va', 'V'], outputs: ['Vall'], attrs: { axis: 1 } },
-    { op: 'Concat', inputs: ['Wa', 'W'], outputs: ['Wall'], attrs: { axis: 1 } },
+    { op: 'Gemm', inputs: ['VT', 'Mm', 'X'], outputs: ['W'], attrs: { transA: 1, alpha: -0.5, beta: 1 }, floatAttrs: ['alpha', 'beta'] },
+    { op: 'Transpose', inputs: ['W'], outputs: ['WT'], attrs: { perm: [1, 0] } },
+    { op: 'Concat', inputs: ['WaT', 'WT'], outputs: ['WallT'], attrs: { axis: 0 } },
     { op: 'Slice', inputs: ['A0', 'cs', 'ce', 'ax1'], outputs: ['A0c'] },
-    { op: 'Slice', inputs: ['Vall', 'cs', 'ce', 'ax0'], outputs: ['Vc'] },
-    { op: 'Slice', inputs: ['Wall', 'cs', 'ce', 'ax0'], outputs: ['Wc'] },
-    { op: 'Gemm', inputs: ['Vall', 'Wc', 'A0c'], outputs: ['t2'], attrs: { transB: 1, alpha: -1, beta: 1 }, floatAttrs: ['alpha', 'beta'] },
-    { op: 'Gemm', inputs: ['Wall', 'Vc', 't2'], outputs: ['Pn'], attrs: { transB: 1, alpha: -1, beta: 1 }, floatAttrs: ['alpha', 'beta'] },
+    { op: 'Slice', inputs: ['VallT', 'cs', 'ce', 'ax1'], outputs: ['VcT'] },
+    { op: 'Slice', inputs: ['WallT', 'cs', 'ce', 'ax1'], outputs: ['WcT'] },
+    { op: 'Gemm', inputs: ['VallT', 'WcT', 'A0c'], outputs: ['t2'], attrs: { transA: 1, alpha: -1, beta: 1 }, floatAttrs: ['alpha', 'beta'] },
+    { op: 'Gemm', inputs: ['WallT', 'VcT', 't2'], outputs: ['Pn'], attrs: { transA: 1, alpha: -1, beta: 1 }, floatAttrs: ['alpha', 'beta'] },
   ],
 };
 
-/** Trailing matrix after a super-block: (A₀ − V·Wᵀ − W·Vᵀ)[s:, s:] with s given as start = [s, s]. */
+/**
+ * Rows [s₀, e₀) of the trailing matrix after a super-block, (A₀ − V·Wᵀ − W·Vᵀ)[s₀:e₀, s:]
+ * with start = [s₀, s], end = [e₀, M], from the transposed VT, WT (j×M). The caller
+ * splits the rows so that each run stays short (cancellation). The left factor is
+ * transposed explicitly: MLAS would re-transpose a transA operand for every column
+ * stride of the output.
+ */
 export const sbrUpdate: GraphSpec = {
-  name: 'sbrUpdate',
+  name: 'sbrUpdateT',
   inputs: [
     { name: 'A0', type: 'float64', shape: ['M', 'M'] },
-    { name: 'V', type: 'float64', shape: ['M', 'j'] },
-    { name: 'W', type: 'float64', shape: ['M', 'j'] },
+    { name: 'VT', type: 'float64', shape: ['j', 'M'] },
+    { name: 'WT', type: 'float64', shape: ['j', 'M'] },
     { name: 'start', type: 'int64', shape: [2] },
     { name: 'end', type: 'int64', shape: [2] },
-    { name: 'ax0', type: 'int64', shape: [1] },
+    { name: 'ax1', type: 'int64', shape: [1] },
     { name: 's0', type: 'int64', shape: [1] },
     { name: 'e0', type: 'int64', shape: [1] },
+    { name: 'c0', type: 'int64', shape: [1] },
+    { name: 'c1', type: 'int64', shape: [1] },
   ],
-  outputs: [{ name: 'Y', type: 'float64', shape: ['r', 'r'] }],
+  outputs: [{ name: 'Y', type: 'float64', shape: ['rows', 'r'] }],
   nodes: [
     { op: 'Slice', inputs: ['A0', 'start', 'end'], outputs: ['A'] },
-    { op: 'Slice', inputs: ['V', 's0', 'e0', 'ax0'], outputs: ['Vs'] },
-    { op: 'Slice', inputs: ['W', 's0', 'e0', 'ax0'], outputs: ['Ws'] },
-    { op: 'Concat', inputs: ['Vs', 'Ws'], outputs: ['L'], attrs: { axis: 1 } },
-    { op: 'Concat', inputs: ['Ws', 'Vs'], outputs: ['R'], attrs: { axis: 1 } },
-    { op: 'Gemm', inputs: ['L', 'R', 'A'], outputs: ['Y'], attrs: { transB: 1, alpha: -1, beta: 1 }, floatAttrs: ['alpha', 'beta'] },
+    { op: 'Slice', inputs: ['VT', 's0', 'e0', 'ax1'], outputs: ['VsT'] },
+    { op: 'Slice', inputs: ['WT', 's0', 'e0', 'ax1'], outputs: ['WsT'] },
+    { op: 'Slice', inputs: ['VT', 'c0', 'c1', 'ax1'], outputs: ['VcT'] },
+    { op: 'Slice', inputs: ['WT', 'c0', 'c1', 'ax1'], outputs: ['WcT'] },
+    { op: 'Concat', inputs: ['VsT', 'WsT'], outputs: ['LT'], attrs: { axis: 0 } },
+    { op: 'Concat', inputs: ['WcT', 'VcT'], outputs: ['RT'], attrs: { axis: 0 } },
+    { op: 'Transpose', inputs: ['LT'], outputs: ['L'], attrs: { perm: [1, 0] } },
+    { op: 'Gemm', inputs: ['L', 'RT', 'A'], outputs: ['Y'], attrs: { alpha: -1, beta: 1 }, floatAttrs: ['alpha', 'beta'] },
   ],
 };
 
-/** Columns per super-block (one trailing-matrix rewrite each). */
-const SUPER = 128;
+/** Work per trailing-update run: ≈ 0.05–0.1 s at MLAS's float64 speed here, so a cancel is seen quickly. */
+const UPDATE_RUN_FLOPS = 4e9;
+
+/**
+ * Columns per super-block (one trailing-matrix rewrite each). Larger super-blocks
+ * rewrite the trailing matrix less often (that rewrite is memory-bound at large d)
+ * at the price of longer thin products per panel.
+ */
+export function superBlockColumns(d: number): number {
+  return d >= 1024 ? 256 : 128;
+}
 
 export interface BandReduceOptions {
   token?: Cancellation;
@@ -102,12 +126,11 @@ const i64 = (...v: number[]) => tensor(BigInt64Array.from(v.map((x) => BigInt(x)
 export async function reduceToBand(a: Float64Array, d: number, b: number, opts: BandReduceOptions = {}): Promise<LowerBand> {
   const w = Math.min(d, 2 * b + 1);
   const ab = new Float64Array(d * w);
-  const ax0 = i64(0);
   const ax1 = i64(1);
   let A0: Float64Array = a;
   let M = d;
   let k0 = 0; // global index of A0's first row/column
-  const panelsPerSuper = Math.max(1, Math.floor(SUPER / b));
+  const panelsPerSuper = Math.max(1, Math.floor(superBlockColumns(d) / b));
   for (;;) {
     throwIfCancelled(opts.token);
     if (M <= b + 1) {
@@ -117,8 +140,10 @@ export async function reduceToBand(a: Float64Array, d: number, b: number, opts: 
     // The first panel's columns are A₀'s own.
     let P: Float64Array = new Float64Array(M * b);
     for (let i = 0; i < M; i++) for (let j = 0; j < b; j++) P[i * b + j] = A0[i * M + j];
-    let Va: Float64Array = new Float64Array(0);
-    let Wa: Float64Array = new Float64Array(0);
+    // [V₁ V₂ …]ᵀ and [W₁ W₂ …]ᵀ of this super-block, one row per reflector column (zero above its rows).
+    const panels = Math.min(panelsPerSuper, Math.ceil(M / b));
+    const VT = new Float64Array(panels * b * M);
+    const WT = new Float64Array(panels * b * M);
     let jcols = 0;
     let c = 0;
     for (let p = 0; p < panelsPerSuper && M - c > b + 1; p++) {
@@ -128,24 +153,24 @@ export async function reduceToBand(a: Float64Array, d: number, b: number, opts: 
       const { V, T, R } = panelQr(P, c + b, r, b);
       const rr = Math.min(r, b);
       for (let i = 0; i < rr; i++) for (let j = i; j < b; j++) ab[(k0 + c + b + i) * w + (b + i - j)] = R[i * b + j];
-      // V padded to all M rows (zeros above row c + b).
-      const Vp = new Float64Array(M * b);
-      Vp.set(V, (c + b) * b);
+      // Vᵀ into rows jcols .. jcols+b−1 (V's rows start at c + b).
+      for (let t = 0; t < b; t++) {
+        const o = (jcols + t) * M + c + b;
+        for (let i = 0; i < r; i++) VT[o + i] = V[i * b + t];
+      }
       const nb = Math.min(b, M - c - b);
       const out = await run(sbrPanel, {
         A0: tensor(A0, [M, M]),
-        V: tensor(Vp, [M, b]),
+        VT: tensor(VT.subarray(jcols * M, (jcols + b) * M), [b, M]),
         T: tensor(T, [b, b]),
-        Va: tensor(Va, [M, jcols]),
-        Wa: tensor(Wa, [M, jcols]),
+        VaT: tensor(VT.subarray(0, jcols * M), [jcols, M]),
+        WaT: tensor(WT.subarray(0, jcols * M), [jcols, M]),
+        VallT: tensor(VT.subarray(0, (jcols + b) * M), [jcols + b, M]),
         cs: i64(c + b),
         ce: i64(c + b + nb),
-        ax0,
         ax1,
       });
-      const W = out.W.data as Float64Array;
-      Va = appendColumns(Va, jcols, Vp, b, M);
-      Wa = appendColumns(Wa, jcols, W, b, M);
+      WT.set(out.WT.data as Float64Array, jcols * M);
       jcols += b;
       c += b;
       // Next panel in a full-width M×b buffer (its columns are c .. c+nb−1).
@@ -154,34 +179,37 @@ export async function reduceToBand(a: Float64Array, d: number, b: number, opts: 
       for (let i = 0; i < M; i++) for (let j = 0; j < nb; j++) P[i * b + j] = Pn[i * nb + j];
       await yieldToEventLoop();
     }
-    throwIfCancelled(opts.token);
-    const out = await run(sbrUpdate, {
-      A0: tensor(A0, [M, M]),
-      V: tensor(Va, [M, jcols]),
-      W: tensor(Wa, [M, jcols]),
-      start: i64(c, c),
-      end: i64(M, M),
-      ax0,
-      s0: i64(c),
-      e0: i64(M),
-    });
-    A0 = out.Y.data as Float64Array;
+    // The trailing update in row chunks of ≲ UPDATE_RUN_FLOPS each (one run each).
+    const r = M - c;
+    const next = new Float64Array(r * r);
+    const chunk = Math.max(64, Math.floor(UPDATE_RUN_FLOPS / (4 * r * jcols)));
+    const a0 = tensor(A0, [M, M]);
+    const vT = tensor(VT.subarray(0, jcols * M), [jcols, M]);
+    const wT = tensor(WT.subarray(0, jcols * M), [jcols, M]);
+    for (let i0 = 0; i0 < r; i0 += chunk) {
+      throwIfCancelled(opts.token);
+      const i1 = Math.min(r, i0 + chunk);
+      const out = await run(sbrUpdate, {
+        A0: a0,
+        VT: vT,
+        WT: wT,
+        start: i64(c + i0, c),
+        end: i64(c + i1, M),
+        ax1,
+        s0: i64(c + i0),
+        e0: i64(c + i1),
+        c0: i64(c),
+        c1: i64(M),
+      });
+      next.set(out.Y.data as Float64Array, i0 * r);
+      await yieldToEventLoop();
+    }
+    A0 = next;
     M -= c;
     k0 += c;
     await yieldToEventLoop();
   }
   return { d, b, w, ab };
-}
-
-/** [A | B] for row-major M×ja and M×jb matrices. */
-function appendColumns(A: Float64Array, ja: number, B: Float64Array, jb: number, M: number): Float64Array {
-  const j = ja + jb;
-  const out = new Float64Array(M * j);
-  for (let i = 0; i < M; i++) {
-    if (ja) out.set(A.subarray(i * ja, i * ja + ja), i * j);
-    out.set(B.subarray(i * jb, i * jb + jb), i * j + ja);
-  }
-  return out;
 }
 
 /**
