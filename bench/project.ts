@@ -14,7 +14,11 @@
  * (mapQuality) on the same seeded sample, so speed is compared at equal quality.
  * One run each (long benchmarks on a shared machine): quote the same-run ratio.
  *
- *   npx tsx bench/project.ts [--rows 20000] [--tsne-rows 10000] [--only umap|tsne]
+ * Our k-NN graph follows the engine's default (`--knn auto`: exact up to 20k rows,
+ * approximate above, its recall@k measured against the exact neighbours of 1000
+ * seeded rows and printed); `--knn exact|approx` forces one.
+ *
+ *   npx tsx bench/project.ts [--rows 20000] [--tsne-rows 10000] [--only umap|tsne] [--knn auto|exact|approx]
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -22,7 +26,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { encodeNpy, readNpy } from '../src/engine/io/npy';
 import { loadDataset } from '../src/engine/data/dataset';
-import { project } from '../src/engine/projection/project';
+import { KnnMode, project } from '../src/engine/projection/project';
 import { mapQuality } from '../src/engine/projection/quality';
 import { Rng } from '../src/engine/projection/random';
 
@@ -61,19 +65,27 @@ interface Side {
   maxRssMB: number;
   out: string;
   timings?: Record<string, number>;
+  knnGraph?: { method: string; k: number; recall?: number; sample?: number };
+  epochs?: number;
 }
 
 /** Child mode: `--child method file out` runs our projection and saves the layout. */
-async function child(method: 'umap' | 'tsne', file: string, out: string): Promise<void> {
+async function child(method: 'umap' | 'tsne', file: string, out: string, knn: KnnMode): Promise<void> {
   const t0 = performance.now();
   const c0 = process.cpuUsage();
   const ds = await loadDataset({ path: file });
   let first: number | undefined;
-  const r = await project(ds, { method, dims: 2, seed: 0, k: 10, metric: 'cosine' }, { onLayout: () => (first ??= (performance.now() - t0) / 1000) });
+  let epochs: number | undefined;
+  const r = await project(ds, { method, dims: 2, seed: 0, k: 10, metric: 'cosine', knn }, {
+    onLayout: (_c, _stage, _step, steps) => {
+      first ??= (performance.now() - t0) / 1000;
+      if (_stage === method) epochs = steps;
+    },
+  });
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(c0);
   fs.writeFileSync(out, encodeNpy(r.coords, [r.rows, 2]));
-  const rep: Side = { seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, firstPictureSeconds: first, maxRssMB: process.resourceUsage().maxRSS / 1024, out, timings: r.timings };
+  const rep: Side = { seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, firstPictureSeconds: first, maxRssMB: process.resourceUsage().maxRSS / 1024, out, timings: r.timings, knnGraph: r.knnGraph, epochs };
   process.stdout.write(JSON.stringify(rep));
 }
 
@@ -113,7 +125,7 @@ async function compare(method: 'umap' | 'tsne', n: number, dir: string): Promise
   const file = path.join(dir, `x${n}.npy`);
   const X = clustered(n, d, 20, 42);
   fs.writeFileSync(file, encodeNpy(X, [n, d]));
-  const ours = runChild(process.execPath, ['--import', 'tsx', __filename, '--child', method, file, path.join(dir, `ours-${method}.npy`)]);
+  const ours = runChild(process.execPath, ['--import', 'tsx', __filename, '--child', method, file, path.join(dir, `ours-${method}.npy`), flag('knn', 'auto')]);
   const pyFile = path.join(dir, 'ref.py');
   fs.writeFileSync(pyFile, PY_SRC);
   const ref = runChild(PY, [pyFile, method, file, path.join(dir, `ref-${method}.npy`)]);
@@ -129,12 +141,16 @@ async function compare(method: 'umap' | 'tsne', n: number, dir: string): Promise
   console.log(`  ours: ${ours.seconds.toFixed(1)} s wall, ${ours.cpuSeconds.toFixed(1)} s CPU (first picture ${ours.firstPictureSeconds?.toFixed(2)} s; ${Object.entries(ours.timings ?? {}).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}), peak RSS ${ours.maxRssMB.toFixed(0)} MB`);
   console.log(`  ${refName}: ${ref.seconds.toFixed(1)} s wall, ${ref.cpuSeconds.toFixed(1)} s CPU, peak RSS ${ref.maxRssMB.toFixed(0)} MB`);
   console.log(`  ratio ours/reference: ${(ours.seconds / ref.seconds).toFixed(2)}× wall (${(noQ / ref.seconds).toFixed(2)}× without our quality scoring, which the reference does not do), ${(ours.cpuSeconds / ref.cpuSeconds).toFixed(2)}× CPU`);
+  const g = ours.knnGraph;
+  if (g) console.log(`  our k-NN graph: ${g.method}${g.recall !== undefined ? `, recall@${g.k} ${g.recall.toFixed(4)} against the exact neighbours of ${g.sample} seeded rows` : ''}`);
+  const opt = ours.timings?.[method];
+  if (opt && ours.epochs) console.log(`  our ${method} optimisation: ${ours.epochs} ${method === 'umap' ? 'epochs' : 'iterations'} in ${opt.toFixed(1)} s (${(ours.epochs / opt).toFixed(1)}/s)`);
   const fmtQ = (x: typeof qo) => `T ${x.trustworthiness.toFixed(4)}, C ${x.continuity.toFixed(4)}, recall ${x.knnRecall.toFixed(3)}`;
   console.log(`  quality (k=10, ${qo.sampleRows} sampled rows, same sample): ours ${fmtQ(qo)}; reference ${fmtQ(qr)}`);
 }
 
 async function main(): Promise<void> {
-  if (argv[0] === '--child') return child(argv[1] as 'umap' | 'tsne', argv[2], argv[3]);
+  if (argv[0] === '--child') return child(argv[1] as 'umap' | 'tsne', argv[2], argv[3], (argv[4] ?? 'auto') as KnnMode);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'el-bench-project-'));
   const only = flag('only', '');
   console.log(`bench/project.ts on ${os.cpus().length} cores, ${os.cpus()[0]?.model}; ${new Date().toISOString()}`);
