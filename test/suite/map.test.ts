@@ -39,6 +39,8 @@ suite('map', () => {
     assert.strictEqual(r.rows, 5000);
     assert.ok(decode(r.coords).every(Number.isFinite), 'finite coordinates');
     assert.ok(r.quality.trustworthiness > 0.5 && r.quality.trustworthiness <= 1, `T ${r.quality.trustworthiness}`);
+    // 5,000 rows is below the approximate-graph threshold (setting embeddingLens.map.knnGraph = auto).
+    assert.strictEqual(r.knnGraph?.method, 'exact');
   });
 
   test('Project on the sample: PCA and a short UMAP give finite maps with sane scores; UMAP beats PCA', async function () {
