@@ -157,6 +157,17 @@ describe('eigenvalues vs numpy eigvalsh (1e-6 relative to the largest)', { skip:
     assert.ok(eigvalError(two, A, d) < 1e-6);
   });
 
+  test('d = 3072: two-stage solver, several super-blocks, trailing updates split over runs', async () => {
+    const d = 3072;
+    // A Gram-like spectrum: decaying, a few spikes, and a null space.
+    const lambda = Array.from({ length: d }, (_, i) => (i >= 2900 ? 0 : 1e4 * Math.exp(-i / 150) + (i % 131 === 0 ? 20 : 0)));
+    const A = withSpectrum(lambda, 21, 3);
+    const two = await eigvalshAsync(A, d);
+    assert.ok(eigvalError(two, A, d) < 1e-6);
+    const exact = Float64Array.from(lambda).sort().reverse();
+    assert.ok(maxAbsDiff(two, exact) < 1e-9 * 1e4);
+  });
+
   test('tiny and trivial sizes', async () => {
     assert.deepEqual(Array.from(eigvalsh(new Float64Array(0), 0)), []);
     assert.deepEqual(Array.from(eigvalsh(Float64Array.of(3), 1)), [3]);
