@@ -153,7 +153,7 @@ export async function project(ds: Dataset, s: ProjectSettings, cb: ProjectCallba
       if (have && have.k >= graphK) graph = sliceGraph(have, graphK);
       else {
         const pcaM = await datasetPca(ds, comps, { token: cb.token });
-        graph = await approximateGraph(corpus, s.metric, graphK, { components: pcaM.components, m: pcaM.m, token: cb.token, progress });
+        graph = await approximateGraph(corpus, s.metric, graphK, { components: pcaM.components, m: pcaM.m, seed: s.seed, token: cb.token, progress });
         cache.set(graph);
       }
       lap('knn', t);
