@@ -13,6 +13,7 @@
  * pads little, and sizes batches so one onnxruntime run stays ≲ 0.25 s (the run blocks the
  * event loop; between runs we yield for cancellation and other requests).
  */
+import * as path from 'path';
 import * as ort from 'onnxruntime-node';
 import { Matrix } from '../core/matrix';
 import { getThreads } from '../kernels/ort';
@@ -20,7 +21,6 @@ import { Cancellation, InputError, Progress, throwIfCancelled, yieldToEventLoop 
 import { ModelSpec, readModelFolder, readTokenizerJson } from './folder';
 import { l2NormalizeRows, poolTokens } from './pooling';
 import { EncodedBatch, padBatch, TextTokenizer } from './tokenize';
-import * as path from 'path';
 
 /** Output names tried in order: pooled first (rank 2), then token vectors (rank 3). */
 const OUTPUT_PREFERENCE = ['sentence_embedding', 'last_hidden_state', 'token_embeddings'];
@@ -90,9 +90,16 @@ export class TextModel {
       await session.release();
       throw e;
     }
-    if (!session.inputNames.includes('input_ids')) throw new InputError(spec.onnxPath, `has no 'input_ids' input (inputs: ${session.inputNames.join(', ')}); is it a text model?`);
     const unknown = session.inputNames.filter((n) => !['input_ids', 'attention_mask', 'token_type_ids'].includes(n));
-    if (unknown.length) throw new InputError(spec.onnxPath, `needs inputs this loader cannot fill: ${unknown.join(', ')}`);
+    const problem = !session.inputNames.includes('input_ids')
+      ? `has no 'input_ids' input (inputs: ${session.inputNames.join(', ')}); is it a text model?`
+      : unknown.length
+        ? `needs inputs this loader cannot fill: ${unknown.join(', ')}`
+        : undefined;
+    if (problem) {
+      await session.release();
+      throw new InputError(spec.onnxPath, problem);
+    }
     const model = new TextModel(spec, tokenizer, session, outputName, 0);
     const probe = await model.runBatch(padBatch([tokenizer.encode('hello').ids], tokenizer.padId));
     model.dims = probe.dims;
