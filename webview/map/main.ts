@@ -19,11 +19,12 @@ const METHOD_NAMES: Record<ProjectionMethod, string> = { pca: 'PCA', umap: 'UMAP
 const MAX_CATEGORIES = 12;
 /**
  * Points drawn over the density view where the user zooms. Software WebGL (no GPU:
- * CI, VMs) redraws ~150k scattergl points in ~300–400 ms per pan step; 20k (at 1× pixel ratio) keep a step
- * under 100 ms (bench/map-frames.mjs). More rows in view are thinned evenly, and the
- * note says how many are shown.
+ * CI, VMs) redraws ~150k scattergl points in ~300–400 ms per pan step; 12k (at 1×
+ * pixel ratio) keep a step's worst frame at ~50 ms median, ~85 ms p95, where 20k gave
+ * ~85 / ~120 ms (bench/map-frames.mjs, 1M rows). More rows in view are thinned
+ * evenly, and the note says how many are shown.
  */
-const VIEW_POINTS = 20_000;
+const VIEW_POINTS = 12_000;
 /**
  * plotly draws WebGL at 2× the screen's pixels by default: 4× the fragments for
  * no visible gain on a 1× screen, and software WebGL pays for every one of them.
@@ -430,8 +431,6 @@ function drawMap(): void {
     const inView = viewBox ? rowsInBoxIndexed(g.index, coords, dims, viewBox) : null;
     const drawn = inView && inView.length <= init.settings.maxPoints ? thinEvenly(coords, dims, inView, viewBox!, init.settings.viewPoints ?? VIEW_POINTS) : null;
     if (drawn) traces.push(...pointTraces(drawn));
-    // An empty WebGL trace when no points show, so plotly sets up WebGL with the first picture, not on the first zoom.
-    else traces.push({ type: 'scattergl', mode: 'markers', name: 'points', x: [], y: [], hoverinfo: 'skip', showlegend: false });
     el.dataset.viewPoints = String(drawn?.length ?? 0);
     note = `${fmt(rows.length)} rows is more than the ${fmt(init.settings.maxPoints)} points drawn one by one (setting embeddingLens.scatter.maxPoints): the colour shows how many rows fall in each of ${GRID}×${GRID} cells, exactly (Viridis, log scale, 1 to ${fmt(gridCache.max)} rows). ${
       !drawn
