@@ -29,6 +29,8 @@ import { run, tensor } from './ort';
 import { gramBlock, shiftedGramBlock, shiftedGramPanels } from './graphs';
 
 const BLOCK_ROWS_TARGET_BYTES = 16 << 20;
+/** Row blocks never exceed this (the block is copied twice in the graph: shifted, transposed). */
+const BLOCK_ROWS_MAX_BYTES = 64 << 20;
 
 /**
  * Column panels of the blocked Gram (graphs.ts shiftedGramPanels): P = 4 computes 10 of 16
@@ -86,7 +88,9 @@ export class MomentAccumulator {
   private shiftSet = false;
 
   constructor(readonly d: number) {
-    this.blockRows = Math.max(64, Math.min(8192, Math.floor(BLOCK_ROWS_TARGET_BYTES / (4 * d))));
+    // ≥ 4096 rows where d is large: each block's GEMMs have d² outputs, so short blocks (K
+    // small) ran well below MLAS's speed at d = 3072. ≤ 8192 keeps the error bound above.
+    this.blockRows = Math.max(64, Math.min(4096, Math.floor(BLOCK_ROWS_MAX_BYTES / (4 * d))), Math.min(8192, Math.floor(BLOCK_ROWS_TARGET_BYTES / (4 * d))));
     this.shift = new Float64Array(d);
     this.s1 = new Float64Array(d);
     this.s2 = new Float64Array(d * d);
@@ -190,7 +194,7 @@ export class MomentAccumulator {
     for (let j = 0; j < d; j++) mean[j] = n > 0 ? shift[j] + s1[j] / n : NaN;
     // The panelled blocks filled the upper triangle (and the row-by-row path both): mirror it.
     const s2 = Float64Array.from(this.s2);
-    for (let i = 1; i < d; i++) for (let j = 0; j < i; j++) s2[i * d + j] = s2[j * d + i];
+    mirrorUpper(s2, d);
     return { n, d, skipped: this.skipped, mean, shift: Float64Array.from(shift), s1: Float64Array.from(s1), s2 };
   }
 }
@@ -259,12 +263,9 @@ export function covariance(m: Moments, ddof = 1): Float64Array {
   const c = new Float64Array(d * d);
   const denom = Math.max(1, n - ddof);
   for (let i = 0; i < d; i++) {
-    for (let j = i; j < d; j++) {
-      const v = (s2[i * d + j] - (s1[i] * s1[j]) / n) / denom;
-      c[i * d + j] = v;
-      c[j * d + i] = v;
-    }
+    for (let j = i; j < d; j++) c[i * d + j] = (s2[i * d + j] - (s1[i] * s1[j]) / n) / denom;
   }
+  mirrorUpper(c, d);
   return c;
 }
 
@@ -273,11 +274,27 @@ export function rawGram(m: Moments): Float64Array {
   const { d, n, s1, s2, shift: K } = m;
   const g = new Float64Array(d * d);
   for (let i = 0; i < d; i++) {
-    for (let j = i; j < d; j++) {
-      const v = s2[i * d + j] + s1[i] * K[j] + K[i] * s1[j] + n * K[i] * K[j];
-      g[i * d + j] = v;
-      g[j * d + i] = v;
+    for (let j = i; j < d; j++) g[i * d + j] = s2[i * d + j] + s1[i] * K[j] + K[i] * s1[j] + n * K[i] * K[j];
+  }
+  mirrorUpper(g, d);
+  return g;
+}
+
+/**
+ * Copies the upper triangle of the row-major d×d `a` onto its lower triangle, in 64×64
+ * tiles: a plain column walk misses the cache on every element once d is in the
+ * thousands (d = 3072: ~0.2 s; tiled: a few tens of ms).
+ */
+function mirrorUpper(a: Float64Array, d: number): void {
+  const T = 64;
+  for (let i0 = 0; i0 < d; i0 += T) {
+    const i1 = Math.min(d, i0 + T);
+    for (let j0 = 0; j0 <= i0; j0 += T) {
+      const j1 = Math.min(d, j0 + T);
+      for (let i = i0; i < i1; i++) {
+        const o = i * d;
+        for (let j = j0; j < Math.min(j1, i); j++) a[o + j] = a[j * d + i];
+      }
     }
   }
-  return g;
 }
