@@ -18,7 +18,9 @@
  * approximate above, its recall@k measured against the exact neighbours of 1000
  * seeded rows and printed); `--knn exact|approx` forces one.
  *
- *   npx tsx bench/project.ts [--rows 20000] [--tsne-rows 10000] [--only umap|tsne] [--knn auto|exact|approx]
+ * `--file X.npy` runs UMAP on a real file instead (e.g. ../shared/data/glove6b_100d_top50k/X.npy).
+ *
+ *   npx tsx bench/project.ts [--rows 20000] [--tsne-rows 10000] [--only umap|tsne] [--knn auto|exact|approx] [--file X.npy]
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -120,11 +122,17 @@ function runChild(cmd: string, args: string[]): Side {
   return JSON.parse(r.stdout.trim().split('\n').pop()!);
 }
 
-async function compare(method: 'umap' | 'tsne', n: number, dir: string): Promise<void> {
-  const d = 768;
-  const file = path.join(dir, `x${n}.npy`);
-  const X = clustered(n, d, 20, 42);
-  fs.writeFileSync(file, encodeNpy(X, [n, d]));
+async function compare(method: 'umap' | 'tsne', rows: number, dir: string): Promise<void> {
+  let n = rows;
+  let d = 768;
+  let file = path.join(dir, `x${n}.npy`);
+  const real = flag('file', '');
+  if (real && method === 'umap') {
+    file = path.resolve(real);
+    const m = readNpy(file).matrix;
+    n = m.rows;
+    d = m.cols;
+  } else fs.writeFileSync(file, encodeNpy(clustered(n, d, 20, 42), [n, d]));
   const ours = runChild(process.execPath, ['--import', 'tsx', __filename, '--child', method, file, path.join(dir, `ours-${method}.npy`), flag('knn', 'auto')]);
   const pyFile = path.join(dir, 'ref.py');
   fs.writeFileSync(pyFile, PY_SRC);
@@ -136,7 +144,7 @@ async function compare(method: 'umap' | 'tsne', n: number, dir: string): Promise
   };
   const [qo, qr] = [await q(ours.out), await q(ref.out)];
   const refName = method === 'umap' ? 'umap-learn 0.5 (own k-NN)' : 'scikit-learn TSNE';
-  console.log(`\n${method.toUpperCase()} 2-D, ${n.toLocaleString('en-US')}×${d}, cosine, k-NN included`);
+  console.log(`\n${method.toUpperCase()} 2-D, ${n.toLocaleString('en-US')}×${d}${real && method === 'umap' ? ` (${real})` : ' synthetic clusters'}, cosine, k-NN included`);
   const noQ = ours.seconds - (ours.timings?.quality ?? 0);
   console.log(`  ours: ${ours.seconds.toFixed(1)} s wall, ${ours.cpuSeconds.toFixed(1)} s CPU (first picture ${ours.firstPictureSeconds?.toFixed(2)} s; ${Object.entries(ours.timings ?? {}).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}), peak RSS ${ours.maxRssMB.toFixed(0)} MB`);
   console.log(`  ${refName}: ${ref.seconds.toFixed(1)} s wall, ${ref.cpuSeconds.toFixed(1)} s CPU, peak RSS ${ref.maxRssMB.toFixed(0)} MB`);

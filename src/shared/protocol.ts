@@ -733,7 +733,7 @@ export interface ProjectParams extends DatasetRef {
   minDist?: number;
   perplexity?: number;
   iterations?: number;
-  /** k-NN graph: 'auto' (default) is exact up to 20k rows and approximate above, with its recall measured. */
+  /** k-NN graph: 'auto' (default) is exact up to 20k rows or below 128 dims and approximate otherwise, with its recall measured. */
   knn?: 'auto' | 'exact' | 'approx';
   /** Push every intermediate layout as a ProjectLayout notification (else poll with ProjectFrame). */
   notify?: boolean;
