@@ -163,6 +163,10 @@ export async function project(ds: Dataset, s: ProjectSettings, cb: ProjectCallba
       t = Date.now();
       const rec = await graphRecall(corpus, graph, graphK, RECALL_SAMPLE, s.seed, cb.token);
       knnInfo = { method: 'approximate', k: graphK, recall: rec.recall, sample: rec.sample, components: comps };
+      warnings.push(
+        `the k-NN graph is approximate (recall@${graphK} ${rec.recall.toFixed(3)} against the exact neighbours of ${rec.sample.toLocaleString('en-US')} seeded rows): ` +
+          `the layout, per-row preservation, k-occurrence and hover neighbours use it; the quality scores use exact neighbours`,
+      );
       lap('knnRecall', t);
     } else {
       graph = await distanceGraph(corpus, s.metric, graphK, cache, { token: cb.token, progress });
