@@ -287,7 +287,7 @@ function pickColour(v: string): void {
       byId('map-note').textContent = 'This colouring is available once the map is finished.';
       colour = undefined;
     } else if ((v === ':pres' || v === ':kocc') && !result.kOccurrence) {
-      byId('map-note').textContent = 'Neighbourhood preservation and k-occurrence need the exact k-NN graph, which this PCA map did not compute (too many rows; see the warning above). UMAP and t-SNE always compute it.';
+      byId('map-note').textContent = 'Neighbourhood preservation and k-occurrence need the k-NN graph, which this PCA map did not compute (too many rows; see the warning above). UMAP and t-SNE always compute one.';
       colour = undefined;
       return;
     } else if (v === ':pres') colour = { name: `neighbourhood preservation (share of ${result.raw.quality.k} nearest kept)`, kind: 'number', values: result.preservation };
