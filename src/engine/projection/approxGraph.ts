@@ -38,7 +38,7 @@ export interface ApproxGraphOptions {
   candidates?: number;
   /** NN-descent local-join rounds after the re-scoring (default 1). */
   descentRounds?: number;
-  /** Inverted-file cells searched per row (default 10; ≥ the cell count: exact search in the reduced space). */
+  /** Inverted-file cells searched per row (default 20 of ~√n; ≥ the cell count: exact search in the reduced space). */
   probe?: number;
   seed?: number;
   token?: Cancellation;
@@ -97,7 +97,7 @@ export async function approximateGraph(corpus: PreparedCorpus, metric: Projectio
   // distances order the neighbours as the metric does, and so do their projections'.
   const Z = await projectRows(corpus.gemm, opts.components, opts.m, { token: opts.token, progress: report(0, 0.05) });
   const kc = Math.min(n - 1, Math.max(opts.candidates ?? Math.max(3 * k, 32), k));
-  const cand = await invertedFileGraph({ rows: n, cols: opts.m, data: Z }, corpus.valid, kc, opts.probe ?? 10, opts.seed ?? 0, opts.token, report(0.05, 0.6));
+  const cand = await invertedFileGraph({ rows: n, cols: opts.m, data: Z }, corpus.valid, kc, opts.probe ?? 20, opts.seed ?? 0, opts.token, report(0.05, 0.6));
 
   const dist = makeDistance(corpus, metric);
   const indices = new Int32Array(n * k).fill(-1);
