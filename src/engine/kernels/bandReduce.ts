@@ -13,7 +13,7 @@
  * for a super-block of panels, A·V and the next panel's columns are formed from the
  * super-block's starting matrix A₀ and the accumulated [V W] (thin products), and
  * A₀ is updated once per super-block with one rank-2·(super-block) GEMM. That keeps
- * the memory traffic of writing the d×d trailing matrix ∝ d³/SUPER instead of d³/b,
+ * the memory traffic of writing the d×d trailing matrix ∝ d³/S (S = superBlockColumns) instead of d³/b,
  * so b can stay small, which is what makes stage 2 (band.ts, ∝ b·d²) cheap.
  */
 import { Cancellation, throwIfCancelled, yieldToEventLoop } from '../util/errors';
