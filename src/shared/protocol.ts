@@ -752,9 +752,12 @@ export interface ProjectQuality {
 export interface ProjectKnnGraph {
   method: 'exact' | 'approximate';
   k: number;
+  /** Approximate: recall@k against the exact neighbours of `sample` seeded rows. */
   recall?: number;
   sample?: number;
   components?: number;
+  /** Exact chosen by `auto`: the recall the approximate graph's candidate search reached in a pilot on `sample` rows. */
+  pilotRecall?: number;
 }
 
 export interface ProjectResult {

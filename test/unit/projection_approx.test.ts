@@ -6,10 +6,14 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadDataset } from '../../src/engine/data/dataset';
 import { datasetPca, preparedCorpus } from '../../src/engine/analysis/overview';
-import { approximateGraph, graphRecall } from '../../src/engine/projection/approxGraph';
+import { approximateGraph, candidateCount, exactSample, graphRecall, graphRecallOn, reducedRows, reducedSpaceRecall } from '../../src/engine/projection/approxGraph';
+import { Rng } from '../../src/engine/projection/random';
+import { writeNpy } from '../../src/engine/io/npy';
 import { project, ProjectSettings } from '../../src/engine/projection/project';
 import { runCli } from './helpers/cli';
 import { pythonSkipReason, runPython } from './helpers/python';
@@ -80,4 +84,57 @@ test('CLI: --knn approx reports the graph and its recall; a bad --knn is a clear
   const e = await runCli(['project', CLIP, '--method', 'umap', '--knn', 'fast', '--json']);
   assert.equal(e.code, 2);
   assert.match(e.stderr, /--knn must be one of auto, exact, approx, got 'fast'/);
+});
+
+test('the pilot predicts the re-scored graph: reduced-space recall = recall of the graph built from the same candidates (CLIP fixture)', async () => {
+  const ds = await loadDataset({ path: CLIP });
+  const corpus = preparedCorpus(ds, 'cosine');
+  const pca = await datasetPca(ds, 16);
+  const ex = await exactSample(corpus, K, 1000, 0);
+  const Z = await reducedRows(corpus, pca.components, pca.m);
+  const kc = candidateCount(K, ds.matrix.rows);
+  const pilot = await reducedSpaceRecall(Z, pca.m, corpus.valid, ex, kc);
+  // Every cell probed and no local join: the graph is exactly "re-score the kc nearest in the reduced space".
+  const g = await approximateGraph(corpus, 'cosine', K, { components: pca.components, m: pca.m, reduced: Z, probe: 1 << 20, descentRounds: 0 });
+  const built = graphRecallOn(g, ex).recall;
+  assert.ok(pilot > 0.3 && pilot < 1, `pilot ${pilot}`);
+  assert.ok(Math.abs(pilot - built) <= 0.002, `pilot ${pilot} vs graph ${built}`);
+});
+
+test('auto asks the pilot: approximate where the top components hold the neighbours, exact (and says why) where they do not', async () => {
+  const n = 20_500; // just above the exact-only size
+  const d = 128;
+  const rng = new Rng(5);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lens-pilot-'));
+  try {
+    // Neighbours in an 8-dim subspace (plus faint noise) vs isotropic noise in all 128 dims.
+    const basis = Float32Array.from({ length: 8 * d }, () => rng.normal());
+    const lowRank = new Float32Array(n * d);
+    const iso = new Float32Array(n * d);
+    for (let i = 0; i < n; i++) {
+      const u = Array.from({ length: 8 }, () => rng.normal());
+      for (let j = 0; j < d; j++) {
+        let v = 0.01 * rng.normal();
+        for (let t = 0; t < 8; t++) v += u[t] * basis[t * d + j];
+        lowRank[i * d + j] = v;
+        iso[i * d + j] = rng.normal();
+      }
+    }
+    const s: ProjectSettings = { method: 'pca', dims: 2, seed: 0, k: 10, metric: 'cosine' };
+    writeNpy(path.join(dir, 'low.npy'), lowRank, [n, d]);
+    writeNpy(path.join(dir, 'iso.npy'), iso, [n, d]);
+    const low = await project(await loadDataset({ path: path.join(dir, 'low.npy') }), s);
+    assert.equal(low.knnGraph?.method, 'approximate');
+    assert.ok(low.knnGraph!.recall! > 0.8, `recall ${low.knnGraph!.recall}`);
+    const hard = await project(await loadDataset({ path: path.join(dir, 'iso.npy') }), s);
+    assert.equal(hard.knnGraph?.method, 'exact');
+    assert.ok(hard.knnGraph!.pilotRecall! < 0.8, `pilot ${hard.knnGraph!.pilotRecall}`);
+    assert.ok(hard.warnings.some((w) => /exact k-NN graph was computed/.test(w)), hard.warnings.join('; '));
+    // Forcing the approximate graph skips the pilot and reports the recall it got.
+    const forced = await project(await loadDataset({ path: path.join(dir, 'iso.npy') }), { ...s, knn: 'approx' });
+    assert.equal(forced.knnGraph?.method, 'approximate');
+    assert.ok(forced.knnGraph!.recall! < 0.8, `forced recall ${forced.knnGraph!.recall}`);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -531,6 +531,8 @@ function renderQuality(): void {
 function graphNote(r: ProjectResult): string {
   const g = r.knnGraph;
   if (!g) return r.method === 'pca' ? 'exact PCA, no k-NN graph' : 'the exact k-NN graph';
+  if (g.method === 'exact' && g.pilotRecall !== undefined)
+    return `${r.method === 'pca' ? 'exact PCA, ' : ''}the exact k-NN graph (an approximate one would have found only ${(100 * g.pilotRecall).toFixed(0)}% of the true neighbours of ${fmt(g.sample!)} seeded rows)`;
   if (g.method === 'exact') return `${r.method === 'pca' ? 'exact PCA, ' : ''}the exact k-NN graph`;
   return `${r.method === 'pca' ? 'exact PCA, ' : ''}an approximate k-NN graph (recall@${g.k} ${g.recall!.toFixed(3)} against the exact neighbours of ${fmt(g.sample!)} seeded rows)`;
 }

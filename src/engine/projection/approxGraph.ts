@@ -41,8 +41,23 @@ export interface ApproxGraphOptions {
   /** Inverted-file cells searched per row (default 20 of ~√n; ≥ the cell count: exact search in the reduced space). */
   probe?: number;
   seed?: number;
+  /** The GEMM rows already projected onto the components (n×m), e.g. by `reducedRows` for a pilot. */
+  reduced?: Float32Array;
   token?: Cancellation;
   progress?: Progress;
+}
+
+/** Reduced-space neighbours re-scored per row: enough that re-scoring recovers what the projection ranks a little low. */
+export function candidateCount(k: number, n: number, candidates?: number): number {
+  return Math.min(n - 1, Math.max(candidates ?? Math.max(3 * k, 32), k));
+}
+
+/**
+ * The corpus's GEMM rows (unit rows for cosine, centred rows for euclidean) projected onto the
+ * components: their euclidean distances order neighbours as the metric does, and so do their projections'.
+ */
+export function reducedRows(corpus: PreparedCorpus, components: Float64Array, m: number, opts: { token?: Cancellation; progress?: Progress } = {}): Promise<Float32Array> {
+  return projectRows(corpus.gemm, components, m, opts);
 }
 
 /** Full-space distance of rows i and j as the exact graph defines it (1 − cos, or euclidean). */
@@ -93,10 +108,8 @@ function makeDistance(corpus: PreparedCorpus, metric: ProjectionMetric): (i: num
 export async function approximateGraph(corpus: PreparedCorpus, metric: ProjectionMetric, k: number, opts: ApproxGraphOptions): Promise<DistanceGraph> {
   const n = corpus.source.rows;
   const report = (a: number, b: number): Progress => (f, msg) => opts.progress?.(a + (b - a) * f, msg);
-  // The GEMM matrix is already unit rows (cosine) or centred rows (euclidean): its euclidean
-  // distances order the neighbours as the metric does, and so do their projections'.
-  const Z = await projectRows(corpus.gemm, opts.components, opts.m, { token: opts.token, progress: report(0, 0.05) });
-  const kc = Math.min(n - 1, Math.max(opts.candidates ?? Math.max(3 * k, 32), k));
+  const Z = opts.reduced ?? (await reducedRows(corpus, opts.components, opts.m, { token: opts.token, progress: report(0, 0.05) }));
+  const kc = candidateCount(k, n, opts.candidates);
   const cand = await invertedFileGraph({ rows: n, cols: opts.m, data: Z }, corpus.valid, kc, opts.probe ?? 20, opts.seed ?? 0, opts.token, report(0.05, 0.6));
 
   const dist = makeDistance(corpus, metric);
@@ -279,29 +292,68 @@ export interface GraphRecall {
   sample: number;
 }
 
-/**
- * recall@k of `g` against the exact k nearest (knnSearch, float64 re-ranked) of
- * a seeded sample of rows: Σ|approx ∩ exact| / Σ|exact| over the sample.
- */
-export async function graphRecall(corpus: PreparedCorpus, g: DistanceGraph, k: number, sample: number, seed: number, token?: Cancellation): Promise<GraphRecall> {
-  const n = g.n;
+/** The exact k nearest (knnSearch, float64 re-ranked) of a seeded sample of valid rows: the yardstick of every recall here. */
+export interface ExactSample {
+  rows: Int32Array;
+  k: number;
+  /** rows.length × k, −1 where a row has fewer neighbours. */
+  indices: Int32Array;
+}
+
+export async function exactSample(corpus: PreparedCorpus, k: number, sample: number, seed: number, token?: Cancellation): Promise<ExactSample> {
   const valid: number[] = [];
-  for (let i = 0; i < n; i++) if (corpus.valid[i]) valid.push(i);
+  for (let i = 0; i < corpus.valid.length; i++) if (corpus.valid[i]) valid.push(i);
   const pick = sampleRows(valid.length, sample, new Rng(seed ^ 0x5eed));
   const rows = Int32Array.from(pick, (t) => valid[t]);
   const exact = await knnSearch(corpus, gatherRows(corpus.source, rows) as Matrix, { k, exclude: rows, token });
+  return { rows, k, indices: exact.indices };
+}
+
+/** Σ|found ∩ exact| / Σ|exact| over the sample; `found(t)` lists what the method holds for sample row t. */
+function recallOver(ex: ExactSample, found: (t: number) => ArrayLike<number>): number {
   let hit = 0;
   let total = 0;
-  for (let t = 0; t < rows.length; t++) {
-    const i = rows[t];
-    const mine = new Set<number>();
-    for (let s = 0; s < k; s++) mine.add(g.indices[i * g.k + s]);
-    for (let s = 0; s < k; s++) {
-      const j = exact.indices[t * k + s];
+  for (let t = 0; t < ex.rows.length; t++) {
+    const mine = new Set<number>(Array.from(found(t)));
+    for (let s = 0; s < ex.k; s++) {
+      const j = ex.indices[t * ex.k + s];
       if (j < 0) continue;
       total++;
       if (mine.has(j)) hit++;
     }
   }
-  return { recall: total ? hit / total : 1, sample: rows.length };
+  return total ? hit / total : 1;
+}
+
+/** recall@k of `g` against the exact neighbours of a seeded sample of rows. */
+export async function graphRecall(corpus: PreparedCorpus, g: DistanceGraph, k: number, sample: number, seed: number, token?: Cancellation): Promise<GraphRecall> {
+  return graphRecallOn(g, await exactSample(corpus, k, sample, seed, token));
+}
+
+export function graphRecallOn(g: DistanceGraph, ex: ExactSample): GraphRecall {
+  const recall = recallOver(ex, (t) => g.indices.subarray(ex.rows[t] * g.k, ex.rows[t] * g.k + ex.k));
+  return { recall, sample: ex.rows.length };
+}
+
+/**
+ * A pilot of the approximate graph before building it: the share of the sample's exact
+ * neighbours among its `kc` nearest in the reduced space, searched exhaustively. Exact
+ * re-scoring keeps every true neighbour that is among the candidates, so this is the recall
+ * the re-scored graph reaches (the inverted file loses a little, the local join adds some).
+ * It costs one sample-sized search (~0.1 s at 50k×64), so `auto` can refuse an approximate
+ * graph that would be poor (data whose neighbours live outside the top components) before
+ * paying for it.
+ */
+export async function reducedSpaceRecall(Z: Float32Array, m: number, valid: Uint8Array, ex: ExactSample, kc: number, token?: Cancellation): Promise<number> {
+  const n = valid.length;
+  const all: Matrix = { rows: n, cols: m, data: Z };
+  const zc = prepareCorpus(all, 'euclidean');
+  // Rows the full-space metric cannot use (zero under cosine) project to 0 here: mask them as there.
+  for (let i = 0; i < n; i++) {
+    if (valid[i]) continue;
+    zc.valid[i] = 0;
+    zc.bias[i] = -Infinity;
+  }
+  const near = await knnSearch(zc, gatherRows(all, ex.rows), { k: Math.min(kc, n - 1), exclude: ex.rows, token });
+  return recallOver(ex, (t) => near.indices.subarray(t * near.k, (t + 1) * near.k));
 }

@@ -44,13 +44,20 @@ export interface QualityOptions {
   progress?: Progress;
 }
 
-/** About a third of a second of GEMM here (plus the per-query rank passes in JS): bounds the sampled query count. */
+/** About a third of a second of GEMM here: bounds the sampled query count for wide rows. */
 const QUALITY_FLOPS = 6e10;
+/**
+ * About two seconds of the per-query passes over all n rows in JS (top-k selection and
+ * rank counting, both spaces): bounds the sampled query count for narrow rows, where the
+ * GEMM bound alone allowed 11k queries at 20k×128 (~25 s for a score whose standard
+ * error at 2k queries is already ~0.001).
+ */
+const QUALITY_ROW_VISITS = 5e7;
 const MIN_SAMPLE = 1000;
 
 /** Number of query rows used for an n×d dataset: all when cheap, else a seeded sample. */
 export function qualitySampleSize(n: number, d: number): number {
-  const m = Math.floor(QUALITY_FLOPS / (2 * Math.max(1, n) * Math.max(1, d)));
+  const m = Math.min(Math.floor(QUALITY_FLOPS / (2 * Math.max(1, n) * Math.max(1, d))), Math.floor(QUALITY_ROW_VISITS / Math.max(1, n)));
   return Math.min(n, Math.max(MIN_SAMPLE, m));
 }
 

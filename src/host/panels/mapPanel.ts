@@ -22,7 +22,7 @@ const POLL_MS = 250;
 const AUTO_METHOD_MAX_ROWS = 50_000;
 let jobSeq = 0;
 
-/** `embeddingLens.map.knnGraph`: exact, approximate (recall measured), or auto (approximate above 20k rows with ≥ 128 dims). */
+/** `embeddingLens.map.knnGraph`: exact, approximate (recall measured), or auto (approximate above 20k rows with ≥ 128 dims when the pilot finds ≥ 80% of the true neighbours). */
 function knnSetting(): 'auto' | 'exact' | 'approx' {
   const v = vscode.workspace.getConfiguration('embeddingLens').get<string>('map.knnGraph', 'auto');
   return v === 'exact' || v === 'approx' ? v : 'auto';
