@@ -67,7 +67,7 @@ interface Side {
   maxRssMB: number;
   out: string;
   timings?: Record<string, number>;
-  knnGraph?: { method: string; k: number; recall?: number; sample?: number };
+  knnGraph?: { method: string; k: number; recall?: number; sample?: number; pilotRecall?: number };
   epochs?: number;
 }
 
@@ -150,7 +150,11 @@ async function compare(method: 'umap' | 'tsne', rows: number, dir: string): Prom
   console.log(`  ${refName}: ${ref.seconds.toFixed(1)} s wall, ${ref.cpuSeconds.toFixed(1)} s CPU, peak RSS ${ref.maxRssMB.toFixed(0)} MB`);
   console.log(`  ratio ours/reference: ${(ours.seconds / ref.seconds).toFixed(2)}× wall (${(noQ / ref.seconds).toFixed(2)}× without our quality scoring, which the reference does not do), ${(ours.cpuSeconds / ref.cpuSeconds).toFixed(2)}× CPU`);
   const g = ours.knnGraph;
-  if (g) console.log(`  our k-NN graph: ${g.method}${g.recall !== undefined ? `, recall@${g.k} ${g.recall.toFixed(4)} against the exact neighbours of ${g.sample} seeded rows` : ''}`);
+  if (g)
+    console.log(
+      `  our k-NN graph: ${g.method}${g.recall !== undefined ? `, recall@${g.k} ${g.recall.toFixed(4)} against the exact neighbours of ${g.sample} seeded rows` : ''}` +
+        `${g.pilotRecall !== undefined ? ` (auto: the approximate graph's pilot found ${g.pilotRecall.toFixed(3)} of the true neighbours of ${g.sample} rows, below 0.8)` : ''}`,
+    );
   const opt = ours.timings?.[method];
   if (opt && ours.epochs) console.log(`  our ${method} optimisation: ${ours.epochs} ${method === 'umap' ? 'epochs' : 'iterations'} in ${opt.toFixed(1)} s (${(ours.epochs / opt).toFixed(1)}/s)`);
   const fmtQ = (x: typeof qo) => `T ${x.trustworthiness.toFixed(4)}, C ${x.continuity.toFixed(4)}, recall ${x.knnRecall.toFixed(3)}`;
