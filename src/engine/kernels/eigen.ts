@@ -368,6 +368,18 @@ export function eigh(a: Float64Array, d: number, m = d): Eigen {
   return { values, vectors, d, m: mm };
 }
 
+/**
+ * Source text of `eigh` and the functions it calls, for running it in a worker thread
+ * (compression's full PCA keeps the engine's event loop free that way). It is built from
+ * the functions themselves, so the worker runs exactly this code whether it comes from the
+ * esbuild bundle, tsx or the CLI (the bundler renames consistently inside the text). That
+ * works because they use only their arguments and JavaScript globals. The text defines
+ * `eighEntry(a, d, m)`.
+ */
+export function eighSource(): string {
+  return [assertFinite, tred2, tql2, eigh].map(String).join('\n') + `\nconst eighEntry = ${eigh.name};\n`;
+}
+
 function tred2(V: Float64Array[], d: Float64Array, e: Float64Array, n: number): void {
   for (let j = 0; j < n; j++) d[j] = V[j][n - 1];
   for (let i = n - 1; i > 0; i--) {
