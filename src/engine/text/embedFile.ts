@@ -11,28 +11,12 @@ import { findSidecar } from '../io/metadata';
 import { Cancellation, InputError, Progress } from '../util/errors';
 import { readTextItems } from './inputs';
 import { getModel } from './registry';
+import type { EmbedFileParams as EmbedFileRequest, EmbedFileResult } from '../../shared/protocol';
 
-export interface EmbedFileParams {
-  input: string;
-  out: string;
-  /** Model folder or 'builtin'. */
-  model?: string;
-  textColumn?: string;
-  force?: boolean;
-}
+export type { EmbedFileResult };
 
-export interface EmbedFileResult {
-  out: string;
-  metadata: string;
-  rows: number;
-  dims: number;
-  model: string;
-  modelNotes: string[];
-  skippedBlank: number;
-  truncated: number;
-  seconds: number;
-  warnings: string[];
-}
+/** The request's parameters without the LSP progress token. */
+export type EmbedFileParams = Omit<EmbedFileRequest, 'workDoneToken'>;
 
 /** The sidecar written next to `out.npy`. */
 export function sidecarFor(out: string): string {
