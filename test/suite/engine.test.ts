@@ -9,22 +9,8 @@ import { suite, suiteSetup, test } from 'mocha';
 import * as vscode from 'vscode';
 import * as protocol from '../../src/shared/protocol';
 import type { EmbeddingLensApi } from '../../src/host/extension';
-import { EXTENSION_ID, readNpyF32, sampleUri } from './workspace';
+import { bruteCosine, EXTENSION_ID, readNpyF32, sampleUri } from './workspace';
 
-function bruteCosine(m: { rows: number; cols: number; data: Float32Array }, q: number, k: number): { row: number; score: number }[] {
-  const d = m.cols;
-  const norm = (i: number) => Math.sqrt(Array.from(m.data.subarray(i * d, i * d + d)).reduce((s, v) => s + v * v, 0));
-  const nq = norm(q);
-  const out: { row: number; score: number }[] = [];
-  for (let i = 0; i < m.rows; i++) {
-    if (i === q) continue;
-    let s = 0;
-    for (let j = 0; j < d; j++) s += m.data[q * d + j] * m.data[i * d + j];
-    out.push({ row: i, score: s / (nq * norm(i)) });
-  }
-  out.sort((a, b) => b.score - a.score || a.row - b.row);
-  return out.slice(0, k);
-}
 
 suite('engine', () => {
   let api: EmbeddingLensApi;

@@ -12,27 +12,14 @@ import * as vscode from 'vscode';
 import * as protocol from '../../src/shared/protocol';
 import type { EmbeddingLensApi } from '../../src/host/extension';
 import { waitForTabs } from './tabs';
-import { EXTENSION_ID, readNpyF32, sampleUri, writeNpyF32 } from './workspace';
-
-/** The k rows most cosine-similar to `q` (self excluded), ties by lower row. */
-function bruteCosine(m: { rows: number; cols: number; data: Float32Array }, q: number, k: number): number[] {
-  const d = m.cols;
-  const norm = (i: number) => Math.sqrt(Array.from(m.data.subarray(i * d, i * d + d)).reduce((s, v) => s + v * v, 0));
-  const nq = norm(q);
-  const out: { row: number; score: number }[] = [];
-  for (let i = 0; i < m.rows; i++) {
-    if (i === q) continue;
-    let s = 0;
-    for (let j = 0; j < d; j++) s += m.data[q * d + j] * m.data[i * d + j];
-    out.push({ row: i, score: s / (nq * norm(i)) });
-  }
-  out.sort((a, b) => b.score - a.score || a.row - b.row);
-  return out.slice(0, k).map((o) => o.row);
-}
+import { bruteCosine, EXTENSION_ID, readNpyF32, sampleUri, writeNpyF32 } from './workspace';
 
 function hoverText(hovers: vscode.Hover[]): string {
   return hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
 }
+
+/** The rows of the brute-force cosine neighbours (the hover lists rows, not scores). */
+const bruteCosineRows = (m: Parameters<typeof bruteCosine>[0], q: number, k: number): number[] => bruteCosine(m, q, k).map((o) => o.row);
 
 suite('text', () => {
   let api: EmbeddingLensApi;
@@ -53,7 +40,7 @@ suite('text', () => {
     const line = row + 1; // the header is line 0
     assert.ok(doc.lineAt(line).text.startsWith('king\t'));
     const k = vscode.workspace.getConfiguration('embeddingLens').get<number>('k', 10);
-    const want = bruteCosine(readNpyF32(npy.fsPath), row, k).map((r) => words[r]);
+    const want = bruteCosineRows(readNpyF32(npy.fsPath), row, k).map((r) => words[r]);
     assert.ok(want.includes('queen'), `brute force: ${want.join(' ')}`);
     const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(line, 1));
     const text = hoverText(hovers);
@@ -77,7 +64,7 @@ suite('text', () => {
     const row = lines.indexOf('king');
     assert.ok(row >= 0, 'king is a row');
     const k = vscode.workspace.getConfiguration('embeddingLens').get<number>('k', 10);
-    const want = bruteCosine(readNpyF32(npy.fsPath), row, k).map((r) => lines[r]);
+    const want = bruteCosineRows(readNpyF32(npy.fsPath), row, k).map((r) => lines[r]);
     const text = hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(row, 1)));
     for (const w of want) assert.ok(text.includes(`| ${w} |`), `${w} in hover:\n${text}`);
     assert.ok(text.includes('Show in Embedding Lens'), text);

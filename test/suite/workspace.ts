@@ -33,3 +33,22 @@ export function writeNpyF32(file: string, rows: number, cols: number, data: Floa
   pre.writeUInt16LE(header.length, 8);
   fs.writeFileSync(file, Buffer.concat([pre, Buffer.from(header, 'latin1'), Buffer.from(data.buffer, data.byteOffset, data.byteLength)]));
 }
+
+/**
+ * The k rows most cosine-similar to row `q` (self excluded, ties by lower row), by brute force in
+ * float64: the suites' independent oracle for the engine's neighbours.
+ */
+export function bruteCosine(m: { rows: number; cols: number; data: Float32Array }, q: number, k: number): { row: number; score: number }[] {
+  const d = m.cols;
+  const norm = (i: number) => Math.sqrt(Array.from(m.data.subarray(i * d, i * d + d)).reduce((s, v) => s + v * v, 0));
+  const nq = norm(q);
+  const out: { row: number; score: number }[] = [];
+  for (let i = 0; i < m.rows; i++) {
+    if (i === q) continue;
+    let s = 0;
+    for (let j = 0; j < d; j++) s += m.data[q * d + j] * m.data[i * d + j];
+    out.push({ row: i, score: s / (nq * norm(i)) });
+  }
+  out.sort((a, b) => b.score - a.score || a.row - b.row);
+  return out.slice(0, k);
+}
