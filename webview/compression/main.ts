@@ -10,7 +10,7 @@ import type { CompressionFile, CompressionFromWebview, CompressionSettings, Comp
 import { COMPRESSION_DEFAULTS, TARGET_CHOICES, describeConfig, sameConfig, smallestMeeting } from '../../src/shared/webview/compression';
 import type { PanelLink } from '../../src/shared/webview/common';
 import { connect, send as sendAny } from '../common/vscode';
-import { byId, bytes, fmt, h, hideError, setBusy, showError } from '../common/dom';
+import { byId, bytes, fmt, h, hideError, setBusy } from '../common/dom';
 import { RunTicker } from '../common/runTicker';
 import { PALETTE, PLOT_CONFIG, Plotly, cssVar, themeLayout } from '../common/plot';
 import { PANEL_CSS } from './style';
@@ -28,13 +28,8 @@ document.head.append(h('style', {}, PANEL_CSS));
 
 connect<CompressionToWebview>((msg) => {
   switch (msg.type) {
-    case 'busy':
-      setBusy(msg.message);
-      break;
-    case 'error':
-      setBusy();
+    case 'error': // shown by connect(); the run has ended
       setRunning(false);
-      showError(msg.message);
       break;
     case 'file':
       file = msg.file;

@@ -10,7 +10,7 @@ import type { DiagnosticsFile, DiagnosticsFromWebview, DiagnosticsSettings, Diag
 import { DIAGNOSTICS_DEFAULTS } from '../../src/shared/webview/diagnostics';
 import type { PanelLink } from '../../src/shared/webview/common';
 import { connect, send as sendAny } from '../common/vscode';
-import { byId, fmt, h, hideError, setBusy, showError } from '../common/dom';
+import { byId, fmt, h, hideError, setBusy } from '../common/dom';
 import { PALETTE, PLOT_CONFIG, Plotly, accent, cssVar, themeLayout } from '../common/plot';
 import { RunTicker } from '../common/runTicker';
 import { SECTIONS, explain } from './text';
@@ -48,13 +48,8 @@ table.compact { width: auto; min-width: 50%; }
 
 connect<DiagnosticsToWebview>((msg) => {
   switch (msg.type) {
-    case 'busy':
-      setBusy(msg.message);
-      break;
-    case 'error':
-      setBusy();
+    case 'error': // shown by connect(); the run has ended
       setRunning(false);
-      showError(msg.message);
       break;
     case 'file':
       file = msg.file;

@@ -10,7 +10,7 @@ import '../common/elements';
 import type { ProjectionMethod, ProjectQuality, ProjectResult, MapSelectionResult } from '../../src/shared/protocol';
 import type { MapFromWebview, MapInit, MapToWebview } from '../../src/shared/webview/map';
 import { connect, send as sendAny } from '../common/vscode';
-import { byId, fmt, h, setBusy, showError } from '../common/dom';
+import { byId, fmt, h, setBusy } from '../common/dom';
 import { PALETTE, PLOT_CONFIG, Plotly, accent, themeLayout } from '../common/plot';
 import { Box, bin2d, bounds, CellIndex, cellIndex, decodeF32, decodeI32, densityRgba, finiteRows, rowsInBoxIndexed, thinEvenly } from './data';
 
@@ -61,13 +61,6 @@ let hoverCache: { key: unknown; text: (string | undefined)[] } | undefined;
 
 connect<MapToWebview>((msg) => {
   switch (msg.type) {
-    case 'busy':
-      setBusy(msg.message);
-      break;
-    case 'error':
-      setBusy();
-      showError(msg.message);
-      break;
     case 'init':
       init = msg.init;
       render();

@@ -7,7 +7,7 @@ import type { Metric, OverviewResult } from '../../src/shared/protocol';
 import type { NeighbourItem, OverviewFromWebview, OverviewSettings, OverviewToWebview } from '../../src/shared/webview/overview';
 import type { PanelLink } from '../../src/shared/webview/common';
 import { connect, send as sendAny } from '../common/vscode';
-import { byId, bytes, fmt, h, setBusy, showError } from '../common/dom';
+import { byId, bytes, fmt, h, setBusy } from '../common/dom';
 import { PALETTE, PLOT_CONFIG, Plotly, accent, themeLayout } from '../common/plot';
 
 const send = (m: OverviewFromWebview) => sendAny(m);
@@ -27,13 +27,6 @@ const MAX_CATEGORIES = 12;
 
 connect<OverviewToWebview>((msg) => {
   switch (msg.type) {
-    case 'busy':
-      setBusy(msg.message);
-      break;
-    case 'error':
-      setBusy();
-      showError(msg.message);
-      break;
     case 'overview':
       setBusy();
       data = msg.data;

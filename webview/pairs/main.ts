@@ -16,7 +16,7 @@ import type { PanelLink } from '../../src/shared/webview/common';
 import type { Finding, PairsFile, PairsFromWebview, PairsToWebview } from '../../src/shared/webview/pairs';
 import { collapseFindings, compareFindings, gapFindings } from '../../src/shared/webview/pairs';
 import { connect, send as sendAny } from '../common/vscode';
-import { byId, fmt, h, hideError, setBusy, showError } from '../common/dom';
+import { byId, fmt, h, hideError } from '../common/dom';
 import { PALETTE, PLOT_CONFIG, Plotly, accent, cssVar, themeLayout } from '../common/plot';
 
 const send = (m: PairsFromWebview) => sendAny(m);
@@ -34,13 +34,6 @@ document.head.append(
 
 connect<PairsToWebview>((msg) => {
   switch (msg.type) {
-    case 'busy':
-      setBusy(msg.message);
-      break;
-    case 'error':
-      setBusy();
-      showError(msg.message);
-      break;
     case 'gap':
       hideError();
       renderGap(msg.file, msg.result, msg.pairColumn, msg.links);

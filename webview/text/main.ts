@@ -8,7 +8,7 @@ import '../common/elements';
 import type { Metric, TextModelInfo, TextNeighbor } from '../../src/shared/protocol';
 import type { TextFromWebview, TextPanelFile, TextToWebview } from '../../src/shared/webview/text';
 import { connect, send as sendAny } from '../common/vscode';
-import { byId, fmt, h, setBusy, showError } from '../common/dom';
+import { byId, fmt, h, hideError, setBusy } from '../common/dom';
 
 const send = (m: TextFromWebview) => sendAny(m);
 
@@ -19,13 +19,6 @@ let canSearch = false;
 
 connect<TextToWebview>((msg) => {
   switch (msg.type) {
-    case 'busy':
-      setBusy(msg.message);
-      break;
-    case 'error':
-      setBusy();
-      showError(msg.message);
-      break;
     case 'init':
       file = msg.file;
       render(msg.model, msg.modelError, msg.mismatch, { k: msg.k ?? msg.settings.k, metric: msg.metric ?? msg.settings.metric }, msg.query);
@@ -37,11 +30,6 @@ connect<TextToWebview>((msg) => {
       break;
   }
 });
-
-function hideError(): void {
-  const err = document.getElementById('error');
-  if (err) err.hidden = true;
-}
 
 function modelText(m: TextModelInfo): string {
   const name = m.builtin ? 'built-in GloVe model (offline, English words and short phrases)' : m.dir;
