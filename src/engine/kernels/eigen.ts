@@ -16,7 +16,7 @@
  *   gap is too small for it to converge.
  */
 import { Cancellation, throwIfCancelled, yieldToEventLoop } from '../util/errors';
-import { bandToTridiagonal, bandToTridiagonalAsync, packLowerBand, tridiagonalEigenvalues } from './band';
+import { bandToTridiagonal, bandToTridiagonalAsync, packLowerBand } from './band';
 import { reduceToBand } from './bandReduce';
 import { run, tensor } from './ort';
 import { matMul64, matMulTransA64 } from './graphs';
@@ -377,7 +377,7 @@ export function eigh(a: Float64Array, d: number, m = d): Eigen {
  * `eighEntry(a, d, m)`.
  */
 export function eighSource(): string {
-  return [assertFinite, tred2, tql2, eigh].map(String).join('\n') + `\nconst eighEntry = ${eigh.name};\n`;
+  return [assertFinite, tridiagonalQL, tred2, tql2, eigh].map(String).join('\n') + `\nconst eighEntry = ${eigh.name};\n`;
 }
 
 function tred2(V: Float64Array[], d: Float64Array, e: Float64Array, n: number): void {
@@ -458,9 +458,45 @@ function tred2(V: Float64Array[], d: Float64Array, e: Float64Array, n: number): 
   e[0] = 0;
 }
 
+/** tql2: QL on tred2's output, accumulating the rotations into V (V[c] becomes eigenvector c). */
 function tql2(V: Float64Array[], d: Float64Array, e: Float64Array, n: number): void {
+  // tred2 leaves e[i] coupling i − 1 and i; the QL sweep wants it coupling i and i + 1.
   for (let i = 1; i < n; i++) e[i - 1] = e[i];
   e[n - 1] = 0;
+  tridiagonalQL(d, e, n, (i, c, s) => {
+    const vi = V[i];
+    const vi1 = V[i + 1];
+    for (let k = 0; k < n; k++) {
+      const x = vi1[k];
+      const y = vi[k];
+      vi1[k] = s * y + c * x;
+      vi[k] = c * y - s * x;
+    }
+  });
+}
+
+/**
+ * All eigenvalues (descending) of the symmetric tridiagonal matrix with diagonal `diag` and
+ * sub-diagonal `sub` (EISPACK tql1: tridiagonalQL without rotations). Inputs are not modified.
+ */
+export function tridiagonalEigenvalues(diag: Float64Array, sub: Float64Array): Float64Array {
+  const n = diag.length;
+  const d = Float64Array.from(diag);
+  const e = new Float64Array(n);
+  for (let i = 0; i + 1 < n; i++) e[i] = sub[i];
+  tridiagonalQL(d, e, n);
+  return d.sort().reverse();
+}
+
+/**
+ * The implicit QL method with Wilkinson shifts on a symmetric tridiagonal matrix, in place:
+ * `d` (diagonal) becomes the eigenvalues, unsorted; `e[i]` couples rows i and i + 1 (e[n − 1]
+ * = 0) and is destroyed. Every plane rotation of rows i, i + 1 is passed to `rotate`, so tql2
+ * accumulates eigenvectors and tql1 (values only) passes nothing. Bowdler, Martin, Reinsch &
+ * Wilkinson 1968, "The QR and QL algorithms for symmetric matrices", Numer. Math. 11; as in
+ * EISPACK and JAMA. Self-contained: it is part of `eighSource`.
+ */
+function tridiagonalQL(d: Float64Array, e: Float64Array, n: number, rotate?: (i: number, c: number, s: number) => void): void {
   let f = 0;
   let tst1 = 0;
   const eps = 2 ** -52;
@@ -472,10 +508,12 @@ function tql2(V: Float64Array[], d: Float64Array, e: Float64Array, n: number): v
       m++;
     }
     if (m > l) {
+      let iter = 0;
       do {
+        if (++iter > 60) throw new Error('tridiagonal QL did not converge');
         let g = d[l];
         let p = (d[l + 1] - g) / (2 * e[l]);
-        let r = Math.hypot(p, 1);
+        let r = Math.sqrt(p * p + 1);
         if (p < 0) r = -r;
         d[l] = e[l] / (p + r);
         d[l + 1] = e[l] * (p + r);
@@ -496,20 +534,13 @@ function tql2(V: Float64Array[], d: Float64Array, e: Float64Array, n: number): v
           s2 = s;
           g = c * e[i];
           h = c * p;
-          r = Math.hypot(p, e[i]);
+          r = Math.sqrt(p * p + e[i] * e[i]);
           e[i + 1] = s * r;
           s = e[i] / r;
           c = p / r;
           p = c * d[i] - s * g;
           d[i + 1] = h + s * (c * g + s * d[i]);
-          const vi = V[i];
-          const vi1 = V[i + 1];
-          for (let k = 0; k < n; k++) {
-            const x = vi1[k];
-            const y = vi[k];
-            vi1[k] = s * y + c * x;
-            vi[k] = c * y - s * x;
-          }
+          rotate?.(i, c, s);
         }
         p = (-s * s2 * c3 * el1 * e[l]) / dl1;
         e[l] = s * p;
