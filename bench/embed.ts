@@ -54,18 +54,6 @@ function quantile(xs: number[], q: number): number {
   return s[Math.min(s.length - 1, Math.floor(q * s.length))];
 }
 
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function lines(words: string[], n: number, seed: number): string[] {
   const r = rng(seed);
   return Array.from({ length: n }, () => Array.from({ length: 4 + Math.floor(r() * 13) }, () => words[Math.floor(r() * words.length)]).join(' '));
@@ -350,6 +338,7 @@ for r in rows:
     ts.append(time.perf_counter() - t0)
 print(json.dumps({'prepS': prep, 'medianMs': 1000 * float(np.median(ts)), 'maxRssBytes': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}))
 `;
+import { mulberry32 as rng } from '../src/engine/util/random';
 
 async function hoverBench(): Promise<void> {
   const server = path.join(ROOT, 'dist/engine/server.js');

@@ -20,6 +20,7 @@ import { loadDataset } from '../../src/engine/data/dataset';
 import { encodeNpy } from '../../src/engine/io/npy';
 import { gloveSkipReason, loadGlove } from './helpers/glove';
 import { pythonSkipReason, runPython } from './helpers/python';
+import { mulberry32 as rng } from '../../src/engine/util/random';
 
 const ROOT = path.resolve(__dirname, '../..');
 const SHARED_GLOVE = path.resolve(ROOT, '../shared/data/glove6b_100d_top50k');
@@ -60,18 +61,6 @@ test('single words (any of their lower/Capital/UPPER spellings) give the GloVe v
   }
   assert.ok(worst < 1e-6, `max |diff| ${worst}`);
 });
-
-/** Deterministic PRNG (mulberry32) for the made-up sentences. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test('tokenisation inside the graph gives the same ids as tokenizers.js running the folder\'s tokenizer.json', { skip: skip ?? false }, async () => {
   const dir = builtinModelDir();

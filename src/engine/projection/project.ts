@@ -22,6 +22,7 @@ import { tsneLayout } from './tsne';
 import { mapQuality, MapQuality, ProjectionMetric, rowPreservation } from './quality';
 import { layoutKnn } from './lowdim';
 import { approximateGraph, candidateCount, exactSample, graphRecall, graphRecallOn, reducedRows, reducedSpaceRecall } from './approxGraph';
+import type { ProjectKnnGraph } from '../../shared/protocol';
 
 export type ProjectionMethod = 'pca' | 'umap' | 'tsne';
 export const PROJECTION_METHODS: readonly ProjectionMethod[] = ['pca', 'umap', 'tsne'];
@@ -48,21 +49,8 @@ export interface ProjectSettings {
 export type KnnMode = 'auto' | 'exact' | 'approx';
 export const KNN_MODES: readonly KnnMode[] = ['auto', 'exact', 'approx'];
 
-/** How the k-NN graph behind a map was built, and how good it is. */
-export interface KnnGraphInfo {
-  method: 'exact' | 'approximate';
-  k: number;
-  /** Approximate only: recall@k against the exact neighbours of `sample` seeded rows. */
-  recall?: number;
-  sample?: number;
-  /** Approximate only: principal components of the candidate search. */
-  components?: number;
-  /**
-   * `auto` only, when it chose the exact graph over an approximate one: the share of the true
-   * neighbours the approximate graph's candidate search would have found (pilot on `sample` rows).
-   */
-  pilotRecall?: number;
-}
+/** How the k-NN graph behind a map was built, and how good it is (the protocol's ProjectKnnGraph). */
+export type KnnGraphInfo = ProjectKnnGraph;
 
 export interface ProjectionResult {
   settings: ProjectSettings;

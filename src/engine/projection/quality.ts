@@ -21,18 +21,12 @@ import { run, tensor } from '../kernels/ort';
 import { matMulTransB } from '../kernels/graphs';
 import { Rng, sampleRows } from './random';
 import { TopK } from './topk';
+import type { ProjectQuality } from '../../shared/protocol';
 
 export type ProjectionMetric = 'cosine' | 'euclidean';
 
-export interface MapQuality {
-  k: number;
-  trustworthiness: number;
-  continuity: number;
-  knnRecall: number;
-  /** Query rows the scores were averaged over (= rows when exact). */
-  sampleRows: number;
-  rows: number;
-}
+/** The scores of one map (the protocol's ProjectQuality). */
+export type MapQuality = ProjectQuality;
 
 export interface QualityOptions {
   k: number;
