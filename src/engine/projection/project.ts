@@ -205,12 +205,11 @@ export async function project(ds: Dataset, s: ProjectSettings, cb: ProjectCallba
   lap('pca', t);
   cb.onLayout?.(scatter(pcaWork), 'pca', 0, 1);
 
-  // 2. Exact k-NN graph, shared by the method and the preservation colouring.
+  // 2. The k-NN graph (exact, or approximate with measured recall), shared by the method and the preservation colouring.
   const graphK = graphNeighbours(s, m);
   let graph: DistanceGraph | undefined;
   let knnInfo: KnnGraphInfo | undefined;
   if (s.method !== 'pca' || m <= (s.maxGraphRows ?? DEFAULT_MAX_GRAPH_ROWS)) {
-    t = Date.now();
     const corpus = skipped ? prepareCorpus(work, s.metric) : preparedCorpus(ds, s.metric);
     const comps = Math.min(APPROX_COMPONENTS, ds.matrix.cols);
     // auto: approximate only where it pays: many rows, and at least twice the reduced space's dims
