@@ -25,16 +25,13 @@ import { eighOffThread } from '../../src/engine/analysis/compression/eighWorker'
 import { prepareCorpusAsync } from '../../src/engine/analysis/compression/prepare';
 import { pythonSkipReason, runPython } from './helpers/python';
 import { gloveSkipReason, loadGlove } from './helpers/glove';
+import { memoryDataset as dataset } from './helpers/dataset';
 
 const SHARED = path.resolve(__dirname, '../../../shared');
 // The repo's copy of ../shared/data/mgap_clip_vitb16_coco500/X.npy (test/fixtures/README.md), so CI runs it too.
 const CLIP = [path.resolve(__dirname, '../fixtures/clip_vitb16_coco500.npy'), path.join(SHARED, 'data/mgap_clip_vitb16_coco500/X.npy')].find((f) => fs.existsSync(f)) ?? 'test/fixtures/clip_vitb16_coco500.npy';
 const REFERENCE = path.join(SHARED, 'reference/computed_values.json');
 const py = pythonSkipReason();
-
-function dataset(m: Matrix, file = '/tmp/in-memory.npy'): Dataset {
-  return { id: 'test', path: file, format: 'npy', matrix: m, dtype: '<f4', fileBytes: m.data.byteLength, warnings: [], cache: new Map() };
-}
 
 /** A seeded Gaussian-ish matrix with a few clusters, so neighbours are meaningful. */
 function synthetic(n: number, d: number, seed = 1): Matrix {

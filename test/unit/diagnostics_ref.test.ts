@@ -18,13 +18,10 @@ import { diagnose } from '../../src/engine/analysis/diagnostics';
 import { RANK_QUERIES, RESCALE_QUERIES, RESCALE_SIGMA } from '../../src/engine/analysis/diagnostics/cosineVsDot';
 import { normal, rng, sampleIndices } from '../../src/engine/analysis/diagnostics/stats';
 import { pythonSkipReason, runPython } from './helpers/python';
+import { memoryDataset as dataset } from './helpers/dataset';
 
 const FIXTURES = path.resolve(__dirname, '../fixtures');
 const py = pythonSkipReason();
-
-function dataset(m: Matrix, file = '/tmp/in-memory.npy'): Dataset {
-  return { id: 'test', path: file, format: 'npy', matrix: m, dtype: '<f4', fileBytes: m.data.byteLength, warnings: [], cache: new Map() };
-}
 
 function close(actual: number, expected: number, tol: number, what: string): void {
   assert.ok(Math.abs(actual - expected) <= tol, `${what}: ${actual} vs ${expected} (|diff| ${Math.abs(actual - expected)} > ${tol})`);

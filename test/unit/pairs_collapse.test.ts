@@ -18,27 +18,16 @@ import { neuralCollapse } from '../../src/engine/analysis/pairs/collapse';
 import { loadClassifier } from '../../src/engine/analysis/pairs/classifier';
 import { InputError } from '../../src/engine/util/errors';
 import { pythonSkipReason, runPython } from './helpers/python';
+import { memoryDataset } from './helpers/dataset';
 
 const SHARED = path.resolve(__dirname, '../../../shared/data');
 const CIFAR = path.join(SHARED, 'cifar10_resnet56_penultimate');
 const py = pythonSkipReason();
 
+const dataset = (m: Matrix, labels: (string | number | null)[]): Dataset => memoryDataset(m, '/tmp/collapse-test.npy', { label: labels });
+
 function close(actual: number, expected: number, tol: number, what: string) {
   assert.ok(Math.abs(actual - expected) <= tol * Math.max(1, Math.abs(expected)), `${what}: ${actual} vs ${expected} (tolerance ${tol})`);
-}
-
-function dataset(m: Matrix, labels: (string | number | null)[], file = '/tmp/collapse-test.npy'): Dataset {
-  return {
-    id: 'test',
-    path: file,
-    format: 'npy',
-    matrix: m,
-    dtype: '<f4',
-    fileBytes: m.data.byteLength,
-    warnings: [],
-    cache: new Map(),
-    metadata: { source: file.replace(/\.npy$/, '.tsv'), rows: m.rows, columns: [{ name: 'label', kind: 'category', values: labels }] },
-  };
 }
 
 /** Rows around C random class means with noise `sigma`; class c gets sizes[c] rows. */

@@ -20,6 +20,9 @@ import { jointMoments } from '../../src/engine/analysis/pairs/jointMoments';
 import { orthogonalProcrustes } from '../../src/engine/analysis/pairs/procrustes';
 import { InputError } from '../../src/engine/util/errors';
 import { pythonSkipReason, runPython } from './helpers/python';
+import { memoryDataset } from './helpers/dataset';
+
+const dataset = (m: Matrix, file: string, columns: Record<string, (string | number | null)[]> = {}): Dataset => memoryDataset(m, file, columns, 'text');
 
 const FIXTURE = path.resolve(__dirname, '../fixtures/clip_vitb16_coco500.npy');
 const SHARED = path.resolve(__dirname, '../../../shared/data');
@@ -27,21 +30,6 @@ const py = pythonSkipReason();
 
 function close(actual: number, expected: number, tol: number, what: string) {
   assert.ok(Math.abs(actual - expected) <= tol, `${what}: ${actual} vs ${expected} (tolerance ${tol})`);
-}
-
-function dataset(m: Matrix, file: string, columns: Record<string, (string | number | null)[]> = {}): Dataset {
-  const names = Object.keys(columns);
-  return {
-    id: file,
-    path: file,
-    format: 'npy',
-    matrix: m,
-    dtype: '<f4',
-    fileBytes: m.data.byteLength,
-    warnings: [],
-    cache: new Map(),
-    metadata: names.length ? { source: file.replace(/\.npy$/, '.tsv'), rows: m.rows, columns: names.map((name) => ({ name, kind: 'text' as const, values: columns[name] })) } : undefined,
-  };
 }
 
 function gaussian(n: number, d: number, seed: number): Float64Array {

@@ -14,6 +14,10 @@ import { modalityGap } from '../../src/engine/analysis/pairs/gap';
 import { crossValidatedAccuracy, fitLogistic, stratifiedFolds } from '../../src/engine/analysis/pairs/logreg';
 import { InputError } from '../../src/engine/util/errors';
 import { pythonSkipReason, runPython } from './helpers/python';
+import { memoryDataset } from './helpers/dataset';
+
+/** A dataset from a matrix and metadata columns (in memory; nothing is written). */
+const dataset = (m: Matrix, columns: Record<string, (string | number | null)[]>, file = '/tmp/pairs-test.npy'): Dataset => memoryDataset(m, file, columns);
 
 const FIXTURE = path.resolve(__dirname, '../fixtures/clip_vitb16_coco500.npy');
 const SHARED = path.resolve(__dirname, '../../../shared/data');
@@ -21,21 +25,6 @@ const py = pythonSkipReason();
 
 function close(actual: number, expected: number, tol: number, what: string) {
   assert.ok(Math.abs(actual - expected) <= tol, `${what}: ${actual} vs ${expected} (tolerance ${tol})`);
-}
-
-/** A dataset from a matrix and metadata columns (in memory; nothing is written). */
-function dataset(m: Matrix, columns: Record<string, (string | number | null)[]>, file = '/tmp/pairs-test.npy'): Dataset {
-  return {
-    id: 'test',
-    path: file,
-    format: 'npy',
-    matrix: m,
-    dtype: '<f4',
-    fileBytes: m.data.byteLength,
-    warnings: [],
-    cache: new Map(),
-    metadata: { source: file.replace(/\.npy$/, '.tsv'), rows: m.rows, columns: Object.entries(columns).map(([name, values]) => ({ name, kind: 'category' as const, values })) },
-  };
 }
 
 const ids = (from: number, to: number) => Int32Array.from({ length: to - from }, (_, i) => from + i);
