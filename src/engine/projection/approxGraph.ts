@@ -235,9 +235,10 @@ function keepBest(rowI: Int32Array, rowD: Float64Array, order: Int32Array, c: nu
 
 /**
  * One NN-descent round (Dong et al. 2011, Algorithm 1, with the "new" flags
- * dropped: one round only): every row is offered its neighbours' neighbours
- * and, through the reverse edges, the rows that list it; each new candidate is
- * scored once in the full space and inserted if it beats the row's current k-th.
+ * dropped: one round only, and forward edges only — the reverse edges of the full
+ * algorithm would make a round several times dearer): every row is offered its
+ * closest neighbours' closest neighbours; each new candidate is scored once in
+ * the full space and inserted if it beats the row's current k-th.
  */
 async function localJoin(g: DistanceGraph, dist: (i: number, j: number) => number, valid: Uint8Array, opts: { token?: Cancellation; progress?: Progress }): Promise<void> {
   const { n, k, indices, dist: dd } = g;
