@@ -40,6 +40,13 @@ export function bounds(coords: Float32Array, dims: number, rows: Int32Array): Bo
   return x1 >= x0 ? { x0, x1, y0, y1 } : { x0: 0, x1: 1, y0: 0, y1: 1 };
 }
 
+/** The grid×grid cell (cy·grid + cx) of row i's point in box `b` (width w, height hgt), clamped to the grid. */
+function cellOf(coords: Float32Array, dims: number, i: number, b: Box, w: number, hgt: number, grid: number): number {
+  const cx = Math.max(0, Math.min(grid - 1, Math.floor(((coords[i * dims] - b.x0) / w) * grid)));
+  const cy = Math.max(0, Math.min(grid - 1, Math.floor(((coords[i * dims + 1] - b.y0) / hgt) * grid)));
+  return cy * grid + cx;
+}
+
 /** Exact counts per cell of an nx×ny grid over `b` (z[row = y bin][x bin]), and the cell centres. */
 export function bin2d(coords: Float32Array, dims: number, rows: Int32Array, b: Box, nx: number, ny: number): { x: number[]; y: number[]; z: number[][] } {
   const z = Array.from({ length: ny }, () => new Array<number>(nx).fill(0));
@@ -103,19 +110,16 @@ export interface CellIndex {
 export function cellIndex(coords: Float32Array, dims: number, rows: Int32Array, box: Box, grid: number): CellIndex {
   const w = box.x1 - box.x0 || 1;
   const hgt = box.y1 - box.y0 || 1;
-  const cellOf = new Int32Array(rows.length);
+  const cell = new Int32Array(rows.length);
   const start = new Int32Array(grid * grid + 1);
   for (let t = 0; t < rows.length; t++) {
-    const i = rows[t];
-    const cx = Math.max(0, Math.min(grid - 1, Math.floor(((coords[i * dims] - box.x0) / w) * grid)));
-    const cy = Math.max(0, Math.min(grid - 1, Math.floor(((coords[i * dims + 1] - box.y0) / hgt) * grid)));
-    cellOf[t] = cy * grid + cx;
-    start[cellOf[t] + 1]++;
+    cell[t] = cellOf(coords, dims, rows[t], box, w, hgt, grid);
+    start[cell[t] + 1]++;
   }
   for (let c = 0; c < grid * grid; c++) start[c + 1] += start[c];
   const fill = start.slice(0, grid * grid);
   const order = new Int32Array(rows.length);
-  for (let t = 0; t < rows.length; t++) order[fill[cellOf[t]]++] = rows[t];
+  for (let t = 0; t < rows.length; t++) order[fill[cell[t]]++] = rows[t];
   return { box, grid, start, order };
 }
 
@@ -157,10 +161,7 @@ export function thinEvenly(coords: Float32Array, dims: number, rows: Int32Array,
   const cell = new Int32Array(rows.length);
   const count = new Int32Array(grid * grid);
   for (let t = 0; t < rows.length; t++) {
-    const i = rows[t];
-    const cx = Math.max(0, Math.min(grid - 1, Math.floor(((coords[i * dims] - b.x0) / w) * grid)));
-    const cy = Math.max(0, Math.min(grid - 1, Math.floor(((coords[i * dims + 1] - b.y0) / hgt) * grid)));
-    cell[t] = cy * grid + cx;
+    cell[t] = cellOf(coords, dims, rows[t], b, w, hgt, grid);
     count[cell[t]]++;
   }
   // Largest per-cell quota q with Σ min(count, q) ≤ cap (binary search on q).
