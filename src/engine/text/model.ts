@@ -195,7 +195,7 @@ export class TextModel {
       if (r.dims !== this.dims) throw new InputError(this.spec.onnxPath, `gave ${r.dims}-dim vectors after ${this.dims}-dim ones`);
       for (let t = 0; t < b; t++) out.set(r.data.subarray(t * this.dims, (t + 1) * this.dims), idx[t] * this.dims);
       sessionSeconds += r.seconds;
-      if (!opts.batchTokens) this.adapt(enc.batch * enc.length, r.seconds);
+      if (!opts.batchTokens) this.tokensPerRun = nextBudget(this.tokensPerRun, enc.batch * enc.length, r.seconds, 64, 1 << 16);
       done += b;
       opts.progress?.(done / n, `embedded ${done} of ${n}`);
       await yieldToEventLoop();
@@ -225,10 +225,7 @@ export class TextModel {
       if (r.dims !== dims) throw new InputError(this.spec.onnxPath, `gave ${r.dims}-dim vectors after ${dims}-dim ones`);
       scatterRows(r.data, idx, dims, out);
       sessionSeconds += r.seconds;
-      if (!opts.batchTokens && r.seconds > 0) {
-        const ideal = (budget / r.seconds) * TARGET_RUN_SECONDS;
-        this.charsPerRun = Math.round(Math.max(1024, Math.min(1 << 22, Math.min(budget * 2, Math.max(budget / 2, ideal)))));
-      }
+      if (!opts.batchTokens) this.charsPerRun = nextBudget(budget, budget, r.seconds, 1024, 1 << 22);
       done += b;
       opts.progress?.(done / n, `embedded ${done} of ${n}`);
       await yieldToEventLoop();
@@ -236,17 +233,20 @@ export class TextModel {
     return { matrix: { rows: n, cols: this.dims, data: out }, truncated: 0, sessionSeconds };
   }
 
-  /** Tokens per run so a run takes about TARGET_RUN_SECONDS; moves at most ×2 per step. */
-  private adapt(tokens: number, seconds: number): void {
-    if (seconds <= 0) return;
-    const ideal = (tokens / seconds) * TARGET_RUN_SECONDS;
-    const stepped = Math.min(this.tokensPerRun * 2, Math.max(this.tokensPerRun / 2, ideal));
-    this.tokensPerRun = Math.round(Math.max(64, Math.min(1 << 16, stepped)));
-  }
-
   async release(): Promise<void> {
     await this.session.release();
   }
+}
+
+/**
+ * The next per-run budget (tokens, or characters for text models) so that a run takes about
+ * TARGET_RUN_SECONDS, given that the last run did `done` units in `seconds`: it moves at most
+ * ×2 per step (one slow run must not collapse it) and stays within [min, max].
+ */
+function nextBudget(current: number, done: number, seconds: number, min: number, max: number): number {
+  if (seconds <= 0) return current;
+  const ideal = (done / seconds) * TARGET_RUN_SECONDS;
+  return Math.round(Math.max(min, Math.min(max, Math.min(current * 2, Math.max(current / 2, ideal)))));
 }
 
 /** Row t of `src` (batch order) to row idx[t] of `out`; a leaf function, so the JIT optimises it on its own. */
