@@ -6,7 +6,8 @@
  * dsyevd_2stage). Unlike one-stage tridiagonalisation, no step is a memory-bound
  * matrix–vector product over the trailing matrix.
  *
- * Each panel of b columns: Householder QR of the part below the band (JS), the
+ * Each panel of b columns: Householder QR of the part below the band (WebAssembly,
+ * wasm/assembly/panelQr.ts), the
  * compact WY form Q = I − V·T·Vᵀ (Schreiber & Van Loan 1989) and
  *   X = A·V·T,  M = Tᵀ·Vᵀ·X,  W = X − ½·V·M,  so that  QᵀAQ = A − V·Wᵀ − W·Vᵀ.
  * As in LAPACK's dlatrd, the trailing matrix is not rewritten after every panel:
@@ -19,6 +20,7 @@
 import { Cancellation, throwIfCancelled, yieldToEventLoop } from '../util/errors';
 import { GraphSpec, run, tensor } from './ort';
 import { LowerBand } from './band';
+import { panelQrKernel } from '../wasm/panelQr';
 
 /**
  * One panel inside a super-block (all M rows, super-block-local coordinates). The
@@ -131,6 +133,7 @@ export async function reduceToBand(a: Float64Array, d: number, b: number, opts: 
   let M = d;
   let k0 = 0; // global index of A0's first row/column
   const panelsPerSuper = Math.max(1, Math.floor(superBlockColumns(d) / b));
+  const qr = panelQrKernel(Math.max(1, d - b), b);
   for (;;) {
     throwIfCancelled(opts.token);
     if (M <= b + 1) {
@@ -150,14 +153,12 @@ export async function reduceToBand(a: Float64Array, d: number, b: number, opts: 
       const r = M - c - b;
       // Diagonal block (lower triangle) into the band.
       for (let i = 0; i < b; i++) for (let cc = 0; cc <= i; cc++) ab[(k0 + c + i) * w + (i - cc)] = P[(c + i) * b + cc];
-      const { V, T, R } = panelQr(P, c + b, r, b);
+      const { VT: Vt, T: Tk, R } = qr(P, c + b, r);
+      const T = Float64Array.from(Tk);
       const rr = Math.min(r, b);
       for (let i = 0; i < rr; i++) for (let j = i; j < b; j++) ab[(k0 + c + b + i) * w + (b + i - j)] = R[i * b + j];
       // Vᵀ into rows jcols .. jcols+b−1 (V's rows start at c + b).
-      for (let t = 0; t < b; t++) {
-        const o = (jcols + t) * M + c + b;
-        for (let i = 0; i < r; i++) VT[o + i] = V[i * b + t];
-      }
+      for (let t = 0; t < b; t++) VT.set(Vt.subarray(t * r, (t + 1) * r), (jcols + t) * M + c + b);
       const nb = Math.min(b, M - c - b);
       const out = await run(sbrPanel, {
         A0: tensor(A0, [M, M]),
@@ -210,72 +211,4 @@ export async function reduceToBand(a: Float64Array, d: number, b: number, opts: 
     await yieldToEventLoop();
   }
   return { d, b, w, ab };
-}
-
-/**
- * Householder QR of the r×b panel held in rows row0 .. row0+r−1 of the row-major
- * (·×b) buffer `src` (LAPACK dgeqr2 + dlarft, forward, column-wise): V (r×b, unit
- * lower trapezoidal), T (b×b upper) with H₀H₁…H_{b−1} = I − V·T·Vᵀ, R (b×b upper).
- */
-export function panelQr(src: Float64Array, row0: number, r: number, b: number): { V: Float64Array; T: Float64Array; R: Float64Array } {
-  // Column-major copy: column j at P[j*r .. j*r + r).
-  const P = new Float64Array(r * b);
-  for (let i = 0; i < r; i++) {
-    const row = (row0 + i) * b;
-    for (let j = 0; j < b; j++) P[j * r + i] = src[row + j];
-  }
-  const tau = new Float64Array(b);
-  const R = new Float64Array(b * b);
-  const kmax = Math.min(b, r);
-  for (let j = 0; j < kmax; j++) {
-    const col = j * r;
-    const alpha = P[col + j];
-    let sq = 0;
-    for (let i = j + 1; i < r; i++) sq += P[col + i] * P[col + i];
-    let beta = alpha;
-    if (sq !== 0) {
-      const norm = Math.sqrt(alpha * alpha + sq);
-      beta = alpha >= 0 ? -norm : norm;
-      tau[j] = (beta - alpha) / beta;
-      const scale = 1 / (alpha - beta);
-      for (let i = j + 1; i < r; i++) P[col + i] *= scale;
-    }
-    P[col + j] = 1;
-    if (tau[j] !== 0) {
-      for (let c = j + 1; c < b; c++) {
-        const cc = c * r;
-        let dot = 0;
-        for (let i = j; i < r; i++) dot += P[col + i] * P[cc + i];
-        const f = tau[j] * dot;
-        for (let i = j; i < r; i++) P[cc + i] -= f * P[col + i];
-      }
-    }
-    R[j * b + j] = beta;
-  }
-  // R's strictly upper part: rows i < min(b, r) of the transformed columns.
-  for (let c = 0; c < b; c++) for (let i = 0; i < Math.min(c, kmax); i++) R[i * b + c] = P[c * r + i];
-  const V = new Float64Array(r * b);
-  for (let j = 0; j < kmax; j++) {
-    const col = j * r;
-    for (let i = j; i < r; i++) V[i * b + j] = P[col + i];
-  }
-  const T = new Float64Array(b * b);
-  const z = new Float64Array(b);
-  for (let j = 0; j < kmax; j++) {
-    T[j * b + j] = tau[j];
-    if (tau[j] === 0 || j === 0) continue;
-    const vj = j * r;
-    for (let c = 0; c < j; c++) {
-      const vc = c * r;
-      let s = 0;
-      for (let i = j; i < r; i++) s += P[vc + i] * P[vj + i];
-      z[c] = s;
-    }
-    for (let i = 0; i < j; i++) {
-      let s = 0;
-      for (let c = i; c < j; c++) s += T[i * b + c] * z[c];
-      T[i * b + j] = -tau[j] * s;
-    }
-  }
-  return { V, T, R };
 }
