@@ -106,6 +106,9 @@ export const sbrUpdate: GraphSpec = {
 /** Work per trailing-update run: ≈ 0.05–0.1 s at MLAS's float64 speed here, so a cancel is seen quickly. */
 const UPDATE_RUN_FLOPS = 4e9;
 
+/** The trailing update is split into at least this many row chunks (see reduceToBand). */
+const UPDATE_CHUNKS = 8;
+
 /**
  * Columns per super-block (one trailing-matrix rewrite each). Larger super-blocks
  * rewrite the trailing matrix less often (that rewrite is memory-bound at large d)
@@ -130,6 +133,11 @@ export async function reduceToBand(a: Float64Array, d: number, b: number, opts: 
   const ab = new Float64Array(d * w);
   const ax1 = i64(1);
   let A0: Float64Array = a;
+  // Two buffers for the trailing matrices, used in turn, and one for a chunk of the update:
+  // allocated once, because fresh memory costs a page fault per 4 KiB on first write
+  // (a third of the update's time at d = 3072 when every super-block allocated its own).
+  let spare: Float64Array[] = [];
+  let ybuf = new Float64Array(0);
   let M = d;
   let k0 = 0; // global index of A0's first row/column
   const panelsPerSuper = Math.max(1, Math.floor(superBlockColumns(d) / b));
@@ -180,29 +188,35 @@ export async function reduceToBand(a: Float64Array, d: number, b: number, opts: 
       for (let i = 0; i < M; i++) for (let j = 0; j < nb; j++) P[i * b + j] = Pn[i * nb + j];
       await yieldToEventLoop();
     }
-    // The trailing update in row chunks of ≲ UPDATE_RUN_FLOPS each (one run each).
+    // The trailing update in row chunks, each ≲ UPDATE_RUN_FLOPS (one run each) and at most
+    // 1/UPDATE_CHUNKS of the rows. A chunk computes only its block-lower part (columns up to
+    // its last row): the rest is the mirror image of later chunks' rows, copied here. That
+    // halves the GEMM work, as SYR2K does; short chunks keep the saving close to half.
     const r = M - c;
-    const next = new Float64Array(r * r);
-    const chunk = Math.max(64, Math.floor(UPDATE_RUN_FLOPS / (4 * r * jcols)));
+    if (spare.length === 0) spare = [new Float64Array(r * r), new Float64Array(r * r)];
+    const next = (A0.buffer === spare[0].buffer ? spare[1] : spare[0]).subarray(0, r * r);
+    const chunk = Math.max(64, Math.min(Math.ceil(r / UPDATE_CHUNKS), Math.floor(UPDATE_RUN_FLOPS / (4 * r * jcols))));
+    if (ybuf.length < chunk * r) ybuf = new Float64Array(chunk * r);
     const a0 = tensor(A0, [M, M]);
     const vT = tensor(VT.subarray(0, jcols * M), [jcols, M]);
     const wT = tensor(WT.subarray(0, jcols * M), [jcols, M]);
     for (let i0 = 0; i0 < r; i0 += chunk) {
       throwIfCancelled(opts.token);
       const i1 = Math.min(r, i0 + chunk);
-      const out = await run(sbrUpdate, {
+      const Y = ybuf.subarray(0, (i1 - i0) * i1);
+      await run(sbrUpdate, {
         A0: a0,
         VT: vT,
         WT: wT,
         start: i64(c + i0, c),
-        end: i64(c + i1, M),
+        end: i64(c + i1, c + i1),
         ax1,
         s0: i64(c + i0),
         e0: i64(c + i1),
         c0: i64(c),
-        c1: i64(M),
-      });
-      next.set(out.Y.data as Float64Array, i0 * r);
+        c1: i64(c + i1),
+      }, { Y: tensor(Y, [i1 - i0, i1]) });
+      placeLowerChunk(next, r, i0, i1, Y);
       await yieldToEventLoop();
     }
     A0 = next;
@@ -211,4 +225,23 @@ export async function reduceToBand(a: Float64Array, d: number, b: number, opts: 
     await yieldToEventLoop();
   }
   return { d, b, w, ab };
+}
+
+/**
+ * Writes rows i0 .. i1−1 of the symmetric r×r matrix `next` from Y, which holds those rows'
+ * columns 0 .. i1−1, and the mirror images of Y's columns below i0 (rows 0 .. i0−1,
+ * columns i0 .. i1−1), in 64-column tiles: each column's writes are contiguous and the tile of Y they read
+ * stays in cache.
+ */
+function placeLowerChunk(next: Float64Array, r: number, i0: number, i1: number, Y: Float64Array): void {
+  const w = i1;
+  for (let i = i0; i < i1; i++) next.set(Y.subarray((i - i0) * w, (i - i0) * w + i1), i * r);
+  const T = 64;
+  for (let c0 = 0; c0 < i0; c0 += T) {
+    const c1 = Math.min(i0, c0 + T);
+    for (let col = c0; col < c1; col++) {
+      const o = col * r;
+      for (let i = i0, y = col; i < i1; i++, y += w) next[o + i] = Y[y];
+    }
+  }
 }
