@@ -99,7 +99,10 @@ export const sbrUpdate: GraphSpec = {
     { op: 'Concat', inputs: ['VsT', 'WsT'], outputs: ['LT'], attrs: { axis: 0 } },
     { op: 'Concat', inputs: ['WcT', 'VcT'], outputs: ['RT'], attrs: { axis: 0 } },
     { op: 'Transpose', inputs: ['LT'], outputs: ['L'], attrs: { perm: [1, 0] } },
-    { op: 'Gemm', inputs: ['L', 'RT', 'A'], outputs: ['Y'], attrs: { alpha: -1, beta: 1 }, floatAttrs: ['alpha', 'beta'] },
+    // The product without a C operand, then Sub: MLAS's float64 GEMM ran 15–25% faster than
+    // Gemm(alpha = −1, beta = 1) on A here (352×2816 with K = 512: 11 ms instead of 13.7).
+    { op: 'MatMul', inputs: ['L', 'RT'], outputs: ['LR'] },
+    { op: 'Sub', inputs: ['A', 'LR'], outputs: ['Y'] },
   ],
 };
 
@@ -133,14 +136,21 @@ export async function reduceToBand(a: Float64Array, d: number, b: number, opts: 
   const ab = new Float64Array(d * w);
   const ax1 = i64(1);
   let A0: Float64Array = a;
-  // Two buffers for the trailing matrices, used in turn, and one for a chunk of the update:
-  // allocated once, because fresh memory costs a page fault per 4 KiB on first write
-  // (a third of the update's time at d = 3072 when every super-block allocated its own).
+  const panelsPerSuper = Math.max(1, Math.floor(superBlockColumns(d) / b));
+  // Work buffers, allocated once for the largest super-block and reused: fresh memory costs
+  // a page fault per 4 KiB on first write (a third of the update's time at d = 3072 when
+  // every super-block allocated its own), and hundreds of MB of short-lived arrays made
+  // the garbage collector's pauses the noisiest part of the run.
+  //   spare: the trailing matrices, used in turn; ybuf: one chunk of the update;
+  //   VTbuf, WTbuf: a super-block's [V₁ V₂ …]ᵀ and [W₁ W₂ …]ᵀ; Pbuf, PnBuf: a panel's columns.
   let spare: Float64Array[] = [];
   let ybuf = new Float64Array(0);
+  const VTbuf = new Float64Array(panelsPerSuper * b * d);
+  const WTbuf = new Float64Array(panelsPerSuper * b * d);
+  const Pbuf = new Float64Array(d * b);
+  const PnBuf = new Float64Array(d * b);
   let M = d;
   let k0 = 0; // global index of A0's first row/column
-  const panelsPerSuper = Math.max(1, Math.floor(superBlockColumns(d) / b));
   const qr = panelQrKernel(Math.max(1, d - b), b);
   for (;;) {
     throwIfCancelled(opts.token);
@@ -149,12 +159,13 @@ export async function reduceToBand(a: Float64Array, d: number, b: number, opts: 
       break;
     }
     // The first panel's columns are A₀'s own.
-    let P: Float64Array = new Float64Array(M * b);
+    const P = Pbuf.subarray(0, M * b);
     for (let i = 0; i < M; i++) for (let j = 0; j < b; j++) P[i * b + j] = A0[i * M + j];
-    // [V₁ V₂ …]ᵀ and [W₁ W₂ …]ᵀ of this super-block, one row per reflector column (zero above its rows).
+    // [V₁ V₂ …]ᵀ and [W₁ W₂ …]ᵀ of this super-block, one row per reflector column (zero above
+    // its rows); every row of WT is written by a panel run before it is read.
     const panels = Math.min(panelsPerSuper, Math.ceil(M / b));
-    const VT = new Float64Array(panels * b * M);
-    const WT = new Float64Array(panels * b * M);
+    const VT = VTbuf.subarray(0, panels * b * M).fill(0);
+    const WT = WTbuf.subarray(0, panels * b * M);
     let jcols = 0;
     let c = 0;
     for (let p = 0; p < panelsPerSuper && M - c > b + 1; p++) {
@@ -168,7 +179,8 @@ export async function reduceToBand(a: Float64Array, d: number, b: number, opts: 
       // Vᵀ into rows jcols .. jcols+b−1 (V's rows start at c + b).
       for (let t = 0; t < b; t++) VT.set(Vt.subarray(t * r, (t + 1) * r), (jcols + t) * M + c + b);
       const nb = Math.min(b, M - c - b);
-      const out = await run(sbrPanel, {
+      const Pn = PnBuf.subarray(0, M * nb);
+      await run(sbrPanel, {
         A0: tensor(A0, [M, M]),
         VT: tensor(VT.subarray(jcols * M, (jcols + b) * M), [b, M]),
         T: tensor(T, [b, b]),
@@ -178,14 +190,14 @@ export async function reduceToBand(a: Float64Array, d: number, b: number, opts: 
         cs: i64(c + b),
         ce: i64(c + b + nb),
         ax1,
-      });
-      WT.set(out.WT.data as Float64Array, jcols * M);
+      }, { WT: tensor(WT.subarray(jcols * M, (jcols + b) * M), [b, M]), Pn: tensor(Pn, [M, nb]) });
       jcols += b;
       c += b;
-      // Next panel in a full-width M×b buffer (its columns are c .. c+nb−1).
-      const Pn = out.Pn.data as Float64Array;
-      P = new Float64Array(M * b);
-      for (let i = 0; i < M; i++) for (let j = 0; j < nb; j++) P[i * b + j] = Pn[i * nb + j];
+      // Next panel in the full-width M×b buffer (its columns are c .. c+nb−1; any others zero).
+      for (let i = 0; i < M; i++) {
+        for (let j = 0; j < nb; j++) P[i * b + j] = Pn[i * nb + j];
+        for (let j = nb; j < b; j++) P[i * b + j] = 0;
+      }
       await yieldToEventLoop();
     }
     // The trailing update in row chunks, each ≲ UPDATE_RUN_FLOPS (one run each) and at most
