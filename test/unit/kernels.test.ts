@@ -149,12 +149,18 @@ describe('eigenvalues vs numpy eigvalsh (1e-6 relative to the largest)', { skip:
     assert.ok(maxAbsDiff(two, exact) < 1e-9 * 50);
   });
 
-  test('d = 1537: two-stage solver on a Gram with a wide spectrum', async () => {
+  test('d = 1537: two-stage solver on a Gram with a wide spectrum; the input is kept unless it may be overwritten', async () => {
     const d = 1537;
     const lambda = Array.from({ length: d }, (_, i) => 1e3 * Math.exp(-i / 60) + (i % 97 === 0 ? 5 : 0));
     const A = withSpectrum(lambda, 9, 4);
+    const copy = Float64Array.from(A);
     const two = await eigvalshAsync(A, d);
     assert.ok(eigvalError(two, A, d) < 1e-6);
+    assert.deepEqual(A, copy, 'A is not modified');
+    // In place (the trailing matrices written over A): the same eigenvalues, bit for bit.
+    const inPlace = await eigvalshAsync(A, d, { overwrite: true });
+    assert.deepEqual(inPlace, two);
+    assert.notDeepEqual(A, copy, 'A served as the work buffer');
   });
 
   test('d = 3072: two-stage solver, several super-blocks, trailing updates split over runs', async () => {

@@ -123,13 +123,21 @@ export function superBlockColumns(d: number): number {
 
 export interface BandReduceOptions {
   token?: Cancellation;
+  /** `a` is scratch: the reduction may overwrite it (and then needs no d×d buffer of its own). */
+  overwrite?: boolean;
 }
 
 const i64 = (...v: number[]) => tensor(BigInt64Array.from(v.map((x) => BigInt(x))), [v.length]);
 
 /**
- * Reduces the dense symmetric row-major d×d matrix `a` (not modified) to a band
- * matrix with half-bandwidth b having the same eigenvalues.
+ * Reduces the dense symmetric row-major d×d matrix `a` to a band matrix with
+ * half-bandwidth b having the same eigenvalues. `a` is not modified unless
+ * `opts.overwrite` says it is scratch.
+ *
+ * Each super-block's trailing matrix (r×r, r < M) is written over the start of the
+ * previous one's buffer (M×M): its row i lies at [i·r, i·r + r), below the row c + i₁ of
+ * A₀ that the next chunk starts reading, and each chunk's rows of A₀ are read (copied by
+ * its Slice) before its result is placed.
  */
 export async function reduceToBand(a: Float64Array, d: number, b: number, opts: BandReduceOptions = {}): Promise<LowerBand> {
   const w = Math.min(d, 2 * b + 1);
@@ -141,9 +149,10 @@ export async function reduceToBand(a: Float64Array, d: number, b: number, opts: 
   // a page fault per 4 KiB on first write (a third of the update's time at d = 3072 when
   // every super-block allocated its own), and hundreds of MB of short-lived arrays made
   // the garbage collector's pauses the noisiest part of the run.
-  //   spare: the trailing matrices, used in turn; ybuf: one chunk of the update;
-  //   VTbuf, WTbuf: a super-block's [V₁ V₂ …]ᵀ and [W₁ W₂ …]ᵀ; Pbuf, PnBuf: a panel's columns.
-  let spare: Float64Array[] = [];
+  //   ybuf: one chunk of the update; VTbuf, WTbuf: a super-block's [V₁ V₂ …]ᵀ and
+  //   [W₁ W₂ …]ᵀ; Pbuf, PnBuf: a panel's columns. The trailing matrices are updated in
+  //   place (see above): in `a` when it is scratch, else in one copy-sized buffer.
+  let owned = opts.overwrite === true;
   let ybuf = new Float64Array(0);
   const VTbuf = new Float64Array(panelsPerSuper * b * d);
   const WTbuf = new Float64Array(panelsPerSuper * b * d);
@@ -205,8 +214,8 @@ export async function reduceToBand(a: Float64Array, d: number, b: number, opts: 
     // its last row): the rest is the mirror image of later chunks' rows, copied here. That
     // halves the GEMM work, as SYR2K does; short chunks keep the saving close to half.
     const r = M - c;
-    if (spare.length === 0) spare = [new Float64Array(r * r), new Float64Array(r * r)];
-    const next = (A0.buffer === spare[0].buffer ? spare[1] : spare[0]).subarray(0, r * r);
+    const next = owned ? new Float64Array(A0.buffer, A0.byteOffset, r * r) : new Float64Array(r * r);
+    owned = true;
     const chunk = Math.max(64, Math.min(Math.ceil(r / UPDATE_CHUNKS), Math.floor(UPDATE_RUN_FLOPS / (4 * r * jcols))));
     if (ybuf.length < chunk * r) ybuf = new Float64Array(chunk * r);
     const a0 = tensor(A0, [M, M]);

@@ -52,9 +52,11 @@ function assertFinite(a: Float64Array, d: number): void {
 
 export interface EigenOptions {
   token?: Cancellation;
+  /** The matrix is scratch: eigvalshAsync may overwrite it (saves a d×d buffer). */
+  overwrite?: boolean;
 }
 
-/** All eigenvalues, descending, by the two-stage solver when d is large. `a` is not modified. */
+/** All eigenvalues, descending, by the two-stage solver when d is large. `a` is not modified unless `opts.overwrite`. */
 export async function eigvalshAsync(a: Float64Array, d: number, opts: EigenOptions = {}): Promise<Float64Array> {
   assertFinite(a, d);
   if (d < TWO_STAGE_MIN) return eigvalsh(a, d);

@@ -99,7 +99,7 @@ async function viaCovariance(ds: Dataset, opts: WorkOptions, valuesOnly: boolean
   const mom = await datasetMoments(ds, opts);
   const d = mom.d;
   // Raw singular values need eigenvalues only; the covariance needs every eigenvector (coordinates).
-  const rawValues = await eigvalshAsync(rawGram(mom), d, { token: opts.token });
+  const rawValues = await eigvalshAsync(rawGram(mom), d, { token: opts.token, overwrite: true });
   opts.progress?.(0.3);
   await yieldToEventLoop();
   throwIfCancelled(opts.token);
@@ -107,7 +107,7 @@ async function viaCovariance(ds: Dataset, opts: WorkOptions, valuesOnly: boolean
   const colVar = new Float64Array(d);
   for (let j = 0; j < d; j++) colVar[j] = C[j * d + j];
   if (valuesOnly) {
-    const cov = clamp(await eigvalshAsync(C, d, { token: opts.token }));
+    const cov = clamp(await eigvalshAsync(C, d, { token: opts.token, overwrite: true }));
     opts.progress?.(1);
     return { spectrum: { n: mom.n, d, nonFinite: mom.skipped, route: 'dxd', rawSq: clamp(rawValues), cov, colVar, mean: mom.mean, r: 0 } };
   }
@@ -154,8 +154,8 @@ async function viaRowGram(X: Matrix, nonFinite: number, opts: WorkOptions, value
   const G = await gram(X.data.subarray(0, n * d), n, d);
   const Gc = await gram(xc, n, d);
   throwIfCancelled(opts.token);
-  const rawSq = clamp(await eigvalshAsync(G, n, { token: opts.token }));
-  const eig = valuesOnly ? { values: await eigvalshAsync(Gc, n, { token: opts.token }), vectors: new Float64Array(0) } : eigh(Gc, n, n);
+  const rawSq = clamp(await eigvalshAsync(G, n, { token: opts.token, overwrite: true }));
+  const eig = valuesOnly ? { values: await eigvalshAsync(Gc, n, { token: opts.token, overwrite: true }), vectors: new Float64Array(0) } : eigh(Gc, n, n);
   // Non-zero eigenvalues of Xc·Xcᵀ are (n−1)·λ(C); the rest of C's d eigenvalues are 0.
   const cov = new Float64Array(d);
   const scale = 1 / Math.max(1, n - 1);
