@@ -32,7 +32,7 @@ import { panelQrKernel } from '../wasm/panelQr';
  * VallT = [Va V]ᵀ is passed in (V is known before the run); W comes out transposed.
  */
 export const sbrPanel: GraphSpec = {
-  name: 'sbrPanelT',
+  name: 'sbrPanelT2',
   inputs: [
     { name: 'A0', type: 'float64', shape: ['M', 'M'] },
     { name: 'VT', type: 'float64', shape: ['b', 'M'] },
@@ -59,12 +59,17 @@ export const sbrPanel: GraphSpec = {
     { op: 'Gemm', inputs: ['T', 'VtX'], outputs: ['Mm'], attrs: { transA: 1 } },
     { op: 'Gemm', inputs: ['VT', 'Mm', 'X'], outputs: ['W'], attrs: { transA: 1, alpha: -0.5, beta: 1 }, floatAttrs: ['alpha', 'beta'] },
     { op: 'Transpose', inputs: ['W'], outputs: ['WT'], attrs: { perm: [1, 0] } },
-    { op: 'Concat', inputs: ['WaT', 'WT'], outputs: ['WallT'], attrs: { axis: 0 } },
     { op: 'Slice', inputs: ['A0', 'cs', 'ce', 'ax1'], outputs: ['A0c'] },
-    { op: 'Slice', inputs: ['VallT', 'cs', 'ce', 'ax1'], outputs: ['VcT'] },
-    { op: 'Slice', inputs: ['WallT', 'cs', 'ce', 'ax1'], outputs: ['WcT'] },
+    { op: 'Slice', inputs: ['WaT', 'cs', 'ce', 'ax1'], outputs: ['WacT'] },
+    { op: 'Slice', inputs: ['WT', 'cs', 'ce', 'ax1'], outputs: ['WbcT'] },
+    { op: 'Concat', inputs: ['WacT', 'WbcT'], outputs: ['WcT'], attrs: { axis: 0 } },
+    { op: 'Slice', inputs: ['VaT', 'cs', 'ce', 'ax1'], outputs: ['VacT'] },
+    { op: 'Slice', inputs: ['VT', 'cs', 'ce', 'ax1'], outputs: ['VbcT'] },
     { op: 'Gemm', inputs: ['VallT', 'WcT', 'A0c'], outputs: ['t2'], attrs: { transA: 1, alpha: -1, beta: 1 }, floatAttrs: ['alpha', 'beta'] },
-    { op: 'Gemm', inputs: ['WallT', 'VcT', 't2'], outputs: ['Pn'], attrs: { transA: 1, alpha: -1, beta: 1 }, floatAttrs: ['alpha', 'beta'] },
+    // [Wa W]·[Va V][cs:ce]ᵀ as its two halves: concatenating [Wa W]ᵀ (j + b rows of M) cost as
+    // much as a GEMM per panel; the halves need only the panel's columns sliced.
+    { op: 'Gemm', inputs: ['WaT', 'VacT', 't2'], outputs: ['t3'], attrs: { transA: 1, alpha: -1, beta: 1 }, floatAttrs: ['alpha', 'beta'] },
+    { op: 'Gemm', inputs: ['WT', 'VbcT', 't3'], outputs: ['Pn'], attrs: { transA: 1, alpha: -1, beta: 1 }, floatAttrs: ['alpha', 'beta'] },
   ],
 };
 
