@@ -1,23 +1,21 @@
 // AssemblyScript source of the bulge-chasing kernel (compiled by scripts/build-wasm.mjs into
-// ../chaseWasm.ts). The algorithm is band.ts's `sweeps`, statement for statement; what
-// differs is the index order. Within one chase step every loop runs over the reflector's
-// entries in reverse (q = L − 1 − k), because the lower band stores row i's entries
-// (i, c) at descending addresses as c grows: in q order each loop reads and writes
-// consecutive f64 values and runs two at a time in 128-bit SIMD.
+// ../chaseBinary.ts): the band → tridiagonal sweeps described in kernels/band.ts (Lang 1993;
+// LAPACK dsytrd_sb2st's kernel). Within one chase step every loop runs over the reflector's
+// entries in reverse (q = L − 1 − k), because the lower band stores row i's entries (i, c)
+// at descending addresses as c grows: in q order each loop reads and writes consecutive
+// f64 values and runs two at a time in 128-bit SIMD.
 //
 // Memory (f64, byte offsets from the caller): ab (d·w), vr (b), pr (b), tr (b).
 
-let gTau: f64 = 0;
-let gBeta: f64 = 0;
+import { at, axpy, axpyNeg, dot, heapStart } from './lib/vec';
 
 /** First byte after the module's static data: the caller places its buffers from here. */
 export function heapBase(): usize {
-  return (__heap_base + 15) & ~(<usize>15);
+  return heapStart();
 }
 
-@inline function at(base: usize, i: i32): usize {
-  return base + (<usize>i << 3);
-}
+let gTau: f64 = 0;
+let gBeta: f64 = 0;
 
 /**
  * Householder reflector (LAPACK dlarfg convention) on x held reversed: xr[L−1] = x[0].
@@ -53,32 +51,6 @@ function reflector(xr: usize, L: i32): void {
   const scale = 1 / (alpha - beta);
   store<f64>(at(xr, L - 1), 1);
   for (let q = 0; q < L - 1; q++) store<f64>(at(xr, q), load<f64>(at(xr, q)) * scale);
-}
-
-/** Σ a[q]·b[q], q < n (two lanes, then the odd one). */
-@inline function dot(a: usize, b: usize, n: i32): f64 {
-  let acc = f64x2.splat(0);
-  let q = 0;
-  for (; q + 2 <= n; q += 2) acc = f64x2.add(acc, f64x2.mul(v128.load(at(a, q)), v128.load(at(b, q))));
-  let s: f64 = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
-  if (q < n) s += load<f64>(at(a, q)) * load<f64>(at(b, q));
-  return s;
-}
-
-/** y[q] −= f·x[q], q < n. */
-@inline function axpyNeg(y: usize, f: f64, x: usize, n: i32): void {
-  const fv = f64x2.splat(f);
-  let q = 0;
-  for (; q + 2 <= n; q += 2) v128.store(at(y, q), f64x2.sub(v128.load(at(y, q)), f64x2.mul(fv, v128.load(at(x, q)))));
-  if (q < n) store<f64>(at(y, q), load<f64>(at(y, q)) - f * load<f64>(at(x, q)));
-}
-
-/** y[q] += f·x[q], q < n. */
-@inline function axpy(y: usize, f: f64, x: usize, n: i32): void {
-  const fv = f64x2.splat(f);
-  let q = 0;
-  for (; q + 2 <= n; q += 2) v128.store(at(y, q), f64x2.add(v128.load(at(y, q)), f64x2.mul(fv, v128.load(at(x, q)))));
-  if (q < n) store<f64>(at(y, q), load<f64>(at(y, q)) + f * load<f64>(at(x, q)));
 }
 
 /** Rows s..s+L−1, columns c0..c1: A ← (I − tau v vᵀ) A. tr[m] holds column c1 − m. */
@@ -139,7 +111,7 @@ function applyTwoSided(ab: usize, w: i32, s: i32, L: i32, vr: usize, tau: f64, p
   }
 }
 
-/** Sweeps j0 .. j1−1 of the bulge chasing (band.ts `sweeps`). */
+/** Sweeps j0 .. j1−1 of the bulge chasing: each annihilates column j and chases its bulge off the band. */
 export function sweeps(ab: usize, d: i32, b: i32, w: i32, j0: i32, j1: i32, vr: usize, pr: usize, tr: usize): void {
   for (let j = j0; j < j1; j++) {
     let col = j;

@@ -1,6 +1,6 @@
-// AssemblyScript source of the panel QR of the band reduction (compiled by
-// scripts/build-wasm.mjs into ../panelQrBinary.ts): bandReduce.ts's `panelQr`
-// (LAPACK dgeqr2 + dlarft, forward, column-wise) on a column-major copy of the panel,
+// AssemblyScript source of the panel QR of the band reduction (kernels/bandReduce.ts;
+// compiled by scripts/build-wasm.mjs into ../panelQrBinary.ts): LAPACK dgeqr2 + dlarft
+// (forward, column-wise; Schreiber & Van Loan 1989) on a column-major copy of the panel,
 // where every inner loop is a dot product or an axpy over one contiguous column and
 // runs two f64 lanes at a time.
 //
@@ -8,36 +8,11 @@
 // caller holds it), P (b columns of r: the panel, then V column by column), tau (b),
 // R (b×b), T (b×b), z (b).
 
+import { at, axpy, dot, heapStart, scal } from './lib/vec';
+
 /** First byte after the module's static data: the caller places its buffers from here. */
 export function heapBase(): usize {
-  return (__heap_base + 15) & ~(<usize>15);
-}
-
-@inline function at(base: usize, i: i32): usize {
-  return base + (<usize>i << 3);
-}
-
-@inline function dot(a: usize, b: usize, n: i32): f64 {
-  let acc = f64x2.splat(0);
-  let q = 0;
-  for (; q + 2 <= n; q += 2) acc = f64x2.add(acc, f64x2.mul(v128.load(at(a, q)), v128.load(at(b, q))));
-  let s: f64 = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
-  if (q < n) s += load<f64>(at(a, q)) * load<f64>(at(b, q));
-  return s;
-}
-
-@inline function axpy(y: usize, f: f64, x: usize, n: i32): void {
-  const fv = f64x2.splat(f);
-  let q = 0;
-  for (; q + 2 <= n; q += 2) v128.store(at(y, q), f64x2.add(v128.load(at(y, q)), f64x2.mul(fv, v128.load(at(x, q)))));
-  if (q < n) store<f64>(at(y, q), load<f64>(at(y, q)) + f * load<f64>(at(x, q)));
-}
-
-@inline function scal(y: usize, f: f64, n: i32): void {
-  const fv = f64x2.splat(f);
-  let q = 0;
-  for (; q + 2 <= n; q += 2) v128.store(at(y, q), f64x2.mul(fv, v128.load(at(y, q))));
-  if (q < n) store<f64>(at(y, q), load<f64>(at(y, q)) * f);
+  return heapStart();
 }
 
 /**
