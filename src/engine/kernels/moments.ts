@@ -80,8 +80,8 @@ export class MomentAccumulator {
   private readonly blockRows: number;
   private readonly buf: Float32Array;
   private readonly shift32: Float32Array;
-  /** 4·K, for S1 taken four rows at a time. */
-  private readonly shift4: Float64Array;
+  /** 8·K, for S1 taken eight rows at a time. */
+  private readonly shift8: Float64Array;
   /** Panel bounds of the blocked Gram: panel p is columns edges[p] .. edges[p+1]−1. */
   private readonly edges: number[];
   private readonly splits: ReturnType<typeof tensor>;
@@ -102,7 +102,7 @@ export class MomentAccumulator {
     this.s2 = new Float64Array(d * d);
     this.buf = new Float32Array(this.blockRows * d);
     this.shift32 = new Float32Array(d);
-    this.shift4 = new Float64Array(d);
+    this.shift8 = new Float64Array(d);
     const panels = gramPanels(d);
     const w = Math.ceil(d / panels);
     this.edges = Array.from({ length: panels + 1 }, (_, p) => Math.min(d, p * w));
@@ -141,7 +141,7 @@ export class MomentAccumulator {
         if (cnt > 0) {
           // float32-representable, so the shift subtracted in float32 (GEMM) and in float64 (S1) is the same K.
           for (let j = 0; j < d; j++) shift[j] = Math.fround(shift[j] / cnt);
-          for (let j = 0; j < d; j++) this.shift4[j] = 4 * shift[j];
+          for (let j = 0; j < d; j++) this.shift8[j] = 8 * shift[j];
           this.shiftSet = true;
         }
       }
@@ -181,7 +181,7 @@ export class MomentAccumulator {
         for (let q = p; q < panels; q++) addBlock(this.s2, d, edges[p], edges[q], edges[q + 1] - edges[q], G[p][q]);
       }
     }
-    addShiftedRows(s1, data, r0, r1, shift, this.shift4, d);
+    addShiftedRows(s1, data, r0, r1, shift, this.shift8, d);
     this.n += b;
     return true;
   }
@@ -241,23 +241,30 @@ function addShifted(s1: Float64Array, data: Float32Array, src: number, shift: Fl
 }
 
 /**
- * S1 += Σ (row − K) over rows r0..r1−1, four rows per pass over S1 (a third of the time of
- * one row per pass at d = 768). 4K is exact, and four float32 values of similar magnitude
- * add exactly in float64, so each pass adds the sum of the four shifted rows with an
- * absolute error of a few float64 ulps of |x|, as shifting row by row does: far below the
- * float32 GEMM error that bounds S2 (see the error bound above).
+ * S1 += Σ (row − K) over rows r0..r1−1, eight rows per pass over S1 (a quarter of the
+ * time of one row per pass at d = 768; four rows per pass took a third more than eight).
+ * 8K is exact, and eight float32 values of similar magnitude add exactly in float64, so
+ * each pass adds the sum of the eight shifted rows with an absolute error of a few float64
+ * ulps of |x|, as shifting row by row does: far below the float32 GEMM error that bounds
+ * S2 (see the error bound above).
  */
-function addShiftedRows(s1: Float64Array, data: Float32Array, r0: number, r1: number, shift: Float64Array, shift4: Float64Array, d: number): void {
+function addShiftedRows(s1: Float64Array, data: Float32Array, r0: number, r1: number, shift: Float64Array, shift8: Float64Array, d: number): void {
   let i = r0;
-  for (; i + 4 <= r1; i += 4) addShifted4(s1, data, i * d, shift4, d);
+  for (; i + 8 <= r1; i += 8) addShifted8(s1, data, i * d, shift8, d);
   for (; i < r1; i++) addShifted(s1, data, i * d, shift, d);
 }
 
-function addShifted4(s1: Float64Array, data: Float32Array, o: number, shift4: Float64Array, d: number): void {
+function addShifted8(s1: Float64Array, data: Float32Array, o: number, shift8: Float64Array, d: number): void {
   const o1 = o + d;
   const o2 = o1 + d;
   const o3 = o2 + d;
-  for (let j = 0; j < d; j++) s1[j] += data[o + j] + data[o1 + j] + (data[o2 + j] + data[o3 + j]) - shift4[j];
+  const o4 = o3 + d;
+  const o5 = o4 + d;
+  const o6 = o5 + d;
+  const o7 = o6 + d;
+  for (let j = 0; j < d; j++) {
+    s1[j] += data[o + j] + data[o1 + j] + (data[o2 + j] + data[o3 + j]) + (data[o4 + j] + data[o5 + j] + (data[o6 + j] + data[o7 + j])) - shift8[j];
+  }
 }
 
 function addInto(acc: Float64Array, g: Float32Array | Float64Array): void {

@@ -1,5 +1,5 @@
 /**
- * The bulge-chasing kernel (assembly/chase.ts: band.ts's sweeps with 128-bit SIMD) behind
+ * The bulge-chasing kernel (assembly/chase.ts: the sweeps described in kernels/band.ts, with 128-bit SIMD) behind
  * a typed handle. About 4.7× the speed of the same loops in plain JS here (d = 3072,
  * b = 16: 0.19 s instead of 0.89 s), because each chase step's reflector updates run
  * two f64 lanes at a time on contiguous memory.
