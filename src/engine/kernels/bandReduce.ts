@@ -74,40 +74,33 @@ export const sbrPanel: GraphSpec = {
 };
 
 /**
- * Rows [s₀, e₀) of the trailing matrix after a super-block, (A₀ − V·Wᵀ − W·Vᵀ)[s₀:e₀, s:]
- * with start = [s₀, s], end = [e₀, M], from the transposed VT, WT (j×M). The caller
- * splits the rows so that each run stays short (cancellation). The left factor is
- * transposed explicitly: MLAS would re-transpose a transA operand for every column
- * stride of the output.
+ * One chunk of the trailing update after a super-block: rows [s₀, e₀) of
+ * A₀ − V·Wᵀ − W·Vᵀ, columns [c, e₀) (the chunk's block-lower part), with start = [s₀, c],
+ * end = [e₀, e₀] selecting that block of A₀. V and W come in row layout (one row per row
+ * of the trailing matrix, j columns), so every operand is a contiguous row range the
+ * caller passes as a view: Vs, Ws = rows s₀..e₀, Vc, Wc = rows c..e₀. (Slicing columns of
+ * the transposed factors in the graph copied as much memory per chunk as its output.)
  */
 export const sbrUpdate: GraphSpec = {
-  name: 'sbrUpdateT',
+  name: 'sbrUpdateRows',
   inputs: [
     { name: 'A0', type: 'float64', shape: ['M', 'M'] },
-    { name: 'VT', type: 'float64', shape: ['j', 'M'] },
-    { name: 'WT', type: 'float64', shape: ['j', 'M'] },
+    { name: 'Vs', type: 'float64', shape: ['h', 'j'] },
+    { name: 'Ws', type: 'float64', shape: ['h', 'j'] },
+    { name: 'Vc', type: 'float64', shape: ['n', 'j'] },
+    { name: 'Wc', type: 'float64', shape: ['n', 'j'] },
     { name: 'start', type: 'int64', shape: [2] },
     { name: 'end', type: 'int64', shape: [2] },
-    { name: 'ax1', type: 'int64', shape: [1] },
-    { name: 's0', type: 'int64', shape: [1] },
-    { name: 'e0', type: 'int64', shape: [1] },
-    { name: 'c0', type: 'int64', shape: [1] },
-    { name: 'c1', type: 'int64', shape: [1] },
   ],
-  outputs: [{ name: 'Y', type: 'float64', shape: ['rows', 'r'] }],
+  outputs: [{ name: 'Y', type: 'float64', shape: ['h', 'n'] }],
   nodes: [
     { op: 'Slice', inputs: ['A0', 'start', 'end'], outputs: ['A'] },
-    { op: 'Slice', inputs: ['VT', 's0', 'e0', 'ax1'], outputs: ['VsT'] },
-    { op: 'Slice', inputs: ['WT', 's0', 'e0', 'ax1'], outputs: ['WsT'] },
-    { op: 'Slice', inputs: ['VT', 'c0', 'c1', 'ax1'], outputs: ['VcT'] },
-    { op: 'Slice', inputs: ['WT', 'c0', 'c1', 'ax1'], outputs: ['WcT'] },
-    { op: 'Concat', inputs: ['VsT', 'WsT'], outputs: ['LT'], attrs: { axis: 0 } },
-    { op: 'Concat', inputs: ['WcT', 'VcT'], outputs: ['RT'], attrs: { axis: 0 } },
-    { op: 'Transpose', inputs: ['LT'], outputs: ['L'], attrs: { perm: [1, 0] } },
-    // The product without a C operand, then Sub: MLAS's float64 GEMM ran 15–25% faster than
-    // Gemm(alpha = −1, beta = 1) on A here (352×2816 with K = 512: 11 ms instead of 13.7).
-    { op: 'MatMul', inputs: ['L', 'RT'], outputs: ['LR'] },
-    { op: 'Sub', inputs: ['A', 'LR'], outputs: ['Y'] },
+    // Products without a C operand, then Sub: MLAS's float64 GEMM ran 15–25% faster than
+    // Gemm(alpha = −1, beta = 1) on A here.
+    { op: 'Gemm', inputs: ['Vs', 'Wc'], outputs: ['P1'], attrs: { transB: 1 } },
+    { op: 'Gemm', inputs: ['Ws', 'Vc'], outputs: ['P2'], attrs: { transB: 1 } },
+    { op: 'Sub', inputs: ['A', 'P1'], outputs: ['A1'] },
+    { op: 'Sub', inputs: ['A1', 'P2'], outputs: ['Y'] },
   ],
 };
 
@@ -155,11 +148,12 @@ export async function reduceToBand(a: Float64Array, d: number, b: number, opts: 
   // a page fault per 4 KiB on first write (a third of the update's time at d = 3072 when
   // every super-block allocated its own), and hundreds of MB of short-lived arrays made
   // the garbage collector's pauses the noisiest part of the run.
-  //   ybuf: one chunk of the update; VTbuf, WTbuf: a super-block's [V₁ V₂ …]ᵀ and
+  //   ybuf: one chunk of the update; rowsBuf: V, W in row layout for the update; VTbuf, WTbuf: a super-block's [V₁ V₂ …]ᵀ and
   //   [W₁ W₂ …]ᵀ; Pbuf, PnBuf: a panel's columns. The trailing matrices are updated in
   //   place (see above): in `a` when it is scratch, else in one copy-sized buffer.
   let owned = opts.overwrite === true;
   let ybuf = new Float64Array(0);
+  let rowsBuf = new Float64Array(0);
   const VTbuf = new Float64Array(panelsPerSuper * b * d);
   const WTbuf = new Float64Array(panelsPerSuper * b * d);
   const Pbuf = new Float64Array(d * b);
@@ -225,24 +219,29 @@ export async function reduceToBand(a: Float64Array, d: number, b: number, opts: 
     const chunk = Math.max(64, Math.min(Math.ceil(r / UPDATE_CHUNKS), Math.floor(UPDATE_RUN_FLOPS / (4 * r * jcols))));
     if (ybuf.length < chunk * r) ybuf = new Float64Array(chunk * r);
     const a0 = tensor(A0, [M, M]);
-    const vT = tensor(VT.subarray(0, jcols * M), [jcols, M]);
-    const wT = tensor(WT.subarray(0, jcols * M), [jcols, M]);
+    // V and W of the super-block in row layout, rows c .. M−1 (see sbrUpdate).
+    if (rowsBuf.length < 2 * r * jcols) rowsBuf = new Float64Array(2 * r * jcols);
+    const Vr = rowsBuf.subarray(0, r * jcols);
+    const Wr = rowsBuf.subarray(r * jcols, 2 * r * jcols);
+    transposeColumns(VT, M, jcols, c, Vr);
+    transposeColumns(WT, M, jcols, c, Wr);
     for (let i0 = 0; i0 < r; i0 += chunk) {
       throwIfCancelled(opts.token);
       const i1 = Math.min(r, i0 + chunk);
       const Y = ybuf.subarray(0, (i1 - i0) * i1);
-      await run(sbrUpdate, {
-        A0: a0,
-        VT: vT,
-        WT: wT,
-        start: i64(c + i0, c),
-        end: i64(c + i1, c + i1),
-        ax1,
-        s0: i64(c + i0),
-        e0: i64(c + i1),
-        c0: i64(c),
-        c1: i64(c + i1),
-      }, { Y: tensor(Y, [i1 - i0, i1]) });
+      await run(
+        sbrUpdate,
+        {
+          A0: a0,
+          Vs: tensor(Vr.subarray(i0 * jcols, i1 * jcols), [i1 - i0, jcols]),
+          Ws: tensor(Wr.subarray(i0 * jcols, i1 * jcols), [i1 - i0, jcols]),
+          Vc: tensor(Vr.subarray(0, i1 * jcols), [i1, jcols]),
+          Wc: tensor(Wr.subarray(0, i1 * jcols), [i1, jcols]),
+          start: i64(c + i0, c),
+          end: i64(c + i1, c + i1),
+        },
+        { Y: tensor(Y, [i1 - i0, i1]) },
+      );
       placeLowerChunk(next, r, i0, i1, Y);
       await yieldToEventLoop();
     }
@@ -269,6 +268,22 @@ function placeLowerChunk(next: Float64Array, r: number, i0: number, i1: number, 
     for (let col = c0; col < c1; col++) {
       const o = col * r;
       for (let i = i0, y = col; i < i1; i++, y += w) next[o + i] = Y[y];
+    }
+  }
+}
+
+/**
+ * out (r×j, row-major) = columns c .. c+r−1 of the row-major j×M matrix XT, transposed:
+ * out[i, t] = XT[t, c + i]. In 64-row tiles, so the strided writes of one tile stay in cache.
+ */
+function transposeColumns(XT: Float64Array, M: number, j: number, c: number, out: Float64Array): void {
+  const r = M - c;
+  const T = 64;
+  for (let i0 = 0; i0 < r; i0 += T) {
+    const i1 = Math.min(r, i0 + T);
+    for (let t = 0; t < j; t++) {
+      const src = t * M + c;
+      for (let i = i0; i < i1; i++) out[i * j + t] = XT[src + i];
     }
   }
 }
