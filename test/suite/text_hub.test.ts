@@ -2,7 +2,8 @@
 // answers like the hub (listing, resolve → 302 → bytes with Content-Length), never the network:
 // the built-in model's folder is served as a repo with its network under onnx/; the command puts
 // the files into the extension's global storage, the engine loads the folder (100 dimensions),
-// and a repo that is not there is an error that leaves nothing in storage.
+// and a repo that is not there is an error that leaves nothing in storage. A private repo
+// downloads only after *Set Hugging Face Token…*, which sends the token to the hub.
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as http from 'http';
@@ -14,11 +15,14 @@ import type { EmbeddingLensApi } from '../../src/host/extension';
 import { EXTENSION_ID } from './workspace';
 
 const ID = 'local-test/glove-100d';
+const PRIVATE = 'local-test/private-glove';
+const TOKEN = 'hf_suite_token';
 
 suite('text: download a model from a hub', () => {
   let api: EmbeddingLensApi;
   let server: http.Server;
   const files = new Map<string, string>();
+  const authSeen: (string | undefined)[] = [];
 
   suiteSetup(async () => {
     api = await vscode.extensions.getExtension<EmbeddingLensApi>(EXTENSION_ID)!.activate();
@@ -27,12 +31,22 @@ suite('text: download a model from a hub', () => {
     files.set('onnx/model.onnx', path.join(builtin, 'model.onnx'));
     server = http.createServer((req, res) => {
       const url = new URL(req.url!, 'http://x');
-      if (url.pathname === `/api/models/${ID}`) {
-        const body = JSON.stringify({ id: ID, sha: 'main', siblings: [...files].map(([rfilename, p]) => ({ rfilename, size: fs.statSync(p).size })) });
+      // The private repo: the same files, for a request with the token only (as the hub: 401).
+      let repoId = ID;
+      if (url.pathname.includes(PRIVATE)) {
+        authSeen.push(req.headers.authorization);
+        if (req.headers.authorization !== `Bearer ${TOKEN}`) {
+          res.writeHead(401);
+          return res.end('unauthorized');
+        }
+        repoId = PRIVATE;
+      }
+      if (url.pathname === `/api/models/${repoId}`) {
+        const body = JSON.stringify({ id: repoId, sha: 'main', siblings: [...files].map(([rfilename, p]) => ({ rfilename, size: fs.statSync(p).size })) });
         res.writeHead(200, { 'content-type': 'application/json' });
         return res.end(body);
       }
-      const prefix = `/${ID}/resolve/main/`;
+      const prefix = `/${repoId}/resolve/main/`;
       if (url.pathname.startsWith(prefix) && files.has(url.pathname.slice(prefix.length))) {
         res.writeHead(302, { location: `/cdn/${url.pathname.slice(prefix.length)}` });
         return res.end();
@@ -67,6 +81,27 @@ suite('text: download a model from a hub', () => {
     }
     assert.deepStrictEqual(fs.readdirSync(path.dirname(r.dir)), ['glove-100d'], 'no temporary folder left');
     assert.strictEqual(vscode.workspace.getConfiguration('embeddingLens').get<string>('model.path'), before);
+  });
+
+  test('a private repo: refused without a token, downloaded after Set Hugging Face Token…, which the hub receives', async () => {
+    const storage = path.join(api.context.extension.globalStorageUri.fsPath, 'models', 'local-test', 'private-glove');
+    await vscode.commands.executeCommand('embeddingLens.clearHubToken', true);
+    const saved = process.env.HF_TOKEN;
+    delete process.env.HF_TOKEN;
+    try {
+      assert.strictEqual(await vscode.commands.executeCommand('embeddingLens.downloadModel', PRIVATE, { use: false }), undefined);
+      assert.ok(!fs.existsSync(storage), 'nothing written without the token');
+      assert.deepStrictEqual(authSeen, [undefined]);
+      assert.strictEqual(await vscode.commands.executeCommand('embeddingLens.setHubToken', TOKEN), true);
+      const r = await vscode.commands.executeCommand<{ dir: string; info?: { dims: number } } | undefined>('embeddingLens.downloadModel', PRIVATE, { use: false });
+      assert.ok(r, 'downloaded with the token');
+      assert.strictEqual(r.dir, storage);
+      assert.strictEqual(r.info?.dims, 100);
+      assert.ok(authSeen.length > 1 && authSeen.slice(1).every((a) => a === `Bearer ${TOKEN}`), `authorization headers: ${authSeen.join(', ')}`);
+    } finally {
+      await vscode.commands.executeCommand('embeddingLens.clearHubToken', true);
+      if (saved !== undefined) process.env.HF_TOKEN = saved;
+    }
   });
 
   test('a repo the hub does not have: nothing is written', async () => {

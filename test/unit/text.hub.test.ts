@@ -225,3 +225,81 @@ test('paths from the listing cannot escape the folder', async () => {
   await assert.rejects(downloadToFolder([{ url: `${endpoint}/cdn/README.md`, localPath: '../evil' }], path.join(parent, 'm')), /not a plain relative path/);
   assert.deepEqual(entries(parent), []);
 });
+
+test('private and gated repos: the token goes to the hub only, never to the storage a download redirects to', async () => {
+  const PRIVATE = 'acme/private-model';
+  const GATED = 'acme/gated-model';
+  const TOKEN = 'hf_test_secret';
+  const seen: { server: string; path: string; auth?: string }[] = [];
+  const body = Buffer.from('{"model":"private"}');
+  // "Storage" on another origin (another port), as the hub redirects downloads to a CDN.
+  const storage = http.createServer((req, res) => {
+    seen.push({ server: 'storage', path: req.url!, auth: req.headers.authorization });
+    res.writeHead(200, { 'content-length': body.length });
+    res.end(body);
+  });
+  await new Promise<void>((r) => storage.listen(0, '127.0.0.1', r));
+  const storageUrl = `http://127.0.0.1:${(storage.address() as AddressInfo).port}`;
+  const hub = http.createServer((req, res) => {
+    const url = new URL(req.url!, 'http://x');
+    seen.push({ server: 'hub', path: url.pathname, auth: req.headers.authorization });
+    const authed = req.headers.authorization === `Bearer ${TOKEN}`;
+    if (!authed) {
+      res.writeHead(401);
+      return res.end('unauthorized');
+    }
+    if (url.pathname === `/api/models/${GATED}`) {
+      res.writeHead(403);
+      return res.end('gated: accept the conditions');
+    }
+    if (url.pathname === `/api/models/${PRIVATE}`) {
+      const json = JSON.stringify({ id: PRIVATE, sha: SHA, siblings: [{ rfilename: 'config.json', size: body.length }] });
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return res.end(json);
+    }
+    if (url.pathname === `/${PRIVATE}/resolve/${SHA}/config.json`) {
+      // First a same-origin hop (keeps the token), then off to storage (must not get it).
+      res.writeHead(302, { location: `/hop/${SHA}/config.json` });
+      return res.end();
+    }
+    if (url.pathname === `/hop/${SHA}/config.json`) {
+      res.writeHead(307, { location: `${storageUrl}/signed/config.json?sig=abc` });
+      return res.end();
+    }
+    res.writeHead(404);
+    res.end();
+  });
+  await new Promise<void>((r) => hub.listen(0, '127.0.0.1', r));
+  const hubUrl = `http://127.0.0.1:${(hub.address() as AddressInfo).port}`;
+  const auth = { origin: new URL(hubUrl).origin, token: TOKEN };
+  try {
+    // Without a token: a plain message that says how to set one.
+    await assert.rejects(fetchRepoListing(hubUrl, PRIVATE), /no public model repo "acme\/private-model" \(HTTP 401\).*Set Hugging Face Token/);
+    // A wrong token, a gated repo.
+    await assert.rejects(fetchRepoListing(hubUrl, PRIVATE, undefined, { ...auth, token: 'hf_wrong' }), /refused the token for "acme\/private-model" \(HTTP 401\)/);
+    await assert.rejects(fetchRepoListing(hubUrl, GATED, undefined, auth), /may not read "acme\/gated-model" \(HTTP 403\).*conditions accepted/);
+    // The right token: listing and download work.
+    const listing = await fetchRepoListing(hubUrl, PRIVATE, undefined, auth);
+    assert.deepEqual(listing.siblings.map((s) => s.rfilename), ['config.json']);
+    const dest = path.join(tempParent(), 'models', PRIVATE);
+    seen.length = 0;
+    await downloadToFolder([{ url: resolveUrl(hubUrl, PRIVATE, SHA, 'config.json'), localPath: 'config.json', size: body.length }], dest, { auth });
+    assert.deepEqual(fs.readFileSync(path.join(dest, 'config.json')), body);
+    assert.deepEqual(
+      seen.map((s) => [s.server, s.auth]),
+      [
+        ['hub', `Bearer ${TOKEN}`],
+        ['hub', `Bearer ${TOKEN}`],
+        ['storage', undefined],
+      ],
+      'the token went to both hub hops and not to storage',
+    );
+    // A token for another origin is never sent.
+    seen.length = 0;
+    await assert.rejects(fetchRepoListing(hubUrl, PRIVATE, undefined, { origin: storageUrl, token: TOKEN }), /HTTP 401/);
+    assert.equal(seen[0].auth, undefined);
+  } finally {
+    hub.close();
+    storage.close();
+  }
+});

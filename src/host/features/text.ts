@@ -19,6 +19,7 @@ import { FIND_TEXT_COMMAND, NeighbourHovers, SHOW_ROW_COMMAND } from '../text/ho
 import { BUILTIN, modelForRequests, modelLabel, setModelSetting } from '../text/model';
 import { addPanelLink } from './links';
 import { DOWNLOAD_MODEL_COMMAND, downloadModelFromHub } from '../text/hubCommand';
+import { CLEAR_HUB_TOKEN_COMMAND, clearHubToken, SET_HUB_TOKEN_COMMAND, setHubToken } from '../text/hubToken';
 import { ROW_TEXT_SCHEME, RowTextProvider, SHOW_TEXT_COLUMN_COMMAND, showTextColumn } from '../text/rowText';
 
 export const EMBED_FILE_COMMAND = 'embeddingLens.embedTextFile';
@@ -224,6 +225,8 @@ export function activateText(ctx: HostContext): vscode.Disposable[] {
     vscode.commands.registerCommand(EMBED_FILE_COMMAND, (uri?: unknown, opts?: EmbedFileOptions) => embedTextFile(ctx, uri, opts)),
     vscode.commands.registerCommand(CHOOSE_MODEL_COMMAND, (dir?: unknown) => chooseModelFolder(ctx, dir)),
     vscode.commands.registerCommand(DOWNLOAD_MODEL_COMMAND, (id?: unknown, opts?: { use?: boolean }) => downloadModelFromHub(ctx, id, opts)),
+    vscode.commands.registerCommand(SET_HUB_TOKEN_COMMAND, (token?: unknown) => setHubToken(ctx, token)),
+    vscode.commands.registerCommand(CLEAR_HUB_TOKEN_COMMAND, (quiet?: unknown) => clearHubToken(ctx, quiet)),
     vscode.commands.registerCommand(SHOW_ROW_COMMAND, async (uri: unknown, row: unknown) => {
       const u = asUri(uri);
       if (u && typeof row === 'number') await showRowInOverview(u, row);

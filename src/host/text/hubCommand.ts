@@ -13,6 +13,7 @@ import type { HostContext } from '../context';
 import { DownloadCancelled, downloadToFolder, fetchRepoListing } from './hubDownload';
 import { hubEndpoint, localFolderFor, onnxChoices, planModelFiles, repoIdProblem, resolveUrl } from './hubFiles';
 import { setModelSetting } from './model';
+import { hubAuthFor } from './hubToken';
 
 export const DOWNLOAD_MODEL_COMMAND = 'embeddingLens.downloadModel';
 export const HUB_ENDPOINT_SETTING = 'model.hubEndpoint';
@@ -22,10 +23,11 @@ function mb(bytes: number): string {
   return `${(bytes / 1e6).toFixed(bytes < 1e7 ? 1 : 0)} MB`;
 }
 
-/** The endpoint the user set (any scope), else HF_ENDPOINT, else huggingface.co. */
-function endpointFromSettings(): string {
+/** The endpoint the user set (any scope), else HF_ENDPOINT, else huggingface.co; and whether a workspace chose it. */
+function endpointFromSettings(): { endpoint: string; fromWorkspace: boolean } {
   const i = vscode.workspace.getConfiguration('embeddingLens').inspect<string>(HUB_ENDPOINT_SETTING);
-  return hubEndpoint(i?.workspaceFolderValue ?? i?.workspaceValue ?? i?.globalValue, process.env);
+  const ws = i?.workspaceFolderValue ?? i?.workspaceValue;
+  return { endpoint: hubEndpoint(ws ?? i?.globalValue, process.env), fromWorkspace: ws !== undefined && ws.trim() !== '' };
 }
 
 export interface DownloadModelResult {
@@ -39,8 +41,9 @@ export interface DownloadModelResult {
  */
 export async function downloadModelFromHub(ctx: HostContext, idArg?: unknown, opts: { use?: boolean } = {}): Promise<DownloadModelResult | undefined> {
   let endpoint: string;
+  let fromWorkspace: boolean;
   try {
-    endpoint = endpointFromSettings();
+    ({ endpoint, fromWorkspace } = endpointFromSettings());
   } catch (e) {
     void vscode.window.showErrorMessage(`Embedding Lens: ${(e as Error).message}`);
     return undefined;
@@ -64,10 +67,17 @@ export async function downloadModelFromHub(ctx: HostContext, idArg?: unknown, op
     void vscode.window.showErrorMessage(`Embedding Lens: "${id}" is not a repo id: ${problem}`);
     return undefined;
   }
+  const { auth, note } = await hubAuthFor(ctx, endpoint, fromWorkspace);
   try {
     const listing = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Embedding Lens: listing ${id}`, cancellable: true },
-      (_p, token) => fetchRepoListing(endpoint, id, token),
+      async (_p, token) => {
+        try {
+          return await fetchRepoListing(endpoint, id, token, auth);
+        } catch (e) {
+          throw note && e instanceof Error ? new Error(`${e.message} (${note})`) : e;
+        }
+      },
     );
     const choices = onnxChoices(listing.siblings);
     if (choices.length === 0) throw new Error(`${id} has no .onnx file; Embedding Lens runs ONNX models (many sentence-transformers repos have onnx/model.onnx)`);
@@ -103,6 +113,7 @@ export async function downloadModelFromHub(ctx: HostContext, idArg?: unknown, op
           {
             token,
             replace,
+            auth,
             onProgress: (done, total, file) => {
               const now = Date.now();
               if (now - lastReport < 100 && done !== total) return;

@@ -4,6 +4,11 @@
  * renamed onto the destination only when every file arrived whole (byte count equal to
  * Content-Length), so a cancelled or failed download leaves nothing half-written.
  * No vscode here: the command (hubCommand.ts) adds the UI; tests use a local server.
+ *
+ * A token (for private and gated repos) is sent as `Authorization: Bearer …` only to the
+ * hub's own origin, on every hop that stays there, never to a redirect target elsewhere
+ * (the hub redirects file downloads to pre-signed storage URLs, as `requests` drops the
+ * header across hosts for huggingface_hub).
  */
 import * as fs from 'fs';
 import * as http from 'http';
@@ -33,26 +38,35 @@ export class HubHttpError extends Error {
   }
 }
 
+/** A token and the one origin (scheme, host, port) it may be sent to. */
+export interface HubAuth {
+  origin: string;
+  token: string;
+}
+
 const MAX_REDIRECTS = 5;
 const USER_AGENT = 'embedding-lens (vscode extension)';
 
 /**
  * GET `url`, following up to 5 redirects (absolute or relative Location), resolving with
  * the first 2xx response. Non-2xx → HubHttpError; cancellation → DownloadCancelled.
+ * `auth` adds the token to requests for its origin only.
  */
-export function httpGet(url: string, token?: CancelToken, redirects = 0): Promise<http.IncomingMessage> {
+export function httpGet(url: string, token?: CancelToken, redirects = 0, auth?: HubAuth): Promise<http.IncomingMessage> {
   return new Promise((resolve, reject) => {
     if (token?.isCancellationRequested) return reject(new DownloadCancelled());
     const u = new URL(url);
     const lib = u.protocol === 'https:' ? https : u.protocol === 'http:' ? http : undefined;
     if (!lib) return reject(new Error(`cannot download ${url}: only http and https are supported`));
-    const req = lib.get(u, { headers: { 'user-agent': USER_AGENT } }, (res) => {
+    const headers: Record<string, string> = { 'user-agent': USER_AGENT };
+    if (auth && u.origin === auth.origin) headers.authorization = `Bearer ${auth.token}`;
+    const req = lib.get(u, { headers }, (res) => {
       const status = res.statusCode ?? 0;
       if (status >= 300 && status < 400 && res.headers.location) {
         res.resume();
         sub?.dispose();
         if (redirects >= MAX_REDIRECTS) return reject(new HubHttpError(status, url, `too many redirects fetching ${url}`));
-        httpGet(new URL(res.headers.location, u).toString(), token, redirects + 1).then(resolve, reject);
+        httpGet(new URL(res.headers.location, u).toString(), token, redirects + 1, auth).then(resolve, reject);
         return;
       }
       if (status < 200 || status >= 300) {
@@ -80,15 +94,22 @@ export interface RepoListing {
   siblings: HubSibling[];
 }
 
-/** The repo's files from `GET {endpoint}/api/models/{id}`; a missing repo is a clear Error. */
-export async function fetchRepoListing(endpoint: string, id: string, token?: CancelToken): Promise<RepoListing> {
+/**
+ * The repo's files from `GET {endpoint}/api/models/{id}`. A missing, private or gated repo
+ * is an Error that says which, and what to do about it.
+ */
+export async function fetchRepoListing(endpoint: string, id: string, token?: CancelToken, auth?: HubAuth): Promise<RepoListing> {
   const url = modelInfoUrl(endpoint, id);
   let res: http.IncomingMessage;
   try {
-    res = await httpGet(url, token);
+    res = await httpGet(url, token, 0, auth);
   } catch (e) {
-    if (e instanceof HubHttpError && (e.status === 404 || e.status === 401)) {
-      throw new Error(`${endpoint} has no model repo "${id}" (HTTP ${e.status}; private and gated repos need a token, which this command does not send)`);
+    if (e instanceof HubHttpError) {
+      // The hub answers 401 for a repo that does not exist as for a private one, unless the token may see it.
+      if (e.status === 404) throw new Error(`${endpoint} has no model repo "${id}" (HTTP 404)`);
+      if (e.status === 401 && !auth) throw new Error(`${endpoint} has no public model repo "${id}" (HTTP 401): if it is private or gated, set a token with "Embedding Lens: Set Hugging Face Token…" (or HF_TOKEN) and try again`);
+      if (e.status === 401) throw new Error(`${endpoint} refused the token for "${id}" (HTTP 401): the repo does not exist, or the token cannot read it; check it with "Embedding Lens: Set Hugging Face Token…"`);
+      if (e.status === 403) throw new Error(`the token may not read "${id}" (HTTP 403): a gated repo needs its conditions accepted on its page at ${endpoint}/${id}, and a fine-grained token needs read access to it`);
     }
     throw e;
   }
@@ -121,6 +142,8 @@ export interface DownloadOptions {
   onProgress?: (done: number, total: number | undefined, file: string) => void;
   /** Replace an existing destination folder (the caller asked the user); otherwise it is an error. */
   replace?: boolean;
+  /** Token for the hub's origin (see httpGet). */
+  auth?: HubAuth;
 }
 
 function safeLocal(p: string): string {
@@ -130,7 +153,7 @@ function safeLocal(p: string): string {
 }
 
 async function fetchInto(item: DownloadItem, file: string, opts: DownloadOptions, counted: (n: number) => void): Promise<void> {
-  const res = await httpGet(item.url, opts.token);
+  const res = await httpGet(item.url, opts.token, 0, opts.auth);
   const expected = res.headers['content-length'] !== undefined ? Number(res.headers['content-length']) : undefined;
   fs.mkdirSync(path.dirname(file), { recursive: true });
   let got = 0;
