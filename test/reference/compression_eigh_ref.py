@@ -1,4 +1,4 @@
-"""Reference for the worker eigen-decomposition (src/engine/analysis/compression/eighWorker.ts):
+"""Reference for the worker eigen-decomposition (src/engine/kernels/eighWorker.ts):
 numpy.linalg.eigh of the symmetric input A.npy, values descending, eigenvectors as rows.
 Outputs values.npy (d,) and vectors.npy (d x d)."""
 import json

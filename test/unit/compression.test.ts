@@ -21,7 +21,7 @@ import { encodeBinary, hammingKernel, hammingRow, hammingSearch, packbitsNumpy }
 import { recallAtK } from '../../src/engine/analysis/compression/recall';
 import { sampleRows } from '../../src/engine/analysis/compression/sample';
 import { CancelledError, InputError } from '../../src/engine/util/errors';
-import { eighOffThread } from '../../src/engine/analysis/compression/eighWorker';
+import { eighAsync } from '../../src/engine/kernels/eigen';
 import { prepareCorpusAsync } from '../../src/engine/analysis/compression/prepare';
 import { pythonSkipReason, runPython } from './helpers/python';
 import { gloveSkipReason, loadGlove } from './helpers/glove';
@@ -124,13 +124,13 @@ test('PCA keeping most dimensions (fitted off the event loop) matches scikit-lea
   assert.ok(r.results.find((p) => p.method === 'pca' && p.dims === 90)!.recall > r.results.find((p) => p.method === 'pca' && p.dims === 16)!.recall);
 });
 
-test('worker eigen-decomposition equals numpy.linalg.eigh and stops when cancelled', { skip: py ?? false }, async () => {
+test('the stepped eigen-decomposition equals numpy.linalg.eigh, leaves the event loop free and stops when cancelled', { skip: py ?? false }, async () => {
   const d = 160;
   const A = new Float64Array(d * d);
   let s = 3;
   const rand = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32) - 0.5;
   for (let i = 0; i < d; i++) for (let j = 0; j <= i; j++) A[i * d + j] = A[j * d + i] = rand() + (i === j ? 0.02 * (d - i) : 0);
-  const got = await eighOffThread(A, d);
+  const got = await eighAsync(A, d);
   const ref = runPython('compression_eigh_ref.py', { A: { data: A, shape: [d, d] } });
   const values = ref.arrays.values.data;
   const vectors = ref.arrays.vectors.data; // rows are eigenvectors, values descending
@@ -140,15 +140,23 @@ test('worker eigen-decomposition equals numpy.linalg.eigh and stops when cancell
     for (let j = 0; j < d; j++) dot += got.vectors[c * d + j] * vectors[c * d + j];
     assert.ok(Math.abs(Math.abs(dot) - 1) <= 1e-8, `eigenvector ${c}: |cos| ${Math.abs(dot)}`);
   }
-  // Cancelled mid-way: rejects promptly with CancelledError (the worker is terminated).
-  const big = 700;
+  // Cancelled mid-way: rejects promptly with CancelledError; timers keep firing meanwhile.
+  const big = 1200;
   const B = new Float64Array(big * big);
   for (let i = 0; i < big; i++) for (let j = 0; j <= i; j++) B[i * big + j] = B[j * big + i] = rand();
   const token = { isCancellationRequested: false };
-  setTimeout(() => (token.isCancellationRequested = true), 50);
+  let ticks = 0;
+  const tick = setInterval(() => ticks++, 20);
+  setTimeout(() => (token.isCancellationRequested = true), 300);
   const t0 = performance.now();
-  await assert.rejects(eighOffThread(B, big, token), CancelledError);
-  assert.ok(performance.now() - t0 < 5000, 'cancellation is noticed while the worker runs');
+  try {
+    await assert.rejects(eighAsync(B, big, big, { token, sliceMs: 50 }), CancelledError);
+  } finally {
+    clearInterval(tick);
+  }
+  const took = performance.now() - t0;
+  assert.ok(took < 1300, `cancelled after ${took.toFixed(0)} ms`);
+  assert.ok(ticks >= 5, `the event loop turned while it ran (${ticks} ticks in ${took.toFixed(0)} ms)`);
 });
 
 test('binary codes equal np.packbits(x > 0) and Hamming distances equal numpy popcounts', { skip: py ?? false }, async () => {

@@ -8,7 +8,8 @@
  *   with float64 GEMMs on onnxruntime (bandReduce.ts), band → tridiagonal by bulge
  *   chasing (band.ts), then QL. Same eigenvalues to O(ε‖A‖), far faster at d ≥ 1000.
  * - `eigh` (sync, all vectors): Householder + implicit QL with accumulation
- *   (EISPACK tred2/tql2, Martin, Reinsch & Wilkinson 1968; as in JAMA).
+ *   (EISPACK tred2/tql2, Martin, Reinsch & Wilkinson 1968; as in JAMA), in WebAssembly
+ *   (wasm/assembly/eigh.ts); `eighAsync` runs it in steps between event-loop turns.
  * - `topEigenvectors`: the top m eigenpairs by Chebyshev-accelerated block subspace
  *   iteration with Rayleigh–Ritz (Rutishauser 1970, "Simultaneous iteration method
  *   for symmetric matrices"; Saad 2011, "Numerical Methods for Large Eigenvalue
@@ -20,6 +21,7 @@ import { bandToTridiagonal, bandToTridiagonalAsync, packLowerBand } from './band
 import { reduceToBand } from './bandReduce';
 import { run, tensor } from './ort';
 import { matMul64, matMulTransA64 } from './graphs';
+import { eighKernel, eighStepper } from '../wasm/eigh';
 
 /** Below this size the one-stage JS path is as fast as two stages (no onnxruntime round trips). */
 export const TWO_STAGE_MIN = 384;
@@ -346,135 +348,45 @@ function mgs(Y: Float64Array, d: number, k: number): Float64Array {
   return Q;
 }
 
-/** All eigenvalues (descending) and the top-m eigenvectors of the symmetric matrix `a`. */
+/**
+ * All eigenvalues (descending) and the top-m eigenvectors of the symmetric matrix `a` (not
+ * modified), on the calling thread: EISPACK tred2 + tql2 in WebAssembly (wasm/eigh.ts).
+ * For large d use eighAsync, which runs the same kernel in steps between event-loop turns.
+ */
 export function eigh(a: Float64Array, d: number, m = d): Eigen {
   assertFinite(a, d);
-  // V is JAMA's V transposed (V[c] is column c, eigenvector c once tql2 is done), so every
-  // O(d³) inner loop walks one contiguous row: ~10× faster than JAMA's layout at d = 768.
-  // `a` is symmetric, so its rows are its columns.
-  const V: Float64Array[] = [];
-  for (let i = 0; i < d; i++) V.push(Float64Array.from(a.subarray(i * d, i * d + d)));
-  const dd = new Float64Array(d);
-  const e = new Float64Array(d);
-  tred2(V, dd, e, d);
-  tql2(V, dd, e, d);
-  // Ascending from tql2; return descending with matching vectors (columns of V).
-  const order = Array.from({ length: d }, (_, i) => i).sort((x, y) => dd[y] - dd[x]);
-  const values = Float64Array.from(order, (i) => dd[i]);
-  const mm = Math.min(m, d);
-  const vectors = new Float64Array(mm * d);
-  for (let r = 0; r < mm; r++) {
-    const c = order[r];
-    for (let i = 0; i < d; i++) vectors[r * d + i] = V[c][i];
-  }
-  return { values, vectors, d, m: mm };
+  if (d === 0) return { values: new Float64Array(0), vectors: new Float64Array(0), d, m: 0 };
+  const { values, rows } = eighKernel(a, d);
+  return sortedEigen(values, rows, d, m);
 }
 
 /**
- * Source text of `eigh` and the functions it calls, for running it in a worker thread
- * (compression's full PCA keeps the engine's event loop free that way). It is built from
- * the functions themselves, so the worker runs exactly this code whether it comes from the
- * esbuild bundle, tsx or the CLI (the bundler renames consistently inside the text). That
- * works because they use only their arguments and JavaScript globals. The text defines
- * `eighEntry(a, d, m)`.
+ * `eigh` that yields to the event loop about every `sliceMs` (default 100) and stops with
+ * CancelledError there when the token fires: at d = 2048 the decomposition takes seconds.
  */
-export function eighSource(): string {
-  return [assertFinite, tridiagonalQL, tred2, tql2, eigh].map(String).join('\n') + `\nconst eighEntry = ${eigh.name};\n`;
+export async function eighAsync(a: Float64Array, d: number, m = d, opts: EigenOptions & { sliceMs?: number } = {}): Promise<Eigen> {
+  assertFinite(a, d);
+  throwIfCancelled(opts.token);
+  if (d === 0) return { values: new Float64Array(0), vectors: new Float64Array(0), d, m: 0 };
+  const s = eighStepper(a, d);
+  while (!s.run(opts.sliceMs ?? 100)) {
+    await yieldToEventLoop();
+    throwIfCancelled(opts.token);
+  }
+  const { values, rows } = s.result();
+  return sortedEigen(values, rows, d, m);
 }
 
-function tred2(V: Float64Array[], d: Float64Array, e: Float64Array, n: number): void {
-  for (let j = 0; j < n; j++) d[j] = V[j][n - 1];
-  for (let i = n - 1; i > 0; i--) {
-    let scale = 0;
-    let h = 0;
-    for (let k = 0; k < i; k++) scale += Math.abs(d[k]);
-    if (scale === 0) {
-      e[i] = d[i - 1];
-      for (let j = 0; j < i; j++) {
-        d[j] = V[j][i - 1];
-        V[j][i] = 0;
-        V[i][j] = 0;
-      }
-    } else {
-      for (let k = 0; k < i; k++) {
-        d[k] /= scale;
-        h += d[k] * d[k];
-      }
-      let f = d[i - 1];
-      let g = Math.sqrt(h);
-      if (f > 0) g = -g;
-      e[i] = scale * g;
-      h -= f * g;
-      d[i - 1] = f - g;
-      for (let j = 0; j < i; j++) e[j] = 0;
-      for (let j = 0; j < i; j++) {
-        f = d[j];
-        V[i][j] = f;
-        g = e[j] + V[j][j] * f;
-        const vj = V[j];
-        for (let k = j + 1; k <= i - 1; k++) {
-          g += vj[k] * d[k];
-          e[k] += vj[k] * f;
-        }
-        e[j] = g;
-      }
-      f = 0;
-      for (let j = 0; j < i; j++) {
-        e[j] /= h;
-        f += e[j] * d[j];
-      }
-      const hh = f / (h + h);
-      for (let j = 0; j < i; j++) e[j] -= hh * d[j];
-      for (let j = 0; j < i; j++) {
-        f = d[j];
-        g = e[j];
-        const vj = V[j];
-        for (let k = j; k <= i - 1; k++) vj[k] -= f * e[k] + g * d[k];
-        d[j] = V[j][i - 1];
-        V[j][i] = 0;
-      }
-    }
-    d[i] = h;
-  }
-  for (let i = 0; i < n - 1; i++) {
-    V[i][n - 1] = V[i][i];
-    V[i][i] = 1;
-    const h = d[i + 1];
-    if (h !== 0) {
-      for (let k = 0; k <= i; k++) d[k] = V[i + 1][k] / h;
-      for (let j = 0; j <= i; j++) {
-        const vi1 = V[i + 1];
-        const vj = V[j];
-        let g = 0;
-        for (let k = 0; k <= i; k++) g += vi1[k] * vj[k];
-        for (let k = 0; k <= i; k++) vj[k] -= g * d[k];
-      }
-    }
-    for (let k = 0; k <= i; k++) V[i + 1][k] = 0;
-  }
-  for (let j = 0; j < n; j++) {
-    d[j] = V[j][n - 1];
-    V[j][n - 1] = 0;
-  }
-  V[n - 1][n - 1] = 1;
-  e[0] = 0;
-}
-
-/** tql2: QL on tred2's output, accumulating the rotations into V (V[c] becomes eigenvector c). */
-function tql2(V: Float64Array[], d: Float64Array, e: Float64Array, n: number): void {
-  // tred2 leaves e[i] coupling i − 1 and i; the QL sweep wants it coupling i and i + 1.
-  for (let i = 1; i < n; i++) e[i - 1] = e[i];
-  e[n - 1] = 0;
-  tridiagonalQL(d, e, n, (i, c, s) => {
-    const vi = V[i];
-    const vi1 = V[i + 1];
-    for (let k = 0; k < n; k++) {
-      const x = vi1[k];
-      const y = vi[k];
-      vi1[k] = s * y + c * x;
-      vi[k] = c * y - s * x;
-    }
-  });
+/**
+ * Eigenvalues descending with their vectors: `values` unsorted, row c of `rows` (n×n) the
+ * eigenvector of values[c]; keeps the top m vectors.
+ */
+export function sortedEigen(values: Float64Array, rows: Float64Array, n: number, m: number): Eigen {
+  const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => values[y] - values[x]);
+  const mm = Math.min(m, n);
+  const vectors = new Float64Array(mm * n);
+  for (let r = 0; r < mm; r++) vectors.set(rows.subarray(order[r] * n, order[r] * n + n), r * n);
+  return { values: Float64Array.from(order, (i) => values[i]), vectors, d: n, m: mm };
 }
 
 /**
@@ -491,14 +403,13 @@ export function tridiagonalEigenvalues(diag: Float64Array, sub: Float64Array): F
 }
 
 /**
- * The implicit QL method with Wilkinson shifts on a symmetric tridiagonal matrix, in place:
- * `d` (diagonal) becomes the eigenvalues, unsorted; `e[i]` couples rows i and i + 1 (e[n − 1]
- * = 0) and is destroyed. Every plane rotation of rows i, i + 1 is passed to `rotate`, so tql2
- * accumulates eigenvectors and tql1 (values only) passes nothing. Bowdler, Martin, Reinsch &
- * Wilkinson 1968, "The QR and QL algorithms for symmetric matrices", Numer. Math. 11; as in
- * EISPACK and JAMA. Self-contained: it is part of `eighSource`.
+ * The implicit QL method with Wilkinson shifts on a symmetric tridiagonal matrix, in place
+ * (EISPACK tql1): `d` (diagonal) becomes the eigenvalues, unsorted; `e[i]` couples rows i and
+ * i + 1 (e[n − 1] = 0) and is destroyed. Bowdler, Martin, Reinsch & Wilkinson 1968, "The QR
+ * and QL algorithms for symmetric matrices", Numer. Math. 11; as in EISPACK and JAMA. The
+ * same iteration with the rotations accumulated (tql2) is in wasm/assembly/eigh.ts.
  */
-function tridiagonalQL(d: Float64Array, e: Float64Array, n: number, rotate?: (i: number, c: number, s: number) => void): void {
+function tridiagonalQL(d: Float64Array, e: Float64Array, n: number): void {
   let f = 0;
   let tst1 = 0;
   const eps = 2 ** -52;
@@ -542,7 +453,6 @@ function tridiagonalQL(d: Float64Array, e: Float64Array, n: number, rotate?: (i:
           c = p / r;
           p = c * d[i] - s * g;
           d[i + 1] = h + s * (c * g + s * d[i]);
-          rotate?.(i, c, s);
         }
         p = (-s * s2 * c3 * el1 * e[l]) / dl1;
         e[l] = s * p;

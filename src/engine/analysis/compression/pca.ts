@@ -5,10 +5,9 @@
  *
  * Fits keeping fewer than half the dimensions use the kernels' PCA (subspace
  * iteration, which yields to the event loop). Keeping more leaves subspace
- * iteration no room and the kernels would run a dense solver on the engine's
- * only thread (~10 s at d = 768), so those fits decompose the covariance in a
- * worker thread instead (eighWorker.ts), cached per dataset, and any m reads a
- * prefix of it.
+ * iteration no room, so those fits decompose the whole covariance with the dense
+ * solver in steps between event-loop turns (kernels/eigen.ts eighAsync), cached
+ * per dataset, and any m reads a prefix of it.
  */
 import { Matrix } from '../../core/matrix';
 import { cached, Dataset } from '../../data/dataset';
@@ -16,14 +15,14 @@ import { computeMoments, covariance, Moments } from '../../kernels/moments';
 import { fitPca, Pca } from '../../kernels/pca';
 import { Cancellation } from '../../util/errors';
 import { datasetMoments, datasetPca } from '../overview';
-import { eighOffThread } from './eighWorker';
+import { eighAsync } from '../../kernels/eigen';
 
-/** Below this d the dense solver takes milliseconds: no worker needed. */
-const OFF_THREAD_MIN_D = 128;
+/** Below this d subspace iteration gains nothing over the dense solver (milliseconds either way). */
+const FULL_MIN_D = 128;
 
 function wantsFullDecomposition(mom: { n: number; d: number }, m: number): boolean {
   // n < d goes through the kernels' n×n dual Gram, which stays small.
-  return mom.d >= OFF_THREAD_MIN_D && 2 * m >= mom.d && mom.n >= mom.d;
+  return mom.d >= FULL_MIN_D && 2 * m >= mom.d && mom.n >= mom.d;
 }
 
 /** PCA with m components of the dataset's matrix (cached per dataset like datasetPca). */
@@ -43,7 +42,7 @@ export async function matrixPca(X: Matrix, m: number, token?: Cancellation): Pro
 
 async function fullPca(mom: Moments, token?: Cancellation): Promise<Pca> {
   const d = mom.d;
-  const eig = await eighOffThread(covariance(mom), d, token);
+  const eig = await eighAsync(covariance(mom), d, d, { token });
   const components = eig.vectors;
   for (let r = 0; r < d; r++) {
     const o = r * d;

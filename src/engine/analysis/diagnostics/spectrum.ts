@@ -14,7 +14,7 @@
 import { Matrix, gatherRows, rowIsFinite } from '../../core/matrix';
 import { Dataset, cached } from '../../data/dataset';
 import { covariance, rawGram } from '../../kernels/moments';
-import { eigh, eigvalshAsync } from '../../kernels/eigen';
+import { eighAsync, eigvalshAsync } from '../../kernels/eigen';
 import { run, tensor } from '../../kernels/ort';
 import { matMul64 } from '../../kernels/graphs';
 import { projectRows } from '../../kernels/pca';
@@ -111,7 +111,7 @@ async function viaCovariance(ds: Dataset, opts: WorkOptions, valuesOnly: boolean
     opts.progress?.(1);
     return { spectrum: { n: mom.n, d, nonFinite: mom.skipped, route: 'dxd', rawSq: clamp(rawValues), cov, colVar, mean: mom.mean, r: 0 } };
   }
-  const eig = eigh(C, d, d);
+  const eig = await eighAsync(C, d, d, { token: opts.token });
   opts.progress?.(1);
   const spectrum: Spectrum = {
     n: mom.n,
@@ -155,7 +155,7 @@ async function viaRowGram(X: Matrix, nonFinite: number, opts: WorkOptions, value
   const Gc = await gram(xc, n, d);
   throwIfCancelled(opts.token);
   const rawSq = clamp(await eigvalshAsync(G, n, { token: opts.token, overwrite: true }));
-  const eig = valuesOnly ? { values: await eigvalshAsync(Gc, n, { token: opts.token, overwrite: true }), vectors: new Float64Array(0) } : eigh(Gc, n, n);
+  const eig = valuesOnly ? { values: await eigvalshAsync(Gc, n, { token: opts.token, overwrite: true }), vectors: new Float64Array(0) } : await eighAsync(Gc, n, n, { token: opts.token });
   // Non-zero eigenvalues of Xc·Xcᵀ are (n−1)·λ(C); the rest of C's d eigenvalues are 0.
   const cov = new Float64Array(d);
   const scale = 1 / Math.max(1, n - 1);
