@@ -1,7 +1,7 @@
 /**
  * Engine kernels against numpy / scikit-learn, measured in the same run.
  *
- *   npx tsx bench/kernels.ts [--only knn20k,knn50k,query200k,query1m,eig50k,eig3072,pca2,pca50] [--repeats 3]
+ *   npx tsx bench/kernels.ts [--only knn20k,knn50k,query200k,query1m,eig50k,eig3072,eigh1536,pca2,pca50] [--repeats 3]
  *
  * query1m needs ~3 GB of temp disk and ~7 GB of memory (1M×768 float32, normalised copy); it
  * runs only when named in --only.
@@ -109,6 +109,18 @@ def run():
     what: 'Gram + all eigenvalues',
     py: gramEigPy,
   },
+  {
+    // The diagnostics' principal basis (all eigenvectors up to 2048 dims) of a 1536-d file.
+    id: 'eigh1536',
+    rows: 10000,
+    dims: 1536,
+    what: 'covariance + all eigenpairs',
+    py: `
+def run():
+    C = np.cov(X, rowvar=False)
+    return np.linalg.eigh(C)
+`,
+  },
   ...[2, 50].map(
     (m): CaseSpec => ({
       id: `pca${m}`,
@@ -150,8 +162,8 @@ function median(xs: number[]): number {
 async function child(id: string, file: string, repeats: number): Promise<void> {
   const { readNpy } = await import('../src/engine/io/npy');
   const { prepareCorpus, knnGraph, knnSearch } = await import('../src/engine/kernels/knn');
-  const { computeMoments, rawGram } = await import('../src/engine/kernels/moments');
-  const { eigvalshAsync } = await import('../src/engine/kernels/eigen');
+  const { computeMoments, covariance, rawGram } = await import('../src/engine/kernels/moments');
+  const { eighAsync, eigvalshAsync } = await import('../src/engine/kernels/eigen');
   const { fitPca, projectRows } = await import('../src/engine/kernels/pca');
   const X = readNpy(file).matrix;
   const spec = CASES.find((c) => c.id === id)!;
@@ -170,6 +182,10 @@ async function child(id: string, file: string, repeats: number): Promise<void> {
       return knnSearch(corpus, { rows: 1, cols: X.cols, data: X.data.slice(r, r + X.cols) }, { k: 10 });
     };
     warm = work;
+  } else if (id.startsWith('eigh')) {
+    const f = async (M: typeof X) => eighAsync(covariance(await computeMoments(M)), M.cols);
+    work = () => f(X);
+    warm = () => f(small);
   } else if (id.startsWith('eig')) {
     // As the spectrum analysis calls it: the raw Gram is scratch, so the solver may overwrite it.
     const f = async (M: typeof X) => eigvalshAsync(rawGram(await computeMoments(M)), M.cols, { overwrite: true });
