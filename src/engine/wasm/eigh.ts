@@ -1,9 +1,9 @@
 /**
  * The dense symmetric eigen-decomposition kernel (assembly/eigh.ts: EISPACK tred2 + tql2
  * with 128-bit SIMD, V stored transposed so the O(n³) loops walk contiguous rows) behind a
- * stepper. At d = 1536 it takes ~3 s where the same loops in JS took 16 s.
+ * stepper. At d = 1536 it takes ~3.4 s where the same loops in JS took 18 s.
  *
- * The kernel runs in steps of a few tens of milliseconds: a long WebAssembly call stays in
+ * The kernel runs as calls of ~5 ms: a long WebAssembly call stays in
  * V8's baseline code (it cannot switch to the optimised code mid-call), and between steps an
  * async caller yields to the event loop and checks for cancellation.
  */
