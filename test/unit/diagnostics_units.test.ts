@@ -220,7 +220,7 @@ test('IsoScore on Gaussian samples using k of 10 dims matches computed_values.js
     const X = { rows: n, cols: 10, data };
     const ds = dataset(X);
     const sp = await spectralData(ds);
-    const iso = isotropySection({ sums: cosineSums(X), spectrum: sp.spectrum, coordinates: await sp.coordinates!() });
+    const iso = await isotropySection({ sums: cosineSums(X), spectrum: sp.spectrum, coordinates: await sp.coordinates!() });
     // Sampling noise at n = 4000 is about 0.01 (k = 10 gives 0.997 on the published sample, not 1).
     close(iso.isoScore, published[k], 0.015, `IsoScore k=${k} of 10`);
     close(iso.isoScore, (k - 1) / 9, 0.015, `IsoScore k=${k} vs (k−1)/9`);

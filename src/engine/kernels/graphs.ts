@@ -135,3 +135,40 @@ export function shiftedGramPanels(panels: number): GraphSpec {
     nodes,
   };
 }
+
+/**
+ * Per column of V = scale·(float64(Z[:, cols]) + shift) over a block of rows: its max and
+ * Σ exp(V − max), and its min and Σ exp(min − V), so the caller can combine blocks into
+ * log Σ exp(±V) without overflow (the log-sum-exp trick). Exp runs vectorised in onnxruntime;
+ * JavaScript's Math.exp was most of the isotropy section's time.
+ */
+export const columnExpSums: GraphSpec = {
+  name: 'columnExpSums',
+  inputs: [
+    { name: 'Z', type: 'float32', shape: ['b', 'r'] },
+    { name: 'cols', type: 'int64', shape: ['m'] },
+    { name: 'shift', type: 'float64', shape: ['m'] },
+    { name: 'scale', type: 'float64', shape: ['m'] },
+    { name: 'ax0', type: 'int64', shape: [1] },
+  ],
+  outputs: [
+    { name: 'hi', type: 'float64', shape: [1, 'm'] },
+    { name: 'sp', type: 'float64', shape: ['m'] },
+    { name: 'lo', type: 'float64', shape: [1, 'm'] },
+    { name: 'sm', type: 'float64', shape: ['m'] },
+  ],
+  nodes: [
+    { op: 'Gather', inputs: ['Z', 'cols'], outputs: ['G'], attrs: { axis: 1 } },
+    { op: 'Cast', inputs: ['G'], outputs: ['Gd'], attrs: { to: 11 } },
+    { op: 'Add', inputs: ['Gd', 'shift'], outputs: ['A'] },
+    { op: 'Mul', inputs: ['A', 'scale'], outputs: ['V'] },
+    { op: 'ReduceMax', inputs: ['V'], outputs: ['hi'], attrs: { axes: [0], keepdims: 1 } },
+    { op: 'Sub', inputs: ['V', 'hi'], outputs: ['Vp'] },
+    { op: 'Exp', inputs: ['Vp'], outputs: ['Ep'] },
+    { op: 'ReduceSum', inputs: ['Ep', 'ax0'], outputs: ['sp'], attrs: { keepdims: 0 } },
+    { op: 'ReduceMin', inputs: ['V'], outputs: ['lo'], attrs: { axes: [0], keepdims: 1 } },
+    { op: 'Sub', inputs: ['lo', 'V'], outputs: ['Vm'] },
+    { op: 'Exp', inputs: ['Vm'], outputs: ['Em'] },
+    { op: 'ReduceSum', inputs: ['Em', 'ax0'], outputs: ['sm'], attrs: { keepdims: 0 } },
+  ],
+};

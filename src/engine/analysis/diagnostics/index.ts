@@ -86,7 +86,7 @@ export async function diagnose(ds: Dataset, params: Omit<DiagnoseParams, 'datase
   }
   const coords = spec?.coordinates && spec.spectrum.n >= 2 ? await spec.coordinates({ token: opts.token, progress: stage(0.1, 0.15, 'projecting') }) : undefined;
   if (spec && !spec.coordinates) spectrumNote = `min(n, d) = ${Math.min(spec.spectrum.n, spec.spectrum.d)} is above ${SPECTRUM_LIMITS.vectors}: eigenvalues only, so I(W) and the post-processing previews are not computed (use --sample to analyse fewer rows when n < d)`;
-  const isotropy = isotropySection({ sums: cosineSums(ds.matrix, norms), spectrum: spec?.spectrum, coordinates: coords, spectrumNote });
+  const isotropy = await isotropySection({ sums: cosineSums(ds.matrix, norms), spectrum: spec?.spectrum, coordinates: coords, spectrumNote });
 
   // --- graphs: the largest k per metric first, so later sections reuse prefixes
   const hubMetric: 'cosine' | 'euclidean' = params.metric ?? 'cosine';

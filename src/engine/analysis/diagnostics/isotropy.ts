@@ -5,6 +5,8 @@
 import type { DiagIsotropy, IsotropyPreview } from '../../../shared/protocol';
 import { Matrix, rowNorms } from '../../core/matrix';
 import { Coordinates, Spectrum } from './spectrum';
+import { run, tensor } from '../../kernels/ort';
+import { columnExpSums } from '../../kernels/graphs';
 
 /** Variance at or above this multiple of the mean per-dimension variance marks an outlier dimension. */
 export const OUTLIER_FACTOR = 5;
@@ -115,33 +117,40 @@ export function partitionIsotropy(logZ: ArrayLike<number>): number {
 
 /**
  * log Σᵢ exp(±scale_j·(z_ij + shift_j)) over the n×r coordinates for the columns `cols`:
- * two values per column (+ and − direction), two passes (max, then sum).
+ * two values per column (+ and − direction). Row blocks run on onnxruntime in float64
+ * (kernels/graphs.ts columnExpSums: max, then Σ exp(v − max)); the blocks combine here by
+ * rescaling to the running max, so nothing overflows.
  */
-function columnLogSumExp(co: Coordinates, shift: Float64Array | null, scale: Float64Array | null, cols: number[]): number[] {
+async function columnLogSumExp(co: Coordinates, shift: Float64Array | null, scale: Float64Array | null, cols: number[]): Promise<number[]> {
   const { n, r, z } = co;
   const m = cols.length;
-  // Per-column constants in dense arrays: the loops below run n·m times (38M for 50k×768), twice.
-  const idx = Int32Array.from(cols);
-  const sh = Float64Array.from(cols, (j) => (shift ? shift[j] : 0));
-  const sc = Float64Array.from(cols, (j) => (scale ? scale[j] : 1));
+  if (m === 0) return [];
+  const colsT = tensor(BigInt64Array.from(cols, (j) => BigInt(j)), [m]);
+  const sh = tensor(Float64Array.from(cols, (j) => (shift ? shift[j] : 0)), [m]);
+  const sc = tensor(Float64Array.from(cols, (j) => (scale ? scale[j] : 1)), [m]);
+  const ax0 = tensor(BigInt64Array.of(0n), [1]);
+  // Blocks of ~4M values (a few float64 copies of the block live in the graph at once).
+  const block = Math.max(256, Math.floor(4e6 / m));
   const hi = new Float64Array(m).fill(-Infinity);
-  const lo = new Float64Array(m).fill(Infinity);
-  for (let i = 0; i < n; i++) {
-    const o = i * r;
-    for (let t = 0; t < m; t++) {
-      const v = sc[t] * (z[o + idx[t]] + sh[t]);
-      if (v > hi[t]) hi[t] = v;
-      if (v < lo[t]) lo[t] = v;
-    }
-  }
   const sp = new Float64Array(m);
+  const lo = new Float64Array(m).fill(Infinity);
   const sm = new Float64Array(m);
-  for (let i = 0; i < n; i++) {
-    const o = i * r;
+  for (let r0 = 0; r0 < n; r0 += block) {
+    const r1 = Math.min(n, r0 + block);
+    const out = await run(columnExpSums, { Z: tensor(z.subarray(r0 * r, r1 * r), [r1 - r0, r]), cols: colsT, shift: sh, scale: sc, ax0 });
+    const bh = out.hi.data as Float64Array;
+    const bs = out.sp.data as Float64Array;
+    const bl = out.lo.data as Float64Array;
+    const bm = out.sm.data as Float64Array;
     for (let t = 0; t < m; t++) {
-      const v = sc[t] * (z[o + idx[t]] + sh[t]);
-      sp[t] += Math.exp(v - hi[t]);
-      sm[t] += Math.exp(lo[t] - v);
+      if (bh[t] > hi[t]) {
+        sp[t] = sp[t] * Math.exp(hi[t] - bh[t]) + bs[t];
+        hi[t] = bh[t];
+      } else sp[t] += bs[t] * Math.exp(bh[t] - hi[t]);
+      if (bl[t] < lo[t]) {
+        sm[t] = sm[t] * Math.exp(bl[t] - lo[t]) + bm[t];
+        lo[t] = bl[t];
+      } else sm[t] += bm[t] * Math.exp(lo[t] - bl[t]);
     }
   }
   const out: number[] = [];
@@ -198,7 +207,7 @@ export interface IsotropyInput {
   spectrumNote?: string;
 }
 
-export function isotropySection(inp: IsotropyInput): DiagIsotropy {
+export async function isotropySection(inp: IsotropyInput): Promise<DiagIsotropy> {
   const { sums, spectrum: sp, coordinates: co } = inp;
   const mc = meanCosine(sums);
   const d = sums.sum.length;
@@ -242,17 +251,17 @@ export function isotropySection(inp: IsotropyInput): DiagIsotropy {
   const tol = Math.max(1e-300, sp.cov[0] * 1e-10);
   const white = all.filter((j) => sp.cov[j] > tol);
   // Raw rows on the eigenvectors: the centred coordinates plus μ·v.
-  const rawLogZ = columnLogSumExp(co, co.offset, null, white);
+  const rawLogZ = await columnLogSumExp(co, co.offset, null, white);
 
   const D = Math.min(abttComponents(d, sp.n), co.r);
   const kept = white.filter((j) => j >= D);
   // The removed (and zero-variance) directions give cᵀw = 0 for every row: Z = n.
-  const abttLogZ = [...columnLogSumExp(co, null, null, kept), ...(D > 0 ? [Math.log(co.n)] : [])];
+  const abttLogZ = [...(await columnLogSumExp(co, null, null, kept)), ...(D > 0 ? [Math.log(co.n)] : [])];
   const abttEig = Array.from(sp.cov, (v, j) => (j < D ? 0 : v));
 
   const wscale = new Float64Array(co.r);
   for (const j of white) wscale[j] = 1 / Math.sqrt(sp.cov[j]);
-  const whiteLogZ = columnLogSumExp(co, null, wscale, white);
+  const whiteLogZ = await columnLogSumExp(co, null, wscale, white);
   const whiteEig = Array.from(sp.cov, (v) => (v > tol ? 1 : 0));
 
   const previews: IsotropyPreview[] = [
