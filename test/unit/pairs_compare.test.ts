@@ -124,7 +124,7 @@ test('Procrustes recovers a random rotation (and matches scipy with noise)', { s
   const Q = randomRotation(d, 4);
   const Y = matmul(X, n, d, Q, d);
   const jm = await jointMoments(f32(X, n, d), f32(Y, n, d));
-  const fit = orthogonalProcrustes(jm.sxy, d);
+  const fit = await orthogonalProcrustes(jm.sxy, d);
   let err = 0;
   for (let t = 0; t < d * d; t++) err = Math.max(err, Math.abs(fit.R[t] - Q[t]));
   assert.ok(err < 1e-5, `R recovers the rotation (max |R − Q| = ${err})`);
@@ -137,7 +137,7 @@ test('Procrustes recovers a random rotation (and matches scipy with noise)', { s
   // With noise: R and the disparity equal scipy's.
   const noisy = Y.map((v, t) => v + 0.8 * gaussian(n, d, 5)[t]);
   const jm2 = await jointMoments(f32(X, n, d), f32(noisy, n, d));
-  const fit2 = orthogonalProcrustes(jm2.sxy, d);
+  const fit2 = await orthogonalProcrustes(jm2.sxy, d);
   const ref = runPython('pairs_ref.py', { X: { data: Float32Array.from(X), shape: [n, d] }, Y: { data: Float32Array.from(noisy), shape: [n, d] } }, { task: 'procrustes' });
   let err2 = 0;
   for (let t = 0; t < d * d; t++) err2 = Math.max(err2, Math.abs(fit2.R[t] - ref.arrays.R.data[t]));

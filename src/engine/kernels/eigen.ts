@@ -272,7 +272,7 @@ async function rayleighRitz(aT: ReturnType<typeof tensor>, Q: Float64Array, d: n
 }
 
 /** Cholesky QR twice; null when YᵀY is not numerically positive definite. */
-async function cholQr2(Y: Float64Array, d: number, k: number): Promise<Float64Array | null> {
+export async function cholQr2(Y: Float64Array, d: number, k: number): Promise<Float64Array | null> {
   const once = await cholQr(Y, d, k);
   return once && cholQr(once, d, k);
 }

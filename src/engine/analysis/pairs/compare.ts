@@ -19,6 +19,8 @@ import { gatherRows, Matrix, normalizeRows } from '../../core/matrix';
 import { cached, Dataset, datasetNorms } from '../../data/dataset';
 import { knnGraph, KnnResult, prepareCorpus } from '../../kernels/knn';
 import { projectRows } from '../../kernels/pca';
+import { matMul64, matMulTransA64 } from '../../kernels/graphs';
+import { run, tensor } from '../../kernels/ort';
 import { Cancellation, InputError, Progress } from '../../util/errors';
 import { debiasedCka, linearCka } from './cka';
 import { checkAligned } from './columns';
@@ -175,32 +177,16 @@ async function procrustesSummary(X: Matrix, Y: Matrix, jm: Awaited<ReturnType<ty
       normP2 += cx.values[j];
       normQ2 += cy.values[j];
     }
-    // M = Wx · Sxy · Wyᵀ (m×m)
-    const T = new Float64Array(m * dy); // Wx · Sxy
-    for (let r = 0; r < m; r++)
-      for (let i = 0; i < dx; i++) {
-        const w = Wx[r * dx + i];
-        if (w === 0) continue;
-        for (let j = 0; j < dy; j++) T[r * dy + j] += w * jm.sxy[i * dy + j];
-      }
-    M = new Float64Array(m * m);
-    for (let r = 0; r < m; r++)
-      for (let c = 0; c < m; c++) {
-        let s = 0;
-        for (let j = 0; j < dy; j++) s += T[r * dy + j] * Wy[c * dy + j];
-        M[r * m + c] = s;
-      }
+    // M = Wx · Sxy · Wyᵀ (m×m), float64 GEMMs on onnxruntime.
+    const T = (await run(matMul64, { A: tensor(Wx, [m, dx]), B: tensor(jm.sxy, [dx, dy]) })).Y.data as Float64Array;
+    const WyT = new Float64Array(dy * m);
+    for (let c = 0; c < m; c++) for (let j = 0; j < dy; j++) WyT[j * m + c] = Wy[c * dy + j];
+    M = (await run(matMul64, { A: tensor(T, [m, dy]), B: tensor(WyT, [dy, m]) })).Y.data as Float64Array;
   }
-  const fit = orthogonalProcrustes(M, m);
+  const fit = await orthogonalProcrustes(M, m, token);
   const residual = Math.max(0, 1 - (fit.traceSigma * fit.traceSigma) / (normP2 * normQ2));
   // Aligned A = (X − μx)·Wxᵀ·R, i.e. projection onto the rows of (Wxᵀ R)ᵀ = Rᵀ Wx.
-  const A = new Float64Array(m * dx);
-  for (let c = 0; c < m; c++)
-    for (let r = 0; r < m; r++) {
-      const rv = fit.R[r * m + c];
-      if (rv === 0) continue;
-      for (let j = 0; j < dx; j++) A[c * dx + j] += rv * Wx[r * dx + j];
-    }
+  const A = (await run(matMulTransA64, { A: tensor(fit.R, [m, m]), B: tensor(Wx, [m, dx]) })).Y.data as Float64Array;
   const P = await projectRows(X, A, m, { mean: jm.meanX, token });
   const Q = await projectRows(Y, Wy, m, { mean: jm.meanY, token });
   const Pm: Matrix = { rows: X.rows, cols: m, data: P };

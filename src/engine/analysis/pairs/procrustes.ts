@@ -3,14 +3,18 @@
  * orthogonal Procrustes problem", Psychometrika 31): the rotation R minimising
  * ‖X̃R − Ỹ‖_F is R = UVᵀ for M = X̃ᵀỸ = UΣVᵀ.
  *
- * The SVD comes from the symmetric eigenproblem MᵀM = VΣ²Vᵀ (kernels/eigen.ts eigh),
- * uᵢ = Mvᵢ/σᵢ; the u's are then re-orthonormalised by modified Gram–Schmidt in
- * decreasing σ, and directions with σ ≈ 0 (rank-deficient M, where R is not
- * unique) are completed with any orthonormal vectors. R is thus orthogonal to
- * rounding, and Σσ = tr(RᵀM) is its objective value.
+ * The SVD comes from the symmetric eigenproblem MᵀM = VΣ²Vᵀ (kernels/eigen.ts eighAsync),
+ * uᵢ = Mvᵢ/σᵢ; the u's are then re-orthonormalised in decreasing σ (Cholesky QR twice,
+ * which is Gram–Schmidt in column order; modified Gram–Schmidt when that is too
+ * ill-conditioned), and directions with σ ≈ 0 (rank-deficient M, where R is not unique)
+ * are completed with any orthonormal vectors. R is thus orthogonal to rounding, and
+ * Σσ = tr(RᵀM) is its objective value. The m×m products run as float64 GEMMs on
+ * onnxruntime: at m = 768 the same loops in JS took ~4.5 s.
  */
-// All m eigenvectors are needed: the dense solver (eigenvector rows contiguous), not subspace iteration.
-import { eigh } from '../../kernels/eigen';
+import { cholQr2, eighAsync } from '../../kernels/eigen';
+import { matMul64, matMulTransA64 } from '../../kernels/graphs';
+import { run, tensor } from '../../kernels/ort';
+import { Cancellation } from '../../util/errors';
 
 export interface ProcrustesFit {
   /** m×m row-major rotation: x̃·R ≈ ỹ. */
@@ -21,55 +25,54 @@ export interface ProcrustesFit {
 }
 
 /** `M` is m×m row-major (X̃ᵀỸ). */
-export function orthogonalProcrustes(M: Float64Array, m: number): ProcrustesFit {
-  // MᵀM
-  const A = new Float64Array(m * m);
-  for (let i = 0; i < m; i++) {
-    for (let j = i; j < m; j++) {
-      let s = 0;
-      for (let k = 0; k < m; k++) s += M[k * m + i] * M[k * m + j];
-      A[i * m + j] = s;
-      A[j * m + i] = s;
-    }
-  }
-  const eig = eigh(A, m, m);
+export async function orthogonalProcrustes(M: Float64Array, m: number, token?: Cancellation): Promise<ProcrustesFit> {
+  const Mt = tensor(M, [m, m]);
+  // MᵀM, made exactly symmetric (a blocked GEMM need not sum both triangles in the same order).
+  const A = (await run(matMulTransA64, { A: Mt, B: Mt })).Y.data as Float64Array;
+  for (let i = 0; i < m; i++) for (let j = 0; j < i; j++) A[i * m + j] = A[j * m + i] = 0.5 * (A[i * m + j] + A[j * m + i]);
+  // All m eigenvectors are needed: the dense solver, not subspace iteration.
+  const eig = await eighAsync(A, m, m, { token });
   const V = eig.vectors; // row k = v_k
+  const sigma = Float64Array.from(eig.values, (v) => Math.sqrt(Math.max(0, v)));
+  const tol = sigma[0] * m * 1e-13;
+  let r = 0;
+  while (r < m && sigma[r] > tol) r++;
   const U = new Float64Array(m * m); // row k = u_k
-  const tol = Math.sqrt(Math.max(0, eig.values[0])) * m * 1e-13;
-  const u = new Float64Array(m);
-  for (let k = 0; k < m; k++) {
-    const sigma = Math.sqrt(Math.max(0, eig.values[k]));
-    if (sigma > tol) {
-      for (let i = 0; i < m; i++) {
-        let s = 0;
-        for (let j = 0; j < m; j++) s += M[i * m + j] * V[k * m + j];
-        u[i] = s / sigma;
-      }
-      if (orthonormalise(u, U, k, m)) {
-        U.set(u, k * m);
+  if (r > 0) {
+    // Y = M·[v₀ … v_{r−1}] / σ, m×r.
+    const Vt = new Float64Array(m * r);
+    for (let k = 0; k < r; k++) for (let j = 0; j < m; j++) Vt[j * r + k] = V[k * m + j];
+    const Y = (await run(matMul64, { A: Mt, B: tensor(Vt, [m, r]) })).Y.data as Float64Array;
+    for (let i = 0; i < m; i++) for (let k = 0; k < r; k++) Y[i * r + k] /= sigma[k];
+    const Q = await cholQr2(Y, m, r);
+    const u = new Float64Array(m);
+    for (let k = 0; k < r; k++) {
+      if (Q) {
+        for (let i = 0; i < m; i++) U[k * m + i] = Q[i * r + k];
         continue;
       }
-    }
-    // σ ≈ 0: any unit vector orthogonal to the u's so far keeps R orthogonal.
-    let ok = false;
-    for (let e = 0; e < m && !ok; e++) {
-      u.fill(0);
-      u[(e + k) % m] = 1;
-      ok = orthonormalise(u, U, k, m);
-    }
-    U.set(u, k * m);
-  }
-  const R = new Float64Array(m * m);
-  for (let k = 0; k < m; k++) {
-    for (let i = 0; i < m; i++) {
-      const uik = U[k * m + i];
-      if (uik === 0) continue;
-      for (let j = 0; j < m; j++) R[i * m + j] += uik * V[k * m + j];
+      for (let i = 0; i < m; i++) u[i] = Y[i * r + k];
+      if (orthonormalise(u, U, k, m)) U.set(u, k * m);
+      else completeRow(U, k, m);
     }
   }
+  for (let k = r; k < m; k++) completeRow(U, k, m);
+  // R = Σ_k u_k v_kᵀ = UᵀV (rows of U and V are the vectors).
+  const R = (await run(matMulTransA64, { A: tensor(U, [m, m]), B: tensor(V, [m, m]) })).Y.data as Float64Array;
   let traceSigma = 0;
   for (let t = 0; t < m * m; t++) traceSigma += R[t] * M[t];
   return { R, m, traceSigma };
+}
+
+/** Row k of U: a unit vector orthogonal to rows 0..k−1 (σ ≈ 0: any such vector keeps R orthogonal). */
+function completeRow(U: Float64Array, k: number, m: number): void {
+  const u = new Float64Array(m);
+  for (let e = 0; e < m; e++) {
+    u.fill(0);
+    u[(e + k) % m] = 1;
+    if (orthonormalise(u, U, k, m)) break;
+  }
+  U.set(u, k * m);
 }
 
 /** Makes u orthogonal to rows 0..k−1 of Q (twice, for stability) and unit; false if it vanishes. */
