@@ -68,3 +68,50 @@ export function normalizeRows(m: Matrix, norms?: Float64Array): Matrix {
   }
   return { rows, cols: d, data: out };
 }
+
+// Float64 sums over four independent accumulators: one running sum is a chain of dependent
+// additions (one per ~4 cycles); four keep the adder busy (~3× at d = 1536). Products and
+// differences of float32 values are exact in float64, so only the order of the sum differs
+// from a plain loop. The exact k-NN re-rank and the approximate graph's re-score share them,
+// so both rank candidates by the same numbers.
+
+/** Σ a[ao + j]·b[bo + j], j < d, in float64. */
+export function rowDot64(a: Float32Array, ao: number, b: Float32Array, bo: number, d: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let j = 0;
+  for (; j + 4 <= d; j += 4) {
+    s0 += a[ao + j] * b[bo + j];
+    s1 += a[ao + j + 1] * b[bo + j + 1];
+    s2 += a[ao + j + 2] * b[bo + j + 2];
+    s3 += a[ao + j + 3] * b[bo + j + 3];
+  }
+  for (; j < d; j++) s0 += a[ao + j] * b[bo + j];
+  return s0 + s1 + s2 + s3;
+}
+
+/** Σ (a[ao + j] − b[bo + j])², j < d, in float64. */
+export function rowSquaredDistance64(a: Float32Array, ao: number, b: Float32Array, bo: number, d: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let j = 0;
+  for (; j + 4 <= d; j += 4) {
+    const e0 = a[ao + j] - b[bo + j];
+    const e1 = a[ao + j + 1] - b[bo + j + 1];
+    const e2 = a[ao + j + 2] - b[bo + j + 2];
+    const e3 = a[ao + j + 3] - b[bo + j + 3];
+    s0 += e0 * e0;
+    s1 += e1 * e1;
+    s2 += e2 * e2;
+    s3 += e3 * e3;
+  }
+  for (; j < d; j++) {
+    const e = a[ao + j] - b[bo + j];
+    s0 += e * e;
+  }
+  return s0 + s1 + s2 + s3;
+}

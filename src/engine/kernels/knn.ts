@@ -20,7 +20,7 @@
  * between runs for cancellation and other requests.
  */
 import type { Metric } from '../../shared/protocol';
-import { Matrix, rowNorms } from '../core/matrix';
+import { Matrix, rowDot64, rowNorms, rowSquaredDistance64 } from '../core/matrix';
 import { Cancellation, Progress, throwIfCancelled, yieldToEventLoop } from '../util/errors';
 import { run, tensor } from './ort';
 import { scoreTopK } from './graphs';
@@ -188,7 +188,7 @@ function rerank(
   const x = source.data;
   const qd = queries.data;
   const qo = qi * d;
-  const qn = metric === 'cosine' ? Math.sqrt(dot64(qd, qo, qd, qo, d)) : 0;
+  const qn = metric === 'cosine' ? Math.sqrt(rowDot64(qd, qo, qd, qo, d)) : 0;
   const rows: number[] = [];
   const vals: number[] = [];
   for (let t = 0; t < cand.length; t++) {
@@ -196,9 +196,9 @@ function rerank(
     if (r === exclude || r < 0 || !valid[r]) continue;
     const xo = r * d;
     let s: number;
-    if (metric === 'euclidean') s = Math.sqrt(squaredDistance64(qd, qo, x, xo, d));
+    if (metric === 'euclidean') s = Math.sqrt(rowSquaredDistance64(qd, qo, x, xo, d));
     else {
-      s = dot64(qd, qo, x, xo, d);
+      s = rowDot64(qd, qo, x, xo, d);
       if (metric === 'cosine') s /= qn * norms[r];
     }
     rows.push(r);
@@ -220,49 +220,4 @@ export async function knnGraph(corpus: PreparedCorpus, opts: Omit<KnnOptions, 'e
   const exclude = new Int32Array(n);
   for (let i = 0; i < n; i++) exclude[i] = i;
   return knnSearch(corpus, corpus.source, { ...opts, exclude });
-}
-
-// The re-rank's float64 sums over four independent accumulators: one accumulator is a chain of
-// dependent additions (one per ~4 cycles); four keep the adder busy, ~3× faster at d = 1536.
-// Products of float32 values are exact in float64, so only the summation order changed.
-
-/** Σ a[ao + j]·b[bo + j], j < d, in float64. */
-function dot64(a: Float32Array, ao: number, b: Float32Array, bo: number, d: number): number {
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let j = 0;
-  for (; j + 4 <= d; j += 4) {
-    s0 += a[ao + j] * b[bo + j];
-    s1 += a[ao + j + 1] * b[bo + j + 1];
-    s2 += a[ao + j + 2] * b[bo + j + 2];
-    s3 += a[ao + j + 3] * b[bo + j + 3];
-  }
-  for (; j < d; j++) s0 += a[ao + j] * b[bo + j];
-  return s0 + s1 + (s2 + s3);
-}
-
-/** Σ (a[ao + j] − b[bo + j])², j < d, in float64. */
-function squaredDistance64(a: Float32Array, ao: number, b: Float32Array, bo: number, d: number): number {
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let j = 0;
-  for (; j + 4 <= d; j += 4) {
-    const e0 = a[ao + j] - b[bo + j];
-    const e1 = a[ao + j + 1] - b[bo + j + 1];
-    const e2 = a[ao + j + 2] - b[bo + j + 2];
-    const e3 = a[ao + j + 3] - b[bo + j + 3];
-    s0 += e0 * e0;
-    s1 += e1 * e1;
-    s2 += e2 * e2;
-    s3 += e3 * e3;
-  }
-  for (; j < d; j++) {
-    const e = a[ao + j] - b[bo + j];
-    s0 += e * e;
-  }
-  return s0 + s1 + (s2 + s3);
 }

@@ -22,7 +22,7 @@
  * neighbours (knnSearch) of a seeded sample of rows and the result reports it.
  */
 import type { Matrix } from '../core/matrix';
-import { gatherRows } from '../core/matrix';
+import { gatherRows, rowDot64, rowSquaredDistance64 } from '../core/matrix';
 import { knnSearch, prepareCorpus, PreparedCorpus } from '../kernels/knn';
 import { projectRows } from '../kernels/pca';
 import { Cancellation, Progress, throwIfCancelled, yieldToEventLoop } from '../util/errors';
@@ -65,43 +65,8 @@ function makeDistance(corpus: PreparedCorpus, metric: ProjectionMetric): (i: num
   const { source, norms } = corpus;
   const d = source.cols;
   const x = source.data;
-  // Four float64 accumulators: independent chains the CPU can overlap (~2× a single running sum here).
-  const d4 = d - (d % 4);
-  if (metric === 'cosine') {
-    return (i, j) => {
-      const a = i * d;
-      const b = j * d;
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-      for (let t = 0; t < d4; t += 4) {
-        s0 += x[a + t] * x[b + t];
-        s1 += x[a + t + 1] * x[b + t + 1];
-        s2 += x[a + t + 2] * x[b + t + 2];
-        s3 += x[a + t + 3] * x[b + t + 3];
-      }
-      for (let t = d4; t < d; t++) s0 += x[a + t] * x[b + t];
-      return Math.max(0, 1 - (s0 + s1 + s2 + s3) / (norms[i] * norms[j]));
-    };
-  }
-  return (i, j) => {
-    const a = i * d;
-    const b = j * d;
-    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-    for (let t = 0; t < d4; t += 4) {
-      const v0 = x[a + t] - x[b + t];
-      const v1 = x[a + t + 1] - x[b + t + 1];
-      const v2 = x[a + t + 2] - x[b + t + 2];
-      const v3 = x[a + t + 3] - x[b + t + 3];
-      s0 += v0 * v0;
-      s1 += v1 * v1;
-      s2 += v2 * v2;
-      s3 += v3 * v3;
-    }
-    for (let t = d4; t < d; t++) {
-      const v = x[a + t] - x[b + t];
-      s0 += v * v;
-    }
-    return Math.sqrt(s0 + s1 + s2 + s3);
-  };
+  if (metric === 'cosine') return (i, j) => Math.max(0, 1 - rowDot64(x, i * d, x, j * d, d) / (norms[i] * norms[j]));
+  return (i, j) => Math.sqrt(rowSquaredDistance64(x, i * d, x, j * d, d));
 }
 
 /** The approximate k-NN graph (self excluded, ascending distance, ties by lower index). */
