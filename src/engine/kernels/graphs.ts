@@ -63,6 +63,17 @@ export const matMulTransA64: GraphSpec = {
   nodes: [{ op: 'Gemm', inputs: ['A', 'B'], outputs: ['Y'], attrs: { transA: 1 } }],
 };
 
+/** Y = A·Bᵀ (A: m×k, B: n×k), float64: products with a matrix whose rows are the vectors. */
+export const matMulTransB64: GraphSpec = {
+  name: 'matMulTransB64',
+  inputs: [
+    { name: 'A', type: 'float64', shape: ['m', 'k'] },
+    { name: 'B', type: 'float64', shape: ['n', 'k'] },
+  ],
+  outputs: [{ name: 'Y', type: 'float64', shape: ['m', 'n'] }],
+  nodes: [{ op: 'Gemm', inputs: ['A', 'B'], outputs: ['Y'], attrs: { transB: 1 } }],
+};
+
 /** G = Aᵀ·A for a row block A (b×d): the block's contribution to the Gram matrix. */
 export const gramBlock: GraphSpec = {
   name: 'gramBlock',

@@ -19,7 +19,7 @@ import { gatherRows, Matrix, normalizeRows } from '../../core/matrix';
 import { cached, Dataset, datasetNorms } from '../../data/dataset';
 import { knnGraph, KnnResult, prepareCorpus } from '../../kernels/knn';
 import { projectRows } from '../../kernels/pca';
-import { matMul64, matMulTransA64 } from '../../kernels/graphs';
+import { matMul64, matMulTransA64, matMulTransB64 } from '../../kernels/graphs';
 import { run, tensor } from '../../kernels/ort';
 import { Cancellation, InputError, Progress } from '../../util/errors';
 import { debiasedCka, linearCka } from './cka';
@@ -179,9 +179,7 @@ async function procrustesSummary(X: Matrix, Y: Matrix, jm: Awaited<ReturnType<ty
     }
     // M = Wx · Sxy · Wyᵀ (m×m), float64 GEMMs on onnxruntime.
     const T = (await run(matMul64, { A: tensor(Wx, [m, dx]), B: tensor(jm.sxy, [dx, dy]) })).Y.data as Float64Array;
-    const WyT = new Float64Array(dy * m);
-    for (let c = 0; c < m; c++) for (let j = 0; j < dy; j++) WyT[j * m + c] = Wy[c * dy + j];
-    M = (await run(matMul64, { A: tensor(T, [m, dy]), B: tensor(WyT, [dy, m]) })).Y.data as Float64Array;
+    M = (await run(matMulTransB64, { A: tensor(T, [m, dy]), B: tensor(Wy, [m, dy]) })).Y.data as Float64Array;
   }
   const fit = await orthogonalProcrustes(M, m, token);
   const residual = Math.max(0, 1 - (fit.traceSigma * fit.traceSigma) / (normP2 * normQ2));

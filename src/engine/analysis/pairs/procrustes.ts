@@ -12,7 +12,7 @@
  * onnxruntime: at m = 768 the same loops in JS took ~4.5 s.
  */
 import { cholQr2, eighAsync } from '../../kernels/eigen';
-import { matMul64, matMulTransA64 } from '../../kernels/graphs';
+import { matMulTransA64, matMulTransB64 } from '../../kernels/graphs';
 import { run, tensor } from '../../kernels/ort';
 import { Cancellation } from '../../util/errors';
 
@@ -40,9 +40,7 @@ export async function orthogonalProcrustes(M: Float64Array, m: number, token?: C
   const U = new Float64Array(m * m); // row k = u_k
   if (r > 0) {
     // Y = M·[v₀ … v_{r−1}] / σ, m×r.
-    const Vt = new Float64Array(m * r);
-    for (let k = 0; k < r; k++) for (let j = 0; j < m; j++) Vt[j * r + k] = V[k * m + j];
-    const Y = (await run(matMul64, { A: Mt, B: tensor(Vt, [m, r]) })).Y.data as Float64Array;
+    const Y = (await run(matMulTransB64, { A: Mt, B: tensor(V.subarray(0, r * m), [r, m]) })).Y.data as Float64Array;
     for (let i = 0; i < m; i++) for (let k = 0; k < r; k++) Y[i * r + k] /= sigma[k];
     const Q = await cholQr2(Y, m, r);
     const u = new Float64Array(m);
