@@ -63,7 +63,11 @@ async function child(file: string): Promise<void> {
   clearInterval(timer);
 
   const corpus = preparedCorpus(ds, 'cosine');
-  const sample = sampleRows(Array.from({ length: ds.matrix.rows }, (_, i) => i), Math.min(COMPRESS_DEFAULTS.queries, ds.matrix.rows), 0);
+  const sample = sampleRows(
+    Array.from({ length: ds.matrix.rows }, (_, i) => i),
+    Math.min(COMPRESS_DEFAULTS.queries, ds.matrix.rows),
+    0,
+  );
   const Q = gatherRows(ds.matrix, sample);
   const times: number[] = [];
   for (let r = 0; r < 3; r++) {
@@ -120,7 +124,11 @@ print(json.dumps({"prep": prep, "exact": sorted(times)[1], "maxrss": resource.ge
 `;
 
 function runChild(file: string): ChildReport {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', __filename, '--child', file], { encoding: 'utf8', maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'inherit'] });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', __filename, '--child', file], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const line = r.stdout.split('\n').find((l) => l.startsWith('@@REPORT'));
   if (r.status !== 0 || !line) throw new Error(`sweep child failed (${r.status}): ${r.stdout.slice(-2000)}`);
   return JSON.parse(line.slice('@@REPORT'.length));
@@ -132,20 +140,40 @@ function mb(b: number): string {
 
 function bench(name: string, file: string, rows: number, dir: string): void {
   console.log(`\n## ${name}: ${rows} rows (${file})`);
-  const sample = sampleRows(Array.from({ length: rows }, (_, i) => i), Math.min(COMPRESS_DEFAULTS.queries, rows), 0);
+  const sample = sampleRows(
+    Array.from({ length: rows }, (_, i) => i),
+    Math.min(COMPRESS_DEFAULTS.queries, rows),
+    0,
+  );
   const sampleFile = path.join(dir, `${name}-sample.npy`);
   fs.writeFileSync(sampleFile, encodeNpy(sample, [sample.length]));
-  const np = JSON.parse(execFileSync(PY, ['-c', NUMPY_EXACT, file, sampleFile, String(COMPRESS_DEFAULTS.k)], { encoding: 'utf8' }).trim());
+  const np = JSON.parse(
+    execFileSync(PY, ['-c', NUMPY_EXACT, file, sampleFile, String(COMPRESS_DEFAULTS.k)], { encoding: 'utf8' }).trim(),
+  );
   const c = runChild(file);
   const s = c.sweep;
-  console.log(`default sweep: ${s.results.length} configurations, k=${s.k}, ${s.queries} queries, total ${s.seconds.toFixed(1)} s; peak RSS ${mb(c.maxRssBytes)}`);
-  console.log(`exact search of the ${s.queries} queries (cosine, corpus prepared): ours ${c.exactMedianSeconds.toFixed(3)} s (median of 3; ${s.fullQuerySeconds.toFixed(3)} s best in the sweep) vs numpy ${np.exact.toFixed(3)} s (median of 3, + ${np.prep.toFixed(3)} s normalising) → ratio ${(c.exactMedianSeconds / np.exact).toFixed(2)}×; numpy peak RSS ${mb(np.maxrss)}`);
-  console.log(`longest event-loop stall during the sweep: ${c.maxStallMs.toFixed(0)} ms; cancel at ${c.cancelAfterSeconds.toFixed(1)} s landed after ${c.cancelLatencyMs === null ? 'never (the sweep finished first)' : `${c.cancelLatencyMs.toFixed(0)} ms`}`);
+  console.log(
+    `default sweep: ${s.results.length} configurations, k=${s.k}, ${s.queries} queries, total ${s.seconds.toFixed(1)} s; peak RSS ${mb(c.maxRssBytes)}`,
+  );
+  console.log(
+    `exact search of the ${s.queries} queries (cosine, corpus prepared): ours ${c.exactMedianSeconds.toFixed(3)} s (median of 3; ${s.fullQuerySeconds.toFixed(3)} s best in the sweep) vs numpy ${np.exact.toFixed(3)} s (median of 3, + ${np.prep.toFixed(3)} s normalising) → ratio ${(c.exactMedianSeconds / np.exact).toFixed(2)}×; numpy peak RSS ${mb(np.maxrss)}`,
+  );
+  console.log(
+    `longest event-loop stall during the sweep: ${c.maxStallMs.toFixed(0)} ms; cancel at ${c.cancelAfterSeconds.toFixed(1)} s landed after ${c.cancelLatencyMs === null ? 'never (the sweep finished first)' : `${c.cancelLatencyMs.toFixed(0)} ms`}`,
+  );
   console.log('| configuration | bytes/vector | index | recall@10 | query s | vs float32 |');
   console.log('|---|---|---|---|---|---|');
   for (const p of s.results) {
-    const mark = s.recommended && p.method === s.recommended.method && p.dims === s.recommended.dims && p.rescore === s.recommended.rescore ? ' ← recommended' : '';
-    console.log(`| ${configLabel(p)}${mark} | ${p.bytesPerVector} | ${mb(p.indexBytes)} | ${p.recall.toFixed(3)} | ${p.querySeconds.toFixed(3)} | ${p.queryTimeRatio.toFixed(2)}× |`);
+    const mark =
+      s.recommended &&
+      p.method === s.recommended.method &&
+      p.dims === s.recommended.dims &&
+      p.rescore === s.recommended.rescore
+        ? ' ← recommended'
+        : '';
+    console.log(
+      `| ${configLabel(p)}${mark} | ${p.bytesPerVector} | ${mb(p.indexBytes)} | ${p.recall.toFixed(3)} | ${p.querySeconds.toFixed(3)} | ${p.queryTimeRatio.toFixed(2)}× |`,
+    );
   }
 }
 
@@ -155,17 +183,22 @@ async function main(): Promise<void> {
   const dims = Number(flag('dims', '768'));
   const only = flag('only');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'el-bench-compress-'));
-  console.log(`# compression sweep benchmark (${os.cpus().length} CPUs, load ${os.loadavg()[0].toFixed(1)}; ${new Date().toISOString()})`);
+  console.log(
+    `# compression sweep benchmark (${os.cpus().length} CPUs, load ${os.loadavg()[0].toFixed(1)}; ${new Date().toISOString()})`,
+  );
   try {
     if (only !== 'glove') {
       const file = path.join(dir, `gen_${rows}x${dims}.npy`);
-      execFileSync(PY, ['-c', `
+      execFileSync(PY, [
+        '-c',
+        `
 import numpy as np
 rng = np.random.default_rng(0)
 C = rng.normal(size=(64, ${dims})).astype(np.float32)
 X = C[rng.integers(0, 64, ${rows})] + 0.5 * rng.normal(size=(${rows}, ${dims})).astype(np.float32)
 np.save(${JSON.stringify(file)}, X)
-`]);
+`,
+      ]);
       bench('generated', file, rows, dir);
       fs.rmSync(file);
     }

@@ -60,7 +60,7 @@ async function child(file: string): Promise<void> {
 
 function generated(rows: number, dims: number, file: string): void {
   let s = 12345 >>> 0;
-  const rand = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const rand = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
   const gauss = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
   const centres = Array.from({ length: 50 }, () => Float64Array.from({ length: dims }, gauss));
   const X = new Float32Array(rows * dims);
@@ -93,7 +93,11 @@ function median(xs: number[]): number {
 
 function runOurs(file: string) {
   const t0 = Date.now();
-  const r = spawnSync(process.execPath, ['--import', 'tsx', __filename, '--child', file], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26 });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', __filename, '--child', file], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  });
   if (r.status !== 0) throw new Error(`engine failed: ${r.stderr}`);
   const out = JSON.parse(r.stdout.trim().split('\n').pop()!);
   return { wall: (Date.now() - t0) / 1000, ...out };
@@ -120,8 +124,14 @@ async function main(): Promise<void> {
       generated(rows, 768, file);
       cases.push({ name: `generated ${rows}×768 (unit rows)`, file });
     }
-    if (!only || only === 'glove') cases.push({ name: `GloVe ${rows}×100`, file: await glove(rows, path.join(dir, `glove_${rows}x100.npy`)) });
-    console.log(`diagnose benchmark, ${os.cpus().length} CPUs, load average ${os.loadavg().map((v) => v.toFixed(1)).join(' ')}; ${repeat} run(s) each, medians`);
+    if (!only || only === 'glove')
+      cases.push({ name: `GloVe ${rows}×100`, file: await glove(rows, path.join(dir, `glove_${rows}x100.npy`)) });
+    console.log(
+      `diagnose benchmark, ${os.cpus().length} CPUs, load average ${os
+        .loadavg()
+        .map((v) => v.toFixed(1))
+        .join(' ')}; ${repeat} run(s) each, medians`,
+    );
     for (const c of cases) {
       const ours: ReturnType<typeof runOurs>[] = [];
       const ref: ReturnType<typeof runNumpy>[] = [];
@@ -132,8 +142,16 @@ async function main(): Promise<void> {
       const a = median(ours.map((o) => o.wall));
       const b = median(ref.map((o) => o.wall));
       console.log(`\n${c.name}`);
-      console.log(`  embedding-lens diagnose: ${a.toFixed(1)} s (diagnose itself ${median(ours.map((o) => o.engineSeconds)).toFixed(1)} s), peak RSS ${Math.max(...ours.map((o) => o.maxRssMB)).toFixed(0)} MB`);
-      console.log(`  numpy/scipy/sklearn:     ${b.toFixed(1)} s, peak RSS ${Math.max(...ref.map((o) => o.maxRssMB)).toFixed(0)} MB; parts ${Object.entries(ref[0].timings as Record<string, number>).map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(', ')}`);
+      console.log(
+        `  embedding-lens diagnose: ${a.toFixed(1)} s (diagnose itself ${median(ours.map((o) => o.engineSeconds)).toFixed(1)} s), peak RSS ${Math.max(...ours.map((o) => o.maxRssMB)).toFixed(0)} MB`,
+      );
+      console.log(
+        `  numpy/scipy/sklearn:     ${b.toFixed(1)} s, peak RSS ${Math.max(...ref.map((o) => o.maxRssMB)).toFixed(0)} MB; parts ${Object.entries(
+          ref[0].timings as Record<string, number>,
+        )
+          .map(([k, v]) => `${k} ${v.toFixed(1)} s`)
+          .join(', ')}`,
+      );
       console.log(`  ratio (ours / numpy): ${(a / b).toFixed(2)}`);
       const v = ours[0].values;
       const p = ref[0];

@@ -56,7 +56,9 @@ function quantile(xs: number[], q: number): number {
 
 function lines(words: string[], n: number, seed: number): string[] {
   const r = rng(seed);
-  return Array.from({ length: n }, () => Array.from({ length: 4 + Math.floor(r() * 13) }, () => words[Math.floor(r() * words.length)]).join(' '));
+  return Array.from({ length: n }, () =>
+    Array.from({ length: 4 + Math.floor(r() * 13) }, () => words[Math.floor(r() * words.length)]).join(' '),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -90,8 +92,22 @@ function tokenIdFolder(builtin: string, into: string): string {
   const T = onnx.TensorProto.DataType;
   const A = onnx.AttributeProto.AttributeType;
   const dims = Number(init('table').dims![1]);
-  const vi = (name: string, t: number, shape: (number | string)[]) => ({ name, type: { tensorType: { elemType: t, shape: { dim: shape.map((x) => (typeof x === 'number' ? { dimValue: x } : { dimParam: x })) } } } });
-  const node = (opType: string, input: string[], output: string[], attribute: onnx.IAttributeProto[] = []) => ({ name: output[0], opType, input, output, attribute });
+  const vi = (name: string, t: number, shape: (number | string)[]) => ({
+    name,
+    type: {
+      tensorType: {
+        elemType: t,
+        shape: { dim: shape.map((x) => (typeof x === 'number' ? { dimValue: x } : { dimParam: x })) },
+      },
+    },
+  });
+  const node = (opType: string, input: string[], output: string[], attribute: onnx.IAttributeProto[] = []) => ({
+    name: output[0],
+    opType,
+    input,
+    output,
+    attribute,
+  });
   const g = onnx.ModelProto.create({
     irVersion: 8,
     opsetImport: [{ domain: '', version: 18 }],
@@ -117,46 +133,71 @@ function tokenIdFolder(builtin: string, into: string): string {
   const dir = path.join(into, 'ids-model');
   fs.mkdirSync(dir);
   fs.writeFileSync(path.join(dir, 'model.onnx'), onnx.ModelProto.encode(g).finish());
-  for (const f of ['tokenizer.json', 'tokenizer_config.json', 'modules.json', 'sentence_bert_config.json']) fs.copyFileSync(path.join(builtin, f), path.join(dir, f));
+  for (const f of ['tokenizer.json', 'tokenizer_config.json', 'modules.json', 'sentence_bert_config.json'])
+    fs.copyFileSync(path.join(builtin, f), path.join(dir, f));
   fs.cpSync(path.join(builtin, '1_Pooling'), path.join(dir, '1_Pooling'), { recursive: true });
   return dir;
 }
 
 /** The batches TextModel.embed makes with a fixed budget, as feeds for the bare session. */
-function fixedBatches(model: TextModel, texts: string[], budget: number): { order: number[]; feeds: Record<string, ort.Tensor>[]; idBatches: EncodedBatch[]; tokens: number } {
+function fixedBatches(
+  model: TextModel,
+  texts: string[],
+  budget: number,
+): { order: number[]; feeds: Record<string, ort.Tensor>[]; idBatches: EncodedBatch[]; tokens: number } {
   const session = model.session;
   if (model.takesText) {
     // Longest text first, ≤ MAX_TEXT_BATCH texts, sized in characters (model.ts embedTexts).
     const order = texts.map((_, i) => i).sort((a, b) => texts[b].length - texts[a].length || a - b);
     const feeds = [];
     const groups: number[][] = [];
-    for (let done = 0; done < order.length; ) {
-      const b = Math.max(1, Math.min(MAX_TEXT_BATCH, order.length - done, Math.floor(budget / Math.max(1, texts[order[done]].length))));
+    for (let done = 0; done < order.length;) {
+      const b = Math.max(
+        1,
+        Math.min(MAX_TEXT_BATCH, order.length - done, Math.floor(budget / Math.max(1, texts[order[done]].length))),
+      );
       const idx = order.slice(done, done + b);
       groups.push(idx);
-      feeds.push({ [session.inputNames[0]]: new ort.Tensor('string', idx.map((i) => texts[i]), [b]) });
+      feeds.push({
+        [session.inputNames[0]]: new ort.Tensor(
+          'string',
+          idx.map((i) => texts[i]),
+          [b],
+        ),
+      });
       done += b;
     }
     // numpy gets tokenizers.js's ids for the same batches (not timed).
     const tok = new Tokenizer(JSON.parse(fs.readFileSync(model.spec.tokenizerPath!, 'utf8')), { unk_token: '[UNK]' });
-    const idBatches = groups.map((idx) => padBatch(idx.map((i) => tok.encode(texts[i], { add_special_tokens: false }).ids), 1));
+    const idBatches = groups.map((idx) =>
+      padBatch(
+        idx.map((i) => tok.encode(texts[i], { add_special_tokens: false }).ids),
+        1,
+      ),
+    );
     return { order, feeds, idBatches, tokens: idBatches.reduce((s, e) => s + e.lengths.reduce((a, l) => a + l, 0), 0) };
   }
   const tokenizer = model.tokenizer!;
   const encoded = texts.map((t) => tokenizer.encode(t).ids);
   const order = encoded.map((_, i) => i).sort((a, b) => encoded[b].length - encoded[a].length || a - b);
   const idBatches = [];
-  for (let done = 0; done < order.length; ) {
+  for (let done = 0; done < order.length;) {
     const len = encoded[order[done]].length;
     const b = Math.max(1, Math.min(MAX_BATCH, order.length - done, Math.floor(budget / Math.max(1, len))));
-    idBatches.push(padBatch(order.slice(done, done + b).map((i) => encoded[i]), tokenizer.padId));
+    idBatches.push(
+      padBatch(
+        order.slice(done, done + b).map((i) => encoded[i]),
+        tokenizer.padId,
+      ),
+    );
     done += b;
   }
   const feeds = idBatches.map((enc) => {
     const shape = [enc.batch, enc.length];
     const f: Record<string, ort.Tensor> = { input_ids: new ort.Tensor('int64', enc.ids, shape) };
     if (session.inputNames.includes('attention_mask')) f.attention_mask = new ort.Tensor('int64', enc.mask, shape);
-    if (session.inputNames.includes('token_type_ids')) f.token_type_ids = new ort.Tensor('int64', new BigInt64Array(enc.ids.length), shape);
+    if (session.inputNames.includes('token_type_ids'))
+      f.token_type_ids = new ort.Tensor('int64', new BigInt64Array(enc.ids.length), shape);
     return f;
   });
   return { order, feeds, idBatches, tokens: encoded.reduce((s, e) => s + e.length, 0) };
@@ -169,18 +210,46 @@ async function embedChild(part: Part): Promise<void> {
   const batchDir = fs.mkdtempSync(path.join(os.tmpdir(), `el-bench-embed-${part}-`));
   if (part === 'builtin' || part === 'builtin-ids') {
     dir = part === 'builtin' ? builtinModelDir() : tokenIdFolder(builtinModelDir(), batchDir);
-    const words = fs.readFileSync(path.join(ROOT, 'test/fixtures/glove2k.tsv'), 'utf8').split('\n').slice(1).map((l) => l.split('\t')[0]).filter((w) => /^[a-z]+$/.test(w));
+    const words = fs
+      .readFileSync(path.join(ROOT, 'test/fixtures/glove2k.tsv'), 'utf8')
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split('\t')[0])
+      .filter((w) => /^[a-z]+$/.test(w));
     texts = lines(words, LINES, 1);
     budget = part === 'builtin' ? 1 << 16 : 16384;
   } else {
-    dir = writeModelFolder({ onnx: bertShapedModel(TINY_VOCAB.length, DIMS, LAYERS), pooling: 'mean', normalize: true });
-    texts = lines(TINY_VOCAB.slice(4).filter((w) => !w.startsWith('##')), LINES, 2);
+    dir = writeModelFolder({
+      onnx: bertShapedModel(TINY_VOCAB.length, DIMS, LAYERS),
+      pooling: 'mean',
+      normalize: true,
+    });
+    texts = lines(
+      TINY_VOCAB.slice(4).filter((w) => !w.startsWith('##')),
+      LINES,
+      2,
+    );
     budget = 2048;
     // The weights, regenerated with bertShapedModel's seeds, for the numpy reference.
-    fs.writeFileSync(path.join(batchDir, 'emb.npy'), encodeNpy(randomFloats(TINY_VOCAB.length * DIMS, 1, 0.5), [TINY_VOCAB.length, DIMS]));
+    fs.writeFileSync(
+      path.join(batchDir, 'emb.npy'),
+      encodeNpy(randomFloats(TINY_VOCAB.length * DIMS, 1, 0.5), [TINY_VOCAB.length, DIMS]),
+    );
     for (let l = 0; l < LAYERS; l++) {
-      const shapes: [string, number, number][] = [['wq', DIMS, DIMS], ['wk', DIMS, DIMS], ['wv', DIMS, DIMS], ['wo', DIMS, DIMS], ['w1', DIMS, 4 * DIMS], ['w2', 4 * DIMS, DIMS]];
-      shapes.forEach(([name, r, c], i) => fs.writeFileSync(path.join(batchDir, `l${l}_${name}.npy`), encodeNpy(randomFloats(r * c, 1 + 10 * l + i + 1, 1 / Math.sqrt(r)), [r, c])));
+      const shapes: [string, number, number][] = [
+        ['wq', DIMS, DIMS],
+        ['wk', DIMS, DIMS],
+        ['wv', DIMS, DIMS],
+        ['wo', DIMS, DIMS],
+        ['w1', DIMS, 4 * DIMS],
+        ['w2', 4 * DIMS, DIMS],
+      ];
+      shapes.forEach(([name, r, c], i) =>
+        fs.writeFileSync(
+          path.join(batchDir, `l${l}_${name}.npy`),
+          encodeNpy(randomFloats(r * c, 1 + 10 * l + i + 1, 1 / Math.sqrt(r)), [r, c]),
+        ),
+      );
     }
   }
   const model = await TextModel.load(dir);
@@ -190,8 +259,14 @@ async function embedChild(part: Part): Promise<void> {
   const session = model.session;
   const outName = session.outputNames.includes('sentence_embedding') ? 'sentence_embedding' : 'last_hidden_state';
   idBatches.forEach((enc, i) => {
-    fs.writeFileSync(path.join(batchDir, `b${i}_ids.npy`), encodeNpy(Int32Array.from(enc.ids, Number), [enc.batch, enc.length]));
-    fs.writeFileSync(path.join(batchDir, `b${i}_mask.npy`), encodeNpy(Int32Array.from(enc.mask, Number), [enc.batch, enc.length]));
+    fs.writeFileSync(
+      path.join(batchDir, `b${i}_ids.npy`),
+      encodeNpy(Int32Array.from(enc.ids, Number), [enc.batch, enc.length]),
+    );
+    fs.writeFileSync(
+      path.join(batchDir, `b${i}_mask.npy`),
+      encodeNpy(Int32Array.from(enc.mask, Number), [enc.batch, enc.length]),
+    );
   });
   let tokenizeS: number | undefined;
   if (part === 'builtin-ids') {
@@ -286,38 +361,69 @@ async function exportBuiltinTables(dir: string): Promise<void> {
 }
 
 function runChild(args: string[]): string {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', __filename, ...args, ...process.argv.slice(2)], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', __filename, ...args, ...process.argv.slice(2)], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  });
   if (r.status !== 0) throw new Error(`child ${args.join(' ')} failed: ${r.stderr}`);
   return r.stdout.trim().split('\n').pop()!;
 }
 
 async function embedBench(): Promise<void> {
-  const parts: Part[] = process.argv.includes('--no-bert') ? ['builtin-ids', 'builtin'] : ['builtin-ids', 'builtin', 'bert'];
+  const parts: Part[] = process.argv.includes('--no-bert')
+    ? ['builtin-ids', 'builtin']
+    : ['builtin-ids', 'builtin', 'bert'];
   const seen: Partial<Record<Part, EmbedPart>> = {};
   for (const part of parts) {
     const res = JSON.parse(runChild(['--child', part])) as EmbedPart;
     seen[part] = res;
     if (part !== 'bert') await exportBuiltinTables(res.batchDir);
-    const py = JSON.parse(execFileSync(PY, ['-c', NUMPY_EMBED, res.batchDir, part, String(REPEATS), String(LAYERS)], { encoding: 'utf8', maxBuffer: 1 << 26 }).trim().split('\n').pop()!);
+    const py = JSON.parse(
+      execFileSync(PY, ['-c', NUMPY_EMBED, res.batchDir, part, String(REPEATS), String(LAYERS)], {
+        encoding: 'utf8',
+        maxBuffer: 1 << 26,
+      })
+        .trim()
+        .split('\n')
+        .pop()!,
+    );
     fs.rmSync(res.batchDir, { recursive: true, force: true });
     const name = {
       builtin: 'built-in GloVe static model (100-d), text in: tokenisation inside the ONNX graph (now)',
       'builtin-ids': 'built-in GloVe static model (100-d), token ids in: tokenizers.js in JS + token-id graph (before)',
       bert: `BERT-shaped random encoder (${DIMS}-d × ${LAYERS} layers)`,
     }[part];
-    const bareWhat = part === 'builtin' ? 'bare onnxruntime session.run on the same string batches (INCLUDES tokenisation, in the graph)' : 'bare onnxruntime session.run, same padded batches (excludes tokenisation)';
+    const bareWhat =
+      part === 'builtin'
+        ? 'bare onnxruntime session.run on the same string batches (INCLUDES tokenisation, in the graph)'
+        : 'bare onnxruntime session.run, same padded batches (excludes tokenisation)';
     console.log(`\n${name}: ${res.lines} lines, ${res.tokens} tokens, ${res.batches} batches (medians of ${REPEATS})`);
-    console.log(`  ours (TextModel.embed, fixed batches) ${res.oursS.toFixed(3)} s  = ${Math.round(res.lines / res.oursS)} lines/s`);
-    console.log(`  ${bareWhat} ${res.bareS.toFixed(3)} s  → overhead ${(100 * (res.oursS / res.bareS - 1)).toFixed(1)}% (goal ≤ 10%)`);
-    if (res.tokenizeS !== undefined) console.log(`  of which tokenizers.js alone: ${res.tokenizeS.toFixed(3)} s (${((1e6 * res.tokenizeS) / res.lines).toFixed(1)} µs/line)`);
-    console.log(`  ours, adaptive batches (the default) ${res.adaptiveS.toFixed(3)} s = ${Math.round(res.lines / res.adaptiveS)} lines/s; time inside session.run in ours: ${res.sessionInsideS.toFixed(3)} s`);
-    console.log(`  numpy, same network on the same batches${part === 'builtin' ? " (given tokenizers.js's ids, so no tokenisation)" : ''} ${py.numpyS.toFixed(3)} s  → ours/numpy ${(res.oursS / py.numpyS).toFixed(2)}×; max |ours − numpy| ${py.maxAbsDiff.toExponential(2)}`);
-    console.log(`  peak memory: ours ${(res.maxRssBytes / 2 ** 20).toFixed(0)} MiB, numpy ${(py.maxRssBytes / 2 ** 20).toFixed(0)} MiB`);
+    console.log(
+      `  ours (TextModel.embed, fixed batches) ${res.oursS.toFixed(3)} s  = ${Math.round(res.lines / res.oursS)} lines/s`,
+    );
+    console.log(
+      `  ${bareWhat} ${res.bareS.toFixed(3)} s  → overhead ${(100 * (res.oursS / res.bareS - 1)).toFixed(1)}% (goal ≤ 10%)`,
+    );
+    if (res.tokenizeS !== undefined)
+      console.log(
+        `  of which tokenizers.js alone: ${res.tokenizeS.toFixed(3)} s (${((1e6 * res.tokenizeS) / res.lines).toFixed(1)} µs/line)`,
+      );
+    console.log(
+      `  ours, adaptive batches (the default) ${res.adaptiveS.toFixed(3)} s = ${Math.round(res.lines / res.adaptiveS)} lines/s; time inside session.run in ours: ${res.sessionInsideS.toFixed(3)} s`,
+    );
+    console.log(
+      `  numpy, same network on the same batches${part === 'builtin' ? " (given tokenizers.js's ids, so no tokenisation)" : ''} ${py.numpyS.toFixed(3)} s  → ours/numpy ${(res.oursS / py.numpyS).toFixed(2)}×; max |ours − numpy| ${py.maxAbsDiff.toExponential(2)}`,
+    );
+    console.log(
+      `  peak memory: ours ${(res.maxRssBytes / 2 ** 20).toFixed(0)} MiB, numpy ${(py.maxRssBytes / 2 ** 20).toFixed(0)} MiB`,
+    );
   }
   const before = seen['builtin-ids'];
   const after = seen.builtin;
   if (before && after) {
-    console.log(`\nbuilt-in model, before → after (same run, fixed batches): ${Math.round(before.lines / before.oursS)} → ${Math.round(after.lines / after.oursS)} lines/s (×${(before.oursS / after.oursS).toFixed(2)}); overhead over the bare session ${(100 * (before.oursS / before.bareS - 1)).toFixed(1)}% → ${(100 * (after.oursS / after.bareS - 1)).toFixed(1)}%`);
+    console.log(
+      `\nbuilt-in model, before → after (same run, fixed batches): ${Math.round(before.lines / before.oursS)} → ${Math.round(after.lines / after.oursS)} lines/s (×${(before.oursS / after.oursS).toFixed(2)}); overhead over the bare session ${(100 * (before.oursS / before.bareS - 1)).toFixed(1)}% → ${(100 * (after.oursS / after.bareS - 1)).toFixed(1)}%`,
+    );
   }
 }
 
@@ -354,7 +460,10 @@ async function hoverBench(): Promise<void> {
     for (let j = 0; j < HOVER_DIMS; j++) X[i * HOVER_DIMS + j] = centres[c * HOVER_DIMS + j] + 0.5 * (r() * 2 - 1);
   }
   fs.writeFileSync(file, encodeNpy(X, [ROWS, HOVER_DIMS]));
-  fs.writeFileSync(path.join(dir, 'items.tsv'), 'text\n' + Array.from({ length: ROWS }, (_, i) => `item ${i}`).join('\n') + '\n');
+  fs.writeFileSync(
+    path.join(dir, 'items.tsv'),
+    'text\n' + Array.from({ length: ROWS }, (_, i) => `item ${i}`).join('\n') + '\n',
+  );
   const rpc = await import('vscode-jsonrpc/node');
   const child = fork(server, ['--node-ipc'], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   const conn = rpc.createMessageConnection(new rpc.IPCMessageReader(child), new rpc.IPCMessageWriter(child));
@@ -365,7 +474,13 @@ async function hoverBench(): Promise<void> {
   const open = (await conn.sendRequest('embeddingLens/open', { path: file })) as { dataset: { id: string } };
   const openMs = performance.now() - t0;
   const k = 10;
-  const ask = (row: number) => conn.sendRequest('embeddingLens/text/rowNeighbors', { datasetId: open.dataset.id, row, k, metric: 'cosine' }) as Promise<{ neighbors: unknown[]; ms: number }>;
+  const ask = (row: number) =>
+    conn.sendRequest('embeddingLens/text/rowNeighbors', {
+      datasetId: open.dataset.id,
+      row,
+      k,
+      metric: 'cosine',
+    }) as Promise<{ neighbors: unknown[]; ms: number }>;
   t0 = performance.now();
   await ask(0);
   const coldMs = performance.now() - t0;
@@ -383,20 +498,35 @@ async function hoverBench(): Promise<void> {
   const hwm = Number(/VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? NaN) * 1024;
   conn.dispose();
   child.kill();
-  const py = JSON.parse(execFileSync(PY, ['-c', NUMPY_HOVER, file, JSON.stringify(rows), String(k)], { encoding: 'utf8' }).trim().split('\n').pop()!);
+  const py = JSON.parse(
+    execFileSync(PY, ['-c', NUMPY_HOVER, file, JSON.stringify(rows), String(k)], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .pop()!,
+  );
   fs.rmSync(dir, { recursive: true, force: true });
   console.log(`\nHover (row neighbours with texts, k=${k}, cosine) on ${ROWS}×${HOVER_DIMS} float32, engine over IPC:`);
   console.log(`  open ${openMs.toFixed(0)} ms; first hover (builds norms + search corpus) ${coldMs.toFixed(0)} ms`);
-  console.log(`  50 hovers: median ${median(times).toFixed(1)} ms, p95 ${quantile(times, 0.95).toFixed(1)} ms round trip (engine ${median(engineMs).toFixed(1)} ms) — goal ≤ 150 ms`);
-  console.log(`  numpy, same rows (pre-normalised matrix, matvec + argpartition): median ${py.medianMs.toFixed(1)} ms (normalising ${(1000 * py.prepS).toFixed(0)} ms) → ours/numpy ${(median(times) / py.medianMs).toFixed(2)}×`);
-  console.log(`  peak memory: engine ${(hwm / 2 ** 20).toFixed(0)} MiB, numpy ${(py.maxRssBytes / 2 ** 20).toFixed(0)} MiB`);
+  console.log(
+    `  50 hovers: median ${median(times).toFixed(1)} ms, p95 ${quantile(times, 0.95).toFixed(1)} ms round trip (engine ${median(engineMs).toFixed(1)} ms) — goal ≤ 150 ms`,
+  );
+  console.log(
+    `  numpy, same rows (pre-normalised matrix, matvec + argpartition): median ${py.medianMs.toFixed(1)} ms (normalising ${(1000 * py.prepS).toFixed(0)} ms) → ours/numpy ${(median(times) / py.medianMs).toFixed(2)}×`,
+  );
+  console.log(
+    `  peak memory: engine ${(hwm / 2 ** 20).toFixed(0)} MiB, numpy ${(py.maxRssBytes / 2 ** 20).toFixed(0)} MiB`,
+  );
 }
 
 async function main(): Promise<void> {
   const ci = process.argv.indexOf('--child');
   if (ci >= 0) return embedChild(process.argv[ci + 1] as Part);
   console.log(`bench/embed.ts — ${os.cpus().length} CPUs, Node ${process.version}, ${new Date().toISOString()}`);
-  const only = process.argv.includes('--hover-only') ? 'hover' : process.argv.includes('--embed-only') ? 'embed' : 'all';
+  const only = process.argv.includes('--hover-only')
+    ? 'hover'
+    : process.argv.includes('--embed-only')
+      ? 'embed'
+      : 'all';
   if (only !== 'hover') await embedBench();
   if (only !== 'embed') await hoverBench();
 }

@@ -41,7 +41,8 @@ async function child(mode: string, file: string): Promise<void> {
     try {
       const size = fs.fstatSync(fd).size;
       const h = readNpyHeader(file, fd, size);
-      if (h.kind !== 'f' || h.itemSize !== 4 || h.fortranOrder || h.shape.length !== 2) throw new Error('streamed mode needs a C-order float32 2-D .npy');
+      if (h.kind !== 'f' || h.itemSize !== 4 || h.fortranOrder || h.shape.length !== 2)
+        throw new Error('streamed mode needs a C-order float32 2-D .npy');
       const [rows, d] = h.shape;
       const acc = new MomentAccumulator(d);
       const buf = new Float32Array(BLOCK * d);
@@ -63,12 +64,19 @@ async function child(mode: string, file: string): Promise<void> {
     }
   }
   const values = await eigvalshAsync(covariance(mom), mom.d);
-  const out: Out = { seconds: (performance.now() - t) / 1000, maxRssMB: process.resourceUsage().maxRSS / 1024, top: Array.from(values.subarray(0, 3)), n: mom.n };
+  const out: Out = {
+    seconds: (performance.now() - t) / 1000,
+    maxRssMB: process.resourceUsage().maxRSS / 1024,
+    top: Array.from(values.subarray(0, 3)),
+    n: mom.n,
+  };
   process.stdout.write(`\n@@${JSON.stringify(out)}\n`);
 }
 
 function parse(r: ReturnType<typeof spawnSync>, what: string): Out {
-  const line = String(r.stdout).split('\n').find((l) => l.startsWith('@@'));
+  const line = String(r.stdout)
+    .split('\n')
+    .find((l) => l.startsWith('@@'));
   if (r.status !== 0 || !line) throw new Error(`${what} failed (${r.status}): ${String(r.stdout).slice(-2000)}`);
   return JSON.parse(line.slice(2));
 }
@@ -91,7 +99,10 @@ C = (S2 - np.outer(S1, S1) / n) / (n - 1)
 w = np.linalg.eigvalsh(C)[::-1]
 print("@@" + json.dumps({"seconds": time.perf_counter() - t, "maxRssMB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "top": w[:3].tolist(), "n": n}))
 `;
-  return parse(spawnSync(PY, ['-'], { input: script, encoding: 'utf8', stdio: ['pipe', 'pipe', 'inherit'], maxBuffer: 1 << 24 }), 'numpy');
+  return parse(
+    spawnSync(PY, ['-'], { input: script, encoding: 'utf8', stdio: ['pipe', 'pipe', 'inherit'], maxBuffer: 1 << 24 }),
+    'numpy',
+  );
 }
 
 async function main(): Promise<void> {
@@ -102,7 +113,11 @@ async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'el-bench-mem-'));
   const file = path.join(dir, `gen_${rows}x${dims}.npy`);
   try {
-    const g = spawnSync(PY, ['-c', `
+    const g = spawnSync(
+      PY,
+      [
+        '-c',
+        `
 import numpy as np
 rng = np.random.default_rng(0)
 C = rng.normal(size=(64, ${dims})).astype(np.float32)
@@ -111,18 +126,37 @@ for s in range(0, ${rows}, 50000):
     e = min(${rows}, s + 50000)
     X[s:e] = C[rng.integers(0, 64, e - s)] + 0.5 * rng.normal(size=(e - s, ${dims})).astype(np.float32)
 X.flush()
-`], { stdio: 'inherit' });
+`,
+      ],
+      { stdio: 'inherit' },
+    );
     if (g.status !== 0) throw new Error('generation failed');
     const sizeMB = fs.statSync(file).size / 2 ** 20;
     const goal = 1.3 * sizeMB + 300;
-    console.log(`file ${rows}×${dims} float32: ${sizeMB.toFixed(0)} MiB; goal peak ≤ ${goal.toFixed(0)} MiB; load ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+    console.log(
+      `file ${rows}×${dims} float32: ${sizeMB.toFixed(0)} MiB; goal peak ≤ ${goal.toFixed(0)} MiB; load ${os
+        .loadavg()
+        .map((x) => x.toFixed(1))
+        .join(' ')}`,
+    );
     for (const mode of ['loader', 'streamed']) {
-      const o = parse(spawnSync(process.execPath, ['--import', 'tsx', __filename, '--child', mode, file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 }), mode);
-      console.log(`ours ${mode.padEnd(8)}: ${o.seconds.toFixed(1)} s, peak ${o.maxRssMB.toFixed(0)} MiB (${(o.maxRssMB / sizeMB).toFixed(2)} × file), top eigenvalues ${o.top.map((v) => v.toFixed(3)).join(', ')}`);
+      const o = parse(
+        spawnSync(process.execPath, ['--import', 'tsx', __filename, '--child', mode, file], {
+          encoding: 'utf8',
+          stdio: ['ignore', 'pipe', 'inherit'],
+          maxBuffer: 1 << 24,
+        }),
+        mode,
+      );
+      console.log(
+        `ours ${mode.padEnd(8)}: ${o.seconds.toFixed(1)} s, peak ${o.maxRssMB.toFixed(0)} MiB (${(o.maxRssMB / sizeMB).toFixed(2)} × file), top eigenvalues ${o.top.map((v) => v.toFixed(3)).join(', ')}`,
+      );
     }
     for (const mmap of [false, true]) {
       const o = numpy(file, mmap);
-      console.log(`numpy ${mmap ? 'mmap   ' : 'np.load'}: ${o.seconds.toFixed(1)} s, peak ${o.maxRssMB.toFixed(0)} MiB (${(o.maxRssMB / sizeMB).toFixed(2)} × file), top eigenvalues ${o.top.map((v) => v.toFixed(3)).join(', ')}`);
+      console.log(
+        `numpy ${mmap ? 'mmap   ' : 'np.load'}: ${o.seconds.toFixed(1)} s, peak ${o.maxRssMB.toFixed(0)} MiB (${(o.maxRssMB / sizeMB).toFixed(2)} × file), top eigenvalues ${o.top.map((v) => v.toFixed(3)).join(', ')}`,
+      );
     }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

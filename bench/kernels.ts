@@ -69,8 +69,23 @@ def run():
 `;
 
 const CASES: CaseSpec[] = [
-  { id: 'knn20k', rows: 20000, dims: 768, what: 'exact 10-NN graph (cosine)', flops: 2 * 20000 * 20000 * 768, py: knnPy(20000) },
-  { id: 'knn50k', rows: 50000, dims: 768, what: 'exact 10-NN graph (cosine)', flops: 2 * 50000 * 50000 * 768, repeats: 1, py: knnPy(50000) },
+  {
+    id: 'knn20k',
+    rows: 20000,
+    dims: 768,
+    what: 'exact 10-NN graph (cosine)',
+    flops: 2 * 20000 * 20000 * 768,
+    py: knnPy(20000),
+  },
+  {
+    id: 'knn50k',
+    rows: 50000,
+    dims: 768,
+    what: 'exact 10-NN graph (cosine)',
+    flops: 2 * 50000 * 50000 * 768,
+    repeats: 1,
+    py: knnPy(50000),
+  },
   {
     id: 'query200k',
     rows: 200000,
@@ -115,29 +130,27 @@ def run():
     return np.linalg.eigh(C)
 `,
   },
-  ...[2, 50].map(
-    (m): CaseSpec => ({
-      id: `pca${m}`,
-      rows: 50000,
-      dims: 768,
-      m,
-      what: `PCA to ${m} (fit + coordinates)`,
-      py: `
+  ...[2, 50].map((m): CaseSpec => ({
+    id: `pca${m}`,
+    rows: 50000,
+    dims: 768,
+    m,
+    what: `PCA to ${m} (fit + coordinates)`,
+    py: `
 from sklearn.decomposition import PCA
 def run():
     return PCA(n_components=${m}, svd_solver='randomized', random_state=0).fit_transform(X)
 `,
-      py2: {
-        label: "sklearn PCA(svd_solver='full')",
-        repeats: 1,
-        body: `
+    py2: {
+      label: "sklearn PCA(svd_solver='full')",
+      repeats: 1,
+      body: `
 from sklearn.decomposition import PCA
 def run():
     return PCA(n_components=${m}, svd_solver='full').fit_transform(X)
 `,
-      },
-    }),
-  ),
+    },
+  })),
 ];
 
 interface Measured {
@@ -210,7 +223,8 @@ async function child(id: string, file: string, repeats: number): Promise<void> {
 function runChild(cmd: string, args: string[], input?: string): Measured {
   const r = spawnSync(cmd, args, { encoding: 'utf8', input, maxBuffer: 1 << 26, stdio: ['pipe', 'pipe', 'inherit'] });
   const line = r.stdout.split('\n').find((l) => l.startsWith('@@'));
-  if (r.status !== 0 || !line) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stdout.slice(-2000)}`);
+  if (r.status !== 0 || !line)
+    throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stdout.slice(-2000)}`);
   return JSON.parse(line.slice(2));
 }
 
@@ -233,7 +247,11 @@ print("@@" + json.dumps({"median": ts_sorted[len(ts) // 2], "times": ts, "maxRss
 function generate(dir: string, rows: number, dims: number): string {
   const file = path.join(dir, `gen_${rows}x${dims}.npy`);
   if (fs.existsSync(file)) return file;
-  const r = spawnSync(PY, ['-c', `
+  const r = spawnSync(
+    PY,
+    [
+      '-c',
+      `
 import numpy as np
 rng = np.random.default_rng(0)
 C = rng.normal(size=(64, ${dims})).astype(np.float32)
@@ -242,7 +260,10 @@ for s in range(0, ${rows}, 20000):
     e = min(${rows}, s + 20000)
     X[s:e] = C[rng.integers(0, 64, e - s)] + 0.5 * rng.normal(size=(e - s, ${dims})).astype(np.float32)
 np.save(${JSON.stringify(file)}, X)
-`], { stdio: 'inherit' });
+`,
+    ],
+    { stdio: 'inherit' },
+  );
   if (r.status !== 0) throw new Error('data generation failed');
   return file;
 }
@@ -259,7 +280,12 @@ async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'el-bench-kernels-'));
   const rows: string[] = [];
   try {
-    console.log(`machine: ${os.cpus().length} cores (${os.cpus()[0]?.model}), load ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}; repeats ${repeats} (median)`);
+    console.log(
+      `machine: ${os.cpus().length} cores (${os.cpus()[0]?.model}), load ${os
+        .loadavg()
+        .map((x) => x.toFixed(1))
+        .join(' ')}; repeats ${repeats} (median)`,
+    );
     for (const c of CASES) {
       if (only ? !only.includes(c.id) : c.id === 'query1m') continue;
       const file = generate(dir, c.rows, c.dims);
@@ -270,7 +296,7 @@ async function main(): Promise<void> {
       const gf = (t: number) => (c.flops ? `${(c.flops / t / 1e9).toFixed(0)} GFLOP/s` : '');
       const line =
         `${c.id.padEnd(10)} ${`${c.rows}×${c.dims}`.padEnd(11)} ${c.what.padEnd(42)} ours ${fmt(ours.median)} ${gf(ours.median)} (peak ${ours.maxRssMB.toFixed(0)} MB) | ` +
-        `${c.id.startsWith('pca') ? "sklearn randomized" : 'numpy'} ${fmt(ref.median)} ${gf(ref.median)} (peak ${ref.maxRssMB.toFixed(0)} MB) | ratio ${(ours.median / ref.median).toFixed(2)}` +
+        `${c.id.startsWith('pca') ? 'sklearn randomized' : 'numpy'} ${fmt(ref.median)} ${gf(ref.median)} (peak ${ref.maxRssMB.toFixed(0)} MB) | ratio ${(ours.median / ref.median).toFixed(2)}` +
         (ref2 ? ` | ${c.py2!.label} ${fmt(ref2.median)} (ratio ${(ours.median / ref2.median).toFixed(2)})` : '') +
         ` [runs: ${reps}]`;
       console.log(line);

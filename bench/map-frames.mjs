@@ -36,12 +36,23 @@ const VIEW_POINTS = flag('view-points', '');
 // The same flags as test/e2e/helpers.mjs (no GPU: Chromium falls back to software WebGL).
 const LAUNCH = {
   executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+    '--disable-quic',
+  ],
 };
 
-if (!argv.includes('--no-build')) execFileSync(process.execPath, [path.join(ROOT, 'scripts/build.mjs')], { stdio: 'inherit' });
+if (!argv.includes('--no-build'))
+  execFileSync(process.execPath, [path.join(ROOT, 'scripts/build.mjs')], { stdio: 'inherit' });
 const dist = path.join(ROOT, 'dist/webview');
-for (const f of ['map.js', 'plotly.min.js', 'style.css']) if (!fs.existsSync(path.join(dist, f))) throw new Error(`${path.join(dist, f)} is missing; run node scripts/build.mjs`);
+for (const f of ['map.js', 'plotly.min.js', 'style.css'])
+  if (!fs.existsSync(path.join(dist, f)))
+    throw new Error(`${path.join(dist, f)} is missing; run node scripts/build.mjs`);
 
 // The host's messages for a finished map, built in the page (1M base64 floats are faster made there than sent).
 const STUB = `
@@ -99,46 +110,60 @@ try {
     const ext = c?.getExtension('WEBGL_debug_renderer_info');
     return c ? (ext ? c.getParameter(ext.UNMASKED_RENDERER_WEBGL) : c.getParameter(c.RENDERER)) : 'no WebGL';
   });
-  console.log(`bench/map-frames.mjs: ${ROWS.toLocaleString('en-US')} points, Chromium ${browser.version()} headless, WebGL: ${gl}; ${new Date().toISOString()}, load average ${os.loadavg().map((v) => v.toFixed(2)).join(' ')}`);
+  console.log(
+    `bench/map-frames.mjs: ${ROWS.toLocaleString('en-US')} points, Chromium ${browser.version()} headless, WebGL: ${gl}; ${new Date().toISOString()}, load average ${os
+      .loadavg()
+      .map((v) => v.toFixed(2))
+      .join(' ')}`,
+  );
   console.log(`  page loaded and first map drawn in ${firstDraw.toFixed(1)} s`);
 
   /** Runs `steps` relayouts of the view around (cx, cy) with half-width w, returning each step's worst frame (ms) and what the panel said. */
   const run = (name, views) =>
-    page.evaluate(async ({ views }) => {
-      const gd = document.getElementById('map-chart');
-      const idle = (ms) => new Promise((r) => setTimeout(r, ms));
-      const out = [];
-      for (const [x0, x1, y0, y1] of views) {
-        await idle(400); // the previous step's debounced redraw has run
-        const start = performance.now();
-        const from = window.__frames.length;
-        // The keys a user's drag or wheel produces (plotly_relayout carries them to the panel).
-        await window.Plotly.relayout(gd, { 'xaxis.range[0]': x0, 'xaxis.range[1]': x1, 'yaxis.range[0]': y0, 'yaxis.range[1]': y1 });
-        await new Promise((r) => requestAnimationFrame(r));
-        const relayoutMs = performance.now() - start;
-        // Wait past the panel's redraw of the points in view (debounced after the relayout).
-        let last = performance.now();
-        for (;;) {
-          await idle(100);
-          const f = window.__frames;
-          // settled: frames are arriving at the display rate again, well after the debounce
-          if (performance.now() - start > 700 && f.length > from + 3 && f[f.length - 1] - f[f.length - 4] < 60) break;
-          if (performance.now() - start > 20000) break;
-          last = performance.now();
+    page.evaluate(
+      async ({ views }) => {
+        const gd = document.getElementById('map-chart');
+        const idle = (ms) => new Promise((r) => setTimeout(r, ms));
+        const out = [];
+        for (const [x0, x1, y0, y1] of views) {
+          await idle(400); // the previous step's debounced redraw has run
+          const start = performance.now();
+          const from = window.__frames.length;
+          // The keys a user's drag or wheel produces (plotly_relayout carries them to the panel).
+          await window.Plotly.relayout(gd, {
+            'xaxis.range[0]': x0,
+            'xaxis.range[1]': x1,
+            'yaxis.range[0]': y0,
+            'yaxis.range[1]': y1,
+          });
+          await new Promise((r) => requestAnimationFrame(r));
+          const relayoutMs = performance.now() - start;
+          // Wait past the panel's redraw of the points in view (debounced after the relayout).
+          let last = performance.now();
+          for (;;) {
+            await idle(100);
+            const f = window.__frames;
+            // settled: frames are arriving at the display rate again, well after the debounce
+            if (performance.now() - start > 700 && f.length > from + 3 && f[f.length - 1] - f[f.length - 4] < 60) break;
+            if (performance.now() - start > 20000) break;
+            last = performance.now();
+          }
+          const f = window.__frames.slice(from);
+          const ts = [start, ...f.filter((t) => t >= start)];
+          let worst = 0;
+          for (let i = 1; i < ts.length; i++) worst = Math.max(worst, ts[i] - ts[i - 1]);
+          out.push({ worst, relayoutMs, mode: gd.dataset.mode, note: document.getElementById('map-note').textContent });
+          void last;
         }
-        const f = window.__frames.slice(from);
-        const ts = [start, ...f.filter((t) => t >= start)];
-        let worst = 0;
-        for (let i = 1; i < ts.length; i++) worst = Math.max(worst, ts[i] - ts[i - 1]);
-        out.push({ worst, relayoutMs, mode: gd.dataset.mode, note: document.getElementById('map-note').textContent });
-        void last;
-      }
-      return out;
-    }, { views });
+        return out;
+      },
+      { views },
+    );
 
   const ext = await page.evaluate(() => {
     const gd = document.getElementById('map-chart');
-    const xa = gd._fullLayout.xaxis.range, ya = gd._fullLayout.yaxis.range;
+    const xa = gd._fullLayout.xaxis.range,
+      ya = gd._fullLayout.yaxis.range;
     return { x: xa, y: ya, clusters: window.__clusters };
   });
   const [X0, X1] = ext.x;

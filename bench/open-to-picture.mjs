@@ -14,18 +14,25 @@ import { createRequire } from 'module';
 const require = createRequire(import.meta.url);
 const rpc = require('vscode-jsonrpc/node');
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-const [rows, dims, repeats] = [Number(process.argv[2] ?? 100000), Number(process.argv[3] ?? 768), Number(process.argv[4] ?? 3)];
+const [rows, dims, repeats] = [
+  Number(process.argv[2] ?? 100000),
+  Number(process.argv[3] ?? 768),
+  Number(process.argv[4] ?? 3),
+];
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'el-bench-'));
 const file = path.join(dir, `gen_${rows}x${dims}.npy`);
 const PY = '/usr/bin/python3';
 
-execFileSync(PY, ['-c', `
+execFileSync(PY, [
+  '-c',
+  `
 import numpy as np
 rng = np.random.default_rng(0)
 C = rng.normal(size=(64, ${dims})).astype(np.float32)
 X = C[rng.integers(0, 64, ${rows})] + 0.5 * rng.normal(size=(${rows}, ${dims})).astype(np.float32)
 np.save(${JSON.stringify(file)}, X)
-`]);
+`,
+]);
 const matrixBytes = rows * dims * 4;
 
 function median(xs) {
@@ -34,7 +41,9 @@ function median(xs) {
 }
 
 async function engineOnce() {
-  const child = fork(path.join(root, 'dist/engine/server.js'), ['--node-ipc'], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const child = fork(path.join(root, 'dist/engine/server.js'), ['--node-ipc'], {
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
   const conn = rpc.createMessageConnection(new rpc.IPCMessageReader(child), new rpc.IPCMessageWriter(child));
   conn.listen();
   await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {} });
@@ -53,14 +62,25 @@ async function engineOnce() {
 
 async function renderOnce(ov) {
   const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--allow-file-access-from-files'] });
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--allow-file-access-from-files'],
+  });
   const page = await browser.newPage({ viewport: { width: 1300, height: 1000 } });
   const html = path.join(dir, 'page.html');
-  fs.writeFileSync(html, `<!DOCTYPE html><html><head><link rel="stylesheet" href="${root}/dist/webview/style.css"></head><body><main id="app"></main>
+  fs.writeFileSync(
+    html,
+    `<!DOCTYPE html><html><head><link rel="stylesheet" href="${root}/dist/webview/style.css"></head><body><main id="app"></main>
 <script>function acquireVsCodeApi(){return {postMessage(){},getState(){},setState(){}}}</script>
-<script src="${root}/dist/webview/plotly.min.js"></script><script src="${root}/dist/webview/overview.js"></script></body></html>`);
+<script src="${root}/dist/webview/plotly.min.js"></script><script src="${root}/dist/webview/overview.js"></script></body></html>`,
+  );
   await page.goto(`file://${html}`);
-  const payload = JSON.stringify({ type: 'overview', data: ov, settings: { metric: 'cosine', k: 10, maxPoints: 200000 }, links: [] });
+  const payload = JSON.stringify({
+    type: 'overview',
+    data: ov,
+    settings: { metric: 'cosine', k: 10, maxPoints: 200000 },
+    links: [],
+  });
   // Time from the message arriving (as the host would post it) to the scatter drawn.
   const t = await page.evaluate(async (p) => {
     const t0 = performance.now();
@@ -76,7 +96,9 @@ async function renderOnce(ov) {
 }
 
 function numpyOnce() {
-  const out = execFileSync(PY, ['-c', `
+  const out = execFileSync(PY, [
+    '-c',
+    `
 import numpy as np, time, json
 t = time.perf_counter()
 X = np.load(${JSON.stringify(file)})
@@ -88,7 +110,8 @@ C = np.cov(X, rowvar=False)
 w, V = np.linalg.eigh(C)
 Y = (X - mu) @ V[:, ::-1][:, :2]
 print(json.dumps(time.perf_counter() - t))
-`]).toString();
+`,
+  ]).toString();
   return 1000 * JSON.parse(out);
 }
 
@@ -104,8 +127,16 @@ for (let r = 0; r < repeats; r++) {
   np.push(numpyOnce());
 }
 const total = median(eng.map((e, i) => e + ren[i]));
-console.log(`open → first picture, ${rows}×${dims} float32 (${(matrixBytes / 1e6).toFixed(0)} MB), median of ${repeats}:`);
-console.log(`  engine open + overview: ${median(eng).toFixed(0)} ms   webview draw: ${median(ren).toFixed(0)} ms   total: ${total.toFixed(0)} ms (goal ≤ 3000)`);
-console.log(`  numpy load + stats + exact PCA 2-D: ${median(np).toFixed(0)} ms   ratio engine/numpy: ${(median(eng) / median(np)).toFixed(2)}`);
-console.log(`  engine peak RSS: ${(hwm / 1e6).toFixed(0)} MB = ${(hwm / matrixBytes).toFixed(2)} × matrix (goal ≤ 1.3 × matrix + 300 MB = ${((1.3 * matrixBytes + 300e6) / 1e6).toFixed(0)} MB)`);
+console.log(
+  `open → first picture, ${rows}×${dims} float32 (${(matrixBytes / 1e6).toFixed(0)} MB), median of ${repeats}:`,
+);
+console.log(
+  `  engine open + overview: ${median(eng).toFixed(0)} ms   webview draw: ${median(ren).toFixed(0)} ms   total: ${total.toFixed(0)} ms (goal ≤ 3000)`,
+);
+console.log(
+  `  numpy load + stats + exact PCA 2-D: ${median(np).toFixed(0)} ms   ratio engine/numpy: ${(median(eng) / median(np)).toFixed(2)}`,
+);
+console.log(
+  `  engine peak RSS: ${(hwm / 1e6).toFixed(0)} MB = ${(hwm / matrixBytes).toFixed(2)} × matrix (goal ≤ 1.3 × matrix + 300 MB = ${((1.3 * matrixBytes + 300e6) / 1e6).toFixed(0)} MB)`,
+);
 fs.rmSync(dir, { recursive: true, force: true });

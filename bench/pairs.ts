@@ -42,14 +42,29 @@ async function child(mode: string, a: string, b: string): Promise<void> {
     const t0 = performance.now();
     const r = await compareSpaces(da, db, { k: 10, maxQueries: 10000, anchorCount: 300 });
     ms = performance.now() - t0;
-    out = { linearCka: r.linearCka, debiasedCka: r.debiasedCka, mutualKnn: r.mutualKnn, top1Before: r.procrustes.top1Before, top1After: r.procrustes.top1After, residual: r.procrustes.residual, relTop1: r.relative.top1 };
+    out = {
+      linearCka: r.linearCka,
+      debiasedCka: r.debiasedCka,
+      mutualKnn: r.mutualKnn,
+      top1Before: r.procrustes.top1Before,
+      top1After: r.procrustes.top1After,
+      residual: r.procrustes.residual,
+      relTop1: r.relative.top1,
+    };
   } else {
     const { neuralCollapse } = await import('../src/engine/analysis/pairs/collapse');
     const ds = await loadDataset({ path: a, metaPath: b });
     const t0 = performance.now();
     const r = await neuralCollapse(ds, { labels: 'label', k: 10 });
     ms = performance.now() - t0;
-    out = { nc1: r.nc1, withinBetweenRatio: r.withinBetweenRatio, equinorm: r.nc2.equinorm, equiangularity: r.nc2.equiangularity, ncmAccuracy: r.ncmAccuracy, knnAccuracy: r.knnAccuracy };
+    out = {
+      nc1: r.nc1,
+      withinBetweenRatio: r.withinBetweenRatio,
+      equinorm: r.nc2.equinorm,
+      equiangularity: r.nc2.equiangularity,
+      ncmAccuracy: r.ncmAccuracy,
+      knnAccuracy: r.knnAccuracy,
+    };
   }
   process.stdout.write(JSON.stringify({ ms, maxRssBytes: process.resourceUsage().maxRSS * 1024, result: out }) + '\n');
 }
@@ -138,7 +153,11 @@ print(json.dumps({"ms": ms, "maxRssBytes": resource.getrusage(resource.RUSAGE_SE
 `;
 
 function runOurs(mode: string, a: string, b: string): Timed {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', __filename, '--child', mode, a, b], { encoding: 'utf8', cwd: ROOT, maxBuffer: 1 << 26 });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', __filename, '--child', mode, a, b], {
+    encoding: 'utf8',
+    cwd: ROOT,
+    maxBuffer: 1 << 26,
+  });
   if (r.status !== 0) throw new Error(`ours (${mode}) failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!);
 }
@@ -158,7 +177,9 @@ function report(title: string, ours: Timed, ref: Timed, refName: string): void {
   for (const key of Object.keys(ours.result)) {
     const o = ours.result[key] as number | null;
     const e = ref.result[key] as number | null;
-    console.log(`    ${key.padEnd(18)} ours ${o === null ? 'null' : Number(o).toPrecision(6)}   ${refName} ${e === null ? 'null' : Number(e).toPrecision(6)}`);
+    console.log(
+      `    ${key.padEnd(18)} ours ${o === null ? 'null' : Number(o).toPrecision(6)}   ${refName} ${e === null ? 'null' : Number(e).toPrecision(6)}`,
+    );
   }
 }
 
@@ -166,7 +187,7 @@ async function makeCompareFiles(dir: string, n: number, d: number): Promise<[str
   const { writeNpy } = await import('../src/engine/io/npy');
   const { projectRows } = await import('../src/engine/kernels/pca');
   let s = 12345;
-  const rand = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const rand = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
   const gauss = () => Math.sqrt(-2 * Math.log(rand() + 1e-12)) * Math.cos(2 * Math.PI * rand());
   // A: 200 clusters in d dims (real embeddings are clustered); B = A·M + noise with a random M.
   const centres = Float32Array.from({ length: 200 * d }, gauss);
@@ -191,12 +212,13 @@ async function makeCompareFiles(dir: string, n: number, d: number): Promise<[str
 }
 
 async function makeCollapseFiles(dir: string): Promise<[string, string, string]> {
-  if (fs.existsSync(path.join(CIFAR, 'X.npy'))) return [path.join(CIFAR, 'X.npy'), path.join(CIFAR, 'meta.tsv'), 'CIFAR-10 ResNet-56 penultimate features'];
+  if (fs.existsSync(path.join(CIFAR, 'X.npy')))
+    return [path.join(CIFAR, 'X.npy'), path.join(CIFAR, 'meta.tsv'), 'CIFAR-10 ResNet-56 penultimate features'];
   const { writeNpy } = await import('../src/engine/io/npy');
   const n = 60000;
   const d = 64;
   let s = 777;
-  const rand = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const rand = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
   const gauss = () => Math.sqrt(-2 * Math.log(rand() + 1e-12)) * Math.cos(2 * Math.PI * rand());
   const means = Float32Array.from({ length: 10 * d }, () => 2 * gauss());
   const X = new Float32Array(n * d);
@@ -236,5 +258,6 @@ async function main(): Promise<void> {
   }
 }
 
-if (process.argv[2] === '--child') void child(process.argv[3], process.argv[4], process.argv[5]).catch((e) => (console.error(e), process.exit(1)));
+if (process.argv[2] === '--child')
+  void child(process.argv[3], process.argv[4], process.argv[5]).catch((e) => (console.error(e), process.exit(1)));
 else void main();

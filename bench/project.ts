@@ -49,7 +49,7 @@ function clustered(n: number, d: number, clusters: number, seed: number): Float3
     const c = i % clusters;
     let s = 0;
     for (let j = 0; j < d; j++) {
-      const v = centres[c * d + j] / Math.sqrt(d) + 0.6 * rng.normal() / Math.sqrt(d);
+      const v = centres[c * d + j] / Math.sqrt(d) + (0.6 * rng.normal()) / Math.sqrt(d);
       X[i * d + j] = v;
       s += v * v;
     }
@@ -78,16 +78,29 @@ async function child(method: 'umap' | 'tsne', file: string, out: string, knn: Kn
   const ds = await loadDataset({ path: file });
   let first: number | undefined;
   let epochs: number | undefined;
-  const r = await project(ds, { method, dims: 2, seed: 0, k: 10, metric: 'cosine', knn }, {
-    onLayout: (_c, _stage, _step, steps) => {
-      first ??= (performance.now() - t0) / 1000;
-      if (_stage === method) epochs = steps;
+  const r = await project(
+    ds,
+    { method, dims: 2, seed: 0, k: 10, metric: 'cosine', knn },
+    {
+      onLayout: (_c, _stage, _step, steps) => {
+        first ??= (performance.now() - t0) / 1000;
+        if (_stage === method) epochs = steps;
+      },
     },
-  });
+  );
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(c0);
   fs.writeFileSync(out, encodeNpy(r.coords, [r.rows, 2]));
-  const rep: Side = { seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, firstPictureSeconds: first, maxRssMB: process.resourceUsage().maxRSS / 1024, out, timings: r.timings, knnGraph: r.knnGraph, epochs };
+  const rep: Side = {
+    seconds,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    firstPictureSeconds: first,
+    maxRssMB: process.resourceUsage().maxRSS / 1024,
+    out,
+    timings: r.timings,
+    knnGraph: r.knnGraph,
+    epochs,
+  };
   process.stdout.write(JSON.stringify(rep));
 }
 
@@ -133,7 +146,16 @@ async function compare(method: 'umap' | 'tsne', rows: number, dir: string): Prom
     n = m.rows;
     d = m.cols;
   } else fs.writeFileSync(file, encodeNpy(clustered(n, d, 20, 42), [n, d]));
-  const ours = runChild(process.execPath, ['--import', 'tsx', __filename, '--child', method, file, path.join(dir, `ours-${method}.npy`), flag('knn', 'auto')]);
+  const ours = runChild(process.execPath, [
+    '--import',
+    'tsx',
+    __filename,
+    '--child',
+    method,
+    file,
+    path.join(dir, `ours-${method}.npy`),
+    flag('knn', 'auto'),
+  ]);
   const pyFile = path.join(dir, 'ref.py');
   fs.writeFileSync(pyFile, PY_SRC);
   const ref = runChild(PY, [pyFile, method, file, path.join(dir, `ref-${method}.npy`)]);
@@ -144,11 +166,23 @@ async function compare(method: 'umap' | 'tsne', rows: number, dir: string): Prom
   };
   const [qo, qr] = [await q(ours.out), await q(ref.out)];
   const refName = method === 'umap' ? 'umap-learn 0.5 (own k-NN)' : 'scikit-learn TSNE';
-  console.log(`\n${method.toUpperCase()} 2-D, ${n.toLocaleString('en-US')}×${d}${real && method === 'umap' ? ` (${real})` : ' synthetic clusters'}, cosine, k-NN included`);
+  console.log(
+    `\n${method.toUpperCase()} 2-D, ${n.toLocaleString('en-US')}×${d}${real && method === 'umap' ? ` (${real})` : ' synthetic clusters'}, cosine, k-NN included`,
+  );
   const noQ = ours.seconds - (ours.timings?.quality ?? 0);
-  console.log(`  ours: ${ours.seconds.toFixed(1)} s wall, ${ours.cpuSeconds.toFixed(1)} s CPU (first picture ${ours.firstPictureSeconds?.toFixed(2)} s; ${Object.entries(ours.timings ?? {}).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}), peak RSS ${ours.maxRssMB.toFixed(0)} MB`);
-  console.log(`  ${refName}: ${ref.seconds.toFixed(1)} s wall, ${ref.cpuSeconds.toFixed(1)} s CPU, peak RSS ${ref.maxRssMB.toFixed(0)} MB`);
-  console.log(`  ratio ours/reference: ${(ours.seconds / ref.seconds).toFixed(2)}× wall (${(noQ / ref.seconds).toFixed(2)}× without our quality scoring, which the reference does not do), ${(ours.cpuSeconds / ref.cpuSeconds).toFixed(2)}× CPU`);
+  console.log(
+    `  ours: ${ours.seconds.toFixed(1)} s wall, ${ours.cpuSeconds.toFixed(1)} s CPU (first picture ${ours.firstPictureSeconds?.toFixed(2)} s; ${Object.entries(
+      ours.timings ?? {},
+    )
+      .map(([k, v]) => `${k} ${v.toFixed(1)}`)
+      .join(', ')}), peak RSS ${ours.maxRssMB.toFixed(0)} MB`,
+  );
+  console.log(
+    `  ${refName}: ${ref.seconds.toFixed(1)} s wall, ${ref.cpuSeconds.toFixed(1)} s CPU, peak RSS ${ref.maxRssMB.toFixed(0)} MB`,
+  );
+  console.log(
+    `  ratio ours/reference: ${(ours.seconds / ref.seconds).toFixed(2)}× wall (${(noQ / ref.seconds).toFixed(2)}× without our quality scoring, which the reference does not do), ${(ours.cpuSeconds / ref.cpuSeconds).toFixed(2)}× CPU`,
+  );
   const g = ours.knnGraph;
   if (g)
     console.log(
@@ -156,8 +190,12 @@ async function compare(method: 'umap' | 'tsne', rows: number, dir: string): Prom
         `${g.pilotRecall !== undefined ? ` (auto: the approximate graph's pilot found ${g.pilotRecall.toFixed(3)} of the true neighbours of ${g.sample} rows, below 0.8)` : ''}`,
     );
   const opt = ours.timings?.[method];
-  if (opt && ours.epochs) console.log(`  our ${method} optimisation: ${ours.epochs} ${method === 'umap' ? 'epochs' : 'iterations'} in ${opt.toFixed(1)} s (${(ours.epochs / opt).toFixed(1)}/s)`);
-  const fmtQ = (x: typeof qo) => `T ${x.trustworthiness.toFixed(4)}, C ${x.continuity.toFixed(4)}, recall ${x.knnRecall.toFixed(3)}`;
+  if (opt && ours.epochs)
+    console.log(
+      `  our ${method} optimisation: ${ours.epochs} ${method === 'umap' ? 'epochs' : 'iterations'} in ${opt.toFixed(1)} s (${(ours.epochs / opt).toFixed(1)}/s)`,
+    );
+  const fmtQ = (x: typeof qo) =>
+    `T ${x.trustworthiness.toFixed(4)}, C ${x.continuity.toFixed(4)}, recall ${x.knnRecall.toFixed(3)}`;
   console.log(`  quality (k=10, ${qo.sampleRows} sampled rows, same sample): ours ${fmtQ(qo)}; reference ${fmtQ(qr)}`);
 }
 

@@ -16,7 +16,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-const [rows, dims, repeats] = [Number(process.argv[2] ?? 50_000), Number(process.argv[3] ?? 768), Number(process.argv[4] ?? 5)];
+const [rows, dims, repeats] = [
+  Number(process.argv[2] ?? 50_000),
+  Number(process.argv[3] ?? 768),
+  Number(process.argv[4] ?? 5),
+];
 const ROOT = path.resolve(__dirname, '..');
 const PY = '/usr/bin/python3';
 
@@ -52,7 +56,11 @@ function median(xs: number[]): number {
 }
 
 function runChild(mode: string, file: string): { ms: number; maxRssBytes: number } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', __filename, String(rows), String(dims), '1', '--child', mode, file], { encoding: 'utf8', cwd: ROOT });
+  const r = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', __filename, String(rows), String(dims), '1', '--child', mode, file],
+    { encoding: 'utf8', cwd: ROOT },
+  );
   if (r.status !== 0) throw new Error(`${mode} failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!);
 }
@@ -77,10 +85,17 @@ async function main(): Promise<void> {
 
   const numpy: number[] = [];
   for (let r = 0; r < repeats; r++) {
-    const out = execFileSync(PY, ['-c', `
+    const out = execFileSync(
+      PY,
+      [
+        '-c',
+        `
 import time, numpy as np
 t = time.perf_counter(); x = np.load(${JSON.stringify(npy)}); s = float(x[-1, -1]); print((time.perf_counter() - t) * 1000)
-`], { encoding: 'utf8' });
+`,
+      ],
+      { encoding: 'utf8' },
+    );
     numpy.push(Number(out.trim()));
   }
   const ours = Array.from({ length: repeats }, () => runChild('ours', pq));
@@ -89,9 +104,15 @@ t = time.perf_counter(); x = np.load(${JSON.stringify(npy)}); s = float(x[-1, -1
   const oursMs = median(ours.map((x) => x.ms));
   const duckMs = median(duck.map((x) => x.ms));
   const npMs = median(numpy);
-  console.log(`read ${rows}×${dims} float32 (${mb(rows * dims * 4)} MB of values; parquet ${mb(fs.statSync(pq).size)} MB, zstd), median of ${repeats}`);
-  console.log(`  Embedding Lens readParquet  ${oursMs.toFixed(0)} ms   peak RSS ${mb(Math.max(...ours.map((x) => x.maxRssBytes)))} MB`);
-  console.log(`  DuckDB scan alone           ${duckMs.toFixed(0)} ms   peak RSS ${mb(Math.max(...duck.map((x) => x.maxRssBytes)))} MB   ratio ours/duckdb ${(oursMs / duckMs).toFixed(2)}`);
+  console.log(
+    `read ${rows}×${dims} float32 (${mb(rows * dims * 4)} MB of values; parquet ${mb(fs.statSync(pq).size)} MB, zstd), median of ${repeats}`,
+  );
+  console.log(
+    `  Embedding Lens readParquet  ${oursMs.toFixed(0)} ms   peak RSS ${mb(Math.max(...ours.map((x) => x.maxRssBytes)))} MB`,
+  );
+  console.log(
+    `  DuckDB scan alone           ${duckMs.toFixed(0)} ms   peak RSS ${mb(Math.max(...duck.map((x) => x.maxRssBytes)))} MB   ratio ours/duckdb ${(oursMs / duckMs).toFixed(2)}`,
+  );
   console.log(`  numpy np.load (.npy)        ${npMs.toFixed(0)} ms   ratio ours/numpy ${(oursMs / npMs).toFixed(2)}`);
   fs.rmSync(dir, { recursive: true, force: true });
 }

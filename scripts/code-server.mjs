@@ -15,8 +15,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const CODE_SERVER_ENTRY = path.join(
-  ROOT, '.cache/code-server/node_modules/code-server/out/node/entry.js');
+export const CODE_SERVER_ENTRY = path.join(ROOT, '.cache/code-server/node_modules/code-server/out/node/entry.js');
 
 /** Folder name VS Code expects for an installed extension: publisher.name-version. */
 export function extensionDirName(extensionPath = ROOT) {
@@ -51,7 +50,12 @@ const USER_SETTINGS = {
  * @param {number} [o.startTimeoutMs=60000]
  */
 export async function startCodeServer({
-  folder = ROOT, port = 0, installExtension = true, extensionPath = ROOT, log = false, gallery = false,
+  folder = ROOT,
+  port = 0,
+  installExtension = true,
+  extensionPath = ROOT,
+  log = false,
+  gallery = false,
   startTimeoutMs = 60_000,
 } = {}) {
   if (!fs.existsSync(CODE_SERVER_ENTRY)) {
@@ -79,11 +83,20 @@ export async function startCodeServer({
 
   const args = [
     CODE_SERVER_ENTRY,
-    '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
-    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
-    '--extensions-dir', extensionsDir, '--user-data-dir', userDataDir,
+    '--auth',
+    'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--extensions-dir',
+    extensionsDir,
+    '--user-data-dir',
+    userDataDir,
     // Its own config file, so code-server does not write ~/.config/code-server/config.yaml.
-    '--config', path.join(tmp, 'config.yaml'),
+    '--config',
+    path.join(tmp, 'config.yaml'),
     folder,
   ];
   // detached: own process group, so stop() can kill code-server and everything it spawned
@@ -92,7 +105,13 @@ export async function startCodeServer({
   const output = [];
   const echo = typeof log === 'function' ? log : log ? (l) => console.log(`[code-server] ${l}`) : null;
 
-  const killGroup = (sig) => { try { process.kill(-child.pid, sig); } catch { /* already gone */ } };
+  const killGroup = (sig) => {
+    try {
+      process.kill(-child.pid, sig);
+    } catch {
+      /* already gone */
+    }
+  };
   // Never leave a server behind if the test process dies without calling stop().
   const onExit = () => killGroup('SIGKILL');
   process.on('exit', onExit);
@@ -115,10 +134,13 @@ export async function startCodeServer({
     };
     child.stdout.setEncoding('utf8').on('data', onData);
     child.stderr.setEncoding('utf8').on('data', onData);
-    exited.then(({ code, sig }) => reject(new Error(
-      `code-server exited (code ${code}, signal ${sig}) before listening:\n${output.join('\n')}`)));
-    setTimeout(() => reject(new Error(
-      `code-server did not listen within ${startTimeoutMs} ms:\n${output.join('\n')}`)), startTimeoutMs).unref();
+    exited.then(({ code, sig }) =>
+      reject(new Error(`code-server exited (code ${code}, signal ${sig}) before listening:\n${output.join('\n')}`)),
+    );
+    setTimeout(
+      () => reject(new Error(`code-server did not listen within ${startTimeoutMs} ms:\n${output.join('\n')}`)),
+      startTimeoutMs,
+    ).unref();
   });
 
   let stopped = false;
@@ -144,7 +166,15 @@ export async function startCodeServer({
   const host = `127.0.0.1:${actualPort}`;
   const url = `http://${host}/`;
   return {
-    port: actualPort, host, url, folder, userDataDir, extensionsDir, process: child, output, stop,
+    port: actualPort,
+    host,
+    url,
+    folder,
+    userDataDir,
+    extensionsDir,
+    process: child,
+    output,
+    stop,
     /** Workbench URL for a folder (default: the folder code-server was started with). */
     workbenchUrl: (f = folder, extraQuery = '') => `${url}?folder=${encodeURIComponent(path.resolve(f))}${extraQuery}`,
   };
@@ -153,7 +183,11 @@ export async function startCodeServer({
 // ---- CLI ---------------------------------------------------------------------------------
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const argv = process.argv.slice(2);
-  let port = 0, installExtension = true, log = false, gallery = false, folder = ROOT;
+  let port = 0,
+    installExtension = true,
+    log = false,
+    gallery = false,
+    folder = ROOT;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--port') port = Number(argv[++i]);
@@ -176,7 +210,10 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   console.log(`code-server ready: ${cs.workbenchUrl()}`);
   if (installExtension) console.log(`extension: ${ROOT} (linked as ${extensionDirName()})`);
   console.log('Ctrl-C to stop.');
-  const quit = async () => { await cs.stop(); process.exit(0); };
+  const quit = async () => {
+    await cs.stop();
+    process.exit(0);
+  };
   process.on('SIGINT', quit);
   process.on('SIGTERM', quit);
 }

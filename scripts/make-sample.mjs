@@ -35,7 +35,10 @@ if (!fs.existsSync(glove)) {
   fs.writeFileSync(glove, npy(data, [words.length, d]));
   fs.writeFileSync(
     path.join(out, 'glove.tsv'),
-    ['word\tfreq_rank\tfreq_band\tlength', ...words.map((w, i) => `${w}\t${rank.get(w) + 1}\t${band(i)}\t${w.length}`)].join('\n') + '\n',
+    [
+      'word\tfreq_rank\tfreq_band\tlength',
+      ...words.map((w, i) => `${w}\t${rank.get(w) + 1}\t${band(i)}\t${w.length}`),
+    ].join('\n') + '\n',
   );
   console.log(`sample/glove.npy: ${words.length} × ${d}`);
 }
@@ -43,7 +46,10 @@ if (!fs.existsSync(glove)) {
 // The CLIP pairs fixture (test/fixtures/README.md has its source and licence): rows 0–499 are
 // images, 500–999 their captions; the sidecar's `modality` and `pair_id` drive Modality Gap….
 const clipOut = path.join(out, 'clip');
-for (const [src, dst] of [['clip_vitb16_coco500.npy', 'clip_pairs.npy'], ['clip_vitb16_coco500.tsv', 'clip_pairs.tsv']]) {
+for (const [src, dst] of [
+  ['clip_vitb16_coco500.npy', 'clip_pairs.npy'],
+  ['clip_vitb16_coco500.tsv', 'clip_pairs.tsv'],
+]) {
   const from = path.join(root, 'test/fixtures', src);
   const to = path.join(clipOut, dst);
   if (!fs.existsSync(from) || fs.existsSync(to)) continue;
@@ -52,4 +58,3 @@ for (const [src, dst] of [['clip_vitb16_coco500.npy', 'clip_pairs.npy'], ['clip_
   fs.chmodSync(to, 0o644);
   console.log(`sample/clip/${dst}`);
 }
-

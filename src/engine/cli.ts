@@ -12,7 +12,12 @@ import { InputError } from './util/errors';
 import { setThreads } from './kernels/ort';
 
 function usage(): string {
-  return ['usage: embedding-lens COMMAND [options]', '', 'commands:', ...COMMANDS.map((c) => `  ${c.usage}\n      ${c.summary}`)].join('\n');
+  return [
+    'usage: embedding-lens COMMAND [options]',
+    '',
+    'commands:',
+    ...COMMANDS.map((c) => `  ${c.usage}\n      ${c.summary}`),
+  ].join('\n');
 }
 
 /** Where the CLI writes; tests pass their own so they never patch process.stdout. */
@@ -57,7 +62,11 @@ export async function main(argv: string[], io: CliStreams = PROCESS_STREAMS): Pr
         io.err(`\r${msg ?? cmd.name} ${pct}%   ${pct >= 100 ? '\n' : ''}`);
       },
     });
-    const json = JSON.stringify(result, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), args.has('json') ? undefined : 2);
+    const json = JSON.stringify(
+      result,
+      (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v),
+      args.has('json') ? undefined : 2,
+    );
     io.out(json + '\n');
     return 0;
   } catch (e) {

@@ -19,7 +19,12 @@ connection.onInitialize((params) => {
   return { capabilities: {}, serverInfo: { name: 'embedding-lens-engine' } };
 });
 
-ctx.handle(protocol.Ping, 'Ping', () => ({ pid: process.pid, threads: getThreads(), uptimeMs: Date.now() - started, datasets: ctx.datasets.size }));
+ctx.handle(protocol.Ping, 'Ping', () => ({
+  pid: process.pid,
+  threads: getThreads(),
+  uptimeMs: Date.now() - started,
+  datasets: ctx.datasets.size,
+}));
 ctx.handle(protocol.Configure, 'Configure', (s) => {
   setThreads(s.threads);
 });

@@ -51,12 +51,20 @@ export class HostContext {
 export async function pickWorkspaceEmbeddingFile(title: string): Promise<vscode.Uri | undefined> {
   const files = await vscode.workspace.findFiles('**/*.{npy,parquet}', '**/node_modules/**', 5000);
   if (files.length === 0) {
-    const picked = await vscode.window.showOpenDialog({ title, canSelectMany: false, filters: { Embeddings: ['npy', 'parquet'] } });
+    const picked = await vscode.window.showOpenDialog({
+      title,
+      canSelectMany: false,
+      filters: { Embeddings: ['npy', 'parquet'] },
+    });
     return picked?.[0];
   }
   files.sort((a, b) => a.fsPath.localeCompare(b.fsPath));
   const item = await vscode.window.showQuickPick(
-    files.map((f) => ({ label: path.basename(f.fsPath), description: vscode.workspace.asRelativePath(path.dirname(f.fsPath)), uri: f })),
+    files.map((f) => ({
+      label: path.basename(f.fsPath),
+      description: vscode.workspace.asRelativePath(path.dirname(f.fsPath)),
+      uri: f,
+    })),
     { title, matchOnDescription: true, placeHolder: 'Search .npy and .parquet files in the workspace' },
   );
   return item?.uri;

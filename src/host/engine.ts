@@ -113,7 +113,10 @@ export class EngineClient implements vscode.Disposable {
 
   async request<P, R>(def: protocol.RequestDef<P, R>, params: P, opts: RequestOptions = {}): Promise<R> {
     const client = await this.ensure();
-    const run = async (token: vscode.CancellationToken, report?: (pct: number | undefined, msg?: string) => void): Promise<R> => {
+    const run = async (
+      token: vscode.CancellationToken,
+      report?: (pct: number | undefined, msg?: string) => void,
+    ): Promise<R> => {
       let sub: vscode.Disposable | undefined;
       let withToken = params;
       if ((report || opts.onProgress) && params && typeof params === 'object') {

@@ -306,7 +306,9 @@ export interface ExportCompressionResult {
   written: ExportedArray[];
 }
 
-export const ExportCompression = request<ExportCompressionParams, ExportCompressionResult>('embeddingLens/exportCompression');
+export const ExportCompression = request<ExportCompressionParams, ExportCompressionResult>(
+  'embeddingLens/exportCompression',
+);
 
 // ---------------------------------------------------------------------------
 // Labels and pairs: modality gap, neural collapse, comparing two models (issue 7)
@@ -350,7 +352,14 @@ export interface ModalityGapResult {
   /** The same retrieval after subtracting half the gap vector from A and adding it to B (re-normalised). */
   closedGap: { aToB: RetrievalSummary; bToA: RetrievalSummary } | null;
   /** Both groups in one PCA of the unit rows: n_map×2 coords, the group (0 = A, 1 = B) and dataset row of each point. */
-  map: { coords: number[]; group: number[]; rows: number[]; meanA: [number, number]; meanB: [number, number]; explained: number[] };
+  map: {
+    coords: number[];
+    group: number[];
+    rows: number[];
+    meanA: [number, number];
+    meanB: [number, number];
+    explained: number[];
+  };
 }
 
 export const ModalityGap = request<ModalityGapParams, ModalityGapResult>('embeddingLens/modalityGap');
@@ -809,7 +818,9 @@ export interface ProjectPollResult {
 }
 
 /** Where a running job is (null when it is not running: finished, cancelled or unknown). */
-export const ProjectPoll = request<{ jobId: string; after: number }, ProjectPollResult | null>('embeddingLens/projectPoll');
+export const ProjectPoll = request<{ jobId: string; after: number }, ProjectPollResult | null>(
+  'embeddingLens/projectPoll',
+);
 
 export interface MapSelectionParams extends DatasetRef {
   rows: number[];

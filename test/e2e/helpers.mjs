@@ -11,8 +11,15 @@ export const RESULTS_DIR = path.join(ROOT, 'test-results');
 // Never `npx playwright install`: the system Chromium is used. No GPU, no network side traffic.
 export const CHROMIUM_LAUNCH = {
   executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-    '--disable-sync', '--no-first-run', '--disable-quic'],
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+    '--disable-quic',
+  ],
 };
 
 export function launchBrowser() {
@@ -20,7 +27,11 @@ export function launchBrowser() {
 }
 
 /** Opens the workbench of a started code-server (see scripts/code-server.mjs) and waits for the explorer. */
-export async function openWorkbench(browser, server, { folder = server.folder, viewport = { width: 1600, height: 1000 } } = {}) {
+export async function openWorkbench(
+  browser,
+  server,
+  { folder = server.folder, viewport = { width: 1600, height: 1000 } } = {},
+) {
   const page = await browser.newPage({ viewport });
   await page.goto(server.workbenchUrl(folder));
   await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
@@ -37,18 +48,22 @@ export async function runCommand(page, title, { timeout = 15_000 } = {}) {
   await input.waitFor({ state: 'visible', timeout });
   await input.fill(`>${title}`);
   // Wait until the palette lists exactly this command, so Enter does not run a near match.
-  const row = page.locator('.quick-input-list .monaco-list-row', {
-    has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(title)}$`) }),
-  }).first();
+  const row = page
+    .locator('.quick-input-list .monaco-list-row', {
+      has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(title)}$`) }),
+    })
+    .first();
   await row.waitFor({ state: 'visible', timeout });
   await row.click();
 }
 
 /** The explorer row of a file or folder (by its displayed name). */
 export function explorerItem(page, name) {
-  return page.locator('.explorer-folders-view .monaco-list-row', {
-    has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(name)}$`) }),
-  }).first();
+  return page
+    .locator('.explorer-folders-view .monaco-list-row', {
+      has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(name)}$`) }),
+    })
+    .first();
 }
 
 /**
@@ -78,8 +93,13 @@ export async function explorerContextMenu(page, fileName, itemLabel, { timeout =
     } catch (err) {
       await page.keyboard.press('Escape');
       if (Date.now() > deadline) {
-        const shown = await page.locator('.context-view .action-label').allInnerTexts().catch(() => []);
-        throw new Error(`context menu of ${fileName} has no "${itemLabel}" after ${timeout} ms (it has: ${shown.filter(Boolean).join(', ')})`);
+        const shown = await page
+          .locator('.context-view .action-label')
+          .allInnerTexts()
+          .catch(() => []);
+        throw new Error(
+          `context menu of ${fileName} has no "${itemLabel}" after ${timeout} ms (it has: ${shown.filter(Boolean).join(', ')})`,
+        );
       }
       await page.waitForTimeout(1000);
     }
@@ -93,7 +113,9 @@ export async function findFrame(page, selector, { timeout = 30_000, interval = 2
     for (const frame of page.frames()) {
       try {
         if (await frame.$(selector)) return frame;
-      } catch { /* frame navigated or detached while we looked */ }
+      } catch {
+        /* frame navigated or detached while we looked */
+      }
     }
     if (Date.now() > deadline) throw new Error(`no frame contains ${selector} after ${timeout} ms`);
     await page.waitForTimeout(interval);
@@ -104,7 +126,10 @@ export async function findFrame(page, selector, { timeout = 30_000, interval = 2
 export async function waitInFrame(page, selector, { timeout = 30_000, state = 'visible' } = {}) {
   const start = Date.now();
   const frame = await findFrame(page, selector, { timeout });
-  const element = await frame.waitForSelector(selector, { state, timeout: Math.max(1000, timeout - (Date.now() - start)) });
+  const element = await frame.waitForSelector(selector, {
+    state,
+    timeout: Math.max(1000, timeout - (Date.now() - start)),
+  });
   return { frame, element };
 }
 

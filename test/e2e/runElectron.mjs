@@ -15,7 +15,8 @@ import { ROOT } from '../../scripts/code-server.mjs';
 
 if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY && !process.env.UNDER_XVFB) {
   const r = spawnSync('xvfb-run', ['-a', process.execPath, ...process.argv.slice(1)], {
-    stdio: 'inherit', env: { ...process.env, UNDER_XVFB: '1' },
+    stdio: 'inherit',
+    env: { ...process.env, UNDER_XVFB: '1' },
   });
   if (r.error) {
     console.error('no display and no xvfb-run: apt-get install xvfb, or set DISPLAY');

@@ -23,8 +23,16 @@ const opts = {
 };
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i++) {
-  const key = { '--tests': 'tests', '--extension': 'extension', '--workspace': 'workspace', '--timeout-ms': 'timeoutMs' }[argv[i]];
-  if (!key) { console.error(`unknown argument ${argv[i]}`); process.exit(2); }
+  const key = {
+    '--tests': 'tests',
+    '--extension': 'extension',
+    '--workspace': 'workspace',
+    '--timeout-ms': 'timeoutMs',
+  }[argv[i]];
+  if (!key) {
+    console.error(`unknown argument ${argv[i]}`);
+    process.exit(2);
+  }
   opts[key] = key === 'timeoutMs' ? Number(argv[++i]) : path.resolve(argv[++i]);
 }
 if (!fs.existsSync(opts.tests)) {
@@ -34,7 +42,8 @@ if (!fs.existsSync(opts.tests)) {
 if (!opts.workspace) opts.workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'embedding-lens-ws-'));
 
 // The same channel carries the workbench's own log lines; these are start-up chatter.
-const NOISE = /^(Resolving connection token|Resolved connection token|Creating a socket|Updating additional builtin extensions cache|\[Service Worker\]|ChatSessionStore:|Ignoring fetching additional builtin extensions|Creation of workbench contribution)/;
+const NOISE =
+  /^(Resolving connection token|Resolved connection token|Creating a socket|Updating additional builtin extensions cache|\[Service Worker\]|ChatSessionStore:|Ignoring fetching additional builtin extensions|Creation of workbench contribution)/;
 
 let server, browser;
 async function cleanup() {
@@ -47,7 +56,11 @@ const hardTimer = setTimeout(async () => {
   await cleanup();
   process.exit(124);
 }, opts.timeoutMs);
-for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, async () => { await cleanup(); process.exit(130); });
+for (const sig of ['SIGINT', 'SIGTERM'])
+  process.on(sig, async () => {
+    await cleanup();
+    process.exit(130);
+  });
 
 const t0 = Date.now();
 const secs = () => ((Date.now() - t0) / 1000).toFixed(1);
@@ -61,10 +74,12 @@ try {
   const page = await browser.newPage();
 
   // VS Code's test mode in the browser reports through these two window functions.
-  const done = new Promise((resolve) => page.exposeFunction('codeAutomationExit', (code) => {
-    finished = true;
-    resolve(code);
-  }));
+  const done = new Promise((resolve) =>
+    page.exposeFunction('codeAutomationExit', (code) => {
+      finished = true;
+      resolve(code);
+    }),
+  );
   // Extension host output (Mocha's reporter, console.* in the extension) arrives as log lines.
   await page.exposeFunction('codeAutomationLog', (type, args) => printLog(type, args));
   page.on('pageerror', (err) => finished || console.error(`[page error] ${err.message}`));
@@ -80,11 +95,18 @@ try {
   console.log(`runSuites: workbench loading after ${secs()}s`);
   exitCode = await Promise.race([
     done,
-    new Promise((resolve) => page.once('crash', () => { console.error('runSuites: page crashed'); resolve(1); })),
-    new Promise((resolve) => server.process.once('exit', () => {
-      if (!finished) console.error('runSuites: code-server exited unexpectedly');
-      resolve(1);
-    })),
+    new Promise((resolve) =>
+      page.once('crash', () => {
+        console.error('runSuites: page crashed');
+        resolve(1);
+      }),
+    ),
+    new Promise((resolve) =>
+      server.process.once('exit', () => {
+        if (!finished) console.error('runSuites: code-server exited unexpectedly');
+        resolve(1);
+      }),
+    ),
   ]);
   console.log(`runSuites: suites finished with exit code ${exitCode} after ${secs()}s`);
 } catch (err) {

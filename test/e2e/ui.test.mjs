@@ -18,7 +18,15 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ROOT, startCodeServer } from '../../scripts/code-server.mjs';
-import { RESULTS_DIR, explorerContextMenu, launchBrowser, openWorkbench, runCommand, screenshot, waitInFrame } from './helpers.mjs';
+import {
+  RESULTS_DIR,
+  explorerContextMenu,
+  launchBrowser,
+  openWorkbench,
+  runCommand,
+  screenshot,
+  waitInFrame,
+} from './helpers.mjs';
 
 const WORKSPACE = path.resolve(process.env.E2E_WORKSPACE || path.join(ROOT, 'sample'));
 const FILE = process.env.E2E_FILE || 'glove.npy';
@@ -63,7 +71,9 @@ async function step(name, fn) {
     if (page) await screenshot(page, `ui-failed-${results.length}`).catch(() => {});
   }
   const r = results.at(-1);
-  console.log(`${r.status.padEnd(4)} ${name} (${(r.ms / 1000).toFixed(1)}s)${r.note ? `\n     ${r.note.split('\n').join('\n     ')}` : ''}`);
+  console.log(
+    `${r.status.padEnd(4)} ${name} (${(r.ms / 1000).toFixed(1)}s)${r.note ? `\n     ${r.note.split('\n').join('\n     ')}` : ''}`,
+  );
 }
 
 let overview; // { frame } of the overview webview
@@ -72,7 +82,8 @@ let queryRow;
 
 try {
   await step('code-server starts with the extension installed', async () => {
-    if (!fs.existsSync(path.join(WORKSPACE, FILE))) throw new Error(`${path.join(WORKSPACE, FILE)} does not exist (node scripts/make-sample.mjs creates it)`);
+    if (!fs.existsSync(path.join(WORKSPACE, FILE)))
+      throw new Error(`${path.join(WORKSPACE, FILE)} does not exist (node scripts/make-sample.mjs creates it)`);
     server = await startCodeServer({ folder: WORKSPACE, extensionPath: EXTENSION, log: !!process.env.E2E_VERBOSE });
     return server.url;
   });
@@ -131,27 +142,43 @@ try {
     const selected = await frame.getAttribute('#scatter', 'data-selected-row');
     if (selected !== null && selected !== '') queryRow = Number(selected);
     await screenshot(page, 'ui-3-neighbours');
-    if (!Number.isInteger(queryRow)) throw new Error(`${how}, but cannot tell which row was selected (expose data-selected-row on #scatter, or customdata/ids on the trace)`);
+    if (!Number.isInteger(queryRow))
+      throw new Error(
+        `${how}, but cannot tell which row was selected (expose data-selected-row on #scatter, or customdata/ids on the trace)`,
+      );
     return `${how}; query row ${queryRow}`;
   });
 
   await step('neighbour rows and scores match the CLI', async () => {
     const { frame } = overview;
-    let shown = await frame.$$eval('#neighbours tr[data-row]', (trs) => trs.map((tr) => {
-      const numbers = [...tr.querySelectorAll('td')].map((td) => td.textContent.trim()).filter((t) => /^-?\d*\.\d+(e-?\d+)?$/i.test(t));
-      const scoreText = tr.dataset.score ?? numbers.at(-1) ?? null;
-      return { row: Number(tr.dataset.row), scoreText };
-    }));
+    let shown = await frame.$$eval('#neighbours tr[data-row]', (trs) =>
+      trs.map((tr) => {
+        const numbers = [...tr.querySelectorAll('td')]
+          .map((td) => td.textContent.trim())
+          .filter((t) => /^-?\d*\.\d+(e-?\d+)?$/i.test(t));
+        const scoreText = tr.dataset.score ?? numbers.at(-1) ?? null;
+        return { row: Number(tr.dataset.row), scoreText };
+      }),
+    );
     if (shown[0]?.row === queryRow) shown = shown.slice(1); // a table that lists the query itself first
     const k = shown.length;
     if (!fs.existsSync(CLI.at(-1)) && CLI[0] === 'node') throw new Error(`CLI ${CLI.at(-1)} not found (npm run build)`);
-    const out = execFileSync(CLI[0], [...CLI.slice(1), 'neighbors', path.join(WORKSPACE, FILE), '--row', String(queryRow), '--k', String(k), '--json'], { encoding: 'utf8' });
+    const out = execFileSync(
+      CLI[0],
+      [...CLI.slice(1), 'neighbors', path.join(WORKSPACE, FILE), '--row', String(queryRow), '--k', String(k), '--json'],
+      { encoding: 'utf8' },
+    );
     const expected = JSON.parse(out).neighbors;
     const problems = [];
     for (let i = 0; i < k; i++) {
-      const s = shown[i], e = expected[i];
-      if (!e) { problems.push(`#${i}: webview row ${s.row}, CLI has no row`); continue; }
-      let score = null, tol = 0;
+      const s = shown[i],
+        e = expected[i];
+      if (!e) {
+        problems.push(`#${i}: webview row ${s.row}, CLI has no row`);
+        continue;
+      }
+      let score = null,
+        tol = 0;
       if (s.scoreText != null) {
         score = Number(s.scoreText);
         const decimals = (s.scoreText.split('.')[1] ?? '').replace(/e.*$/i, '').length;
@@ -176,7 +203,10 @@ try {
     await runCommand(page, 'Embedding Lens: Show Diagnostics');
     const { frame } = await waitInFrame(page, '#findings li', { timeout: 240_000 });
     const sections = ['rank', 'intrinsicDimension', 'isotropy', 'hubness', 'cosineVsDot'];
-    for (const id of sections) await frame.waitForSelector(`#${id}-chart.js-plotly-plot, #${id}-chart .js-plotly-plot, p#${id}-chart`, { timeout: 60_000 });
+    for (const id of sections)
+      await frame.waitForSelector(`#${id}-chart.js-plotly-plot, #${id}-chart .js-plotly-plot, p#${id}-chart`, {
+        timeout: 60_000,
+      });
     const findings = await frame.$$eval('#findings li', (lis) => lis.map((li) => li.textContent.trim()));
     await screenshot(page, 'ui-4-diagnostics');
     if (!findings.some((f) => /\d/.test(f))) throw new Error(`findings carry no numbers: ${findings.join(' | ')}`);
@@ -190,7 +220,9 @@ try {
     const rows = npyRows(path.join(WORKSPACE, FILE));
     if (count !== rows) throw new Error(`#map-chart data-point-count=${count}, file has ${rows} rows`);
     await frame.waitForSelector('#quality tbody tr[data-method] td[data-score=trustworthiness]', { timeout: 240_000 });
-    const t = await frame.$eval('#quality tbody tr[data-method] td[data-score=trustworthiness]', (td) => td.textContent.trim());
+    const t = await frame.$eval('#quality tbody tr[data-method] td[data-score=trustworthiness]', (td) =>
+      td.textContent.trim(),
+    );
     await screenshot(page, 'ui-5-map');
     if (!(Number(t) > 0.5 && Number(t) <= 1)) throw new Error(`trustworthiness shown as '${t}'`);
     return `${count} points; trustworthiness ${t}`;
@@ -204,7 +236,11 @@ try {
       sel.value = 'freq_band';
       sel.dispatchEvent(new Event('change'));
     });
-    await frame.waitForFunction((sel) => document.querySelector(sel)?._fullData?.some((t) => /1k/.test(t.name ?? '')), plot, { timeout: 30_000 });
+    await frame.waitForFunction(
+      (sel) => document.querySelector(sel)?._fullData?.some((t) => /1k/.test(t.name ?? '')),
+      plot,
+      { timeout: 30_000 },
+    );
     const traces = await frame.$eval(plot, (gd) => gd._fullData.map((t) => t.name).filter(Boolean));
     // Box select: drag across the middle of the plot area.
     await frame.click('#tool-box');
@@ -214,7 +250,13 @@ try {
     await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5, { steps: 8 });
     await page.mouse.move(box.x + box.width * 0.7, box.y + box.height * 0.7, { steps: 8 });
     await page.mouse.up();
-    await frame.waitForFunction(() => /\d+ rows selected/.test(document.getElementById('selection-summary')?.textContent ?? '') && !/summarising/.test(document.getElementById('selection-summary')?.textContent ?? ''), null, { timeout: 60_000 });
+    await frame.waitForFunction(
+      () =>
+        /\d+ rows selected/.test(document.getElementById('selection-summary')?.textContent ?? '') &&
+        !/summarising/.test(document.getElementById('selection-summary')?.textContent ?? ''),
+      null,
+      { timeout: 60_000 },
+    );
     const summary = await frame.$eval('#selection-summary', (e) => e.textContent.trim());
     await frame.waitForSelector('#selection-neighbours li[data-row]', { timeout: 60_000 });
     await screenshot(page, 'ui-5b-map-selection');
@@ -235,8 +277,10 @@ try {
     const lines = fs.readFileSync(out, 'utf8').trim().split('\n');
     const rows = npyRows(path.join(WORKSPACE, FILE));
     fs.rmSync(out, { force: true });
-    if (before < 1 || traces.length < 2) throw new Error(`colouring by freq_band gave traces ${JSON.stringify(traces)}`);
-    if (lines.length !== rows + 1 || !lines[0].startsWith('row,x,y')) throw new Error(`CSV has ${lines.length} lines, header ${lines[0]}`);
+    if (before < 1 || traces.length < 2)
+      throw new Error(`colouring by freq_band gave traces ${JSON.stringify(traces)}`);
+    if (lines.length !== rows + 1 || !lines[0].startsWith('row,x,y'))
+      throw new Error(`CSV has ${lines.length} lines, header ${lines[0]}`);
     return `${traces.length} colour groups; ${summary.slice(0, 80)}; CSV with ${lines.length - 1} rows`;
   });
 
@@ -247,10 +291,13 @@ try {
     const state = await frame.$eval('body', (b) => b.dataset.state ?? '');
     if (state !== 'running' && !(await frame.$('#results-table tbody tr[data-recall]'))) await frame.click('#run');
     await frame.waitForSelector('#results-table tbody tr[data-recall]', { timeout: 300_000 });
-    const rows = await frame.$$eval('#results-table tbody tr[data-recall]', (trs) => trs.map((tr) => ({ method: tr.dataset.method, recall: Number(tr.dataset.recall) })));
+    const rows = await frame.$$eval('#results-table tbody tr[data-recall]', (trs) =>
+      trs.map((tr) => ({ method: tr.dataset.method, recall: Number(tr.dataset.recall) })),
+    );
     await screenshot(page, 'ui-6-compression');
     const bad = rows.filter((r) => !(r.recall >= 0 && r.recall <= 1));
-    if (bad.length || rows.length < 4) throw new Error(`${rows.length} result rows, bad recalls: ${JSON.stringify(bad)}`);
+    if (bad.length || rows.length < 4)
+      throw new Error(`${rows.length} result rows, bad recalls: ${JSON.stringify(bad)}`);
     const rec = await frame.$eval('#recommendation', (li) => li.textContent.trim()).catch(() => 'none');
     return `${rows.length} configurations measured; ${rec.slice(0, 100)}`;
   });
@@ -262,7 +309,9 @@ try {
     await input.fill('king');
     await page.keyboard.press('Enter');
     const { frame } = await waitInFrame(page, '#results tbody tr[data-row][data-score]', { timeout: 120_000 });
-    const cells = await frame.$$eval('#results tbody tr[data-row]', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent.trim())));
+    const cells = await frame.$$eval('#results tbody tr[data-row]', (trs) =>
+      trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent.trim())),
+    );
     const words = cells.map((c) => c.join(' '));
     await screenshot(page, 'ui-7-text');
     if (!cells.some((c) => c.includes('queen'))) throw new Error(`no "queen" among: ${words.join(' | ')}`);
@@ -274,7 +323,9 @@ try {
 }
 
 const failed = results.filter((r) => r.status === 'FAIL').length;
-const counts = ['PASS', 'FAIL', 'not run'].map((s) => `${results.filter((r) => r.status === s).length} ${s}`).join(', ');
+const counts = ['PASS', 'FAIL', 'not run']
+  .map((s) => `${results.filter((r) => r.status === s).length} ${s}`)
+  .join(', ');
 console.log(`\nui.test: ${counts}; screenshots in test-results/`);
 process.exit(failed ? 1 : 0);
 
@@ -292,7 +343,9 @@ function menuLabel(extensionDir) {
     const pool = npy.length ? npy : entries;
     const entry = pool.find((e) => /open/i.test(titles[e.command] ?? '')) ?? pool[0];
     if (entry && titles[entry.command]) return titles[entry.command];
-  } catch { /* no manifest: use the documented label */ }
+  } catch {
+    /* no manifest: use the documented label */
+  }
   return 'Embedding Lens: Open';
 }
 
@@ -322,7 +375,11 @@ function pickIsolatedPoint(gd) {
     for (let i = 0; i < tr.x.length; i++) {
       const px = xa._offset + xa.l2p(xa.d2l(tr.x[i]));
       const py = ya._offset + ya.l2p(ya.d2l(tr.y[i]));
-      const inside = px > xa._offset + 5 && px < xa._offset + xa._length - 5 && py > ya._offset + 5 && py < ya._offset + ya._length - 5;
+      const inside =
+        px > xa._offset + 5 &&
+        px < xa._offset + xa._length - 5 &&
+        py > ya._offset + 5 &&
+        py < ya._offset + ya._length - 5;
       if (Number.isFinite(px) && Number.isFinite(py)) pts.push({ trace: t, index: i, px, py, inside, tr });
     }
   });

@@ -21,7 +21,9 @@ suite('diagnostics', () => {
     const uri = sampleUri('glove.npy');
     await vscode.commands.executeCommand('embeddingLens.diagnostics', uri);
     await vscode.commands.executeCommand('embeddingLens.diagnostics', uri);
-    const tabs = await waitForTabs((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('embeddingLens.diagnostics'));
+    const tabs = await waitForTabs(
+      (t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('embeddingLens.diagnostics'),
+    );
     assert.strictEqual(tabs.length, 1, 'one Diagnostics panel for glove.npy');
     assert.strictEqual(tabs[0].label, 'Diagnostics: glove.npy');
   });
@@ -44,7 +46,9 @@ suite('diagnostics', () => {
     assert.ok(Number.isFinite(r.hubness.skewness) && r.hubness.skewness > 0, 'GloVe has hubs');
     assert.ok(r.hubness.topHubs.length === 10 && r.hubness.topHubs[0].label, 'top hubs carry their word');
     assert.ok(r.cosineVsDot.normCv > 0.05, 'GloVe norms vary');
-    assert.ok(r.findings.length > 0 && r.findings.every((f) => ['info', 'warning', 'critical'].includes(f.severity) && f.title));
+    assert.ok(
+      r.findings.length > 0 && r.findings.every((f) => ['info', 'warning', 'critical'].includes(f.severity) && f.title),
+    );
     assert.strictEqual(r.perRow?.localId.length, 5000);
   });
 });

@@ -11,7 +11,6 @@ import * as protocol from '../../src/shared/protocol';
 import type { EmbeddingLensApi } from '../../src/host/extension';
 import { bruteCosine, EXTENSION_ID, readNpyF32, sampleUri } from './workspace';
 
-
 suite('engine', () => {
   let api: EmbeddingLensApi;
 
@@ -31,7 +30,10 @@ suite('engine', () => {
     const info = await api.context.datasets.get({ uri });
     assert.strictEqual(info.rows, 5000);
     assert.strictEqual(info.dims, 100);
-    assert.ok(info.columns.some((c) => c.name === 'word'), 'the sidecar glove.tsv is found by its stem');
+    assert.ok(
+      info.columns.some((c) => c.name === 'word'),
+      'the sidecar glove.tsv is found by its stem',
+    );
     assert.strictEqual(info.labelColumn, 'word');
     const ov = await api.context.engine.request(protocol.Overview, { datasetId: info.id });
     assert.strictEqual(ov.pca.coords.length, 2 * 5000);
@@ -44,13 +46,20 @@ suite('engine', () => {
     const info = await api.context.datasets.get({ uri });
     const m = readNpyF32(uri.fsPath);
     for (const row of [0, 123, 4999]) {
-      const res = await api.context.engine.request(protocol.Neighbors, { datasetId: info.id, row, k: 10, metric: 'cosine' });
+      const res = await api.context.engine.request(protocol.Neighbors, {
+        datasetId: info.id,
+        row,
+        k: 10,
+        metric: 'cosine',
+      });
       const want = bruteCosine(m, row, 10);
       assert.deepStrictEqual(
         res.neighbors.map((n) => n.row),
         want.map((n) => n.row),
       );
-      res.neighbors.forEach((n, i) => assert.ok(Math.abs(n.score - want[i].score) < 1e-5 * Math.abs(want[i].score) + 1e-7));
+      res.neighbors.forEach((n, i) =>
+        assert.ok(Math.abs(n.score - want[i].score) < 1e-5 * Math.abs(want[i].score) + 1e-7),
+      );
     }
   });
 
@@ -67,7 +76,9 @@ suite('engine', () => {
   test('a bad file gives a clear error and the engine keeps working', async () => {
     const bad = path.join(os.tmpdir(), `el-not-npy-${process.pid}.npy`);
     fs.writeFileSync(bad, 'this is a text file, not an array\n');
-    await assert.rejects(api.context.datasets.get({ uri: vscode.Uri.file(bad) }), (e: Error) => /el-not-npy-\d+\.npy: not a NumPy \.npy file/.test(e.message));
+    await assert.rejects(api.context.datasets.get({ uri: vscode.Uri.file(bad) }), (e: Error) =>
+      /el-not-npy-\d+\.npy: not a NumPy \.npy file/.test(e.message),
+    );
     const ping = await api.context.engine.request(protocol.Ping, undefined);
     assert.ok(ping.pid > 0);
     fs.rmSync(bad, { force: true });
@@ -86,7 +97,12 @@ suite('engine', () => {
     const after = await api.context.engine.request(protocol.Ping, undefined);
     assert.notStrictEqual(after.pid, before.pid);
     const info = await api.context.datasets.get({ uri: sampleUri('glove.npy') });
-    const res = await api.context.engine.request(protocol.Neighbors, { datasetId: info.id, row: 0, k: 3, metric: 'cosine' });
+    const res = await api.context.engine.request(protocol.Neighbors, {
+      datasetId: info.id,
+      row: 0,
+      k: 3,
+      metric: 'cosine',
+    });
     assert.strictEqual(res.neighbors.length, 3);
   });
 

@@ -17,7 +17,10 @@ export function run(): Promise<void> {
     timeout: 60_000, // first calls start the engine process and load onnxruntime
     grep: process.env.MOCHA_GREP || undefined, // run a subset: MOCHA_GREP=neighbours
   });
-  const files = fs.readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort();
+  const files = fs
+    .readdirSync(__dirname)
+    .filter((f) => f.endsWith('.test.js'))
+    .sort();
   for (const f of files) mocha.addFile(path.join(__dirname, f));
 
   return new Promise((resolve, reject) => {

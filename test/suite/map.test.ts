@@ -11,7 +11,9 @@ import { waitForTabs } from './tabs';
 import { EXTENSION_ID, sampleUri } from './workspace';
 
 function mapTabs(): Promise<vscode.Tab[]> {
-  return waitForTabs((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('embeddingLens.map'));
+  return waitForTabs(
+    (t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('embeddingLens.map'),
+  );
 }
 
 function decode(b64: string): Float32Array {
@@ -47,17 +49,35 @@ suite('map', () => {
     this.timeout(300_000);
     const info = await api.context.datasets.get({ uri: sampleUri('glove.npy') });
     const run = (method: protocol.ProjectionMethod, iterations?: number) =>
-      api.context.engine.request(protocol.Project, { datasetId: info.id, jobId: `suite-${method}`, method, dims: 2, seed: 1, k: 10, metric: 'cosine', iterations });
+      api.context.engine.request(protocol.Project, {
+        datasetId: info.id,
+        jobId: `suite-${method}`,
+        method,
+        dims: 2,
+        seed: 1,
+        k: 10,
+        metric: 'cosine',
+        iterations,
+      });
     const pca = await run('pca');
     const umap = await run('umap', 100);
     for (const r of [pca, umap]) {
       assert.strictEqual(r.rows, 5000);
       assert.strictEqual(decode(r.coords).length, 10000);
       assert.ok(decode(r.coords).every(Number.isFinite));
-      for (const v of [r.quality.trustworthiness, r.quality.continuity, r.quality.knnRecall]) assert.ok(v >= 0 && v <= 1, `score ${v}`);
+      for (const v of [r.quality.trustworthiness, r.quality.continuity, r.quality.knnRecall])
+        assert.ok(v >= 0 && v <= 1, `score ${v}`);
     }
-    assert.ok(umap.quality.trustworthiness > pca.quality.trustworthiness, `UMAP ${umap.quality.trustworthiness} vs PCA ${pca.quality.trustworthiness}`);
-    const sel = await api.context.engine.request(protocol.MapSelection, { datasetId: info.id, rows: [0, 1, 2], k: 5, metric: 'cosine' });
+    assert.ok(
+      umap.quality.trustworthiness > pca.quality.trustworthiness,
+      `UMAP ${umap.quality.trustworthiness} vs PCA ${pca.quality.trustworthiness}`,
+    );
+    const sel = await api.context.engine.request(protocol.MapSelection, {
+      datasetId: info.id,
+      rows: [0, 1, 2],
+      k: 5,
+      metric: 'cosine',
+    });
     assert.strictEqual(sel.count, 3);
     assert.strictEqual(sel.neighbours.length, 5);
   });

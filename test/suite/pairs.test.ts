@@ -41,7 +41,11 @@ suite('pairs', () => {
 
   test('modality gap of the CLIP fixture: L2M 0.85135, RMG 0.59146, top-1 0.552, and the panel opens', async () => {
     const info = await api.context.datasets.get({ uri: clip });
-    const r = await api.context.engine.request(protocol.ModalityGap, { datasetId: info.id, group: 'modality', pair: 'pair_id' });
+    const r = await api.context.engine.request(protocol.ModalityGap, {
+      datasetId: info.id,
+      group: 'modality',
+      pair: 'pair_id',
+    });
     assert.ok(Math.abs(r.l2m - 0.85135) < 5e-6, `L2M ${r.l2m}`);
     assert.ok(Math.abs((r.rmg ?? NaN) - 0.59146) < 5e-6, `RMG ${r.rmg}`);
     assert.strictEqual(r.separability, 1);
@@ -76,7 +80,12 @@ suite('pairs', () => {
     const b = path.join(tmp, 'b.npy');
     const c = path.join(tmp, 'c.npy');
     writeNpyF32(a, rows, cols, data.subarray(0, rows * cols));
-    writeNpyF32(b, rows, cols, data.subarray(0, rows * cols).map((v) => 3 * v));
+    writeNpyF32(
+      b,
+      rows,
+      cols,
+      data.subarray(0, rows * cols).map((v) => 3 * v),
+    );
     writeNpyF32(c, rows - 1, cols, data.subarray(0, (rows - 1) * cols));
     const ia = await api.context.datasets.get({ uri: vscode.Uri.file(a) });
     const ib = await api.context.datasets.get({ uri: vscode.Uri.file(b) });
@@ -87,8 +96,13 @@ suite('pairs', () => {
     assert.strictEqual(r.procrustes.top1After, 1);
     assert.strictEqual(r.mapA.length, 2 * rows);
     const ic = await api.context.datasets.get({ uri: vscode.Uri.file(c) });
-    await assert.rejects(api.context.engine.request(protocol.CompareSpaces, { datasetId: ia.id, otherId: ic.id }), /c\.npy: has 999 rows but a\.npy has 1000/);
-    await vscode.commands.executeCommand('embeddingLens.compareWith', vscode.Uri.file(a), { other: vscode.Uri.file(b) });
+    await assert.rejects(
+      api.context.engine.request(protocol.CompareSpaces, { datasetId: ia.id, otherId: ic.id }),
+      /c\.npy: has 999 rows but a\.npy has 1000/,
+    );
+    await vscode.commands.executeCommand('embeddingLens.compareWith', vscode.Uri.file(a), {
+      other: vscode.Uri.file(b),
+    });
     await waitFor(() => tabOpen('Compare: a.npy'));
   });
 });

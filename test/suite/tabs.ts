@@ -8,7 +8,11 @@ export function allTabs(): vscode.Tab[] {
 }
 
 /** Tabs matching `pick`, once at least `min` exist (or whatever exists after `timeoutMs`). */
-export async function waitForTabs(pick: (t: vscode.Tab) => boolean, min = 1, timeoutMs = 10_000): Promise<vscode.Tab[]> {
+export async function waitForTabs(
+  pick: (t: vscode.Tab) => boolean,
+  min = 1,
+  timeoutMs = 10_000,
+): Promise<vscode.Tab[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const tabs = allTabs().filter(pick);
@@ -18,7 +22,11 @@ export async function waitForTabs(pick: (t: vscode.Tab) => boolean, min = 1, tim
 }
 
 /** Tabs matching `pick` once exactly `n` exist (or whatever exists after `timeoutMs`). */
-export async function waitForTabCount(pick: (t: vscode.Tab) => boolean, n: number, timeoutMs = 10_000): Promise<vscode.Tab[]> {
+export async function waitForTabCount(
+  pick: (t: vscode.Tab) => boolean,
+  n: number,
+  timeoutMs = 10_000,
+): Promise<vscode.Tab[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const tabs = allTabs().filter(pick);

@@ -15,11 +15,14 @@ import { waitForTabs } from './tabs';
 import { bruteCosine, EXTENSION_ID, readNpyF32, sampleUri, writeNpyF32 } from './workspace';
 
 function hoverText(hovers: vscode.Hover[]): string {
-  return hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
+  return hovers
+    .flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : '')))
+    .join('\n');
 }
 
 /** The rows of the brute-force cosine neighbours (the hover lists rows, not scores). */
-const bruteCosineRows = (m: Parameters<typeof bruteCosine>[0], q: number, k: number): number[] => bruteCosine(m, q, k).map((o) => o.row);
+const bruteCosineRows = (m: Parameters<typeof bruteCosine>[0], q: number, k: number): number[] =>
+  bruteCosine(m, q, k).map((o) => o.row);
 
 suite('text', () => {
   let api: EmbeddingLensApi;
@@ -27,10 +30,14 @@ suite('text', () => {
 
   suiteSetup(async () => {
     api = await vscode.extensions.getExtension<EmbeddingLensApi>(EXTENSION_ID)!.activate();
-    words = fs.readFileSync(sampleUri('glove.tsv').fsPath, 'utf8').split('\n').slice(1).map((l) => l.split('\t')[0]);
+    words = fs
+      .readFileSync(sampleUri('glove.tsv').fsPath, 'utf8')
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split('\t')[0]);
   });
 
-  test('hovering a line of glove.tsv shows that word\'s nearest words (brute force) and the overview link', async () => {
+  test("hovering a line of glove.tsv shows that word's nearest words (brute force) and the overview link", async () => {
     const npy = sampleUri('glove.npy');
     const info = await api.context.datasets.get({ uri: npy });
     assert.ok(info.metaPath?.endsWith('glove.tsv'));
@@ -42,17 +49,27 @@ suite('text', () => {
     const k = vscode.workspace.getConfiguration('embeddingLens').get<number>('k', 10);
     const want = bruteCosineRows(readNpyF32(npy.fsPath), row, k).map((r) => words[r]);
     assert.ok(want.includes('queen'), `brute force: ${want.join(' ')}`);
-    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(line, 1));
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+      'vscode.executeHoverProvider',
+      doc.uri,
+      new vscode.Position(line, 1),
+    );
     const text = hoverText(hovers);
     for (const w of want) assert.ok(text.includes(`| ${w} |`), `${w} in hover:\n${text}`);
     assert.ok(text.includes('Show in Embedding Lens'), text);
     assert.ok(text.includes('command:embeddingLens.showRow'), text);
     // The header line has no row, so no neighbour hover.
-    const header = hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(0, 1)));
+    const header = hoverText(
+      await vscode.commands.executeCommand<vscode.Hover[]>(
+        'vscode.executeHoverProvider',
+        doc.uri,
+        new vscode.Position(0, 1),
+      ),
+    );
     assert.ok(!header.includes('Show in Embedding Lens'));
   });
 
-  test('a Parquet text column opens as a document whose lines hover with that row\'s neighbours', async () => {
+  test("a Parquet text column opens as a document whose lines hover with that row's neighbours", async () => {
     const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
     const pq = vscode.Uri.joinPath(ext.extensionUri, 'test', 'fixtures', 'glove2k.parquet');
     const npy = vscode.Uri.joinPath(ext.extensionUri, 'test', 'fixtures', 'glove2k.npy');
@@ -65,19 +82,36 @@ suite('text', () => {
     assert.ok(row >= 0, 'king is a row');
     const k = vscode.workspace.getConfiguration('embeddingLens').get<number>('k', 10);
     const want = bruteCosineRows(readNpyF32(npy.fsPath), row, k).map((r) => lines[r]);
-    const text = hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(row, 1)));
+    const text = hoverText(
+      await vscode.commands.executeCommand<vscode.Hover[]>(
+        'vscode.executeHoverProvider',
+        doc.uri,
+        new vscode.Position(row, 1),
+      ),
+    );
     for (const w of want) assert.ok(text.includes(`| ${w} |`), `${w} in hover:\n${text}`);
     assert.ok(text.includes('Show in Embedding Lens'), text);
-    assert.ok(vscode.workspace.textDocuments.every((d) => d.uri.scheme !== 'file' || !d.isDirty), 'nothing written');
+    assert.ok(
+      vscode.workspace.textDocuments.every((d) => d.uri.scheme !== 'file' || !d.isDirty),
+      'nothing written',
+    );
   });
 
   test('Find Neighbours of Text with the built-in model: "king" finds itself, then "queen"', async () => {
-    const res = await vscode.commands.executeCommand<protocol.NeighborsOfTextResult>('embeddingLens.findNeighboursOfText', sampleUri('glove.npy'), 'king', { panel: false, k: 10, metric: 'cosine' });
+    const res = await vscode.commands.executeCommand<protocol.NeighborsOfTextResult>(
+      'embeddingLens.findNeighboursOfText',
+      sampleUri('glove.npy'),
+      'king',
+      { panel: false, k: 10, metric: 'cosine' },
+    );
     assert.ok(res, 'a result');
     assert.strictEqual(res.dims, 100);
     assert.strictEqual(res.neighbors[0].text, 'king');
     assert.ok(Math.abs(res.neighbors[0].score - 1) < 1e-4, `cosine with itself ${res.neighbors[0].score}`);
-    assert.ok(res.neighbors.some((n) => n.text === 'queen'), res.neighbors.map((n) => n.text).join(' '));
+    assert.ok(
+      res.neighbors.some((n) => n.text === 'queen'),
+      res.neighbors.map((n) => n.text).join(' '),
+    );
     for (let i = 1; i < res.neighbors.length; i++) assert.ok(res.neighbors[i - 1].score >= res.neighbors[i].score);
   });
 
@@ -90,9 +124,18 @@ suite('text', () => {
   test('a file of another dimension: the message names both dimensions', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'elens-text-'));
     const file = path.join(dir, 'three.npy');
-    writeNpyF32(file, 4, 3, Float32Array.from({ length: 12 }, (_, i) => i + 1));
+    writeNpyF32(
+      file,
+      4,
+      3,
+      Float32Array.from({ length: 12 }, (_, i) => i + 1),
+    );
     await assert.rejects(
-      Promise.resolve(vscode.commands.executeCommand('embeddingLens.findNeighboursOfText', vscode.Uri.file(file), 'king', { panel: false })),
+      Promise.resolve(
+        vscode.commands.executeCommand('embeddingLens.findNeighboursOfText', vscode.Uri.file(file), 'king', {
+          panel: false,
+        }),
+      ),
       (e: Error) => /3-dimensional/.test(e.message) && /100-dimensional/.test(e.message),
     );
   });
@@ -102,14 +145,31 @@ suite('text', () => {
     const input = path.join(dir, 'items.txt');
     fs.writeFileSync(input, 'king\n\nqueen\nparis france\n');
     const out = path.join(dir, 'items.npy');
-    const res = await vscode.commands.executeCommand<protocol.EmbedFileResult>('embeddingLens.embedTextFile', vscode.Uri.file(input), { out, quiet: true });
+    const res = await vscode.commands.executeCommand<protocol.EmbedFileResult>(
+      'embeddingLens.embedTextFile',
+      vscode.Uri.file(input),
+      { out, quiet: true },
+    );
     assert.strictEqual(res.rows, 3);
     assert.strictEqual(res.dims, 100);
     assert.strictEqual(readNpyF32(out).rows, 3);
-    const meta = fs.readFileSync(path.join(dir, 'items.meta.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).text);
+    const meta = fs
+      .readFileSync(path.join(dir, 'items.meta.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).text);
     assert.deepStrictEqual(meta, ['king', 'queen', 'paris france']);
     const before = fs.readFileSync(out);
-    await assert.rejects(Promise.resolve(vscode.commands.executeCommand('embeddingLens.embedTextFile', vscode.Uri.file(input), { out, quiet: true, overwrite: false })), /already exists/);
+    await assert.rejects(
+      Promise.resolve(
+        vscode.commands.executeCommand('embeddingLens.embedTextFile', vscode.Uri.file(input), {
+          out,
+          quiet: true,
+          overwrite: false,
+        }),
+      ),
+      /already exists/,
+    );
     assert.deepStrictEqual(fs.readFileSync(out), before, 'unchanged');
   });
 });

@@ -27,7 +27,16 @@ suite('text: download a model from a hub', () => {
   suiteSetup(async () => {
     api = await vscode.extensions.getExtension<EmbeddingLensApi>(EXTENSION_ID)!.activate();
     const builtin = path.join(api.context.extension.extensionPath, 'dist', 'models', 'glove-100d');
-    for (const f of ['tokenizer.json', 'tokenizer_config.json', 'config.json', 'modules.json', 'sentence_bert_config.json', '1_Pooling/config.json', 'README.md']) files.set(f, path.join(builtin, f));
+    for (const f of [
+      'tokenizer.json',
+      'tokenizer_config.json',
+      'config.json',
+      'modules.json',
+      'sentence_bert_config.json',
+      '1_Pooling/config.json',
+      'README.md',
+    ])
+      files.set(f, path.join(builtin, f));
     files.set('onnx/model.onnx', path.join(builtin, 'model.onnx'));
     server = http.createServer((req, res) => {
       const url = new URL(req.url!, 'http://x');
@@ -42,7 +51,11 @@ suite('text: download a model from a hub', () => {
         repoId = PRIVATE;
       }
       if (url.pathname === `/api/models/${repoId}`) {
-        const body = JSON.stringify({ id: repoId, sha: 'main', siblings: [...files].map(([rfilename, p]) => ({ rfilename, size: fs.statSync(p).size })) });
+        const body = JSON.stringify({
+          id: repoId,
+          sha: 'main',
+          siblings: [...files].map(([rfilename, p]) => ({ rfilename, size: fs.statSync(p).size })),
+        });
         res.writeHead(200, { 'content-type': 'application/json' });
         return res.end(body);
       }
@@ -60,18 +73,34 @@ suite('text: download a model from a hub', () => {
       res.end('not found');
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    await vscode.workspace.getConfiguration('embeddingLens').update('model.hubEndpoint', `http://127.0.0.1:${(server.address() as AddressInfo).port}`, vscode.ConfigurationTarget.Global);
+    await vscode.workspace
+      .getConfiguration('embeddingLens')
+      .update(
+        'model.hubEndpoint',
+        `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        vscode.ConfigurationTarget.Global,
+      );
   });
 
   suiteTeardown(async () => {
-    await vscode.workspace.getConfiguration('embeddingLens').update('model.hubEndpoint', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.workspace
+      .getConfiguration('embeddingLens')
+      .update('model.hubEndpoint', undefined, vscode.ConfigurationTarget.Global);
     server?.close();
-    if (api) fs.rmSync(path.join(api.context.extension.globalStorageUri.fsPath, 'models', 'local-test'), { recursive: true, force: true });
+    if (api)
+      fs.rmSync(path.join(api.context.extension.globalStorageUri.fsPath, 'models', 'local-test'), {
+        recursive: true,
+        force: true,
+      });
   });
 
   test('downloads into global storage, the engine loads it, the model setting is left alone unless asked', async () => {
     const before = vscode.workspace.getConfiguration('embeddingLens').get<string>('model.path');
-    const r = await vscode.commands.executeCommand<{ dir: string; info?: { dims: number } } | undefined>('embeddingLens.downloadModel', ID, { use: false });
+    const r = await vscode.commands.executeCommand<{ dir: string; info?: { dims: number } } | undefined>(
+      'embeddingLens.downloadModel',
+      ID,
+      { use: false },
+    );
     assert.ok(r, 'the command returned the folder');
     assert.strictEqual(r.dir, path.join(api.context.extension.globalStorageUri.fsPath, 'models', ID));
     assert.strictEqual(r.info?.dims, 100);
@@ -89,15 +118,25 @@ suite('text: download a model from a hub', () => {
     const saved = process.env.HF_TOKEN;
     delete process.env.HF_TOKEN;
     try {
-      assert.strictEqual(await vscode.commands.executeCommand('embeddingLens.downloadModel', PRIVATE, { use: false }), undefined);
+      assert.strictEqual(
+        await vscode.commands.executeCommand('embeddingLens.downloadModel', PRIVATE, { use: false }),
+        undefined,
+      );
       assert.ok(!fs.existsSync(storage), 'nothing written without the token');
       assert.deepStrictEqual(authSeen, [undefined]);
       assert.strictEqual(await vscode.commands.executeCommand('embeddingLens.setHubToken', TOKEN), true);
-      const r = await vscode.commands.executeCommand<{ dir: string; info?: { dims: number } } | undefined>('embeddingLens.downloadModel', PRIVATE, { use: false });
+      const r = await vscode.commands.executeCommand<{ dir: string; info?: { dims: number } } | undefined>(
+        'embeddingLens.downloadModel',
+        PRIVATE,
+        { use: false },
+      );
       assert.ok(r, 'downloaded with the token');
       assert.strictEqual(r.dir, storage);
       assert.strictEqual(r.info?.dims, 100);
-      assert.ok(authSeen.length > 1 && authSeen.slice(1).every((a) => a === `Bearer ${TOKEN}`), `authorization headers: ${authSeen.join(', ')}`);
+      assert.ok(
+        authSeen.length > 1 && authSeen.slice(1).every((a) => a === `Bearer ${TOKEN}`),
+        `authorization headers: ${authSeen.join(', ')}`,
+      );
     } finally {
       await vscode.commands.executeCommand('embeddingLens.clearHubToken', true);
       if (saved !== undefined) process.env.HF_TOKEN = saved;
@@ -107,6 +146,8 @@ suite('text: download a model from a hub', () => {
   test('a repo the hub does not have: nothing is written', async () => {
     const r = await vscode.commands.executeCommand('embeddingLens.downloadModel', 'local-test/missing', { use: false });
     assert.strictEqual(r, undefined);
-    assert.ok(!fs.existsSync(path.join(api.context.extension.globalStorageUri.fsPath, 'models', 'local-test', 'missing')));
+    assert.ok(
+      !fs.existsSync(path.join(api.context.extension.globalStorageUri.fsPath, 'models', 'local-test', 'missing')),
+    );
   });
 });

@@ -19,7 +19,11 @@ export function readNpyF32(file: string): { rows: number; cols: number; data: Fl
   const header = buf.subarray(10, 10 + len).toString('latin1');
   const [rows, cols] = /\((\d+), (\d+)\)/.exec(header)!.slice(1).map(Number);
   const bytes = buf.subarray(10 + len);
-  return { rows, cols, data: new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + rows * cols * 4)) };
+  return {
+    rows,
+    cols,
+    data: new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + rows * cols * 4)),
+  };
 }
 
 /** Writes a float32 C-order .npy (header padded to 64 bytes, as numpy writes). */
@@ -31,14 +35,21 @@ export function writeNpyF32(file: string, rows: number, cols: number, data: Floa
   pre[6] = 1;
   pre[7] = 0;
   pre.writeUInt16LE(header.length, 8);
-  fs.writeFileSync(file, Buffer.concat([pre, Buffer.from(header, 'latin1'), Buffer.from(data.buffer, data.byteOffset, data.byteLength)]));
+  fs.writeFileSync(
+    file,
+    Buffer.concat([pre, Buffer.from(header, 'latin1'), Buffer.from(data.buffer, data.byteOffset, data.byteLength)]),
+  );
 }
 
 /**
  * The k rows most cosine-similar to row `q` (self excluded, ties by lower row), by brute force in
  * float64: the suites' independent oracle for the engine's neighbours.
  */
-export function bruteCosine(m: { rows: number; cols: number; data: Float32Array }, q: number, k: number): { row: number; score: number }[] {
+export function bruteCosine(
+  m: { rows: number; cols: number; data: Float32Array },
+  q: number,
+  k: number,
+): { row: number; score: number }[] {
   const d = m.cols;
   const norm = (i: number) => Math.sqrt(Array.from(m.data.subarray(i * d, i * d + d)).reduce((s, v) => s + v * v, 0));
   const nq = norm(q);

@@ -21,7 +21,14 @@ const K = 10;
 const REL = 1e-5;
 
 interface Reference {
-  inspect: { rows: number; dims: number; nanRows: number; zeroRows: number; duplicateRows: number; norm: Record<'min' | 'max' | 'mean' | 'std', number> };
+  inspect: {
+    rows: number;
+    dims: number;
+    nanRows: number;
+    zeroRows: number;
+    duplicateRows: number;
+    norm: Record<'min' | 'max' | 'mean' | 'std', number>;
+  };
   neighbors: Record<string, [number, number][]>;
 }
 
@@ -45,19 +52,40 @@ function assertNeighbors(got: { row: number; score: number }[], ref: [number, nu
   }
 }
 
-async function checkAgainstNumpy(file: string, npyForReference: string, rows: number[], extra: string[] = []): Promise<void> {
+async function checkAgainstNumpy(
+  file: string,
+  npyForReference: string,
+  rows: number[],
+  extra: string[] = [],
+): Promise<void> {
   const ref = runPython('io_cli_ref.py', {}, { file: npyForReference, rows, k: K }).json as Reference;
   const ins = await runCli(['inspect', file, '--json', ...extra]);
   assert.equal(ins.code, 0, ins.stderr);
   assert.equal(ins.stderr, '');
   const got = JSON.parse(ins.stdout);
-  for (const key of ['rows', 'dims', 'nanRows', 'zeroRows', 'duplicateRows'] as const) assert.equal(got[key], ref.inspect[key], key);
+  for (const key of ['rows', 'dims', 'nanRows', 'zeroRows', 'duplicateRows'] as const)
+    assert.equal(got[key], ref.inspect[key], key);
   for (const key of ['min', 'max', 'mean', 'std'] as const) close(got.norm[key], ref.inspect.norm[key], `norm.${key}`);
   for (const metric of METRICS) {
     for (const row of rows) {
-      const r = await runCli(['neighbors', file, '--row', String(row), '--k', String(K), '--metric', metric, '--json', ...extra]);
+      const r = await runCli([
+        'neighbors',
+        file,
+        '--row',
+        String(row),
+        '--k',
+        String(K),
+        '--metric',
+        metric,
+        '--json',
+        ...extra,
+      ]);
       assert.equal(r.code, 0, r.stderr);
-      assertNeighbors(JSON.parse(r.stdout).neighbors, ref.neighbors[`${metric}:${row}`], `${path.basename(file)} ${metric} row ${row}`);
+      assertNeighbors(
+        JSON.parse(r.stdout).neighbors,
+        ref.neighbors[`${metric}:${row}`],
+        `${path.basename(file)} ${metric} row ${row}`,
+      );
     }
   }
 }
@@ -80,9 +108,13 @@ describe('inspect and neighbors agree with numpy', { skip: pySkip ?? undefined }
     await checkAgainstNumpy(file, file, [0, 3, 499, 500, 777, 999]);
   });
 
-  test('the CLIP fixture is the same file as ../shared/data', { skip: fs.existsSync(SHARED_CLIP) ? undefined : `${SHARED_CLIP} is absent (no ../shared checkout)` }, () => {
-    assert.ok(fs.readFileSync(SHARED_CLIP).equals(fs.readFileSync(path.join(FIXTURES, 'clip_vitb16_coco500.npy'))));
-  });
+  test(
+    'the CLIP fixture is the same file as ../shared/data',
+    { skip: fs.existsSync(SHARED_CLIP) ? undefined : `${SHARED_CLIP} is absent (no ../shared checkout)` },
+    () => {
+      assert.ok(fs.readFileSync(SHARED_CLIP).equals(fs.readFileSync(path.join(FIXTURES, 'clip_vitb16_coco500.npy'))));
+    },
+  );
 
   test('GloVe 2k as Parquet gives what numpy computes on the .npy of the same rows', async () => {
     await checkAgainstNumpy(path.join(FIXTURES, 'glove2k.parquet'), path.join(FIXTURES, 'glove2k.npy'), [0, 5, 1999]);
@@ -102,16 +134,21 @@ describe('inspect and neighbors agree with numpy', { skip: pySkip ?? undefined }
     const file = path.join(dir, 'bad_rows.npy');
     writeNpy(file, data, [40, 8], true);
     const ref = runPython('io_cli_ref.py', {}, { file, rows: [0], k: K }).json as Reference;
-    assert.deepEqual([ref.inspect.nanRows, ref.inspect.zeroRows, ref.inspect.duplicateRows], [2, 2, 4], 'the reference sees what was planted');
+    assert.deepEqual(
+      [ref.inspect.nanRows, ref.inspect.zeroRows, ref.inspect.duplicateRows],
+      [2, 2, 4],
+      'the reference sees what was planted',
+    );
     const r = await runCli(['inspect', file, '--json']);
     const got = JSON.parse(r.stdout);
     assert.deepEqual([got.nanRows, got.zeroRows, got.duplicateRows], [2, 2, 4]);
-    for (const key of ['min', 'max', 'mean', 'std'] as const) close(got.norm[key], ref.inspect.norm[key], `norm.${key}`);
+    for (const key of ['min', 'max', 'mean', 'std'] as const)
+      close(got.norm[key], ref.inspect.norm[key], `norm.${key}`);
   });
 });
 
 /** Deterministic values in [-1, 1) (a small LCG), so the test does not depend on GloVe. */
 function loadGloveOrRandom(count: number): number[] {
   let s = 12345;
-  return Array.from({ length: count }, () => ((s = (s * 1103515245 + 12345) >>> 0) / 2 ** 31) - 1);
+  return Array.from({ length: count }, () => (s = (s * 1103515245 + 12345) >>> 0) / 2 ** 31 - 1);
 }

@@ -39,13 +39,25 @@ interface RefArray {
   size: number;
 }
 
-async function exportAndCompare(ds: Dataset, dir: string, method: CompressionMethod, dims: number, roles: (keyof CompressionExportFiles)[]): Promise<Record<string, RefArray>> {
-  const files: CompressionExportFiles = Object.fromEntries(roles.map((r) => [r, path.join(dir, `${method.replace('+', '_')}-${dims}-${r}.npy`)]));
+async function exportAndCompare(
+  ds: Dataset,
+  dir: string,
+  method: CompressionMethod,
+  dims: number,
+  roles: (keyof CompressionExportFiles)[],
+): Promise<Record<string, RefArray>> {
+  const files: CompressionExportFiles = Object.fromEntries(
+    roles.map((r) => [r, path.join(dir, `${method.replace('+', '_')}-${dims}-${r}.npy`)]),
+  );
   const res = await exportCompression(ds, { config: { method, dims }, files });
   assert.deepEqual(res.written.map((w) => w.role).sort(), [...roles].sort());
   for (const w of res.written) assert.equal(w.path, files[w.role]);
   const X = ds.matrix;
-  const out = runPython('compression_export_ref.py', { X: { data: X.data, shape: [X.rows, X.cols] } }, { method, dims, files }).json.arrays as Record<string, RefArray>;
+  const out = runPython(
+    'compression_export_ref.py',
+    { X: { data: X.data, shape: [X.rows, X.cols] } },
+    { method, dims, files },
+  ).json.arrays as Record<string, RefArray>;
   for (const [role, a] of Object.entries(out)) {
     assert.deepEqual(a.shape, a.ref_shape, `${method} ${role}: shape`);
     assert.equal(a.dtype, a.ref_dtype, `${method} ${role}: dtype`);
@@ -56,42 +68,65 @@ async function exportAndCompare(ds: Dataset, dir: string, method: CompressionMet
   return out;
 }
 
-test('PCA export: mean, components and projected matrix equal scikit-learn on the same data', { skip: py ?? false }, async () => {
-  const { dir, ds, cleanup } = await workspace();
-  try {
-    const a = await exportAndCompare(ds, dir, 'pca', 16, ['matrix', 'pcaMean', 'pcaComponents']);
-    assert.equal(a.pcaMean.dtype, '<f8');
-    assert.deepEqual(a.pcaComponents.shape, [16, 100]);
-    assert.equal(a.matrix.dtype, '<f4');
-    assert.ok(a.pcaMean.max_abs_diff <= 1e-6 * Math.max(1, a.pcaMean.max_abs_ref), `mean differs by ${a.pcaMean.max_abs_diff}`);
-    assert.ok(a.pcaComponents.max_abs_diff <= 1e-4, `components differ by ${a.pcaComponents.max_abs_diff}`);
-    assert.ok(a.matrix.max_abs_diff <= 1e-4 * a.matrix.max_abs_ref, `projection differs by ${a.matrix.max_abs_diff} (max ${a.matrix.max_abs_ref})`);
-  } finally {
-    cleanup();
-  }
-});
+test(
+  'PCA export: mean, components and projected matrix equal scikit-learn on the same data',
+  { skip: py ?? false },
+  async () => {
+    const { dir, ds, cleanup } = await workspace();
+    try {
+      const a = await exportAndCompare(ds, dir, 'pca', 16, ['matrix', 'pcaMean', 'pcaComponents']);
+      assert.equal(a.pcaMean.dtype, '<f8');
+      assert.deepEqual(a.pcaComponents.shape, [16, 100]);
+      assert.equal(a.matrix.dtype, '<f4');
+      assert.ok(
+        a.pcaMean.max_abs_diff <= 1e-6 * Math.max(1, a.pcaMean.max_abs_ref),
+        `mean differs by ${a.pcaMean.max_abs_diff}`,
+      );
+      assert.ok(a.pcaComponents.max_abs_diff <= 1e-4, `components differ by ${a.pcaComponents.max_abs_diff}`);
+      assert.ok(
+        a.matrix.max_abs_diff <= 1e-4 * a.matrix.max_abs_ref,
+        `projection differs by ${a.matrix.max_abs_diff} (max ${a.matrix.max_abs_ref})`,
+      );
+    } finally {
+      cleanup();
+    }
+  },
+);
 
-test('int8, truncation and binary exports equal numpy bit for bit; PCA+int8 within one code step', { skip: py ?? false }, async () => {
-  const { dir, ds, cleanup } = await workspace();
-  try {
-    const q = await exportAndCompare(ds, dir, 'int8', 100, ['matrix', 'int8Offset', 'int8Scale']);
-    assert.equal(q.matrix.dtype, '|u1');
-    assert.equal(q.matrix.mismatches, 0, `${q.matrix.mismatches} int8 codes differ from numpy`);
-    assert.ok(q.int8Offset.max_abs_diff <= 1e-12 && q.int8Scale.max_abs_diff <= 1e-12);
-    const t = await exportAndCompare(ds, dir, 'truncate', 32, ['matrix']);
-    assert.equal(t.matrix.mismatches, 0);
-    const b = await exportAndCompare(ds, dir, 'binary', 100, ['matrix']);
-    assert.deepEqual(b.matrix.shape, [2000, 13]);
-    assert.equal(b.matrix.mismatches, 0, 'packed bits equal np.packbits(X > 0, axis=1)');
-    // PCA coordinates differ from numpy's by float32 rounding, so a code on a rounding edge may move by one.
-    const pq = await exportAndCompare(ds, dir, 'pca+int8', 8, ['matrix', 'pcaMean', 'pcaComponents', 'int8Offset', 'int8Scale']);
-    assert.ok(pq.matrix.max_abs_diff <= 1, `PCA+int8 codes differ by up to ${pq.matrix.max_abs_diff}`);
-    assert.ok(pq.matrix.mismatches <= 0.001 * pq.matrix.size, `${pq.matrix.mismatches} of ${pq.matrix.size} codes differ`);
-    assert.ok(pq.int8Scale.max_abs_diff <= 1e-5 * pq.int8Scale.max_abs_ref);
-  } finally {
-    cleanup();
-  }
-});
+test(
+  'int8, truncation and binary exports equal numpy bit for bit; PCA+int8 within one code step',
+  { skip: py ?? false },
+  async () => {
+    const { dir, ds, cleanup } = await workspace();
+    try {
+      const q = await exportAndCompare(ds, dir, 'int8', 100, ['matrix', 'int8Offset', 'int8Scale']);
+      assert.equal(q.matrix.dtype, '|u1');
+      assert.equal(q.matrix.mismatches, 0, `${q.matrix.mismatches} int8 codes differ from numpy`);
+      assert.ok(q.int8Offset.max_abs_diff <= 1e-12 && q.int8Scale.max_abs_diff <= 1e-12);
+      const t = await exportAndCompare(ds, dir, 'truncate', 32, ['matrix']);
+      assert.equal(t.matrix.mismatches, 0);
+      const b = await exportAndCompare(ds, dir, 'binary', 100, ['matrix']);
+      assert.deepEqual(b.matrix.shape, [2000, 13]);
+      assert.equal(b.matrix.mismatches, 0, 'packed bits equal np.packbits(X > 0, axis=1)');
+      // PCA coordinates differ from numpy's by float32 rounding, so a code on a rounding edge may move by one.
+      const pq = await exportAndCompare(ds, dir, 'pca+int8', 8, [
+        'matrix',
+        'pcaMean',
+        'pcaComponents',
+        'int8Offset',
+        'int8Scale',
+      ]);
+      assert.ok(pq.matrix.max_abs_diff <= 1, `PCA+int8 codes differ by up to ${pq.matrix.max_abs_diff}`);
+      assert.ok(
+        pq.matrix.mismatches <= 0.001 * pq.matrix.size,
+        `${pq.matrix.mismatches} of ${pq.matrix.size} codes differ`,
+      );
+      assert.ok(pq.int8Scale.max_abs_diff <= 1e-5 * pq.int8Scale.max_abs_ref);
+    } finally {
+      cleanup();
+    }
+  },
+);
 
 test('export never overwrites without confirmation, never the data file or its metadata, and writes nothing when one target is bad', async () => {
   const { dir, ds, cleanup } = await workspace();
@@ -109,21 +144,44 @@ test('export never overwrites without confirmation, never the data file or its m
     assert.ok(!fs.existsSync(fresh), 'nothing is written when any target is refused');
     // The opened file and its sidecar are never targets, even with overwrite.
     for (const target of [ds.path, path.join(dir, 'glove.tsv')]) {
-      await assert.rejects(exportCompression(ds, { config: { method: 'truncate', dims: 4 }, files: { matrix: target }, overwrite: true }), InputError);
+      await assert.rejects(
+        exportCompression(ds, { config: { method: 'truncate', dims: 4 }, files: { matrix: target }, overwrite: true }),
+        InputError,
+      );
     }
     assert.ok(fs.readFileSync(ds.path).equals(dataBefore), 'the data file is unchanged');
     // Confirmed overwrite replaces the file with a valid array.
-    const r = await exportCompression(ds, { config: { method: 'truncate', dims: 4 }, files: { matrix: existing }, overwrite: true });
+    const r = await exportCompression(ds, {
+      config: { method: 'truncate', dims: 4 },
+      files: { matrix: existing },
+      overwrite: true,
+    });
     assert.deepEqual(r.written[0].shape, [2000, 4]);
     assert.equal(fs.readFileSync(existing).subarray(1, 6).toString('latin1'), 'NUMPY');
     // Other mistakes are clear InputErrors.
-    const bad = (files: CompressionExportFiles, method: CompressionMethod = 'pca', dims = 4) => exportCompression(ds, { config: { method, dims }, files });
-    await assert.rejects(bad({ matrix: path.join(dir, 'out.txt') }), (e) => e instanceof InputError && /\.npy/.test(e.message));
-    await assert.rejects(bad({ matrix: path.join(dir, 'no-such-folder', 'm.npy') }), (e) => e instanceof InputError && /does not exist/.test(e.message));
-    await assert.rejects(bad({ pcaMean: path.join(dir, 'm.npy') }, 'truncate'), (e) => e instanceof InputError && /no 'pcaMean'/.test(e.message));
-    await assert.rejects(bad({ matrix: path.join(dir, 'm.npy') }, 'pca', 101), (e) => e instanceof InputError && /101/.test(e.message));
+    const bad = (files: CompressionExportFiles, method: CompressionMethod = 'pca', dims = 4) =>
+      exportCompression(ds, { config: { method, dims }, files });
+    await assert.rejects(
+      bad({ matrix: path.join(dir, 'out.txt') }),
+      (e) => e instanceof InputError && /\.npy/.test(e.message),
+    );
+    await assert.rejects(
+      bad({ matrix: path.join(dir, 'no-such-folder', 'm.npy') }),
+      (e) => e instanceof InputError && /does not exist/.test(e.message),
+    );
+    await assert.rejects(
+      bad({ pcaMean: path.join(dir, 'm.npy') }, 'truncate'),
+      (e) => e instanceof InputError && /no 'pcaMean'/.test(e.message),
+    );
+    await assert.rejects(
+      bad({ matrix: path.join(dir, 'm.npy') }, 'pca', 101),
+      (e) => e instanceof InputError && /101/.test(e.message),
+    );
     await assert.rejects(bad({}), (e) => e instanceof InputError && /no output file/.test(e.message));
-    await assert.rejects(bad({ matrix: path.join(dir, 'same.npy'), pcaMean: path.join(dir, 'same.npy') }), (e) => e instanceof InputError && /two different arrays/.test(e.message));
+    await assert.rejects(
+      bad({ matrix: path.join(dir, 'same.npy'), pcaMean: path.join(dir, 'same.npy') }),
+      (e) => e instanceof InputError && /two different arrays/.test(e.message),
+    );
     assert.deepEqual(fs.readdirSync(dir).sort(), ['glove.npy', 'glove.tsv', 'taken.npy']);
   } finally {
     cleanup();

@@ -37,13 +37,17 @@ const num = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
 function assertContract(r: any): void {
   const rank = r.rank;
   assert.ok(Array.isArray(rank.singularValues) && rank.singularValues.every(num), 'rank.singularValues');
-  for (let i = 1; i < rank.singularValues.length; i++) assert.ok(rank.singularValues[i] <= rank.singularValues[i - 1], 'singular values descending');
+  for (let i = 1; i < rank.singularValues.length; i++)
+    assert.ok(rank.singularValues[i] <= rank.singularValues[i - 1], 'singular values descending');
   for (const key of ['rankMe', 'effectiveRank', 'participationRatio']) assert.ok(num(rank[key]), `rank.${key}`);
   for (const key of ['dims90', 'dims95']) assert.ok(Number.isInteger(rank[key]), `rank.${key}`);
   for (const key of ['twoNN', 'mle']) assert.ok(num(r.intrinsicDimension[key]), `intrinsicDimension.${key}`);
   assert.ok(Number.isInteger(r.intrinsicDimension.duplicatesRemoved));
   for (const key of ['meanCosine', 'isoScore', 'partitionIsotropy']) assert.ok(num(r.isotropy[key]), `isotropy.${key}`);
-  assert.ok(Array.isArray(r.isotropy.outlierDimensions) && r.isotropy.outlierDimensions.every(Number.isInteger), 'isotropy.outlierDimensions');
+  assert.ok(
+    Array.isArray(r.isotropy.outlierDimensions) && r.isotropy.outlierDimensions.every(Number.isInteger),
+    'isotropy.outlierDimensions',
+  );
   assert.ok(Number.isInteger(r.hubness.k));
   assert.ok(r.hubness.metric === 'cosine' || r.hubness.metric === 'euclidean');
   for (const key of ['skewness', 'robinHood', 'antihubShare']) assert.ok(num(r.hubness[key]), `hubness.${key}`);
@@ -74,13 +78,36 @@ test('diagnose --json prints one object with the whole contract (CLIP fixture, d
 
 test('--sample N runs the k-NN parts on N seeded rows and says so; --k, --metric, --seed are honoured', async () => {
   const file = path.join(FIXTURES, 'glove2k.npy');
-  const res = await runCli(['diagnose', file, '--json', '--sample', '500', '--k', '7', '--metric', 'euclidean', '--seed', '3']);
+  const res = await runCli([
+    'diagnose',
+    file,
+    '--json',
+    '--sample',
+    '500',
+    '--k',
+    '7',
+    '--metric',
+    'euclidean',
+    '--seed',
+    '3',
+  ]);
   assert.equal(res.code, 0, res.stderr);
   const r = JSON.parse(res.stdout);
   assertContract(r);
-  assert.deepEqual(r.sample, { rows: 500, of: 2000, seed: 3, sections: ['intrinsicDimension', 'hubness', 'cosineVsDot'] });
-  assert.ok(r.notes.some((n: string) => /--sample 500/.test(n) && /500 of 2000 rows/.test(n)), 'a note says what was sampled');
-  assert.ok(r.findings.some((f: any) => f.section === 'data' && /sample of 500 of 2000 rows/.test(f.title)), 'and a finding');
+  assert.deepEqual(r.sample, {
+    rows: 500,
+    of: 2000,
+    seed: 3,
+    sections: ['intrinsicDimension', 'hubness', 'cosineVsDot'],
+  });
+  assert.ok(
+    r.notes.some((n: string) => /--sample 500/.test(n) && /500 of 2000 rows/.test(n)),
+    'a note says what was sampled',
+  );
+  assert.ok(
+    r.findings.some((f: any) => f.section === 'data' && /sample of 500 of 2000 rows/.test(f.title)),
+    'and a finding',
+  );
   assert.equal(r.hubness.k, 7);
   assert.equal(r.hubness.metric, 'euclidean');
   assert.equal(r.hubness.rowsUsed, 500);
@@ -88,9 +115,15 @@ test('--sample N runs the k-NN parts on N seeded rows and says so; --k, --metric
   assert.equal(r.rank.n, 2000, 'rank uses every row');
   assert.equal(r.isotropy.rowsUsed, 2000, 'isotropy uses every row');
   // Same seed, same answer; another seed, another sample.
-  const again = JSON.parse((await runCli(['diagnose', file, '--json', '--sample', '500', '--k', '7', '--metric', 'euclidean', '--seed', '3'])).stdout);
+  const again = JSON.parse(
+    (await runCli(['diagnose', file, '--json', '--sample', '500', '--k', '7', '--metric', 'euclidean', '--seed', '3']))
+      .stdout,
+  );
   assert.equal(again.hubness.skewness, r.hubness.skewness);
-  const other = JSON.parse((await runCli(['diagnose', file, '--json', '--sample', '500', '--k', '7', '--metric', 'euclidean', '--seed', '4'])).stdout);
+  const other = JSON.parse(
+    (await runCli(['diagnose', file, '--json', '--sample', '500', '--k', '7', '--metric', 'euclidean', '--seed', '4']))
+      .stdout,
+  );
   assert.notEqual(other.hubness.skewness, r.hubness.skewness);
 });
 
@@ -103,7 +136,11 @@ test('--sample at or above the row count uses every row and says so; --per-row a
   assert.ok(r.notes.some((n: string) => /--sample 100 is not below the 30 rows/.test(n)));
   assert.equal(r.perRow.localId.length, 30);
   assert.equal(r.perRow.kOccurrence.length, 30);
-  assert.equal(r.perRow.kOccurrence.reduce((a: number, b: number) => a + b, 0), 30 * r.hubness.k, 'every row lists k neighbours');
+  assert.equal(
+    r.perRow.kOccurrence.reduce((a: number, b: number) => a + b, 0),
+    30 * r.hubness.k,
+    'every row lists k neighbours',
+  );
 });
 
 test('bad input: exit 2 with one line naming the file and the problem', async () => {
@@ -111,7 +148,10 @@ test('bad input: exit 2 with one line naming the file and the problem', async ()
     [['diagnose', npy('empty.npy', 0, 8, () => 0), '--json'], /empty\.npy: .*0 rows/],
     [['diagnose', npy('allnan.npy', 5, 4, () => NaN), '--json'], /allnan\.npy: every row \(5\) holds NaN or Inf/],
     [['diagnose', path.join(dir, 'missing.npy'), '--json'], /missing\.npy: does not exist/],
-    [['diagnose', path.join(FIXTURES, 'glove2k.npy'), '--metric', 'dot'], /--metric must be cosine or euclidean, got 'dot'/],
+    [
+      ['diagnose', path.join(FIXTURES, 'glove2k.npy'), '--metric', 'dot'],
+      /--metric must be cosine or euclidean, got 'dot'/,
+    ],
     [['diagnose', path.join(FIXTURES, 'glove2k.npy'), '--k', '0'], /--k must be an integer ≥ 1/],
     [['diagnose', path.join(FIXTURES, 'glove2k.npy'), '--sample', '1'], /--sample must be an integer ≥ 2/],
     [['diagnose', path.join(FIXTURES, 'glove2k.npy'), '--sample', 'many'], /--sample must be an integer/],
@@ -144,14 +184,23 @@ test('degenerate data answers with NaN (null) and a plain finding instead of fai
   assert.ok(zero.findings.some((f: any) => /5 zero vectors/.test(f.title)));
 });
 
-test('dexter (scikit-hubness example data): strong hubness, skewness 3.98 at cosine k = 10', { skip: fs.existsSync(DEXTER) ? false : `${DEXTER} not found (../shared/data is not part of the repository)` }, async () => {
-  const res = await runCli(['diagnose', DEXTER, '--json']);
-  assert.equal(res.code, 0, res.stderr);
-  const r = JSON.parse(res.stdout);
-  assertContract(r);
-  assert.equal(r.rank.singularValues.length, 300, 'n < d: 300 singular values of a 300 × 20000 matrix');
-  assert.ok(Math.abs(r.hubness.skewness - 3.98) < 0.005, `skewness ${r.hubness.skewness}`);
-  assert.ok(r.findings.some((f: any) => f.section === 'hubness' && f.severity === 'critical' && /Strong hubness: skewness 3\.98/.test(f.title)));
-  // Reduction helps on dexter (scikit-hubness's point): mutual proximity well below the raw skewness.
-  assert.ok(r.hubness.mutualProximity.skewness < 2, `MP skewness ${r.hubness.mutualProximity.skewness}`);
-});
+test(
+  'dexter (scikit-hubness example data): strong hubness, skewness 3.98 at cosine k = 10',
+  { skip: fs.existsSync(DEXTER) ? false : `${DEXTER} not found (../shared/data is not part of the repository)` },
+  async () => {
+    const res = await runCli(['diagnose', DEXTER, '--json']);
+    assert.equal(res.code, 0, res.stderr);
+    const r = JSON.parse(res.stdout);
+    assertContract(r);
+    assert.equal(r.rank.singularValues.length, 300, 'n < d: 300 singular values of a 300 × 20000 matrix');
+    assert.ok(Math.abs(r.hubness.skewness - 3.98) < 0.005, `skewness ${r.hubness.skewness}`);
+    assert.ok(
+      r.findings.some(
+        (f: any) =>
+          f.section === 'hubness' && f.severity === 'critical' && /Strong hubness: skewness 3\.98/.test(f.title),
+      ),
+    );
+    // Reduction helps on dexter (scikit-hubness's point): mutual proximity well below the raw skewness.
+    assert.ok(r.hubness.mutualProximity.skewness < 2, `MP skewness ${r.hubness.mutualProximity.skewness}`);
+  },
+);

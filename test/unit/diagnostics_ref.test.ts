@@ -24,7 +24,10 @@ const FIXTURES = path.resolve(__dirname, '../fixtures');
 const py = pythonSkipReason();
 
 function close(actual: number, expected: number, tol: number, what: string): void {
-  assert.ok(Math.abs(actual - expected) <= tol, `${what}: ${actual} vs ${expected} (|diff| ${Math.abs(actual - expected)} > ${tol})`);
+  assert.ok(
+    Math.abs(actual - expected) <= tol,
+    `${what}: ${actual} vs ${expected} (|diff| ${Math.abs(actual - expected)} > ${tol})`,
+  );
 }
 
 /** Relative closeness with an absolute floor. */
@@ -34,7 +37,10 @@ function rel(actual: number, expected: number, r: number, what: string, floor = 
 
 function clipImages(): Matrix {
   const m = readNpy(path.join(FIXTURES, 'clip_vitb16_coco500.npy')).matrix;
-  return gatherRows(m, Array.from({ length: 500 }, (_, i) => i));
+  return gatherRows(
+    m,
+    Array.from({ length: 500 }, (_, i) => i),
+  );
 }
 
 /** The query rows and diagonal scale the engine draws for its sampled parts, rebuilt from the same seed. */
@@ -55,7 +61,9 @@ function compare(r: DiagnoseResult, ref: any, label: string): void {
   assert.ok(rk, `${label}: rank section present`);
   assert.equal(rk.singularValues.length, ref.rank.singularValues.length, `${label}: min(n, d) singular values`);
   const s0 = ref.rank.singularValues[0];
-  rk.singularValues.forEach((v, i) => close(v, ref.rank.singularValues[i], 1e-6 * s0 + 1e-5 * ref.rank.singularValues[i], `${label} σ${i}`));
+  rk.singularValues.forEach((v, i) =>
+    close(v, ref.rank.singularValues[i], 1e-6 * s0 + 1e-5 * ref.rank.singularValues[i], `${label} σ${i}`),
+  );
   rel(rk.rankMe, ref.rank.rankMe, 1e-6, `${label} RankMe`);
   rel(rk.effectiveRank, ref.rank.effectiveRank, 1e-6, `${label} effective rank`);
   assert.equal(rk.dims90, ref.rank.dims90, `${label} dims90`);
@@ -91,7 +99,7 @@ function compare(r: DiagnoseResult, ref: any, label: string): void {
   close(h.skewness, ref.hubness.skewness, 0.02, `${label} hubness skewness`);
   close(h.robinHood, ref.hubness.robinHood, 4 / (h.k * n), `${label} robin hood`);
   close(h.antihubShare, ref.hubness.antihubShare, 2.5 / n, `${label} antihub share`);
-  close(h.hubOccurrence, ref.hubness.hubOccurrence, 4 * 2 * h.k / (h.k * n), `${label} hub occurrence`);
+  close(h.hubOccurrence, ref.hubness.hubOccurrence, (4 * 2 * h.k) / (h.k * n), `${label} hub occurrence`);
   close(h.maxOccurrence, ref.hubness.maxOccurrence, 1, `${label} max occurrence`);
   for (const m of ['mutualProximity', 'csls'] as const) {
     close(h[m].skewness, ref.hubness[m].skewness, 0.05, `${label} ${m} skewness`);
@@ -106,7 +114,11 @@ function compare(r: DiagnoseResult, ref: any, label: string): void {
   if (ref.rescaleJaccard !== undefined) close(c.rescaleJaccard, ref.rescaleJaccard, 0.01, `${label} rescaling Jaccard`);
 }
 
-async function checkAgainstReference(X: Matrix, label: string, params: { metric?: 'cosine' | 'euclidean'; k?: number } = {}): Promise<DiagnoseResult> {
+async function checkAgainstReference(
+  X: Matrix,
+  label: string,
+  params: { metric?: 'cosine' | 'euclidean'; k?: number } = {},
+): Promise<DiagnoseResult> {
   const seed = 0;
   const r = await diagnose(dataset(X), { ...params, seed }, { perRow: true });
   const valid: number[] = [];
@@ -129,7 +141,13 @@ async function checkAgainstReference(X: Matrix, label: string, params: { metric?
   const ref = runPython(
     'diagnostics_ref.py',
     { X: { data: Xf.data, shape: [Xf.rows, Xf.cols] } },
-    { k: params.k ?? 10, metric: params.metric, queries: renumber(draws.queries), rescaleQueries: renumber(draws.rescaleQueries), scale: draws.scale },
+    {
+      k: params.k ?? 10,
+      metric: params.metric,
+      queries: renumber(draws.queries),
+      rescaleQueries: renumber(draws.rescaleQueries),
+      scale: draws.scale,
+    },
   ).json;
   compare(r, ref, label);
   return r;
@@ -142,7 +160,10 @@ test('CLIP image rows: published values (README F2) and every number vs numpy', 
   close(r.isotropy.meanCosine, 0.5314830466685783, 1e-9, 'mean cosine 0.5314830467');
   const top = r.isotropy.topContributors[0];
   close(top.share, 0.743, 0.0005, 'rogue dimension carries 74.3% of the mean cosine');
-  assert.ok(r.findings.some((f) => f.section === 'isotropy' && f.title.includes(`Rogue dimension ${top.dim}`)), 'finding names the rogue dimension');
+  assert.ok(
+    r.findings.some((f) => f.section === 'isotropy' && f.title.includes(`Rogue dimension ${top.dim}`)),
+    'finding names the rogue dimension',
+  );
   close(r.rank!.rankMe, 258.21790041735585, 1e-3, 'RankMe raw 258.218');
   close(r.isotropy.isoScore, 0.0816057442922447, 1e-6, 'IsoScore 0.0816');
   close(r.isotropy.previews[0].meanCosine, -0.0017434422456230772, 1e-6, 'mean cosine after ABTT D=5');
@@ -152,7 +173,9 @@ test('CLIP image rows: published values (README F2) and every number vs numpy', 
   close(h.antihubShare, 0.05, 1e-9, 'antihubs 5%');
   close(h.hubOccurrence, 0.3558, 1e-9, 'hub occurrence');
   assert.equal(h.maxOccurrence, 45);
-  assert.ok(r.findings.some((f) => f.section === 'hubness' && f.severity === 'warning' && /skewness 1\.34/.test(f.title)));
+  assert.ok(
+    r.findings.some((f) => f.section === 'hubness' && f.severity === 'warning' && /skewness 1\.34/.test(f.title)),
+  );
 });
 
 test('CLIP image + caption rows with --metric cosine (ID on unit rows) vs numpy', { skip: py ?? false }, async () => {
@@ -168,36 +191,45 @@ test('GloVe 2k (norms vary: dot and cosine disagree) vs numpy, k = 5', { skip: p
   assert.equal(r.hubness.k, 5);
   assert.ok(r.cosineVsDot.normCv > 0.05, 'GloVe norms vary with frequency');
   assert.ok(r.cosineVsDot.topkJaccard < 0.9, 'so dot and cosine neighbours differ');
-  assert.ok(r.findings.some((f) => f.section === 'cosineVsDot' && f.severity === 'warning' && /disagree on \d+% of top-5/.test(f.title)), 'and the finding says so');
+  assert.ok(
+    r.findings.some(
+      (f) => f.section === 'cosineVsDot' && f.severity === 'warning' && /disagree on \d+% of top-5/.test(f.title),
+    ),
+    'and the finding says so',
+  );
 });
 
-test('random data with a known spectrum: eigenvalues, dims90/95, participation ratio vs numpy and theory', { skip: py ?? false }, async () => {
-  // X = Z·diag(s), Z standard normal: the covariance eigenvalues tend to s² as n grows.
-  const n = 3000;
-  const d = 40;
-  const s = Array.from({ length: d }, (_, j) => Math.pow(0.85, j));
-  const g = rng(11);
-  const data = new Float32Array(n * d);
-  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) data[i * d + j] = s[j] * normal(g) + (j === 0 ? 3 : 0);
-  const X = { rows: n, cols: d, data };
-  const r = await checkAgainstReference(X, 'known spectrum');
-  const lam = s.map((v) => v * v);
-  const total = lam.reduce((a, b) => a + b, 0);
-  const pr = (total * total) / lam.reduce((a, b) => a + b * b, 0);
-  rel(r.rank!.participationRatio, pr, 0.05, 'participation ratio near the population value');
-  rel(r.rank!.covarianceEigenvalues[0], lam[0], 0.08, 'top eigenvalue near s₀²');
-  // Population dims for 90%: smallest m with Σ_{j<m} λ_j ≥ 0.9 Σλ.
-  let c = 0;
-  let m90 = 0;
-  for (let j = 0; j < d; j++) {
-    c += lam[j];
-    if (c >= 0.9 * total) {
-      m90 = j + 1;
-      break;
+test(
+  'random data with a known spectrum: eigenvalues, dims90/95, participation ratio vs numpy and theory',
+  { skip: py ?? false },
+  async () => {
+    // X = Z·diag(s), Z standard normal: the covariance eigenvalues tend to s² as n grows.
+    const n = 3000;
+    const d = 40;
+    const s = Array.from({ length: d }, (_, j) => Math.pow(0.85, j));
+    const g = rng(11);
+    const data = new Float32Array(n * d);
+    for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) data[i * d + j] = s[j] * normal(g) + (j === 0 ? 3 : 0);
+    const X = { rows: n, cols: d, data };
+    const r = await checkAgainstReference(X, 'known spectrum');
+    const lam = s.map((v) => v * v);
+    const total = lam.reduce((a, b) => a + b, 0);
+    const pr = (total * total) / lam.reduce((a, b) => a + b * b, 0);
+    rel(r.rank!.participationRatio, pr, 0.05, 'participation ratio near the population value');
+    rel(r.rank!.covarianceEigenvalues[0], lam[0], 0.08, 'top eigenvalue near s₀²');
+    // Population dims for 90%: smallest m with Σ_{j<m} λ_j ≥ 0.9 Σλ.
+    let c = 0;
+    let m90 = 0;
+    for (let j = 0; j < d; j++) {
+      c += lam[j];
+      if (c >= 0.9 * total) {
+        m90 = j + 1;
+        break;
+      }
     }
-  }
-  close(r.rank!.dims90, m90, 1, 'dims90 near the population value');
-});
+    close(r.rank!.dims90, m90, 1, 'dims90 near the population value');
+  },
+);
 
 /** Small seeded Gaussian rows. */
 function gaussian(n: number, d: number, seed: number): Float32Array {
@@ -205,51 +237,68 @@ function gaussian(n: number, d: number, seed: number): Float32Array {
   return Float32Array.from({ length: n * d }, () => normal(g));
 }
 
-test('edge cases vs numpy: duplicates, n < d, constant columns, NaN rows, zero rows', { skip: py ?? false }, async () => {
-  const d = 8;
-  // Duplicates: removed before ID (and counted), kept everywhere else.
-  const dup = gaussian(60, d, 1);
-  dup.copyWithin(10 * d, 3 * d, 4 * d);
-  dup.copyWithin(11 * d, 3 * d, 4 * d);
-  let r = await checkAgainstReference({ rows: 60, cols: d, data: dup }, 'duplicates');
-  assert.equal(r.duplicateRows, 2);
-  assert.equal(r.intrinsicDimension.duplicatesRemoved, 2);
-  assert.ok(r.hubness.notes.some((t) => /duplicate/.test(t)), 'hubness says duplicates are involved');
+test(
+  'edge cases vs numpy: duplicates, n < d, constant columns, NaN rows, zero rows',
+  { skip: py ?? false },
+  async () => {
+    const d = 8;
+    // Duplicates: removed before ID (and counted), kept everywhere else.
+    const dup = gaussian(60, d, 1);
+    dup.copyWithin(10 * d, 3 * d, 4 * d);
+    dup.copyWithin(11 * d, 3 * d, 4 * d);
+    let r = await checkAgainstReference({ rows: 60, cols: d, data: dup }, 'duplicates');
+    assert.equal(r.duplicateRows, 2);
+    assert.equal(r.intrinsicDimension.duplicatesRemoved, 2);
+    assert.ok(
+      r.hubness.notes.some((t) => /duplicate/.test(t)),
+      'hubness says duplicates are involved',
+    );
 
-  // n < d: the n×n route; min(n, d) singular values; IsoScore zero-padded to d.
-  r = await checkAgainstReference({ rows: 24, cols: 64, data: gaussian(24, 64, 2) }, 'n < d');
-  assert.equal(r.rank!.singularValues.length, 24);
-  assert.equal(r.rank!.minND, 24);
-  assert.equal(r.intrinsicDimension.mleK, 20);
+    // n < d: the n×n route; min(n, d) singular values; IsoScore zero-padded to d.
+    r = await checkAgainstReference({ rows: 24, cols: 64, data: gaussian(24, 64, 2) }, 'n < d');
+    assert.equal(r.rank!.singularValues.length, 24);
+    assert.equal(r.rank!.minND, 24);
+    assert.equal(r.intrinsicDimension.mleK, 20);
 
-  // Constant columns (one non-zero, one zero): zero-variance directions, finite everything.
-  const cc = gaussian(60, d, 3);
-  for (let i = 0; i < 60; i++) (cc[i * d + 2] = 1.5), (cc[i * d + 5] = 0);
-  r = await checkAgainstReference({ rows: 60, cols: d, data: cc }, 'constant columns');
-  assert.equal(r.rank!.covarianceEigenvalues.filter((v) => v < 1e-9).length, 2, 'two zero-variance directions');
-  assert.ok(r.findings.some((f) => /Rogue dimension 2/.test(f.title)), 'the constant 1.5 column carries the mean cosine');
+    // Constant columns (one non-zero, one zero): zero-variance directions, finite everything.
+    const cc = gaussian(60, d, 3);
+    for (let i = 0; i < 60; i++) ((cc[i * d + 2] = 1.5), (cc[i * d + 5] = 0));
+    r = await checkAgainstReference({ rows: 60, cols: d, data: cc }, 'constant columns');
+    assert.equal(r.rank!.covarianceEigenvalues.filter((v) => v < 1e-9).length, 2, 'two zero-variance directions');
+    assert.ok(
+      r.findings.some((f) => /Rogue dimension 2/.test(f.title)),
+      'the constant 1.5 column carries the mean cosine',
+    );
 
-  // NaN / Inf rows: left out of everything and counted.
-  const nan = gaussian(60, d, 4);
-  nan[4 * d + 1] = NaN;
-  nan.fill(Infinity, 7 * d, 8 * d);
-  r = await checkAgainstReference({ rows: 60, cols: d, data: nan }, 'NaN rows');
-  assert.equal(r.nonFiniteRows, 2);
-  assert.equal(r.rank!.n, 58);
-  assert.equal(r.hubness.rowsUsed, 58);
-  assert.ok(r.findings.some((f) => f.section === 'data' && f.severity === 'critical' && /2 rows with NaN or Inf/.test(f.title)));
+    // NaN / Inf rows: left out of everything and counted.
+    const nan = gaussian(60, d, 4);
+    nan[4 * d + 1] = NaN;
+    nan.fill(Infinity, 7 * d, 8 * d);
+    r = await checkAgainstReference({ rows: 60, cols: d, data: nan }, 'NaN rows');
+    assert.equal(r.nonFiniteRows, 2);
+    assert.equal(r.rank!.n, 58);
+    assert.equal(r.hubness.rowsUsed, 58);
+    assert.ok(
+      r.findings.some(
+        (f) => f.section === 'data' && f.severity === 'critical' && /2 rows with NaN or Inf/.test(f.title),
+      ),
+    );
 
-  // Zero rows: excluded from the cosine measures (and counted), ordinary points for euclidean ID.
-  const zero = gaussian(60, d, 5);
-  zero.fill(0, 0, d);
-  zero.fill(0, 9 * d, 10 * d);
-  r = await checkAgainstReference({ rows: 60, cols: d, data: zero }, 'zero rows');
-  assert.equal(r.zeroRows, 2);
-  assert.equal(r.isotropy.zeroRowsExcluded, 2);
-  assert.equal(r.isotropy.rowsUsed, 58);
-  assert.equal(r.hubness.rowsUsed, 58);
-  assert.equal(r.intrinsicDimension.duplicatesRemoved, 1, 'the second zero row is a duplicate of the first');
-  assert.ok(r.perRow, 'per-row values requested');
-  assert.ok(Number.isNaN(r.perRow.kOccurrence[0]) && Number.isNaN(r.perRow.kOccurrence[9]), 'zero rows have no k-occurrence');
-  assert.ok(Number.isFinite(r.perRow.kOccurrence[1]));
-});
+    // Zero rows: excluded from the cosine measures (and counted), ordinary points for euclidean ID.
+    const zero = gaussian(60, d, 5);
+    zero.fill(0, 0, d);
+    zero.fill(0, 9 * d, 10 * d);
+    r = await checkAgainstReference({ rows: 60, cols: d, data: zero }, 'zero rows');
+    assert.equal(r.zeroRows, 2);
+    assert.equal(r.isotropy.zeroRowsExcluded, 2);
+    assert.equal(r.isotropy.rowsUsed, 58);
+    assert.equal(r.hubness.rowsUsed, 58);
+    assert.equal(r.intrinsicDimension.duplicatesRemoved, 1, 'the second zero row is a duplicate of the first');
+    assert.ok(r.perRow, 'per-row values requested');
+    assert.ok(
+      Number.isNaN(r.perRow.kOccurrence[0]) && Number.isNaN(r.perRow.kOccurrence[9]),
+      'zero rows have no k-occurrence',
+    );
+    assert.ok(Number.isFinite(r.perRow.kOccurrence[1]));
+  },
+);

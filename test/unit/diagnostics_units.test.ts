@@ -12,10 +12,22 @@ import { Matrix } from '../../src/engine/core/matrix';
 import { Dataset } from '../../src/engine/data/dataset';
 import { readNpy } from '../../src/engine/io/npy';
 import { dimsFor, effectiveRank, participationRatio, rankMe } from '../../src/engine/analysis/diagnostics/rank';
-import { intrinsicDimensionSection, mle, twoNN, uniqueRows } from '../../src/engine/analysis/diagnostics/intrinsicDimension';
+import {
+  intrinsicDimensionSection,
+  mle,
+  twoNN,
+  uniqueRows,
+} from '../../src/engine/analysis/diagnostics/intrinsicDimension';
 import { hubnessFromDistances, hubnessStats, erfc } from '../../src/engine/analysis/diagnostics/hubness';
 import { isoScore, partitionIsotropy, cosineSums, meanCosine } from '../../src/engine/analysis/diagnostics/isotropy';
-import { quantileSorted, rankData, sampleIndices, skewness, spearman, logSumExp } from '../../src/engine/analysis/diagnostics/stats';
+import {
+  quantileSorted,
+  rankData,
+  sampleIndices,
+  skewness,
+  spearman,
+  logSumExp,
+} from '../../src/engine/analysis/diagnostics/stats';
 import { pythonSkipReason, runPython } from './helpers/python';
 import { memoryDataset as dataset } from './helpers/dataset';
 
@@ -55,7 +67,7 @@ function hyperball(): Matrix {
   return readNpy(path.join(FIXTURES, 'skdim_hyperball_30x10.npy')).matrix;
 }
 
-test('MLE on scikit-dimension\'s hyperball fixture: 3.341161830518472 (k = 20, MacKay–Ghahramani)', async () => {
+test("MLE on scikit-dimension's hyperball fixture: 3.341161830518472 (k = 20, MacKay–Ghahramani)", async () => {
   const X = hyperball();
   const r = await intrinsicDimensionSection(dataset(X), 'all', X, 'euclidean');
   // float32 rows (the engine's storage) against a float64 reference: 1e-5 relative is float32 rounding.
@@ -127,30 +139,34 @@ test('duplicate rows are removed before ID and counted; the estimators stay fini
   assert.equal(r.section.duplicatesRemoved, 3);
   assert.equal(r.section.rowsUsed, 30);
   close(r.section.mle, 3.341161830518472, 3.341161830518472 * 1e-5, 'MLE unchanged by duplicates');
-  assert.equal(r.localId[X.rows], r.localId[0], 'a duplicate gets its original\'s local ID');
+  assert.equal(r.localId[X.rows], r.localId[0], "a duplicate gets its original's local ID");
   // -0 and +0 are the same value.
   const z = { rows: 2, cols: 2, data: new Float32Array([0, -0, 0, 0]) };
   assert.equal(uniqueRows(z, () => true).unique.length, 1);
 });
 
-test('TwoNN reference implementation agrees (sklearn LinearRegression through the origin)', { skip: py ?? false }, () => {
-  // Random distance pairs: the fit itself, independent of neighbour search.
-  const n = 200;
-  const r1 = new Float64Array(n);
-  const r2 = new Float64Array(n);
-  let s = 7;
-  const rand = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-  for (let i = 0; i < n; i++) {
-    r1[i] = 0.1 + rand();
-    r2[i] = r1[i] * (1 + 2 * rand());
-  }
-  const X = new Float64Array(2 * n);
-  for (let i = 0; i < n; i++) (X[2 * i] = r1[i]), (X[2 * i + 1] = r2[i]);
-  for (const discard of [0.1, 0.05, 0.2]) {
-    const ref = runPython('diagnostics_ref.py', { X: { data: X, shape: [n, 2] } }, { only: 'twonn', discard }).json;
-    close(twoNN(r1, r2, discard), ref.twoNN, 1e-10, `TwoNN discard ${discard}`);
-  }
-});
+test(
+  'TwoNN reference implementation agrees (sklearn LinearRegression through the origin)',
+  { skip: py ?? false },
+  () => {
+    // Random distance pairs: the fit itself, independent of neighbour search.
+    const n = 200;
+    const r1 = new Float64Array(n);
+    const r2 = new Float64Array(n);
+    let s = 7;
+    const rand = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+    for (let i = 0; i < n; i++) {
+      r1[i] = 0.1 + rand();
+      r2[i] = r1[i] * (1 + 2 * rand());
+    }
+    const X = new Float64Array(2 * n);
+    for (let i = 0; i < n; i++) ((X[2 * i] = r1[i]), (X[2 * i + 1] = r2[i]));
+    for (const discard of [0.1, 0.05, 0.2]) {
+      const ref = runPython('diagnostics_ref.py', { X: { data: X, shape: [n, 2] } }, { only: 'twonn', discard }).json;
+      close(twoNN(r1, r2, discard), ref.twoNN, 1e-10, `TwoNN discard ${discard}`);
+    }
+  },
+);
 
 // ------------------------------------------------------------------ hubness
 
@@ -210,17 +226,28 @@ test('IsoScore on Gaussian samples using k of 10 dims matches computed_values.js
   const { isotropySection } = await import('../../src/engine/analysis/diagnostics/isotropy');
   const { spectralData } = await import('../../src/engine/analysis/diagnostics/spectrum');
   // computed_values.json (numpy, a large Gaussian sample): {1: ~0, 2: 0.1111, 5: 0.4440, 10: 0.9971}.
-  const published: Record<number, number> = { 1: 3.947459643111668e-17, 2: 0.11106533616181835, 5: 0.4440005134575418, 10: 0.997065506081368 };
+  const published: Record<number, number> = {
+    1: 3.947459643111668e-17,
+    2: 0.11106533616181835,
+    5: 0.4440005134575418,
+    10: 0.997065506081368,
+  };
   for (const k of [1, 2, 5, 10]) {
     const n = 4000;
     const data = new Float32Array(n * 10);
     let s = 1234 + k;
-    const rand = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-    for (let i = 0; i < n; i++) for (let j = 0; j < k; j++) data[i * 10 + j] = Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
+    const rand = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < k; j++)
+        data[i * 10 + j] = Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
     const X = { rows: n, cols: 10, data };
     const ds = dataset(X);
     const sp = await spectralData(ds);
-    const iso = await isotropySection({ sums: cosineSums(X), spectrum: sp.spectrum, coordinates: await sp.coordinates!() });
+    const iso = await isotropySection({
+      sums: cosineSums(X),
+      spectrum: sp.spectrum,
+      coordinates: await sp.coordinates!(),
+    });
     // Sampling noise at n = 4000 is about 0.01 (k = 10 gives 0.997 on the published sample, not 1).
     close(iso.isoScore, published[k], 0.015, `IsoScore k=${k} of 10`);
     close(iso.isoScore, (k - 1) / 9, 0.015, `IsoScore k=${k} vs (k−1)/9`);
@@ -250,12 +277,16 @@ test('statistics helpers match scipy/numpy conventions', { skip: py ?? false }, 
   const v = [3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5];
   const w = [2, 7, 1, 8, 2, 8, 1, 8, 2, 8, 4];
   const script = path.join(__dirname, '../reference/diagnostics_stats_ref.py');
-  const ref = runPython(script, { v: { data: Float64Array.from(v), shape: [v.length] }, w: { data: Float64Array.from(w), shape: [w.length] } }).json;
+  const ref = runPython(script, {
+    v: { data: Float64Array.from(v), shape: [v.length] },
+    w: { data: Float64Array.from(w), shape: [w.length] },
+  }).json;
   close(skewness(v), ref.skew, 1e-12, 'skewness');
   close(spearman(v, w), ref.spearman, 1e-12, 'spearman');
   assert.deepEqual(Array.from(rankData(v)), ref.rankdata);
   const sorted = Float64Array.from(v).sort();
-  for (const [q, e] of Object.entries(ref.quantiles as Record<string, number>)) close(quantileSorted(sorted, Number(q)), e, 1e-12, `quantile ${q}`);
+  for (const [q, e] of Object.entries(ref.quantiles as Record<string, number>))
+    close(quantileSorted(sorted, Number(q)), e, 1e-12, `quantile ${q}`);
   close(logSumExp([1000, 1000.5, 999]), ref.logsumexp, 1e-12, 'logsumexp');
 });
 
@@ -283,7 +314,10 @@ test('equal norms: ID read from the cosine graph equals ID from the euclidean gr
   const direct = await intrinsicDimensionSection(dataset(X), 'all', X, 'euclidean', {}, false);
   const ds = dataset(X);
   const viaCos = await intrinsicDimensionSection(ds, 'all', X, 'euclidean', {}, true);
-  assert.ok([...(ds.cache.get('diag:graphs') as Map<string, unknown>).keys()].every((k) => k.endsWith(':cosine')), 'only a cosine graph was built');
+  assert.ok(
+    [...(ds.cache.get('diag:graphs') as Map<string, unknown>).keys()].every((k) => k.endsWith(':cosine')),
+    'only a cosine graph was built',
+  );
   close(viaCos.section.mle, direct.section.mle, 1e-6 * direct.section.mle, 'MLE');
   close(viaCos.section.twoNN, direct.section.twoNN, 1e-6 * direct.section.twoNN, 'TwoNN');
   assert.equal(viaCos.section.metric, 'euclidean');
@@ -294,7 +328,7 @@ test('above SPECTRUM_LIMITS.vectors: eigenvalues only — same rank axes and Iso
   const { SPECTRUM_LIMITS } = await import('../../src/engine/analysis/diagnostics/spectrum');
   const g = (seed: number, n: number, d: number) => {
     let s = seed;
-    const rand = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+    const rand = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
     return { rows: n, cols: d, data: Float32Array.from({ length: n * d }, (_, i) => (1 + (i % d)) * (rand() - 0.3)) };
   };
   const saved = SPECTRUM_LIMITS.vectors;
@@ -305,17 +339,32 @@ test('above SPECTRUM_LIMITS.vectors: eigenvalues only — same rank axes and Iso
       const vals = await diagnose(dataset(X), { k: 5 });
       SPECTRUM_LIMITS.vectors = saved;
       const what = `${X.rows}×${X.cols}`;
-      full.rank!.singularValues.forEach((v, i) => close(vals.rank!.singularValues[i], v, 1e-7 * full.rank!.singularValues[0], `${what} σ${i}`));
+      full.rank!.singularValues.forEach((v, i) =>
+        close(vals.rank!.singularValues[i], v, 1e-7 * full.rank!.singularValues[0], `${what} σ${i}`),
+      );
       // Two eigen-solvers: agreement to O(ε‖A‖) in eigenvalues, so √λ of the smallest differs at ~1e-7.
-      close(vals.rank!.effectiveRank, full.rank!.effectiveRank, 1e-6 * full.rank!.effectiveRank, `${what} effective rank`);
-      close(vals.rank!.participationRatio, full.rank!.participationRatio, 1e-8 * full.rank!.participationRatio, `${what} participation ratio`);
+      close(
+        vals.rank!.effectiveRank,
+        full.rank!.effectiveRank,
+        1e-6 * full.rank!.effectiveRank,
+        `${what} effective rank`,
+      );
+      close(
+        vals.rank!.participationRatio,
+        full.rank!.participationRatio,
+        1e-8 * full.rank!.participationRatio,
+        `${what} participation ratio`,
+      );
       assert.equal(vals.rank!.dims95, full.rank!.dims95);
       close(vals.isotropy.isoScore, full.isotropy.isoScore, 1e-8, `${what} IsoScore`);
       assert.deepEqual(vals.isotropy.outlierDimensions, full.isotropy.outlierDimensions);
       assert.ok(Number.isFinite(full.isotropy.partitionIsotropy));
       assert.ok(Number.isNaN(vals.isotropy.partitionIsotropy), 'no I(W) without eigenvectors');
       assert.equal(vals.isotropy.previews.length, 0);
-      assert.ok(vals.isotropy.notes.some((n) => /eigenvalues only/.test(n)), 'says why');
+      assert.ok(
+        vals.isotropy.notes.some((n) => /eigenvalues only/.test(n)),
+        'says why',
+      );
     }
   } finally {
     SPECTRUM_LIMITS.vectors = saved;

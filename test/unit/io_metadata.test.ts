@@ -36,21 +36,40 @@ describe('TSV', () => {
     const rows = Array.from({ length: 40 }, (_, i) => `w${i}\t${i % 3 === 0 ? 'cat' : 'dog'}\t${i * 0.5}\t"q${i}"`);
     const t = readMetadata(file('a.tsv', ['word\tlabel\tscore\tquoted', ...rows].join('\n') + '\n'));
     assert.equal(t.rows, 40);
-    assert.deepEqual(t.columns.map((c) => [c.name, c.kind]), [['word', 'text'], ['label', 'category'], ['score', 'number'], ['quoted', 'text']]);
+    assert.deepEqual(
+      t.columns.map((c) => [c.name, c.kind]),
+      [
+        ['word', 'text'],
+        ['label', 'category'],
+        ['score', 'number'],
+        ['quoted', 'text'],
+      ],
+    );
     assert.equal(column(t, 'score').values[3], 1.5);
     assert.equal(column(t, 'quoted').values[2], '"q2"');
   });
 
   test('CRLF line ends and a byte-order mark are handled', () => {
     const t = readMetadata(file('crlf.tsv', '\ufeffword\tn\r\nhello\t1\r\nworld\t2\r\n'));
-    assert.deepEqual(t.columns.map((c) => c.name), ['word', 'n']);
+    assert.deepEqual(
+      t.columns.map((c) => c.name),
+      ['word', 'n'],
+    );
     assert.deepEqual(column(t, 'word').values, ['hello', 'world']);
     assert.deepEqual(column(t, 'n').values, [1, 2]);
   });
 
   test('a line with the wrong number of fields names the line', () => {
-    assertInputError(() => readMetadata(file('bad.tsv', 'word\tlabel\na\tx\nb\tx\textra\n')), 'bad.tsv', /^line 3 has 3 fields, the header has 2/);
-    assertInputError(() => readMetadata(file('short.tsv', 'word\tlabel\na\tx\nb\n')), 'short.tsv', /^line 3 has 1 field, the header has 2/);
+    assertInputError(
+      () => readMetadata(file('bad.tsv', 'word\tlabel\na\tx\nb\tx\textra\n')),
+      'bad.tsv',
+      /^line 3 has 3 fields, the header has 2/,
+    );
+    assertInputError(
+      () => readMetadata(file('short.tsv', 'word\tlabel\na\tx\nb\n')),
+      'short.tsv',
+      /^line 3 has 1 field, the header has 2/,
+    );
     assertInputError(() => readMetadata(file('empty.tsv', '')), 'empty.tsv', /is empty/);
   });
 });
@@ -62,7 +81,10 @@ describe('CSV against Python csv.writer', { skip: pythonSkipReason(['csv']) ?? u
     assert.equal(r.status, 0, r.stderr);
     const ref = JSON.parse(r.stdout) as { header: string[]; rows: string[][] };
     const t = readMetadata(p);
-    assert.deepEqual(t.columns.map((c) => c.name), ref.header);
+    assert.deepEqual(
+      t.columns.map((c) => c.name),
+      ref.header,
+    );
     assert.equal(t.rows, ref.rows.length);
     for (const [j, name] of ref.header.entries()) {
       const c = column(t, name);
@@ -83,17 +105,34 @@ describe('CSV against Python csv.writer', { skip: pythonSkipReason(['csv']) ?? u
 
 describe('CSV errors', () => {
   test('unterminated quote, text after a closing quote, wrong field count', () => {
-    assertInputError(() => readMetadata(file('open.csv', 'a,b\n1,"never closed\n2,3\n')), 'open.csv', /^line 2: a quoted field is never closed/);
-    assertInputError(() => readMetadata(file('after.csv', 'a,b\n1,"x"y\n')), 'after.csv', /^line 2: text after a closing quote/);
+    assertInputError(
+      () => readMetadata(file('open.csv', 'a,b\n1,"never closed\n2,3\n')),
+      'open.csv',
+      /^line 2: a quoted field is never closed/,
+    );
+    assertInputError(
+      () => readMetadata(file('after.csv', 'a,b\n1,"x"y\n')),
+      'after.csv',
+      /^line 2: text after a closing quote/,
+    );
     // The multi-line field in record 2 makes record 3 start on line 4.
-    assertInputError(() => readMetadata(file('count.csv', 'a,b\n1,"two\nlines"\n3\n')), 'count.csv', /^line 4 has 1 field, the header has 2/);
+    assertInputError(
+      () => readMetadata(file('count.csv', 'a,b\n1,"two\nlines"\n3\n')),
+      'count.csv',
+      /^line 4 has 1 field, the header has 2/,
+    );
   });
 });
 
 describe('JSONL', () => {
   test('keys in first-seen order, missing keys are null, nested values as JSON text', () => {
-    const t = readMetadata(file('m.jsonl', '{"text":"a","n":1}\n{"n":2,"extra":true}\n{"text":"c","n":null,"tags":["x",1]}\n'));
-    assert.deepEqual(t.columns.map((c) => c.name), ['text', 'n', 'extra', 'tags']);
+    const t = readMetadata(
+      file('m.jsonl', '{"text":"a","n":1}\n{"n":2,"extra":true}\n{"text":"c","n":null,"tags":["x",1]}\n'),
+    );
+    assert.deepEqual(
+      t.columns.map((c) => c.name),
+      ['text', 'n', 'extra', 'tags'],
+    );
     assert.deepEqual(column(t, 'text').values, ['a', null, 'c']);
     assert.deepEqual(column(t, 'n').values, [1, 2, null]);
     assert.deepEqual(column(t, 'extra').values, [null, 'true', null]);
@@ -101,8 +140,16 @@ describe('JSONL', () => {
   });
 
   test('bad lines name the line', () => {
-    assertInputError(() => readMetadata(file('bad.jsonl', '{"a":1}\n{"a":\n')), 'bad.jsonl', /^line 2 is not valid JSON/);
-    assertInputError(() => readMetadata(file('arr.jsonl', '{"a":1}\n[1,2]\n')), 'arr.jsonl', /^line 2 is not a JSON object/);
+    assertInputError(
+      () => readMetadata(file('bad.jsonl', '{"a":1}\n{"a":\n')),
+      'bad.jsonl',
+      /^line 2 is not valid JSON/,
+    );
+    assertInputError(
+      () => readMetadata(file('arr.jsonl', '{"a":1}\n[1,2]\n')),
+      'arr.jsonl',
+      /^line 2 is not a JSON object/,
+    );
     assertInputError(() => readMetadata(file('gap.jsonl', '{"a":1}\n\n{"a":2}\n')), 'gap.jsonl', /^line 2 is empty/);
   });
 
@@ -115,7 +162,12 @@ describe('JSONL', () => {
 describe('sidecars next to a .npy', () => {
   const npy = (name: string, rows: number) => {
     const p = path.join(dir, name);
-    writeNpy(p, Float32Array.from({ length: rows * 2 }, (_, i) => i), [rows, 2], true);
+    writeNpy(
+      p,
+      Float32Array.from({ length: rows * 2 }, (_, i) => i),
+      [rows, 2],
+      true,
+    );
     return p;
   };
 

@@ -87,7 +87,9 @@ describe('npy files written by numpy', { skip: skip ?? undefined }, () => {
     const c = byName('three_d');
     assert.throws(
       () => readNpy(c.file),
-      (e: unknown) => e instanceof NpyNeedsFlatten && /three_d\.npy: is a 3-D array of shape \(2, 3, 4\).*--flatten.*6 rows × 4 dims/.test((e as Error).message),
+      (e: unknown) =>
+        e instanceof NpyNeedsFlatten &&
+        /three_d\.npy: is a 3-D array of shape \(2, 3, 4\).*--flatten.*6 rows × 4 dims/.test((e as Error).message),
     );
   });
 
@@ -95,7 +97,11 @@ describe('npy files written by numpy', { skip: skip ?? undefined }, () => {
     assertInputError(() => readNpy(byName('one_d').file), 'one_d.npy', /1-D array of 5 values.*2-D/);
     assertInputError(() => readNpy(byName('zero_rows').file), 'zero_rows.npy', /0 rows/);
     assertInputError(() => readNpy(byName('zero_d').file), 'zero_d.npy', /single number/);
-    assertInputError(() => readNpy(byName('fortran_three_d').file, { flattenLeading: true }), 'fortran_three_d.npy', /Fortran-order/);
+    assertInputError(
+      () => readNpy(byName('fortran_three_d').file, { flattenLeading: true }),
+      'fortran_three_d.npy',
+      /Fortran-order/,
+    );
     assertInputError(() => readNpy(byName('complex').file), 'complex.npy', /unsupported dtype '<c8' \(complex/);
     assertInputError(() => readNpy(byName('strings').file), 'strings.npy', /unsupported dtype '<U1' \(unicode string/);
     assertInputError(() => readNpy(byName('structured').file), 'structured.npy', /structured arrays/);
@@ -108,13 +114,37 @@ describe('npy files written by numpy', { skip: skip ?? undefined }, () => {
       fs.writeFileSync(p, bytes);
       return p;
     };
-    assertInputError(() => readNpy(write('trunc_data.npy', good.subarray(0, good.length - 5))), 'trunc_data.npy', /truncated: the header promises 4 × 3 values \(48 bytes of data\) but the file holds 43 bytes/);
-    assertInputError(() => readNpy(write('trunc_header.npy', good.subarray(0, 40))), 'trunc_header.npy', /truncated \.npy header/);
-    assertInputError(() => readNpy(write('trunc_magic.npy', good.subarray(0, 8))), 'trunc_magic.npy', /not a NumPy \.npy file/);
+    assertInputError(
+      () => readNpy(write('trunc_data.npy', good.subarray(0, good.length - 5))),
+      'trunc_data.npy',
+      /truncated: the header promises 4 × 3 values \(48 bytes of data\) but the file holds 43 bytes/,
+    );
+    assertInputError(
+      () => readNpy(write('trunc_header.npy', good.subarray(0, 40))),
+      'trunc_header.npy',
+      /truncated \.npy header/,
+    );
+    assertInputError(
+      () => readNpy(write('trunc_magic.npy', good.subarray(0, 8))),
+      'trunc_magic.npy',
+      /not a NumPy \.npy file/,
+    );
     const dict = good.toString('latin1');
-    assertInputError(() => readNpy(write('no_descr.npy', Buffer.from(dict.replace("'descr'", "'dexcr'"), 'latin1'))), 'no_descr.npy', /corrupted \.npy header: no 'descr'/);
-    assertInputError(() => readNpy(write('bad_shape.npy', Buffer.from(dict.replace('(4, 3)', '(4, x)'), 'latin1'))), 'bad_shape.npy', /corrupted \.npy header: shape entry 'x'/);
-    assertInputError(() => readNpy(write('no_order.npy', Buffer.from(dict.replace("'fortran_order'", "'fortran_ordr'"), 'latin1'))), 'no_order.npy', /no 'fortran_order'/);
+    assertInputError(
+      () => readNpy(write('no_descr.npy', Buffer.from(dict.replace("'descr'", "'dexcr'"), 'latin1'))),
+      'no_descr.npy',
+      /corrupted \.npy header: no 'descr'/,
+    );
+    assertInputError(
+      () => readNpy(write('bad_shape.npy', Buffer.from(dict.replace('(4, 3)', '(4, x)'), 'latin1'))),
+      'bad_shape.npy',
+      /corrupted \.npy header: shape entry 'x'/,
+    );
+    assertInputError(
+      () => readNpy(write('no_order.npy', Buffer.from(dict.replace("'fortran_order'", "'fortran_ordr'"), 'latin1'))),
+      'no_order.npy',
+      /no 'fortran_order'/,
+    );
     const v9 = Buffer.from(good);
     v9[6] = 9;
     assertInputError(() => readNpy(write('v9.npy', v9)), 'v9.npy', /unsupported \.npy format version 9\.0/);
@@ -139,7 +169,11 @@ test('a text file renamed .npy, an empty file and a missing file are clear error
   try {
     const txt = path.join(d, 'notes.npy');
     fs.writeFileSync(txt, 'word\tlabel\nhello\tgreeting\n');
-    assertInputError(() => readNpy(txt), 'notes.npy', /not a NumPy \.npy file \(the magic string \\x93NUMPY is missing\)/);
+    assertInputError(
+      () => readNpy(txt),
+      'notes.npy',
+      /not a NumPy \.npy file \(the magic string \\x93NUMPY is missing\)/,
+    );
     const empty = path.join(d, 'empty.npy');
     fs.writeFileSync(empty, '');
     assertInputError(() => readNpy(empty), 'empty.npy', /not a NumPy \.npy file/);

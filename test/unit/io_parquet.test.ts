@@ -55,7 +55,14 @@ describe('parquet written from numpy arrays', { skip: skip ?? undefined }, () =>
     assert.equal(r.dtype, 'list<float>');
     assert.deepEqual([r.matrix.rows, r.matrix.cols], [n, d]);
     assertSameFloat32(r.matrix.data, x32, 'list<float>');
-    assert.deepEqual(r.metadata?.columns.map((c) => [c.name, c.kind]), [['id', 'number'], ['word', 'text'], ['label', 'category']]);
+    assert.deepEqual(
+      r.metadata?.columns.map((c) => [c.name, c.kind]),
+      [
+        ['id', 'number'],
+        ['word', 'text'],
+        ['label', 'category'],
+      ],
+    );
     assert.deepEqual(r.metadata?.columns[1].values.slice(2048, 2050), ['word2048', 'word2049']);
     assert.equal(r.metadata?.rows, n);
     assert.deepEqual(r.warnings, []);
@@ -74,10 +81,14 @@ describe('parquet written from numpy arrays', { skip: skip ?? undefined }, () =>
       ['fixed_zstd.parquet', 'COMPRESSION zstd, ROW_GROUP_SIZE 500'],
       ['fixed_plain.parquet', 'COMPRESSION uncompressed'],
     ]) {
-      await writeParquet(p(name), [
-        { name: 'word', type: 'VARCHAR', values: words() },
-        { name: 'emb', type: `FLOAT[${d}]`, values: rows(x32) },
-      ], opts);
+      await writeParquet(
+        p(name),
+        [
+          { name: 'word', type: 'VARCHAR', values: words() },
+          { name: 'emb', type: `FLOAT[${d}]`, values: rows(x32) },
+        ],
+        opts,
+      );
       const r = await readParquet(p(name), {});
       assertSameFloat32(r.matrix.data, x32, name);
       assert.deepEqual(r.metadata?.columns[0].values.slice(-2), [`word${n - 2}`, `word${n - 1}`]);
@@ -85,13 +96,26 @@ describe('parquet written from numpy arrays', { skip: skip ?? undefined }, () =>
   });
 
   test('a block of FLOAT/DOUBLE columns when there is no list column; --column a,b,c picks and orders them', async () => {
-    const cols: PqColumn[] = Array.from({ length: d }, (_, j) => ({ name: `f${j}`, type: j % 2 ? 'DOUBLE' : 'FLOAT', values: Array.from({ length: n }, (_, i) => x32[i * d + j]) }));
+    const cols: PqColumn[] = Array.from({ length: d }, (_, j) => ({
+      name: `f${j}`,
+      type: j % 2 ? 'DOUBLE' : 'FLOAT',
+      values: Array.from({ length: n }, (_, i) => x32[i * d + j]),
+    }));
     cols.push({ name: 'word', type: 'VARCHAR', values: words() }, { name: 'count', type: 'INTEGER', values: ids() });
     await writeParquet(p('block.parquet'), cols);
     const r = await readParquet(p('block.parquet'), {});
-    assert.equal(r.column, cols.slice(0, d).map((c) => c.name).join(','));
+    assert.equal(
+      r.column,
+      cols
+        .slice(0, d)
+        .map((c) => c.name)
+        .join(','),
+    );
     assertSameFloat32(r.matrix.data, x32, 'block');
-    assert.deepEqual(r.metadata?.columns.map((c) => c.name), ['word', 'count']);
+    assert.deepEqual(
+      r.metadata?.columns.map((c) => c.name),
+      ['word', 'count'],
+    );
     const picked = await readParquet(p('block.parquet'), { column: 'f3, f0,count' });
     assert.deepEqual([picked.matrix.rows, picked.matrix.cols], [n, 3]);
     const want = Array.from({ length: n * 3 }, (_, k) => {
@@ -99,7 +123,10 @@ describe('parquet written from numpy arrays', { skip: skip ?? undefined }, () =>
       return c === 0 ? x32[i * d + 3] : c === 1 ? x32[i * d] : i;
     });
     assertSameFloat32(picked.matrix.data, want, 'picked block');
-    assert.ok(picked.metadata?.columns.some((c) => c.name === 'f1'), 'unpicked float columns become metadata');
+    assert.ok(
+      picked.metadata?.columns.some((c) => c.name === 'f1'),
+      'unpicked float columns become metadata',
+    );
   });
 
   test('several list columns: ParquetNeedsColumn lists them; --column picks one', async () => {
@@ -108,15 +135,35 @@ describe('parquet written from numpy arrays', { skip: skip ?? undefined }, () =>
       { name: 'text', type: 'DOUBLE[]', values: rows(x64) },
       { name: 'caption', type: 'VARCHAR', values: words() },
     ]);
-    const e = await assertRejectsInput(() => readParquet(p('two.parquet'), {}), 'two.parquet', /several columns .*\(image, text\); choose one with --column/);
+    const e = await assertRejectsInput(
+      () => readParquet(p('two.parquet'), {}),
+      'two.parquet',
+      /several columns .*\(image, text\); choose one with --column/,
+    );
     assert.ok(e instanceof ParquetNeedsColumn);
     assert.deepEqual((e as ParquetNeedsColumn).candidates, ['image', 'text']);
     const r = await readParquet(p('two.parquet'), { column: 'text' });
     assertSameFloat32(r.matrix.data, x64as32, 'picked text');
-    assert.deepEqual(r.metadata?.columns.map((c) => c.name), ['caption'], 'the other embedding column is not metadata');
-    await assertRejectsInput(() => readParquet(p('two.parquet'), { column: 'nope' }), 'two.parquet', /has no column 'nope' \(columns: image \(FLOAT\[\]\), text \(DOUBLE\[\]\), caption \(VARCHAR\)\)/);
-    await assertRejectsInput(() => readParquet(p('two.parquet'), { column: 'caption' }), 'two.parquet', /column 'caption' cannot hold embeddings: it is VARCHAR/);
-    await assertRejectsInput(() => readParquet(p('two.parquet'), { column: 'image,text' }), 'two.parquet', /a list column must be chosen on its own/);
+    assert.deepEqual(
+      r.metadata?.columns.map((c) => c.name),
+      ['caption'],
+      'the other embedding column is not metadata',
+    );
+    await assertRejectsInput(
+      () => readParquet(p('two.parquet'), { column: 'nope' }),
+      'two.parquet',
+      /has no column 'nope' \(columns: image \(FLOAT\[\]\), text \(DOUBLE\[\]\), caption \(VARCHAR\)\)/,
+    );
+    await assertRejectsInput(
+      () => readParquet(p('two.parquet'), { column: 'caption' }),
+      'two.parquet',
+      /column 'caption' cannot hold embeddings: it is VARCHAR/,
+    );
+    await assertRejectsInput(
+      () => readParquet(p('two.parquet'), { column: 'image,text' }),
+      'two.parquet',
+      /a list column must be chosen on its own/,
+    );
   });
 
   test('loadDataset opens .parquet with its metadata', async () => {
@@ -139,7 +186,10 @@ describe('parquet with bad rows or bad files', () => {
     emb[2099] = [null, null, 0];
     await writeParquet(p('nulls.parquet'), [{ name: 'emb', type: 'FLOAT[]', values: emb }]);
     const r = await readParquet(p('nulls.parquet'), {});
-    assert.deepEqual(r.warnings, ["2 rows of column 'emb' are NULL; read as NaN rows", "3 values inside column 'emb' are NULL; read as NaN"]);
+    assert.deepEqual(r.warnings, [
+      "2 rows of column 'emb' are NULL; read as NaN rows",
+      "3 values inside column 'emb' are NULL; read as NaN",
+    ]);
     const m = r.matrix;
     const row = (i: number) => Array.from(m.data.subarray(i * 3, i * 3 + 3));
     assert.deepEqual(row(0), [NaN, NaN, NaN]);
@@ -151,29 +201,76 @@ describe('parquet with bad rows or bad files', () => {
   });
 
   test('ragged lists, empty lists, all-NULL and zero rows are errors', async () => {
-    await writeParquet(p('ragged.parquet'), [{ name: 'emb', type: 'FLOAT[]', values: Array.from({ length: 2500 }, (_, i) => (i === 2300 ? [1, 2] : [1, 2, 3])) }]);
-    await assertRejectsInput(() => readParquet(p('ragged.parquet'), {}), 'ragged.parquet', /column 'emb' is ragged: row 2300 has 2 values, earlier rows have 3/);
+    await writeParquet(p('ragged.parquet'), [
+      {
+        name: 'emb',
+        type: 'FLOAT[]',
+        values: Array.from({ length: 2500 }, (_, i) => (i === 2300 ? [1, 2] : [1, 2, 3])),
+      },
+    ]);
+    await assertRejectsInput(
+      () => readParquet(p('ragged.parquet'), {}),
+      'ragged.parquet',
+      /column 'emb' is ragged: row 2300 has 2 values, earlier rows have 3/,
+    );
     await writeParquet(p('emptylist.parquet'), [{ name: 'emb', type: 'FLOAT[]', values: [[], []] }]);
-    await assertRejectsInput(() => readParquet(p('emptylist.parquet'), {}), 'emptylist.parquet', /row 0 of column 'emb' is an empty list/);
+    await assertRejectsInput(
+      () => readParquet(p('emptylist.parquet'), {}),
+      'emptylist.parquet',
+      /row 0 of column 'emb' is an empty list/,
+    );
     await writeParquet(p('allnull.parquet'), [{ name: 'emb', type: 'FLOAT[]', values: [null, null] }]);
     await assertRejectsInput(() => readParquet(p('allnull.parquet'), {}), 'allnull.parquet', /NULL in every row/);
     await writeParquet(p('norows.parquet'), [{ name: 'emb', type: 'FLOAT[]', values: [] }]);
     await assertRejectsInput(() => readParquet(p('norows.parquet'), {}), 'norows.parquet', /has 0 rows/);
-    await writeParquet(p('textonly.parquet'), [{ name: 'word', type: 'VARCHAR', values: ['a'] }, { name: 'n', type: 'INTEGER', values: [1] }]);
-    await assertRejectsInput(() => readParquet(p('textonly.parquet'), {}), 'textonly.parquet', /has no column that could hold embeddings.*word \(VARCHAR\), n \(INTEGER\)/);
+    await writeParquet(p('textonly.parquet'), [
+      { name: 'word', type: 'VARCHAR', values: ['a'] },
+      { name: 'n', type: 'INTEGER', values: [1] },
+    ]);
+    await assertRejectsInput(
+      () => readParquet(p('textonly.parquet'), {}),
+      'textonly.parquet',
+      /has no column that could hold embeddings.*word \(VARCHAR\), n \(INTEGER\)/,
+    );
   });
 
   test('a text file renamed .parquet, a truncated file, a missing file', async () => {
     fs.writeFileSync(p('notes.parquet'), 'just some text\n'.repeat(10));
     await assertRejectsInput(() => readParquet(p('notes.parquet'), {}), 'notes.parquet', /not a Parquet file/);
-    await writeParquet(p('whole.parquet'), [{ name: 'emb', type: 'FLOAT[]', values: [[1, 2], [3, 4]] }]);
+    await writeParquet(p('whole.parquet'), [
+      {
+        name: 'emb',
+        type: 'FLOAT[]',
+        values: [
+          [1, 2],
+          [3, 4],
+        ],
+      },
+    ]);
     const whole = fs.readFileSync(p('whole.parquet'));
     fs.writeFileSync(p('cut.parquet'), whole.subarray(0, whole.length - 20));
-    await assertRejectsInput(() => readParquet(p('cut.parquet'), {}), 'cut.parquet', /truncated or damaged Parquet file/);
+    await assertRejectsInput(
+      () => readParquet(p('cut.parquet'), {}),
+      'cut.parquet',
+      /truncated or damaged Parquet file/,
+    );
     // Right magic at both ends, garbage in between: DuckDB's own complaint, as an InputError.
-    const garbage = Buffer.concat([Buffer.from('PAR1'), Buffer.alloc(64, 7), Buffer.from([8, 0, 0, 0]), Buffer.from('PAR1')]);
+    const garbage = Buffer.concat([
+      Buffer.from('PAR1'),
+      Buffer.alloc(64, 7),
+      Buffer.from([8, 0, 0, 0]),
+      Buffer.from('PAR1'),
+    ]);
     fs.writeFileSync(p('garbage.parquet'), garbage);
-    await assertRejectsInput(() => readParquet(p('garbage.parquet'), {}), 'garbage.parquet', /cannot be read as Parquet/);
-    await assertRejectsInput(() => readParquet(p('missing.parquet'), {}), 'missing.parquet', /cannot be opened \(ENOENT\)/);
+    await assertRejectsInput(
+      () => readParquet(p('garbage.parquet'), {}),
+      'garbage.parquet',
+      /cannot be read as Parquet/,
+    );
+    await assertRejectsInput(
+      () => readParquet(p('missing.parquet'), {}),
+      'missing.parquet',
+      /cannot be opened \(ENOENT\)/,
+    );
   });
 });

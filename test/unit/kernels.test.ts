@@ -73,7 +73,8 @@ function withSpectrum(lambda: number[], seed: number, reflectors = 6): Float64Ar
     for (let i = 0; i < d; i++) p[i] -= vp * v[i];
     for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) A[i * d + j] -= 2 * (v[i] * p[j] + p[i] * v[j]);
   }
-  for (let i = 0; i < d; i++) for (let j = 0; j < i; j++) A[i * d + j] = A[j * d + i] = 0.5 * (A[i * d + j] + A[j * d + i]);
+  for (let i = 0; i < d; i++)
+    for (let j = 0; j < i; j++) A[i * d + j] = A[j * d + i] = 0.5 * (A[i * d + j] + A[j * d + i]);
   return A;
 }
 
@@ -135,9 +136,12 @@ describe('eigenvalues vs numpy eigvalsh (1e-6 relative to the largest)', { skip:
     assert.notEqual(770 % TWO_STAGE_BAND, 0);
     const lambda: number[] = [];
     for (let i = 0; i < 770; i++) {
-      if (i < 5) lambda.push(50); // 5-fold degenerate top
-      else if (i < 200) lambda.push(1 + 1e-9 * i); // a tight cluster
-      else if (i < 400) lambda.push(0); // rank-deficient
+      if (i < 5)
+        lambda.push(50); // 5-fold degenerate top
+      else if (i < 200)
+        lambda.push(1 + 1e-9 * i); // a tight cluster
+      else if (i < 400)
+        lambda.push(0); // rank-deficient
       else lambda.push(Math.exp(-(i - 400) / 40)); // decaying tail
     }
     const A = withSpectrum(lambda, 5);
@@ -166,7 +170,9 @@ describe('eigenvalues vs numpy eigvalsh (1e-6 relative to the largest)', { skip:
   test('d = 3072: two-stage solver, several super-blocks, trailing updates split over runs', async () => {
     const d = 3072;
     // A Gram-like spectrum: decaying, a few spikes, and a null space.
-    const lambda = Array.from({ length: d }, (_, i) => (i >= 2900 ? 0 : 1e4 * Math.exp(-i / 150) + (i % 131 === 0 ? 20 : 0)));
+    const lambda = Array.from({ length: d }, (_, i) =>
+      i >= 2900 ? 0 : 1e4 * Math.exp(-i / 150) + (i % 131 === 0 ? 20 : 0),
+    );
     const A = withSpectrum(lambda, 21, 3);
     const two = await eigvalshAsync(A, d);
     assert.ok(eigvalError(two, A, d) < 1e-6);
@@ -205,11 +211,18 @@ describe('eigenvectors vs numpy eigh', { skip: PY ?? undefined }, () => {
     await checkTopWith(A, d, m, gapped, psd);
   }
 
-  async function checkTopWith(A: Float64Array, d: number, m: number, gapped: number[], top: Awaited<ReturnType<typeof topEigenvectors>>) {
+  async function checkTopWith(
+    A: Float64Array,
+    d: number,
+    m: number,
+    gapped: number[],
+    top: Awaited<ReturnType<typeof topEigenvectors>>,
+  ) {
     assert.equal(top.m, m);
     const ref = runPython('kernels_ref.py', { A: f64(A, [d, d]), V: f64(top.vectors, [m, d]) }, { op: 'subspace' });
     assert.ok(ref.json.max_angle < 1e-4, `max subspace angle ${ref.json.max_angle}`);
-    for (const r of gapped) assert.ok(ref.arrays.cos.data[r] > 1 - 1e-8, `vector ${r}: |cos| = ${ref.arrays.cos.data[r]}`);
+    for (const r of gapped)
+      assert.ok(ref.arrays.cos.data[r] > 1 - 1e-8, `vector ${r}: |cos| = ${ref.arrays.cos.data[r]}`);
     for (let r = 0; r < m; r++) {
       let nrm = 0;
       for (let j = 0; j < d; j++) nrm += top.vectors[r * d + j] ** 2;
@@ -253,10 +266,16 @@ function assertSameKnn(ours: KnnResult, refIdx: Float64Array, refSc: Float64Arra
       continue;
     }
     const tol = 1e-5 * Math.max(Math.abs(rs), 1e-6);
-    assert.ok(Math.abs(scores[p] - rs) <= tol, `${label}: row ${Math.floor(p / k)} pos ${p % k}: score ${scores[p]} vs ${rs}`);
+    assert.ok(
+      Math.abs(scores[p] - rs) <= tol,
+      `${label}: row ${Math.floor(p / k)} pos ${p % k}: score ${scores[p]} vs ${rs}`,
+    );
     if (indices[p] !== ri) {
       // Allowed only for an exact tie (same score to float64 rounding).
-      assert.ok(Math.abs(scores[p] - rs) <= 1e-12 * Math.max(1, Math.abs(rs)), `${label}: row ${Math.floor(p / k)} pos ${p % k}: ${indices[p]} vs ${ri}`);
+      assert.ok(
+        Math.abs(scores[p] - rs) <= 1e-12 * Math.max(1, Math.abs(rs)),
+        `${label}: row ${Math.floor(p / k)} pos ${p % k}: ${indices[p]} vs ${ri}`,
+      );
       ties++;
     }
   }
@@ -317,7 +336,11 @@ describe('k-NN vs numpy (exact float64)', { skip: PY ?? GLOVE ?? undefined }, ()
       const images: Matrix = { rows: 500, cols: d, data: C.data.slice(0, 500 * d) };
       const captions: Matrix = { rows: 500, cols: d, data: C.data.slice(500 * d) };
       const ours = await knnSearch(prepareCorpus(captions, metric), images, { k: K });
-      const ref = runPython('kernels_ref.py', { X: f32(captions), Q: f32(images) }, { op: 'knn', metric, k: K, queries: true, exclude_self: false }).arrays;
+      const ref = runPython(
+        'kernels_ref.py',
+        { X: f32(captions), Q: f32(images) },
+        { op: 'knn', metric, k: K, queries: true, exclude_self: false },
+      ).arrays;
       assertSameKnn(ours, ref.indices.data, ref.scores.data, `clip ${metric}`);
     });
   }
@@ -326,19 +349,35 @@ describe('k-NN vs numpy (exact float64)', { skip: PY ?? GLOVE ?? undefined }, ()
     const C = clip();
     const X: Matrix = { rows: C.rows, cols: C.cols, data: C.data.map((v) => v + 20) };
     const ours = await knnGraph(prepareCorpus(X, 'euclidean'), { k: K });
-    const ref = runPython('kernels_ref.py', { X: f32(X) }, { op: 'knn', metric: 'euclidean', k: K, exclude_self: true }).arrays;
+    const ref = runPython(
+      'kernels_ref.py',
+      { X: f32(X) },
+      { op: 'knn', metric: 'euclidean', k: K, exclude_self: true },
+    ).arrays;
     assertSameKnn(ours, ref.indices.data, ref.scores.data, 'clip+20 euclidean');
     // and a separate query batch against that corpus
-    const Q: Matrix = { rows: 50, cols: C.cols, data: X.data.slice(0, 50 * C.cols).map((v, i) => v + 0.01 * Math.sin(i)) };
+    const Q: Matrix = {
+      rows: 50,
+      cols: C.cols,
+      data: X.data.slice(0, 50 * C.cols).map((v, i) => v + 0.01 * Math.sin(i)),
+    };
     const q = await knnSearch(prepareCorpus(X, 'euclidean'), Q, { k: K });
-    const rq = runPython('kernels_ref.py', { X: f32(X), Q: f32(Q) }, { op: 'knn', metric: 'euclidean', k: K, queries: true, exclude_self: false }).arrays;
+    const rq = runPython(
+      'kernels_ref.py',
+      { X: f32(X), Q: f32(Q) },
+      { op: 'knn', metric: 'euclidean', k: K, queries: true, exclude_self: false },
+    ).arrays;
     assertSameKnn(q, rq.indices.data, rq.scores.data, 'clip+20 euclidean queries');
   });
 
   test('knnGraph on all 1000 CLIP rows (cosine), k larger than a small corpus pads with −1', async () => {
     const C = clip();
     const ours = await knnGraph(prepareCorpus(C, 'cosine'), { k: K });
-    const ref = runPython('kernels_ref.py', { X: f32(C) }, { op: 'knn', metric: 'cosine', k: K, exclude_self: true }).arrays;
+    const ref = runPython(
+      'kernels_ref.py',
+      { X: f32(C) },
+      { op: 'knn', metric: 'cosine', k: K, exclude_self: true },
+    ).arrays;
     assertSameKnn(ours, ref.indices.data, ref.scores.data, 'clip graph');
     const small: Matrix = { rows: 4, cols: C.cols, data: C.data.slice(0, 4 * C.cols) };
     const g = await knnGraph(prepareCorpus(small, 'cosine'), { k: 5 });
@@ -369,7 +408,10 @@ describe('moments vs numpy (bound stated in moments.ts)', { skip: PY ?? undefine
     const rg = ref.gram.data;
     for (let j = 0; j < d; j++) {
       const sd = Math.sqrt(rc[j * d + j]);
-      assert.ok(Math.abs(mom.mean[j] - ref.mean.data[j]) <= 1e-9 * (Math.abs(ref.mean.data[j]) + sd), `${label}: mean ${j}`);
+      assert.ok(
+        Math.abs(mom.mean[j] - ref.mean.data[j]) <= 1e-9 * (Math.abs(ref.mean.data[j]) + sd),
+        `${label}: mean ${j}`,
+      );
     }
     let worstC = 0;
     let worstG = 0;
@@ -401,7 +443,8 @@ describe('moments vs numpy (bound stated in moments.ts)', { skip: PY ?? undefine
     const d = C.cols;
     const n = 20000; // > one block of 8192 rows at d = 512
     const data = new Float32Array(n * d);
-    for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) data[i * d + j] = C.data[(i % 1000) * d + j] * (1 + (i % 7) / 10) + 20;
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < d; j++) data[i * d + j] = C.data[(i % 1000) * d + j] * (1 + (i % 7) / 10) + 20;
     await check({ rows: n, cols: d, data }, 'clip+20');
     await check({ rows: n, cols: d, data }, 'clip+20 streamed', 3001);
   });
@@ -418,11 +461,15 @@ describe('moments vs numpy (bound stated in moments.ts)', { skip: PY ?? undefine
     }
     data[4000 * d + 700] = NaN;
     data[11000 * d + 3] = -Infinity;
-    for (const [mom, label] of [[await check({ rows: n, cols: d, data }, 'clip 770'), 'whole'], [await check({ rows: n, cols: d, data }, 'clip 770 streamed', 2500), 'streamed']] as const) {
+    for (const [mom, label] of [
+      [await check({ rows: n, cols: d, data }, 'clip 770'), 'whole'],
+      [await check({ rows: n, cols: d, data }, 'clip 770 streamed', 2500), 'streamed'],
+    ] as const) {
       assert.equal(mom.skipped, 2);
       // S2 is exposed as a full d×d matrix: the lower triangle must be the mirrored upper one.
       let asym = 0;
-      for (let i = 0; i < d; i++) for (let j = 0; j < i; j++) asym = Math.max(asym, Math.abs(mom.s2[i * d + j] - mom.s2[j * d + i]));
+      for (let i = 0; i < d; i++)
+        for (let j = 0; j < i; j++) asym = Math.max(asym, Math.abs(mom.s2[i * d + j] - mom.s2[j * d + i]));
       assert.equal(asym, 0, `${label}: S2 not symmetric`);
     }
   });
@@ -434,18 +481,28 @@ describe('PCA vs scikit-learn PCA(svd_solver="full")', { skip: PY ?? undefined }
   async function check(X: Matrix, m: number, gapped: number[], label: string) {
     const pca = await fitPca(X, m);
     assert.equal(pca.m, m);
-    const ref = runPython('kernels_ref.py', { X: f32(X), components: f64(pca.components, [m, X.cols]) }, { op: 'pca_angles' });
+    const ref = runPython(
+      'kernels_ref.py',
+      { X: f32(X), components: f64(pca.components, [m, X.cols]) },
+      { op: 'pca_angles' },
+    );
     assert.ok(ref.json.max_angle < 1e-4, `${label}: max principal angle ${ref.json.max_angle}`);
-    for (const r of gapped) assert.ok(ref.arrays.component_cos.data[r] > 1 - 1e-8, `${label}: component ${r} |cos| ${ref.arrays.component_cos.data[r]}`);
+    for (const r of gapped)
+      assert.ok(
+        ref.arrays.component_cos.data[r] > 1 - 1e-8,
+        `${label}: component ${r} |cos| ${ref.arrays.component_cos.data[r]}`,
+      );
     const ev = ref.arrays.explained_variance.data;
     assert.ok(maxAbsDiff(pca.explainedVariance, ev) < 1e-5 * ev[0], `${label}: explained variance`);
     const lam = ref.arrays.eigenvalues.data;
-    for (let i = 0; i < X.cols; i++) assert.ok(Math.abs(pca.eigenvalues[i] - Math.max(0, lam[i])) < 1e-5 * lam[0], `${label}: eigenvalue ${i}`);
+    for (let i = 0; i < X.cols; i++)
+      assert.ok(Math.abs(pca.eigenvalues[i] - Math.max(0, lam[i])) < 1e-5 * lam[0], `${label}: eigenvalue ${i}`);
     assert.ok(maxAbsDiff(pca.mean, ref.arrays.mean.data) < 1e-7 * (ref.json.mean_max_abs + 1), `${label}: mean`);
     // svd_flip convention: each component's largest |loading| is positive.
     for (let r = 0; r < m; r++) {
       let best = 0;
-      for (let j = 0; j < X.cols; j++) if (Math.abs(pca.components[r * X.cols + j]) > Math.abs(pca.components[r * X.cols + best])) best = j;
+      for (let j = 0; j < X.cols; j++)
+        if (Math.abs(pca.components[r * X.cols + j]) > Math.abs(pca.components[r * X.cols + best])) best = j;
       assert.ok(pca.components[r * X.cols + best] > 0);
     }
   }
@@ -478,7 +535,12 @@ describe('degenerate input', () => {
   });
 
   test('PCA of rows that are all NaN, all equal, or a single row: zero variance, no crash', async () => {
-    for (const [n, d, fill] of [[4, 8, NaN], [300, 100, NaN], [50, 100, 1], [1, 100, 2]] as const) {
+    for (const [n, d, fill] of [
+      [4, 8, NaN],
+      [300, 100, NaN],
+      [50, 100, 1],
+      [1, 100, 2],
+    ] as const) {
       const X: Matrix = { rows: n, cols: d, data: new Float32Array(n * d).fill(fill) };
       const pca = await fitPca(X, 2);
       assert.deepEqual(Array.from(pca.explainedVariance), [0, 0]);
@@ -522,7 +584,11 @@ describe('cancellation', () => {
   });
   test('eigvalshAsync at d = 1537 stops within 1 s of the token flipping (band reduction and bulge chasing yield)', async () => {
     const d = 1537;
-    const A = withSpectrum(Array.from({ length: d }, (_, i) => Math.exp(-i / 100)), 4, 3);
+    const A = withSpectrum(
+      Array.from({ length: d }, (_, i) => Math.exp(-i / 100)),
+      4,
+      3,
+    );
     for (const delay of [150, 900]) {
       const token = { isCancellationRequested: false };
       let flippedAt = 0;

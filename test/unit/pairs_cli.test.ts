@@ -36,7 +36,10 @@ test('gap --json: {l2m, rmg, separability, retrieval: {aToB, bToA}}', async () =
 test('gap: a bad group column exits 2 naming the metadata file', async () => {
   const r = await runCli(['gap', CLIP, '--group', 'pair_id', '--json']);
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /^embedding-lens: clip_vitb16_coco500\.tsv: column 'pair_id' must split the rows into two groups but has more than 64 distinct values/);
+  assert.match(
+    r.stderr,
+    /^embedding-lens: clip_vitb16_coco500\.tsv: column 'pair_id' must split the rows into two groups but has more than 64 distinct values/,
+  );
   const r2 = await runCli(['gap', CLIP, '--json']);
   assert.equal(r2.code, 2);
   assert.match(r2.stderr, /--group COL is required/);
@@ -46,7 +49,15 @@ test('collapse --json: {nc1, withinBetweenRatio, nc2: {equinorm, equiangularity}
   const dir = tmpdir();
   try {
     // GloVe rows labelled by frequency band: a weak but real class structure.
-    const meta = ['word\tband', ...fs.readFileSync(path.join(FIX, 'glove2k.tsv'), 'utf8').trim().split('\n').slice(1).map((l, i) => `${l.split('\t')[0]}\t${i % 4}`)];
+    const meta = [
+      'word\tband',
+      ...fs
+        .readFileSync(path.join(FIX, 'glove2k.tsv'), 'utf8')
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((l, i) => `${l.split('\t')[0]}\t${i % 4}`),
+    ];
     fs.copyFileSync(path.join(FIX, 'glove2k.npy'), path.join(dir, 'g.npy'));
     fs.writeFileSync(path.join(dir, 'g.tsv'), meta.join('\n') + '\n');
     const r = await runCli(['collapse', path.join(dir, 'g.npy'), '--labels', 'band', '--json']);
@@ -57,13 +68,35 @@ test('collapse --json: {nc1, withinBetweenRatio, nc2: {equinorm, equiangularity}
     assert.ok(j.nc2.equinorm >= 0 && j.nc2.equiangularity >= 0);
     assert.equal(j.classes, 4);
     assert.equal(j.nc3, undefined);
-    fs.writeFileSync(path.join(dir, 'W.npy'), encodeNpy(Float32Array.from({ length: 400 }, (_, t) => Math.sin(t)), [4, 100]));
-    const w = await runCli(['collapse', path.join(dir, 'g.npy'), '--labels', 'band', '--weights', path.join(dir, 'W.npy'), '--json']);
+    fs.writeFileSync(
+      path.join(dir, 'W.npy'),
+      encodeNpy(
+        Float32Array.from({ length: 400 }, (_, t) => Math.sin(t)),
+        [4, 100],
+      ),
+    );
+    const w = await runCli([
+      'collapse',
+      path.join(dir, 'g.npy'),
+      '--labels',
+      'band',
+      '--weights',
+      path.join(dir, 'W.npy'),
+      '--json',
+    ]);
     assert.equal(w.code, 0, w.stderr);
     const jw = JSON.parse(w.stdout);
     assert.equal(jw.nc1, j.nc1);
     assert.ok(jw.nc3 > 0 && jw.nc4 >= 0 && jw.nc4 <= 1);
-    const bad = await runCli(['collapse', path.join(dir, 'g.npy'), '--labels', 'band', '--weights', path.join(dir, 'nope.npy'), '--json']);
+    const bad = await runCli([
+      'collapse',
+      path.join(dir, 'g.npy'),
+      '--labels',
+      'band',
+      '--weights',
+      path.join(dir, 'nope.npy'),
+      '--json',
+    ]);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /^embedding-lens: nope\.npy: /);
     const noLabels = await runCli(['collapse', path.join(dir, 'g.npy'), '--labels', 'class', '--json']);

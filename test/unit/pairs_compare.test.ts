@@ -22,7 +22,8 @@ import { InputError } from '../../src/engine/util/errors';
 import { pythonSkipReason, runPython } from './helpers/python';
 import { memoryDataset } from './helpers/dataset';
 
-const dataset = (m: Matrix, file: string, columns: Record<string, (string | number | null)[]> = {}): Dataset => memoryDataset(m, file, columns, 'text');
+const dataset = (m: Matrix, file: string, columns: Record<string, (string | number | null)[]> = {}): Dataset =>
+  memoryDataset(m, file, columns, 'text');
 
 const FIXTURE = path.resolve(__dirname, '../fixtures/clip_vitb16_coco500.npy');
 const SHARED = path.resolve(__dirname, '../../../shared/data');
@@ -34,8 +35,11 @@ function close(actual: number, expected: number, tol: number, what: string) {
 
 function gaussian(n: number, d: number, seed: number): Float64Array {
   let s = seed >>> 0;
-  const rand = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-  return Float64Array.from({ length: n * d }, () => Math.sqrt(-2 * Math.log(rand() + 1e-12)) * Math.cos(2 * Math.PI * rand()));
+  const rand = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+  return Float64Array.from(
+    { length: n * d },
+    () => Math.sqrt(-2 * Math.log(rand() + 1e-12)) * Math.cos(2 * Math.PI * rand()),
+  );
 }
 
 /** A random d×d orthogonal matrix: Gram–Schmidt on Gaussian columns. */
@@ -57,30 +61,35 @@ function randomRotation(d: number, seed: number): Float64Array {
 
 function matmul(A: Float64Array, n: number, k: number, B: Float64Array, m: number): Float64Array {
   const out = new Float64Array(n * m);
-  for (let i = 0; i < n; i++) for (let t = 0; t < k; t++) for (let j = 0; j < m; j++) out[i * m + j] += A[i * k + t] * B[t * m + j];
+  for (let i = 0; i < n; i++)
+    for (let t = 0; t < k; t++) for (let j = 0; j < m; j++) out[i * m + j] += A[i * k + t] * B[t * m + j];
   return out;
 }
 
 const f32 = (a: Float64Array, rows: number, cols: number): Matrix => ({ rows, cols, data: Float32Array.from(a) });
 
-test('Kornblith CKA demo (seed 1337): linear 0.55761 and debiased 0.51346, as numpy', { skip: py ?? false }, async () => {
-  const ref = runPython('pairs_ref.py', {}, { task: 'cka_demo' });
-  const X = f32(ref.arrays.X.data, 100, 10);
-  const Y = f32(ref.arrays.Y.data, 100, 10);
-  const jm = await jointMoments(X, Y);
-  const lin = linearCka(jm);
-  const deb = debiasedCka(jm, X, Y);
-  // ../shared/reference/README.md, "Comparing two spaces".
-  close(lin, 0.55761, 5e-6, 'linear CKA vs published');
-  close(deb, 0.51346, 5e-6, 'debiased CKA vs published');
-  // float32 inputs vs numpy's float64: agreement to float32 resolution.
-  close(lin, ref.json.linear, 2e-6, 'linear CKA vs numpy');
-  close(deb, ref.json.debiased, 2e-6, 'debiased CKA vs numpy');
-  // The whole analysis reports the same numbers.
-  const r = await compareSpaces(dataset(X, '/tmp/a.npy'), dataset(Y, '/tmp/b.npy'), { k: 5 });
-  assert.equal(r.linearCka, lin);
-  assert.equal(r.debiasedCka, deb);
-});
+test(
+  'Kornblith CKA demo (seed 1337): linear 0.55761 and debiased 0.51346, as numpy',
+  { skip: py ?? false },
+  async () => {
+    const ref = runPython('pairs_ref.py', {}, { task: 'cka_demo' });
+    const X = f32(ref.arrays.X.data, 100, 10);
+    const Y = f32(ref.arrays.Y.data, 100, 10);
+    const jm = await jointMoments(X, Y);
+    const lin = linearCka(jm);
+    const deb = debiasedCka(jm, X, Y);
+    // ../shared/reference/README.md, "Comparing two spaces".
+    close(lin, 0.55761, 5e-6, 'linear CKA vs published');
+    close(deb, 0.51346, 5e-6, 'debiased CKA vs published');
+    // float32 inputs vs numpy's float64: agreement to float32 resolution.
+    close(lin, ref.json.linear, 2e-6, 'linear CKA vs numpy');
+    close(deb, ref.json.debiased, 2e-6, 'debiased CKA vs numpy');
+    // The whole analysis reports the same numbers.
+    const r = await compareSpaces(dataset(X, '/tmp/a.npy'), dataset(Y, '/tmp/b.npy'), { k: 5 });
+    assert.equal(r.linearCka, lin);
+    assert.equal(r.debiasedCka, deb);
+  },
+);
 
 test('CLIP images vs captions: mutual k-NN 0.2494, CKA 0.6362, Procrustes top-1 0.552 → 0.958, and numpy per row', async () => {
   const ds = await loadDataset({ path: FIXTURE });
@@ -138,7 +147,11 @@ test('Procrustes recovers a random rotation (and matches scipy with noise)', { s
   const noisy = Y.map((v, t) => v + 0.8 * gaussian(n, d, 5)[t]);
   const jm2 = await jointMoments(f32(X, n, d), f32(noisy, n, d));
   const fit2 = await orthogonalProcrustes(jm2.sxy, d);
-  const ref = runPython('pairs_ref.py', { X: { data: Float32Array.from(X), shape: [n, d] }, Y: { data: Float32Array.from(noisy), shape: [n, d] } }, { task: 'procrustes' });
+  const ref = runPython(
+    'pairs_ref.py',
+    { X: { data: Float32Array.from(X), shape: [n, d] }, Y: { data: Float32Array.from(noisy), shape: [n, d] } },
+    { task: 'procrustes' },
+  );
   let err2 = 0;
   for (let t = 0; t < d * d; t++) err2 = Math.max(err2, Math.abs(fit2.R[t] - ref.arrays.R.data[t]));
   assert.ok(err2 < 1e-5, `R vs scipy.linalg.orthogonal_procrustes: max diff ${err2}`);
@@ -146,29 +159,40 @@ test('Procrustes recovers a random rotation (and matches scipy with noise)', { s
   close(r.procrustes.residual, ref.json.residual, 1e-5, 'disparity vs scipy.spatial.procrustes');
 });
 
-test('different widths go through PCA to min(d_A, d_B) and match numpy/scikit-learn', { skip: py ?? false }, async () => {
-  const n = 300;
-  const X = gaussian(n, 20, 8);
-  const A = gaussian(20, 12, 9);
-  const Y = matmul(X, n, 20, A, 12).map((v, t) => v + 0.5 * Math.sin(t));
-  const anchors = [1, 5, 9, 40, 77, 120, 250];
-  const r = await compareSpaces(dataset(f32(X, n, 20), '/tmp/x.npy'), dataset(f32(Y, n, 12), '/tmp/y.npy'), { k: 8, anchors });
-  assert.equal(r.procrustes.alignment, 'pca-orthogonal');
-  assert.equal(r.procrustes.alignedDims, 12);
-  assert.equal(r.procrustes.top1Before, null);
-  const ref = runPython(
-    'pairs_ref.py',
-    { X: { data: Float32Array.from(X), shape: [n, 20] }, Y: { data: Float32Array.from(Y), shape: [n, 12] }, anchors: { data: Int32Array.from(anchors), shape: [anchors.length] } },
-    { task: 'compare', k: 8 },
-  ).json;
-  close(r.linearCka, ref.linearCka, 1e-5, 'linear CKA');
-  close(r.debiasedCka, ref.debiasedCka, 1e-5, 'debiased CKA');
-  close(r.mutualKnn, ref.mutualKnn, 1e-12, 'mutual k-NN');
-  close(r.procrustes.residual, ref.residual, 1e-5, 'disparity after PCA');
-  assert.equal(r.procrustes.top1After, ref.after.top1);
-  assert.equal(r.procrustes.meanRankAfter, ref.after.meanRank);
-  close(r.relative.meanCosine, ref.relMeanCosine, 1e-5, 'relative representations');
-});
+test(
+  'different widths go through PCA to min(d_A, d_B) and match numpy/scikit-learn',
+  { skip: py ?? false },
+  async () => {
+    const n = 300;
+    const X = gaussian(n, 20, 8);
+    const A = gaussian(20, 12, 9);
+    const Y = matmul(X, n, 20, A, 12).map((v, t) => v + 0.5 * Math.sin(t));
+    const anchors = [1, 5, 9, 40, 77, 120, 250];
+    const r = await compareSpaces(dataset(f32(X, n, 20), '/tmp/x.npy'), dataset(f32(Y, n, 12), '/tmp/y.npy'), {
+      k: 8,
+      anchors,
+    });
+    assert.equal(r.procrustes.alignment, 'pca-orthogonal');
+    assert.equal(r.procrustes.alignedDims, 12);
+    assert.equal(r.procrustes.top1Before, null);
+    const ref = runPython(
+      'pairs_ref.py',
+      {
+        X: { data: Float32Array.from(X), shape: [n, 20] },
+        Y: { data: Float32Array.from(Y), shape: [n, 12] },
+        anchors: { data: Int32Array.from(anchors), shape: [anchors.length] },
+      },
+      { task: 'compare', k: 8 },
+    ).json;
+    close(r.linearCka, ref.linearCka, 1e-5, 'linear CKA');
+    close(r.debiasedCka, ref.debiasedCka, 1e-5, 'debiased CKA');
+    close(r.mutualKnn, ref.mutualKnn, 1e-12, 'mutual k-NN');
+    close(r.procrustes.residual, ref.residual, 1e-5, 'disparity after PCA');
+    assert.equal(r.procrustes.top1After, ref.after.top1);
+    assert.equal(r.procrustes.meanRankAfter, ref.after.meanRank);
+    close(r.relative.meanCosine, ref.relMeanCosine, 1e-5, 'relative representations');
+  },
+);
 
 test('matched retrieval: ranks with exact ties and float32 near-ties equal a float64 brute force', async () => {
   const n = 400;
@@ -209,16 +233,35 @@ test('misaligned files: different row counts or a disagreeing id column are Inpu
   const X = f32(gaussian(30, 4, 1), 30, 4);
   const Y = f32(gaussian(30, 4, 2), 30, 4);
   const a = dataset(X, '/tmp/model-a.npy', { word: Array.from({ length: 30 }, (_, i) => `w${i}`) });
-  const short = dataset(gatherRows(Y, Array.from({ length: 29 }, (_, i) => i)), '/tmp/model-b.npy');
-  await assert.rejects(compareSpaces(a, short), (e: unknown) => e instanceof InputError && /model-b\.npy: has 29 rows but model-a\.npy has 30/.test(e.message));
+  const short = dataset(
+    gatherRows(
+      Y,
+      Array.from({ length: 29 }, (_, i) => i),
+    ),
+    '/tmp/model-b.npy',
+  );
+  await assert.rejects(
+    compareSpaces(a, short),
+    (e: unknown) => e instanceof InputError && /model-b\.npy: has 29 rows but model-a\.npy has 30/.test(e.message),
+  );
   const words = Array.from({ length: 30 }, (_, i) => `w${i}`);
   [words[7], words[8]] = [words[8], words[7]];
   const swapped = dataset(Y, '/tmp/model-b.npy', { word: words });
-  await assert.rejects(compareSpaces(a, swapped), (e: unknown) => e instanceof InputError && /row 7 has word 'w8' but row 7 of model-a\.npy has 'w7'/.test(e.message));
+  await assert.rejects(
+    compareSpaces(a, swapped),
+    (e: unknown) => e instanceof InputError && /row 7 has word 'w8' but row 7 of model-a\.npy has 'w7'/.test(e.message),
+  );
   // With the id column in agreement it runs and says which column it checked.
-  const ok = await compareSpaces(a, dataset(Y, '/tmp/model-b.npy', { word: Array.from({ length: 30 }, (_, i) => `w${i}`) }), { k: 3 });
+  const ok = await compareSpaces(
+    a,
+    dataset(Y, '/tmp/model-b.npy', { word: Array.from({ length: 30 }, (_, i) => `w${i}`) }),
+    { k: 3 },
+  );
   assert.equal(ok.idColumn, 'word');
-  await assert.rejects(compareSpaces(a, dataset(Y, '/tmp/b.npy'), { k: 40 }), (e: unknown) => e instanceof InputError && /comparing needs at least 41/.test(e.message));
+  await assert.rejects(
+    compareSpaces(a, dataset(Y, '/tmp/b.npy'), { k: 40 }),
+    (e: unknown) => e instanceof InputError && /comparing needs at least 41/.test(e.message),
+  );
   // A NaN row in one file is left out of both.
   const Yn = { ...Y, data: Y.data.slice() };
   Yn.data[4 * 4 + 1] = NaN;
@@ -232,7 +275,9 @@ for (const [name, same] of [
   ['pair_dsm50_vs_glove6b100', false],
 ] as const) {
   const dir = path.join(SHARED, name);
-  const skip = !fs.existsSync(path.join(dir, 'X.npy')) ? `${dir} is absent (shared real data sets are not in a fresh clone)` : py;
+  const skip = !fs.existsSync(path.join(dir, 'X.npy'))
+    ? `${dir} is absent (shared real data sets are not in a fresh clone)`
+    : py;
   test(`real model pair ${name}: matches numpy/scipy`, { skip: skip ?? false }, async () => {
     const a = await loadDataset({ path: path.join(dir, 'X.npy'), metaPath: path.join(dir, 'meta.tsv') });
     const b = await loadDataset({ path: path.join(dir, 'Y.npy'), metaPath: path.join(dir, 'meta.tsv') });

@@ -22,7 +22,10 @@ test('gap findings on CLIP say there is a gap, the groups are separable, and how
   assert.match(f[0], /0\.851 apart .* a modality gap/);
   assert.match(f[1], /with 100\.0% cross-validated accuracy: the groups are linearly separable/);
   assert.match(f[2], /Relative modality gap 0\.591: matched pairs are further apart than/);
-  assert.match(f[3], /finds the matched text first for 55\.2% of image rows .* after closing the gap .* 35\.8% \(-19\.4 points\)/);
+  assert.match(
+    f[3],
+    /finds the matched text first for 55\.2% of image rows .* after closing the gap .* 35\.8% \(-19\.4 points\)/,
+  );
   // The same text on a result with no gap reads the other way.
   const none: ModalityGapResult = { ...r, l2m: 0.05, separability: 0.52, rmg: 0.3, ignoredRows: 3 };
   const g = gapFindings(none);
@@ -35,14 +38,30 @@ test('gap findings on CLIP say there is a gap, the groups are separable, and how
 
 test('compare findings on CLIP images vs captions report CKA, mutual k-NN and alignment', async () => {
   const ds = await loadDataset({ path: FIXTURE });
-  const mk = (from: number, name: string) => ({ ...ds, id: name, path: `/tmp/${name}`, matrix: rowSlice(ds.matrix, from, from + 500), metadata: undefined, cache: new Map() });
+  const mk = (from: number, name: string) => ({
+    ...ds,
+    id: name,
+    path: `/tmp/${name}`,
+    matrix: rowSlice(ds.matrix, from, from + 500),
+    metadata: undefined,
+    cache: new Map(),
+  });
   const r = await compareSpaces(mk(0, 'img.npy'), mk(500, 'txt.npy'), { k: 10 });
   const f = compareFindings(r, 'img.npy', 'txt.npy').map((x) => x.text);
   assert.match(f[0], /Linear CKA 0\.636/);
   assert.match(f[1], /24\.9% of a row's 10 nearest neighbours are the same/);
-  assert.match(f[2], /Aligned by a rotation, row i of img\.npy retrieves row i of txt\.npy first for 95\.8% of rows \(before alignment 55\.2%\)/);
+  assert.match(
+    f[2],
+    /Aligned by a rotation, row i of img\.npy retrieves row i of txt\.npy first for 95\.8% of rows \(before alignment 55\.2%\)/,
+  );
   assert.ok(f.some((t) => /No id column to check/.test(t)));
-  const other: CompareResult = { ...r, procrustes: { ...r.procrustes, alignment: 'pca-orthogonal', alignedDims: 64, top1Before: null }, idColumn: 'word', usedRows: r.rows - 2, jaccard: r.jaccard.map(() => 0) };
+  const other: CompareResult = {
+    ...r,
+    procrustes: { ...r.procrustes, alignment: 'pca-orthogonal', alignedDims: 64, top1Before: null },
+    idColumn: 'word',
+    usedRows: r.rows - 2,
+    jaccard: r.jaccard.map(() => 0),
+  };
   const g = compareFindings(other).map((x) => x.text);
   assert.match(g[2], /after reducing both files to 64 dims by their own PCA/);
   assert.doesNotMatch(g[2], /before alignment/);
@@ -78,9 +97,23 @@ test('collapse findings distinguish collapsed from spread classes, and flag one-
   assert.match(f[2].text, /a sign of collapse/);
   assert.ok(f.some((x) => x.severity === 'warning' && /1 class\(es\) have a single row \(c\)/.test(x.text)));
   assert.ok(!f.some((x) => /cannot form a simplex/.test(x.text)));
-  const spread = collapseFindings({ ...base, classes: 5, dims: 3, nc2: { ...base.nc2, equiangularity: 0.3 }, ncmAccuracy: 0.6, knnAccuracy: 0.8, nc3: 0.2, nc4: 0.1, classifierAccuracy: 0.9 });
+  const spread = collapseFindings({
+    ...base,
+    classes: 5,
+    dims: 3,
+    nc2: { ...base.nc2, equiangularity: 0.3 },
+    ncmAccuracy: 0.6,
+    knnAccuracy: 0.8,
+    nc3: 0.2,
+    nc4: 0.1,
+    classifierAccuracy: 0.9,
+  });
   assert.equal(spread[1].severity, 'warning');
   assert.doesNotMatch(spread[2].text, /sign of collapse/);
-  assert.ok(spread.some((x) => /NC3 .* 0\.200; it disagrees with the nearest class mean on 10\.0% of rows \(NC4\); accuracy 90\.0%/.test(x.text)));
+  assert.ok(
+    spread.some((x) =>
+      /NC3 .* 0\.200; it disagrees with the nearest class mean on 10\.0% of rows \(NC4\); accuracy 90\.0%/.test(x.text),
+    ),
+  );
   assert.ok(spread.some((x) => /5 classes in 3 dimensions/.test(x.text)));
 });

@@ -17,7 +17,11 @@ import { pythonSkipReason, runPython } from './helpers/python';
 import { memoryDataset } from './helpers/dataset';
 
 /** A dataset from a matrix and metadata columns (in memory; nothing is written). */
-const dataset = (m: Matrix, columns: Record<string, (string | number | null)[]>, file = '/tmp/pairs-test.npy'): Dataset => memoryDataset(m, file, columns);
+const dataset = (
+  m: Matrix,
+  columns: Record<string, (string | number | null)[]>,
+  file = '/tmp/pairs-test.npy',
+): Dataset => memoryDataset(m, file, columns);
 
 const FIXTURE = path.resolve(__dirname, '../fixtures/clip_vitb16_coco500.npy');
 const SHARED = path.resolve(__dirname, '../../../shared/data');
@@ -42,7 +46,11 @@ test('CLIP fixture: L2M, RMG, separability and matched retrieval match the pinne
   close(r.retrieval!.bToA.top1, 0.506, 1e-12, 'text→image top-1');
   close(r.retrieval!.aToB.meanRank, 4.888, 1e-12, 'image→text mean rank');
   if (py) return;
-  const folds = stratifiedFolds(Uint8Array.from({ length: 1000 }, (_, i) => (i < 500 ? 0 : 1)), 5, 0);
+  const folds = stratifiedFolds(
+    Uint8Array.from({ length: 1000 }, (_, i) => (i < 500 ? 0 : 1)),
+    5,
+    0,
+  );
   const ref = runPython(
     'pairs_ref.py',
     {
@@ -64,18 +72,24 @@ test('CLIP fixture: L2M, RMG, separability and matched retrieval match the pinne
   assert.equal(r.separability, ref.separability);
   assert.deepEqual(r.retrieval, { aToB: ref.aToB, bToA: ref.bToA });
   assert.deepEqual(r.closedGap, { aToB: ref.closedAToB, bToA: ref.closedBToA });
-  assert.deepEqual(r.gapDimensions.map((g) => g.dim), ref.gapDims);
+  assert.deepEqual(
+    r.gapDimensions.map((g) => g.dim),
+    ref.gapDims,
+  );
   // The map: both groups, and the gap vector's ends are the projected group means.
   assert.equal(r.map.coords.length, 2000);
   assert.equal(r.map.group.filter((g) => g === 1).length, 500);
   assert.ok(r.map.explained[0] > 0.05 && r.map.explained[0] < 1);
-  assert.ok(Math.hypot(r.map.meanA[0] - r.map.meanB[0], r.map.meanA[1] - r.map.meanB[1]) > 0.3, 'the gap is visible on the first two components');
+  assert.ok(
+    Math.hypot(r.map.meanA[0] - r.map.meanB[0], r.map.meanA[1] - r.map.meanB[1]) > 0.3,
+    'the gap is visible on the first two components',
+  );
 });
 
 /** Two overlapping Gaussian blobs: a classifier that is not trivially perfect. */
 function blobs(n: number, d: number, shift: number, seed: number): { X: Float64Array; y: Uint8Array } {
   let s = seed >>> 0;
-  const rand = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const rand = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
   const gauss = () => Math.sqrt(-2 * Math.log(rand() + 1e-12)) * Math.cos(2 * Math.PI * rand());
   const X = new Float64Array(n * d);
   const y = new Uint8Array(n);
@@ -86,28 +100,41 @@ function blobs(n: number, d: number, shift: number, seed: number): { X: Float64A
   return { X, y };
 }
 
-test('logistic regression: coefficients and fold accuracies equal scikit-learn on the same folds', { skip: py ?? false }, () => {
-  const d = 12;
-  const n = 300;
-  const { X, y } = blobs(n, d, 0.9, 3);
-  const all = Array.from({ length: n }, (_, i) => i);
-  for (const C of [1, 0.05]) {
-    const m = fitLogistic(X, d, y, all, { C });
-    assert.ok(m.converged, 'L-BFGS converged');
-    const ref = runPython('pairs_ref.py', { X: { data: X, shape: [n, d] }, y: { data: y, shape: [n] } }, { task: 'logreg', C }).json;
-    for (let j = 0; j < d; j++) close(m.w[j], ref.coef[j], 2e-5 * Math.max(1, Math.abs(ref.coef[j])), `C=${C} w[${j}]`); // lbfgs stopping, not the optimum, differs
-    close(m.b, ref.intercept, 2e-5, `C=${C} intercept`);
-  }
-  const cv = crossValidatedAccuracy(X, d, y, 5, 11, { C: 1 });
-  assert.ok(cv.accuracy > 0.6 && cv.accuracy < 0.95, `overlapping blobs give an imperfect accuracy (${cv.accuracy})`);
-  // Every class is spread over every fold in proportion.
-  for (let f = 0; f < 5; f++) {
-    const inFold = all.filter((i) => cv.folds[i] === f);
-    assert.ok(Math.abs(inFold.filter((i) => y[i]).length - 20) <= 1, `fold ${f} is stratified`);
-  }
-  const ref = runPython('pairs_ref.py', { X: { data: X, shape: [n, d] }, y: { data: y, shape: [n] }, folds: { data: cv.folds, shape: [n] } }, { task: 'logreg', C: 1 }).json;
-  assert.equal(cv.accuracy, ref.cvAccuracy, 'pooled held-out accuracy on the same folds');
-});
+test(
+  'logistic regression: coefficients and fold accuracies equal scikit-learn on the same folds',
+  { skip: py ?? false },
+  () => {
+    const d = 12;
+    const n = 300;
+    const { X, y } = blobs(n, d, 0.9, 3);
+    const all = Array.from({ length: n }, (_, i) => i);
+    for (const C of [1, 0.05]) {
+      const m = fitLogistic(X, d, y, all, { C });
+      assert.ok(m.converged, 'L-BFGS converged');
+      const ref = runPython(
+        'pairs_ref.py',
+        { X: { data: X, shape: [n, d] }, y: { data: y, shape: [n] } },
+        { task: 'logreg', C },
+      ).json;
+      for (let j = 0; j < d; j++)
+        close(m.w[j], ref.coef[j], 2e-5 * Math.max(1, Math.abs(ref.coef[j])), `C=${C} w[${j}]`); // lbfgs stopping, not the optimum, differs
+      close(m.b, ref.intercept, 2e-5, `C=${C} intercept`);
+    }
+    const cv = crossValidatedAccuracy(X, d, y, 5, 11, { C: 1 });
+    assert.ok(cv.accuracy > 0.6 && cv.accuracy < 0.95, `overlapping blobs give an imperfect accuracy (${cv.accuracy})`);
+    // Every class is spread over every fold in proportion.
+    for (let f = 0; f < 5; f++) {
+      const inFold = all.filter((i) => cv.folds[i] === f);
+      assert.ok(Math.abs(inFold.filter((i) => y[i]).length - 20) <= 1, `fold ${f} is stratified`);
+    }
+    const ref = runPython(
+      'pairs_ref.py',
+      { X: { data: X, shape: [n, d] }, y: { data: y, shape: [n] }, folds: { data: cv.folds, shape: [n] } },
+      { task: 'logreg', C: 1 },
+    ).json;
+    assert.equal(cv.accuracy, ref.cvAccuracy, 'pooled held-out accuracy on the same folds');
+  },
+);
 
 test('unequal groups and a partial pairing match numpy', { skip: py ?? false }, async () => {
   const full = await loadDataset({ path: FIXTURE });
@@ -147,23 +174,38 @@ test('unequal groups and a partial pairing match numpy', { skip: py ?? false }, 
 test('bad group and pair columns are InputErrors that name the metadata file and the problem', async () => {
   const full = await loadDataset({ path: FIXTURE });
   const M = gatherRows(full.matrix, ids(0, 12));
-  const three = dataset(M, { g: ['a', 'a', 'a', 'a', 'b', 'b', 'b', 'b', 'c', 'c', 'c', 'c'], p: ['1', '2', '3', '4', '1', '2', '3', '4', '1', '2', '3', '4'] });
+  const three = dataset(M, {
+    g: ['a', 'a', 'a', 'a', 'b', 'b', 'b', 'b', 'c', 'c', 'c', 'c'],
+    p: ['1', '2', '3', '4', '1', '2', '3', '4', '1', '2', '3', '4'],
+  });
   const reject = async (p: Promise<unknown>, re: RegExp) =>
-    assert.rejects(p, (e: unknown) => e instanceof InputError && /pairs-test\.tsv/.test(e.message) && re.test(e.message), `expected ${re}`);
+    assert.rejects(
+      p,
+      (e: unknown) => e instanceof InputError && /pairs-test\.tsv/.test(e.message) && re.test(e.message),
+      `expected ${re}`,
+    );
   await reject(modalityGap(three, { group: 'g' }), /must split the rows into two groups but has 3 distinct values/);
   await reject(modalityGap(three, { group: 'nope' }), /has no column 'nope'/);
   await reject(modalityGap(three, { group: 'g', values: ['a', 'z'] }), /has no value 'z'/);
   const one = dataset(M, { g: ['a', ...Array(11).fill('b')], p: Array.from({ length: 12 }, (_, i) => String(i)) });
   await reject(modalityGap(one, { group: 'g' }), /group 'a' .* has 1 row/);
-  const dup = dataset(M, { g: [...Array(6).fill('a'), ...Array(6).fill('b')], p: ['1', '1', '2', '3', '4', '5', '0', '1', '2', '3', '4', '5'] });
+  const dup = dataset(M, {
+    g: [...Array(6).fill('a'), ...Array(6).fill('b')],
+    p: ['1', '1', '2', '3', '4', '5', '0', '1', '2', '3', '4', '5'],
+  });
   await reject(modalityGap(dup, { group: 'g', pair: 'p' }), /pair id '1' .* appears more than once in group 'a'/);
-  const none = dataset(M, { g: [...Array(6).fill('a'), ...Array(6).fill('b')], p: ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11', '12'] });
+  const none = dataset(M, {
+    g: [...Array(6).fill('a'), ...Array(6).fill('b')],
+    p: ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11', '12'],
+  });
   await reject(modalityGap(none, { group: 'g', pair: 'p' }), /links only 0 pair/);
 });
 
 for (const name of ['mgap_clip_vitb16_coco500_randinit', 'mgap_convirt_mimiccxr500', 'mgap_videoclip_msrvtt100']) {
   const dir = path.join(SHARED, name);
-  const skip = !fs.existsSync(path.join(dir, 'X.npy')) ? `${dir} is absent (shared real data sets are not in a fresh clone)` : py;
+  const skip = !fs.existsSync(path.join(dir, 'X.npy'))
+    ? `${dir} is absent (shared real data sets are not in a fresh clone)`
+    : py;
   test(`real pairs ${name}: gap measures match numpy`, { skip: skip ?? false }, async () => {
     const ds = await loadDataset({ path: path.join(dir, 'X.npy'), metaPath: path.join(dir, 'meta.tsv') });
     const r = await modalityGap(ds, { group: 'modality', pair: 'pair_id' });

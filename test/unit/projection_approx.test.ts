@@ -11,7 +11,15 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadDataset } from '../../src/engine/data/dataset';
 import { datasetPca, preparedCorpus } from '../../src/engine/analysis/overview';
-import { approximateGraph, candidateCount, exactSample, graphRecall, graphRecallOn, reducedRows, reducedSpaceRecall } from '../../src/engine/projection/approxGraph';
+import {
+  approximateGraph,
+  candidateCount,
+  exactSample,
+  graphRecall,
+  graphRecallOn,
+  reducedRows,
+  reducedSpaceRecall,
+} from '../../src/engine/projection/approxGraph';
 import { Rng } from '../../src/engine/projection/random';
 import { writeNpy } from '../../src/engine/io/npy';
 import { project, ProjectSettings } from '../../src/engine/projection/project';
@@ -32,31 +40,48 @@ function recallAgainst(ours: Int32Array, ref: ArrayLike<number>, n: number, k: n
   return hit / (n * k);
 }
 
-test('approximate graph on CLIP ViT-B/16 (1000×512): recall vs numpy exact cosine k-NN, and the reported recall is that recall', { skip: py ?? false }, async () => {
-  const ds = await loadDataset({ path: CLIP });
-  const n = ds.matrix.rows;
-  const ref = runPython('projection_ref.py', { X: { data: ds.matrix.data, shape: [n, ds.matrix.cols] } }, { op: 'knn', k: K }).arrays.I.data;
-  const corpus = preparedCorpus(ds, 'cosine');
-  // 16 components (of 512): a reduced space coarse enough that the re-scoring and local join matter.
-  const pca = await datasetPca(ds, 16);
-  const reducedOnly = await approximateGraph(corpus, 'cosine', K, { components: pca.components, m: pca.m, candidates: K, descentRounds: 0 });
-  const g = await approximateGraph(corpus, 'cosine', K, { components: pca.components, m: pca.m });
-  const r0 = recallAgainst(reducedOnly.indices, ref, n, K);
-  const r = recallAgainst(g.indices, ref, n, K);
-  assert.ok(r >= 0.9, `recall@${K} ${r.toFixed(3)} ≥ 0.9`);
-  assert.ok(r > r0 + 0.05, `candidates + local join (${r.toFixed(3)}) improve on the reduced space alone (${r0.toFixed(3)})`);
-  // Rows are sorted by the true full-space distance.
-  for (let i = 0; i < n; i++) for (let s = 1; s < K; s++) assert.ok(g.dist[i * K + s] >= g.dist[i * K + s - 1], `row ${i} sorted`);
-  // The estimate with every row sampled is exactly the recall against numpy.
-  const all = await graphRecall(corpus, g, K, n, 0);
-  assert.equal(all.sample, n);
-  assert.ok(Math.abs(all.recall - r) < 1e-3, `graphRecall ${all.recall} vs numpy ${r}`);
-  // A seeded sample estimates it closely, the same way twice.
-  const s1 = await graphRecall(corpus, g, K, 300, 5);
-  const s2 = await graphRecall(corpus, g, K, 300, 5);
-  assert.deepEqual(s1, s2);
-  assert.ok(Math.abs(s1.recall - r) < 0.05, `sampled ${s1.recall} vs ${r}`);
-});
+test(
+  'approximate graph on CLIP ViT-B/16 (1000×512): recall vs numpy exact cosine k-NN, and the reported recall is that recall',
+  { skip: py ?? false },
+  async () => {
+    const ds = await loadDataset({ path: CLIP });
+    const n = ds.matrix.rows;
+    const ref = runPython(
+      'projection_ref.py',
+      { X: { data: ds.matrix.data, shape: [n, ds.matrix.cols] } },
+      { op: 'knn', k: K },
+    ).arrays.I.data;
+    const corpus = preparedCorpus(ds, 'cosine');
+    // 16 components (of 512): a reduced space coarse enough that the re-scoring and local join matter.
+    const pca = await datasetPca(ds, 16);
+    const reducedOnly = await approximateGraph(corpus, 'cosine', K, {
+      components: pca.components,
+      m: pca.m,
+      candidates: K,
+      descentRounds: 0,
+    });
+    const g = await approximateGraph(corpus, 'cosine', K, { components: pca.components, m: pca.m });
+    const r0 = recallAgainst(reducedOnly.indices, ref, n, K);
+    const r = recallAgainst(g.indices, ref, n, K);
+    assert.ok(r >= 0.9, `recall@${K} ${r.toFixed(3)} ≥ 0.9`);
+    assert.ok(
+      r > r0 + 0.05,
+      `candidates + local join (${r.toFixed(3)}) improve on the reduced space alone (${r0.toFixed(3)})`,
+    );
+    // Rows are sorted by the true full-space distance.
+    for (let i = 0; i < n; i++)
+      for (let s = 1; s < K; s++) assert.ok(g.dist[i * K + s] >= g.dist[i * K + s - 1], `row ${i} sorted`);
+    // The estimate with every row sampled is exactly the recall against numpy.
+    const all = await graphRecall(corpus, g, K, n, 0);
+    assert.equal(all.sample, n);
+    assert.ok(Math.abs(all.recall - r) < 1e-3, `graphRecall ${all.recall} vs numpy ${r}`);
+    // A seeded sample estimates it closely, the same way twice.
+    const s1 = await graphRecall(corpus, g, K, 300, 5);
+    const s2 = await graphRecall(corpus, g, K, 300, 5);
+    assert.deepEqual(s1, s2);
+    assert.ok(Math.abs(s1.recall - r) < 0.05, `sampled ${s1.recall} vs ${r}`);
+  },
+);
 
 test('UMAP on the approximate graph keeps the exact graph’s trustworthiness (CLIP fixture)', async () => {
   const ds = await loadDataset({ path: CLIP });
@@ -95,7 +120,13 @@ test('the pilot predicts the re-scored graph: reduced-space recall = recall of t
   const kc = candidateCount(K, ds.matrix.rows);
   const pilot = await reducedSpaceRecall(Z, pca.m, corpus.valid, ex, kc);
   // Every cell probed and no local join: the graph is exactly "re-score the kc nearest in the reduced space".
-  const g = await approximateGraph(corpus, 'cosine', K, { components: pca.components, m: pca.m, reduced: Z, probe: 1 << 20, descentRounds: 0 });
+  const g = await approximateGraph(corpus, 'cosine', K, {
+    components: pca.components,
+    m: pca.m,
+    reduced: Z,
+    probe: 1 << 20,
+    descentRounds: 0,
+  });
   const built = graphRecallOn(g, ex).recall;
   assert.ok(pilot > 0.3 && pilot < 1, `pilot ${pilot}`);
   assert.ok(Math.abs(pilot - built) <= 0.002, `pilot ${pilot} vs graph ${built}`);
@@ -129,7 +160,10 @@ test('auto asks the pilot: approximate where the top components hold the neighbo
     const hard = await project(await loadDataset({ path: path.join(dir, 'iso.npy') }), s);
     assert.equal(hard.knnGraph?.method, 'exact');
     assert.ok(hard.knnGraph!.pilotRecall! < 0.8, `pilot ${hard.knnGraph!.pilotRecall}`);
-    assert.ok(hard.warnings.some((w) => /exact k-NN graph was computed/.test(w)), hard.warnings.join('; '));
+    assert.ok(
+      hard.warnings.some((w) => /exact k-NN graph was computed/.test(w)),
+      hard.warnings.join('; '),
+    );
     // Forcing the approximate graph skips the pilot and reports the recall it got.
     const forced = await project(await loadDataset({ path: path.join(dir, 'iso.npy') }), { ...s, knn: 'approx' });
     assert.equal(forced.knnGraph?.method, 'approximate');

@@ -20,7 +20,8 @@ const SETS = [
 ] as const;
 
 function skipReason(file: string): string | false {
-  if (process.env.EMBEDDING_LENS_EXTRA !== '1') return 'extra validation: set EMBEDDING_LENS_EXTRA=1 to run (several minutes)';
+  if (process.env.EMBEDDING_LENS_EXTRA !== '1')
+    return 'extra validation: set EMBEDDING_LENS_EXTRA=1 to run (several minutes)';
   if (!fs.existsSync(file)) return `${file} is absent (no ../shared/data checkout)`;
   return false;
 }
@@ -34,18 +35,25 @@ function labelAgreement(coords: Float32Array, labels: unknown[], k: number): num
 }
 
 for (const [name, file, metric] of SETS) {
-  test(`UMAP and t-SNE beat PCA on ${name} (trustworthiness and label agreement of map neighbours)`, { skip: skipReason(file), timeout: 1_800_000 }, async () => {
-    const ds = await loadDataset({ path: file, metaPath: path.join(path.dirname(file), 'meta.tsv') });
-    const labels = metadataColumn(ds, 'label').values;
-    const s = { dims: 2, seed: 0, k: 10, metric } as const;
-    const pca = await project(ds, { ...s, method: 'pca' });
-    const pcaAgree = labelAgreement(pca.coords, labels, 10);
-    for (const method of ['umap', 'tsne'] as const) {
-      const r = await project(ds, { ...s, method });
-      const agree = labelAgreement(r.coords, labels, 10);
-      assert.ok(r.coords.every(Number.isFinite));
-      assert.ok(r.quality.trustworthiness > pca.quality.trustworthiness, `${method} T ${r.quality.trustworthiness} vs PCA ${pca.quality.trustworthiness}`);
-      assert.ok(agree > pcaAgree, `${method} label agreement ${agree} vs PCA ${pcaAgree}`);
-    }
-  });
+  test(
+    `UMAP and t-SNE beat PCA on ${name} (trustworthiness and label agreement of map neighbours)`,
+    { skip: skipReason(file), timeout: 1_800_000 },
+    async () => {
+      const ds = await loadDataset({ path: file, metaPath: path.join(path.dirname(file), 'meta.tsv') });
+      const labels = metadataColumn(ds, 'label').values;
+      const s = { dims: 2, seed: 0, k: 10, metric } as const;
+      const pca = await project(ds, { ...s, method: 'pca' });
+      const pcaAgree = labelAgreement(pca.coords, labels, 10);
+      for (const method of ['umap', 'tsne'] as const) {
+        const r = await project(ds, { ...s, method });
+        const agree = labelAgreement(r.coords, labels, 10);
+        assert.ok(r.coords.every(Number.isFinite));
+        assert.ok(
+          r.quality.trustworthiness > pca.quality.trustworthiness,
+          `${method} T ${r.quality.trustworthiness} vs PCA ${pca.quality.trustworthiness}`,
+        );
+        assert.ok(agree > pcaAgree, `${method} label agreement ${agree} vs PCA ${pcaAgree}`);
+      }
+    },
+  );
 }

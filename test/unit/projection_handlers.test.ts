@@ -41,7 +41,11 @@ const ctx = createContext(fakeConnection as never);
 registerDatasetHandlers(ctx);
 registerProjectionHandlers(ctx);
 
-async function call<P, R>(def: protocol.RequestDef<P, R>, params: P, token = { isCancellationRequested: false }): Promise<R> {
+async function call<P, R>(
+  def: protocol.RequestDef<P, R>,
+  params: P,
+  token = { isCancellationRequested: false },
+): Promise<R> {
   const fn = handlers.get(def.method);
   assert.ok(fn, `${def.method} is registered`);
   return (await fn(params, token)) as R;
@@ -72,96 +76,172 @@ async function openClip(): Promise<string> {
   return r.dataset.id;
 }
 
-test('Project streams layouts (notifications and poll) and answers the same map as project()', { skip: py ?? false }, async () => {
-  const datasetId = await openClip();
-  const params: protocol.ProjectParams = { datasetId, jobId: 'job-1', method: 'umap', dims: 2, seed: 5, k: 10, metric: 'cosine', iterations: 150, notify: true };
-  const polled: protocol.ProjectFrame[] = [];
-  let stop = false;
-  const poller = (async () => {
-    let after = 0;
-    while (!stop) {
-      const f = (await call(protocol.ProjectPoll, { jobId: 'job-1', after }))?.frame;
-      if (f) {
-        assert.ok(f.seq > after);
-        after = f.seq;
-        polled.push(f);
+test(
+  'Project streams layouts (notifications and poll) and answers the same map as project()',
+  { skip: py ?? false },
+  async () => {
+    const datasetId = await openClip();
+    const params: protocol.ProjectParams = {
+      datasetId,
+      jobId: 'job-1',
+      method: 'umap',
+      dims: 2,
+      seed: 5,
+      k: 10,
+      metric: 'cosine',
+      iterations: 150,
+      notify: true,
+    };
+    const polled: protocol.ProjectFrame[] = [];
+    let stop = false;
+    const poller = (async () => {
+      let after = 0;
+      while (!stop) {
+        const f = (await call(protocol.ProjectPoll, { jobId: 'job-1', after }))?.frame;
+        if (f) {
+          assert.ok(f.seq > after);
+          after = f.seq;
+          polled.push(f);
+        }
+        await new Promise((r) => setTimeout(r, 100));
       }
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  })();
-  const res = await call(protocol.Project, params);
-  stop = true;
-  await poller;
-  assert.ok(notes.length >= 2, `${notes.length} notifications`);
-  assert.equal(notes[0].stage, 'pca');
-  assert.ok(notes.every((f, i) => f.jobId === 'job-1' && f.seq === i + 1 && f32(f.coords).length === 2000 && f32(f.coords).every(Number.isFinite)));
-  assert.ok(polled.length >= 1, 'poll saw a layout while running');
-  assert.deepEqual(f32(notes[notes.length - 1].coords), f32(res.coords), 'the last streamed layout is the answer');
+    })();
+    const res = await call(protocol.Project, params);
+    stop = true;
+    await poller;
+    assert.ok(notes.length >= 2, `${notes.length} notifications`);
+    assert.equal(notes[0].stage, 'pca');
+    assert.ok(
+      notes.every(
+        (f, i) =>
+          f.jobId === 'job-1' &&
+          f.seq === i + 1 &&
+          f32(f.coords).length === 2000 &&
+          f32(f.coords).every(Number.isFinite),
+      ),
+    );
+    assert.ok(polled.length >= 1, 'poll saw a layout while running');
+    assert.deepEqual(f32(notes[notes.length - 1].coords), f32(res.coords), 'the last streamed layout is the answer');
 
-  const ds = await loadDataset({ path: CLIP });
-  const direct = await project(ds, { method: 'umap', dims: 2, seed: 5, k: 10, metric: 'cosine', iterations: 150 });
-  assert.deepEqual(f32(res.coords), direct.coords);
-  assert.deepEqual(res.quality, direct.quality);
-  assert.deepEqual(f32(res.preservation), direct.preservation);
-  const norms = normsOf(ds.matrix.data, 512);
-  assert.ok(f32(res.norms).every((v, i) => Math.abs(v - norms[i]) < 1e-6), 'row norms');
-  const kocc = f32(res.kOccurrence!);
-  assert.equal(kocc.reduce((a, b) => a + b, 0), 1000 * 10, 'every row has k neighbours');
+    const ds = await loadDataset({ path: CLIP });
+    const direct = await project(ds, { method: 'umap', dims: 2, seed: 5, k: 10, metric: 'cosine', iterations: 150 });
+    assert.deepEqual(f32(res.coords), direct.coords);
+    assert.deepEqual(res.quality, direct.quality);
+    assert.deepEqual(f32(res.preservation), direct.preservation);
+    const norms = normsOf(ds.matrix.data, 512);
+    assert.ok(
+      f32(res.norms).every((v, i) => Math.abs(v - norms[i]) < 1e-6),
+      'row norms',
+    );
+    const kocc = f32(res.kOccurrence!);
+    assert.equal(
+      kocc.reduce((a, b) => a + b, 0),
+      1000 * 10,
+      'every row has k neighbours',
+    );
 
-  const ref = runPython('projection_ref.py', { X: { data: ds.matrix.data, shape: [1000, 512] } }, { op: 'knn', k: 10 }).arrays.I.data;
-  const top3 = i32(res.top3!);
-  let same = 0;
-  for (let i = 0; i < 1000; i++) if ([0, 1, 2].every((s) => top3[i * 3 + s] === ref[i * 10 + s])) same++;
-  assert.ok(same >= 998, `${same}/1000 rows have numpy's top-3 neighbours`);
-  const occ = new Float64Array(1000);
-  for (const j of ref) occ[j]++;
-  let diff = 0;
-  for (let i = 0; i < 1000; i++) diff += Math.abs(occ[i] - kocc[i]);
-  assert.ok(diff <= 4, `k-occurrence differs from numpy's by ${diff} in all`);
-});
+    const ref = runPython(
+      'projection_ref.py',
+      { X: { data: ds.matrix.data, shape: [1000, 512] } },
+      { op: 'knn', k: 10 },
+    ).arrays.I.data;
+    const top3 = i32(res.top3!);
+    let same = 0;
+    for (let i = 0; i < 1000; i++) if ([0, 1, 2].every((s) => top3[i * 3 + s] === ref[i * 10 + s])) same++;
+    assert.ok(same >= 998, `${same}/1000 rows have numpy's top-3 neighbours`);
+    const occ = new Float64Array(1000);
+    for (const j of ref) occ[j]++;
+    let diff = 0;
+    for (let i = 0; i < 1000; i++) diff += Math.abs(occ[i] - kocc[i]);
+    assert.ok(diff <= 4, `k-occurrence differs from numpy's by ${diff} in all`);
+  },
+);
 
-test('MapSelection: label mix and centroid neighbours equal numpy; MapSearch; MapExportCsv asks before overwriting', { skip: py ?? false }, async () => {
-  const datasetId = await openClip();
-  const rows = [0, 1, 2, 3, 500, 501, 777];
-  const sel = await call(protocol.MapSelection, { datasetId, rows, k: 5, metric: 'cosine' });
-  assert.equal(sel.count, 7);
-  assert.equal(sel.column, 'modality');
-  assert.deepEqual(sel.mix, [{ value: 'text', count: 3 }, { value: 'image', count: 4 }].sort((a, b) => b.count - a.count));
-  const ds = await loadDataset({ path: CLIP });
-  const ref = runPython('projection_ref.py', { X: { data: ds.matrix.data, shape: [1000, 512] }, rows: { data: Int32Array.from(rows), shape: [rows.length] } }, { op: 'centroid_nn', k: 5 }).json;
-  assert.deepEqual(sel.neighbours.map((n) => n.row), ref.rows);
-  sel.neighbours.forEach((n, i) => assert.ok(Math.abs(n.score - ref.scores[i]) < 1e-6, `${n.score} vs ${ref.scores[i]}`));
+test(
+  'MapSelection: label mix and centroid neighbours equal numpy; MapSearch; MapExportCsv asks before overwriting',
+  { skip: py ?? false },
+  async () => {
+    const datasetId = await openClip();
+    const rows = [0, 1, 2, 3, 500, 501, 777];
+    const sel = await call(protocol.MapSelection, { datasetId, rows, k: 5, metric: 'cosine' });
+    assert.equal(sel.count, 7);
+    assert.equal(sel.column, 'modality');
+    assert.deepEqual(
+      sel.mix,
+      [
+        { value: 'text', count: 3 },
+        { value: 'image', count: 4 },
+      ].sort((a, b) => b.count - a.count),
+    );
+    const ds = await loadDataset({ path: CLIP });
+    const ref = runPython(
+      'projection_ref.py',
+      { X: { data: ds.matrix.data, shape: [1000, 512] }, rows: { data: Int32Array.from(rows), shape: [rows.length] } },
+      { op: 'centroid_nn', k: 5 },
+    ).json;
+    assert.deepEqual(
+      sel.neighbours.map((n) => n.row),
+      ref.rows,
+    );
+    sel.neighbours.forEach((n, i) =>
+      assert.ok(Math.abs(n.score - ref.scores[i]) < 1e-6, `${n.score} vs ${ref.scores[i]}`),
+    );
 
-  const found = await call(protocol.MapSearch, { datasetId, text: 'IMAGE', column: 'modality' });
-  assert.equal(found.total, 500);
-  assert.deepEqual(found.rows.slice(0, 3), [0, 1, 2]);
-  assert.equal((await call(protocol.MapSearch, { datasetId, text: 'no such thing' })).total, 0);
+    const found = await call(protocol.MapSearch, { datasetId, text: 'IMAGE', column: 'modality' });
+    assert.equal(found.total, 500);
+    assert.deepEqual(found.rows.slice(0, 3), [0, 1, 2]);
+    assert.equal((await call(protocol.MapSearch, { datasetId, text: 'no such thing' })).total, 0);
 
-  const res = await call(protocol.Project, { datasetId, jobId: 'job-2', method: 'pca', dims: 2, seed: 0, k: 10, metric: 'cosine' });
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'el-map-'));
-  const file = path.join(dir, 'map.csv');
-  const w = await call(protocol.MapExportCsv, { datasetId, jobId: 'job-2', file });
-  assert.equal(w.rows, 1000);
-  const lines = fs.readFileSync(file, 'utf8').trim().split('\n');
-  assert.equal(lines.length, 1001);
-  const c = f32(res.coords);
-  const first = lines[1].split(',');
-  assert.equal(Math.fround(Number(first[1])), c[0], "the CSV reads back as the same float32");
-  assert.equal(first[4], 'image');
-  fs.writeFileSync(file, 'keep me');
-  await assert.rejects(call(protocol.MapExportCsv, { datasetId, jobId: 'job-2', file }), (e: { code: number; message: string }) => e.code === ENGINE_ERROR_INPUT && /already exists/.test(e.message));
-  assert.equal(fs.readFileSync(file, 'utf8'), 'keep me');
-  await call(protocol.MapExportCsv, { datasetId, jobId: 'job-2', file, overwrite: true });
-  assert.notEqual(fs.readFileSync(file, 'utf8'), 'keep me');
-  await assert.rejects(call(protocol.MapExportCsv, { datasetId, jobId: 'nope', file, overwrite: true }), /no finished map/);
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+    const res = await call(protocol.Project, {
+      datasetId,
+      jobId: 'job-2',
+      method: 'pca',
+      dims: 2,
+      seed: 0,
+      k: 10,
+      metric: 'cosine',
+    });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'el-map-'));
+    const file = path.join(dir, 'map.csv');
+    const w = await call(protocol.MapExportCsv, { datasetId, jobId: 'job-2', file });
+    assert.equal(w.rows, 1000);
+    const lines = fs.readFileSync(file, 'utf8').trim().split('\n');
+    assert.equal(lines.length, 1001);
+    const c = f32(res.coords);
+    const first = lines[1].split(',');
+    assert.equal(Math.fround(Number(first[1])), c[0], 'the CSV reads back as the same float32');
+    assert.equal(first[4], 'image');
+    fs.writeFileSync(file, 'keep me');
+    await assert.rejects(
+      call(protocol.MapExportCsv, { datasetId, jobId: 'job-2', file }),
+      (e: { code: number; message: string }) => e.code === ENGINE_ERROR_INPUT && /already exists/.test(e.message),
+    );
+    assert.equal(fs.readFileSync(file, 'utf8'), 'keep me');
+    await call(protocol.MapExportCsv, { datasetId, jobId: 'job-2', file, overwrite: true });
+    assert.notEqual(fs.readFileSync(file, 'utf8'), 'keep me');
+    await assert.rejects(
+      call(protocol.MapExportCsv, { datasetId, jobId: 'nope', file, overwrite: true }),
+      /no finished map/,
+    );
+    fs.rmSync(dir, { recursive: true, force: true });
+  },
+);
 
 test('cancelling Project answers RequestCancelled; bad settings answer an input error', async () => {
   const datasetId = await openClip();
   const token = { isCancellationRequested: false };
   setTimeout(() => (token.isCancellationRequested = true), 500);
-  await assert.rejects(call(protocol.Project, { datasetId, jobId: 'job-3', method: 'tsne', dims: 2, seed: 0, k: 10, metric: 'cosine' }, token), (e: { code: number }) => e.code === LSPErrorCodes.RequestCancelled);
+  await assert.rejects(
+    call(
+      protocol.Project,
+      { datasetId, jobId: 'job-3', method: 'tsne', dims: 2, seed: 0, k: 10, metric: 'cosine' },
+      token,
+    ),
+    (e: { code: number }) => e.code === LSPErrorCodes.RequestCancelled,
+  );
   assert.equal(await call(protocol.ProjectPoll, { jobId: 'job-3', after: 0 }), null, 'the cancelled job is gone');
-  await assert.rejects(call(protocol.Project, { datasetId, jobId: 'job-4', method: 'tsne', dims: 3, seed: 0, k: 10, metric: 'cosine' }), (e: { code: number; message: string }) => e.code === ENGINE_ERROR_INPUT && /2 dimensions only/.test(e.message));
+  await assert.rejects(
+    call(protocol.Project, { datasetId, jobId: 'job-4', method: 'tsne', dims: 3, seed: 0, k: 10, metric: 'cosine' }),
+    (e: { code: number; message: string }) => e.code === ENGINE_ERROR_INPUT && /2 dimensions only/.test(e.message),
+  );
 });

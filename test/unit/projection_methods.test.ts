@@ -20,13 +20,23 @@ const FIXTURES = path.resolve(__dirname, '../fixtures');
 const GLOVE = path.join(FIXTURES, 'glove2k.npy');
 const CLIP = path.join(FIXTURES, 'clip_vitb16_coco500.npy');
 const py = pythonSkipReason();
-const base = (method: ProjectSettings['method'], extra: Partial<ProjectSettings> = {}): ProjectSettings => ({ method, dims: 2, seed: 7, k: 10, metric: 'cosine', ...extra });
+const base = (method: ProjectSettings['method'], extra: Partial<ProjectSettings> = {}): ProjectSettings => ({
+  method,
+  dims: 2,
+  seed: 7,
+  k: 10,
+  metric: 'cosine',
+  ...extra,
+});
 
 function allFinite(c: Float32Array): boolean {
   return c.every(Number.isFinite);
 }
 
-for (const [name, file] of [['GloVe 2k', GLOVE], ['CLIP ViT-B/16 COCO 1000', CLIP]] as const) {
+for (const [name, file] of [
+  ['GloVe 2k', GLOVE],
+  ['CLIP ViT-B/16 COCO 1000', CLIP],
+] as const) {
   test(`UMAP and t-SNE beat PCA's trustworthiness and k-NN recall on ${name} (fixture)`, async () => {
     const ds = await loadDataset({ path: file });
     const pca = await project(ds, base('pca'));
@@ -35,11 +45,20 @@ for (const [name, file] of [['GloVe 2k', GLOVE], ['CLIP ViT-B/16 COCO 1000', CLI
       const r = await project(ds, base(method, { iterations: method === 'umap' ? 200 : 500 }));
       assert.ok(allFinite(r.coords), `${method}: finite coordinates`);
       assert.equal(r.quality.sampleRows, ds.matrix.rows, 'exact scores at this size');
-      assert.ok(r.quality.trustworthiness > pca.quality.trustworthiness + 0.05, `${method} T=${r.quality.trustworthiness} vs PCA ${pca.quality.trustworthiness}`);
-      assert.ok(r.quality.knnRecall > 2 * pca.quality.knnRecall, `${method} recall=${r.quality.knnRecall} vs PCA ${pca.quality.knnRecall}`);
+      assert.ok(
+        r.quality.trustworthiness > pca.quality.trustworthiness + 0.05,
+        `${method} T=${r.quality.trustworthiness} vs PCA ${pca.quality.trustworthiness}`,
+      );
+      assert.ok(
+        r.quality.knnRecall > 2 * pca.quality.knnRecall,
+        `${method} recall=${r.quality.knnRecall} vs PCA ${pca.quality.knnRecall}`,
+      );
       // Per-row preservation is the per-row form of k-NN recall: its mean is the recall.
       const mean = r.preservation.reduce((a, b) => a + b, 0) / r.preservation.length;
-      assert.ok(Math.abs(mean - r.quality.knnRecall) < 1e-6, `mean preservation ${mean} vs recall ${r.quality.knnRecall}`);
+      assert.ok(
+        Math.abs(mean - r.quality.knnRecall) < 1e-6,
+        `mean preservation ${mean} vs recall ${r.quality.knnRecall}`,
+      );
     }
   });
 }
@@ -73,56 +92,97 @@ test('intermediate layouts stream (PCA first, then the method), and the last is 
   assert.equal(last.stage, 'umap');
   assert.equal(last.step, last.steps);
   assert.deepEqual(last.coords, r.coords);
-  assert.ok(progress.every((p, i) => i === 0 || p >= progress[i - 1] - 1e-9), 'progress never goes back');
+  assert.ok(
+    progress.every((p, i) => i === 0 || p >= progress[i - 1] - 1e-9),
+    'progress never goes back',
+  );
   assert.equal(progress[progress.length - 1], 1);
 });
 
 test('cancelling a projection stops it with CancelledError', async () => {
   const ds = await loadDataset({ path: GLOVE });
   const token = { isCancellationRequested: false };
-  const p = project(ds, base('tsne'), { token, onLayout: (_c, stage) => stage === 'tsne' && (token.isCancellationRequested = true) });
+  const p = project(ds, base('tsne'), {
+    token,
+    onLayout: (_c, stage) => stage === 'tsne' && (token.isCancellationRequested = true),
+  });
   setTimeout(() => (token.isCancellationRequested = true), 3000);
   await assert.rejects(p, CancelledError);
 });
 
-test('project CLI: JSON scores equal scikit-learn on the coordinates it wrote; --out never overwrites', { skip: py ?? false }, async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'el-project-'));
-  const out = path.join(dir, 'coords.csv');
-  const r = await runCli(['project', CLIP, '--method', 'umap', '--seed', '3', '--k', '12', '--iterations', '120', '--out', out, '--json']);
-  assert.equal(r.code, 0, r.stderr);
-  const j = JSON.parse(r.stdout);
-  for (const key of ['method', 'rows', 'trustworthiness', 'continuity', 'knnRecall', 'k']) assert.ok(key in j, `JSON has ${key}`);
-  assert.equal(j.method, 'umap');
-  assert.equal(j.rows, 1000);
-  assert.equal(j.k, 12);
-  assert.equal(j.qualitySampleRows, undefined, 'no sample at 1000 rows');
-  const lines = fs.readFileSync(out, 'utf8').trim().split('\n');
-  assert.deepEqual(lines[0].split(','), ['row', 'x', 'y', 'preservation', 'modality', 'pair_id', 'weights']);
-  assert.equal(lines.length, 1001);
-  const Y = new Float32Array(2000);
-  lines.slice(1).forEach((l, i) => {
-    const c = l.split(',');
-    assert.equal(Number(c[0]), i);
-    Y[2 * i] = Number(c[1]);
-    Y[2 * i + 1] = Number(c[2]);
-  });
-  const ds = await loadDataset({ path: CLIP });
-  const ref = runPython('projection_ref.py', { X: { data: ds.matrix.data, shape: [1000, 512] }, Y: { data: Y, shape: [1000, 2] } }, { op: 'quality', k: 12, metric: 'cosine' }).json;
-  // The CSV holds float32 coordinates printed in full, so sklearn sees the same map.
-  assert.ok(Math.abs(j.trustworthiness - ref.trustworthiness) < 1e-6, `T ${j.trustworthiness} vs sklearn ${ref.trustworthiness}`);
-  assert.ok(Math.abs(j.continuity - ref.continuity) < 1e-6, `C ${j.continuity} vs sklearn ${ref.continuity}`);
-  assert.ok(Math.abs(j.knnRecall - ref.knnRecall) < 1e-3, `recall ${j.knnRecall} vs sklearn ${ref.knnRecall}`);
+test(
+  'project CLI: JSON scores equal scikit-learn on the coordinates it wrote; --out never overwrites',
+  { skip: py ?? false },
+  async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'el-project-'));
+    const out = path.join(dir, 'coords.csv');
+    const r = await runCli([
+      'project',
+      CLIP,
+      '--method',
+      'umap',
+      '--seed',
+      '3',
+      '--k',
+      '12',
+      '--iterations',
+      '120',
+      '--out',
+      out,
+      '--json',
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    const j = JSON.parse(r.stdout);
+    for (const key of ['method', 'rows', 'trustworthiness', 'continuity', 'knnRecall', 'k'])
+      assert.ok(key in j, `JSON has ${key}`);
+    assert.equal(j.method, 'umap');
+    assert.equal(j.rows, 1000);
+    assert.equal(j.k, 12);
+    assert.equal(j.qualitySampleRows, undefined, 'no sample at 1000 rows');
+    const lines = fs.readFileSync(out, 'utf8').trim().split('\n');
+    assert.deepEqual(lines[0].split(','), ['row', 'x', 'y', 'preservation', 'modality', 'pair_id', 'weights']);
+    assert.equal(lines.length, 1001);
+    const Y = new Float32Array(2000);
+    lines.slice(1).forEach((l, i) => {
+      const c = l.split(',');
+      assert.equal(Number(c[0]), i);
+      Y[2 * i] = Number(c[1]);
+      Y[2 * i + 1] = Number(c[2]);
+    });
+    const ds = await loadDataset({ path: CLIP });
+    const ref = runPython(
+      'projection_ref.py',
+      { X: { data: ds.matrix.data, shape: [1000, 512] }, Y: { data: Y, shape: [1000, 2] } },
+      { op: 'quality', k: 12, metric: 'cosine' },
+    ).json;
+    // The CSV holds float32 coordinates printed in full, so sklearn sees the same map.
+    assert.ok(
+      Math.abs(j.trustworthiness - ref.trustworthiness) < 1e-6,
+      `T ${j.trustworthiness} vs sklearn ${ref.trustworthiness}`,
+    );
+    assert.ok(Math.abs(j.continuity - ref.continuity) < 1e-6, `C ${j.continuity} vs sklearn ${ref.continuity}`);
+    assert.ok(Math.abs(j.knnRecall - ref.knnRecall) < 1e-3, `recall ${j.knnRecall} vs sklearn ${ref.knnRecall}`);
 
-  const before = fs.readFileSync(out, 'utf8');
-  const again = await runCli(['project', CLIP, '--method', 'pca', '--out', out, '--json']);
-  assert.equal(again.code, 2);
-  assert.match(again.stderr, /coords\.csv: already exists; pass --force/);
-  assert.equal(fs.readFileSync(out, 'utf8'), before, 'file untouched');
-  const meta = await runCli(['project', CLIP, '--method', 'pca', '--out', path.join(FIXTURES, 'clip_vitb16_coco500.tsv'), '--force', '--json']);
-  assert.equal(meta.code, 2);
-  assert.match(meta.stderr, /is an input of this map/);
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+    const before = fs.readFileSync(out, 'utf8');
+    const again = await runCli(['project', CLIP, '--method', 'pca', '--out', out, '--json']);
+    assert.equal(again.code, 2);
+    assert.match(again.stderr, /coords\.csv: already exists; pass --force/);
+    assert.equal(fs.readFileSync(out, 'utf8'), before, 'file untouched');
+    const meta = await runCli([
+      'project',
+      CLIP,
+      '--method',
+      'pca',
+      '--out',
+      path.join(FIXTURES, 'clip_vitb16_coco500.tsv'),
+      '--force',
+      '--json',
+    ]);
+    assert.equal(meta.code, 2);
+    assert.match(meta.stderr, /is an input of this map/);
+    fs.rmSync(dir, { recursive: true, force: true });
+  },
+);
 
 test('project CLI: --out NAME.parquet holds the same rows, coordinates and metadata as the CSV', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'el-project-pq-'));
@@ -198,7 +258,10 @@ test("UMAP's unrolled 2-D epoch gives exactly the any-dimension epoch's layout",
   const { umapLayout } = await import('../../src/engine/projection/umap');
   const ds = await loadDataset({ path: CLIP });
   let g: never | undefined;
-  const gr = await distanceGraph(prepareCorpus(ds.matrix, 'cosine'), 'cosine', 14, { get: () => g, set: (x) => (g = x as never) });
+  const gr = await distanceGraph(prepareCorpus(ds.matrix, 'cosine'), 'cosine', 14, {
+    get: () => g,
+    set: (x) => (g = x as never),
+  });
   const fs = fuzzySimplicialSet(gr.indices, gr.dist, 1000, 14);
   const init = Float32Array.from({ length: 2000 }, (_, i) => Math.sin(i));
   const fast = await umapLayout(fs, { dims: 2, init, seed: 4, nEpochs: 80 });

@@ -5,7 +5,17 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bin2d, bounds, cellIndex, decodeF32, decodeI32, densityRgba, finiteRows, rowsInBoxIndexed, thinEvenly } from '../../webview/map/data';
+import {
+  bin2d,
+  bounds,
+  cellIndex,
+  decodeF32,
+  decodeI32,
+  densityRgba,
+  finiteRows,
+  rowsInBoxIndexed,
+  thinEvenly,
+} from '../../webview/map/data';
 import { b64 } from '../../src/engine/handlers/projection';
 import { Rng } from '../../src/engine/projection/random';
 import { pythonSkipReason, runPython } from './helpers/python';
@@ -39,7 +49,19 @@ test('density grid equals numpy.histogram2d on the same points and range', { ski
   const b = bounds(c, 2, rows);
   const grid = bin2d(c, 2, rows, b, 64, 48);
   const finite = Float32Array.from(Array.from(rows).flatMap((i) => [c[2 * i], c[2 * i + 1]]));
-  const H = runPython('projection_ref.py', { Y: { data: finite, shape: [rows.length, 2] } }, { op: 'hist2d', nx: 64, ny: 48, range: [[b.x0, b.x1], [b.y0, b.y1]] }).arrays.H.data;
+  const H = runPython(
+    'projection_ref.py',
+    { Y: { data: finite, shape: [rows.length, 2] } },
+    {
+      op: 'hist2d',
+      nx: 64,
+      ny: 48,
+      range: [
+        [b.x0, b.x1],
+        [b.y0, b.y1],
+      ],
+    },
+  ).arrays.H.data;
   let total = 0;
   let diff = 0;
   for (let y = 0; y < 48; y++)
@@ -59,10 +81,21 @@ test('rows in a zoomed view (cell index) equal brute force, for views inside, ac
   const c = points(5000);
   const rows = finiteRows(c, 2);
   const ix = cellIndex(c, 2, rows, bounds(c, 2, rows), 64);
-  for (const box of [{ x0: 4, x1: 6, y0: -1, y1: 1.5 }, { x0: -100, x1: 100, y0: -100, y1: 100 }, { x0: 9.5, x1: 30, y0: 2, y1: 9 }, { x0: 50, x1: 60, y0: 0, y1: 1 }]) {
+  for (const box of [
+    { x0: 4, x1: 6, y0: -1, y1: 1.5 },
+    { x0: -100, x1: 100, y0: -100, y1: 100 },
+    { x0: 9.5, x1: 30, y0: 2, y1: 9 },
+    { x0: 50, x1: 60, y0: 0, y1: 1 },
+  ]) {
     const got = rowsInBoxIndexed(ix, c, 2, box);
-    const want = Array.from(rows).filter((i) => c[2 * i] >= box.x0 && c[2 * i] <= box.x1 && c[2 * i + 1] >= box.y0 && c[2 * i + 1] <= box.y1);
-    assert.deepEqual(Array.from(got).sort((a, b) => a - b), want, JSON.stringify(box));
+    const want = Array.from(rows).filter(
+      (i) => c[2 * i] >= box.x0 && c[2 * i] <= box.x1 && c[2 * i + 1] >= box.y0 && c[2 * i + 1] <= box.y1,
+    );
+    assert.deepEqual(
+      Array.from(got).sort((a, b) => a - b),
+      want,
+      JSON.stringify(box),
+    );
   }
 });
 
@@ -83,14 +116,18 @@ test('thinEvenly: at most the cap, sparse cells keep every row, dense cells thin
   assert.ok(got.length <= 1000 && got.length > 500, `${got.length} kept`);
   const kept = new Set(got);
   // Every scattered row sits in a sparse cell and is kept unless its cell is over the quota.
-  const cellOf = (i: number) => Math.min(15, Math.floor((c[2 * i] / 10) * 16)) * 16 + Math.min(15, Math.floor((c[2 * i + 1] / 10) * 16));
+  const cellOf = (i: number) =>
+    Math.min(15, Math.floor((c[2 * i] / 10) * 16)) * 16 + Math.min(15, Math.floor((c[2 * i + 1] / 10) * 16));
   const counts = new Map<number, number>();
   for (const i of rows) counts.set(cellOf(i), (counts.get(cellOf(i)) ?? 0) + 1);
   const keptPer = new Map<number, number>();
   for (const i of got) keptPer.set(cellOf(i), (keptPer.get(cellOf(i)) ?? 0) + 1);
   const quota = Math.max(...keptPer.values());
   for (const [cell, cnt] of counts) assert.equal(keptPer.get(cell) ?? 0, Math.min(cnt, quota), `cell ${cell}`);
-  assert.ok(quota < 4000 && [...kept].filter((i) => i >= 4000).length > 150, 'the blob is thinned, the scattered rows stay');
+  assert.ok(
+    quota < 4000 && [...kept].filter((i) => i >= 4000).length > 150,
+    'the blob is thinned, the scattered rows stay',
+  );
   assert.deepEqual(thinEvenly(c, 2, rows, box, 1000, 16), got);
 });
 

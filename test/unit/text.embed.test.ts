@@ -30,7 +30,11 @@ async function expected(texts: string[]): Promise<Float32Array> {
 }
 
 function sidecar(out: string): { text: string; source_row: number }[] {
-  return fs.readFileSync(out.replace(/\.npy$/, '.meta.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  return fs
+    .readFileSync(out.replace(/\.npy$/, '.meta.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
 }
 
 test('.txt: one item per line, blank lines skipped, sidecar points back to the line', async () => {
@@ -42,7 +46,11 @@ test('.txt: one item per line, blank lines skipped, sidecar points back to the l
   const npy = readNpy(out);
   assert.deepEqual([npy.matrix.rows, npy.matrix.cols], [3, 6]);
   assert.deepEqual(npy.matrix.data, await expected(['the cat', 'the mat sat', 'cat']));
-  assert.deepEqual(sidecar(out), [{ text: 'the cat', source_row: 1 }, { text: 'the mat sat', source_row: 3 }, { text: 'cat', source_row: 5 }]);
+  assert.deepEqual(sidecar(out), [
+    { text: 'the cat', source_row: 1 },
+    { text: 'the mat sat', source_row: 3 },
+    { text: 'cat', source_row: 5 },
+  ]);
 });
 
 test('.jsonl and .csv: the text column (named, or "text" by default), quoting respected', async () => {
@@ -54,12 +62,23 @@ test('.jsonl and .csv: the text column (named, or "text" by default), quoting re
   await embedFile({ input: jl, out: path.join(dir, 'b2.npy'), model });
   assert.deepEqual(readNpy(path.join(dir, 'b2.npy')).matrix.data, await expected(['the cat', 'on the mat']));
   const two = write('b.tsv', 'title\tbody\nA\tthe cat\nB\tmat\n');
-  await assert.rejects(embedFile({ input: two, out: path.join(dir, 'b4.npy'), model }), (e: unknown) => e instanceof InputError && /b\.tsv: has several text columns \(columns: title, body\); choose one with --text-column/.test(e.message));
-  await assert.rejects(embedFile({ input: jl, out: path.join(dir, 'b3.npy'), model, textColumn: 'nope' }), /has no column 'nope' \(columns: id, body\)/);
+  await assert.rejects(
+    embedFile({ input: two, out: path.join(dir, 'b4.npy'), model }),
+    (e: unknown) =>
+      e instanceof InputError &&
+      /b\.tsv: has several text columns \(columns: title, body\); choose one with --text-column/.test(e.message),
+  );
+  await assert.rejects(
+    embedFile({ input: jl, out: path.join(dir, 'b3.npy'), model, textColumn: 'nope' }),
+    /has no column 'nope' \(columns: id, body\)/,
+  );
   const csv = write('c.csv', 'label,text\nx,"the cat, on the mat"\ny,cat\n');
   await embedFile({ input: csv, out: path.join(dir, 'c.npy'), model });
   assert.deepEqual(readNpy(path.join(dir, 'c.npy')).matrix.data, await expected(['the cat, on the mat', 'cat']));
-  assert.deepEqual(sidecar(path.join(dir, 'c.npy')).map((s) => s.text), ['the cat, on the mat', 'cat']);
+  assert.deepEqual(
+    sidecar(path.join(dir, 'c.npy')).map((s) => s.text),
+    ['the cat, on the mat', 'cat'],
+  );
 });
 
 test('.parquet: a string column read with DuckDB', async () => {
@@ -67,14 +86,19 @@ test('.parquet: a string column read with DuckDB', async () => {
   const { DuckDBInstance } = await import('@duckdb/node-api');
   const inst = await DuckDBInstance.create(':memory:');
   const con = await inst.connect();
-  await con.run(`COPY (SELECT * FROM (VALUES (1, 'the cat'), (2, NULL), (3, 'mat')) t(id, sentence)) TO '${pq}' (FORMAT parquet)`);
+  await con.run(
+    `COPY (SELECT * FROM (VALUES (1, 'the cat'), (2, NULL), (3, 'mat')) t(id, sentence)) TO '${pq}' (FORMAT parquet)`,
+  );
   con.closeSync();
   inst.closeSync();
   const r = await embedFile({ input: pq, out: path.join(dir, 'd.npy'), model });
   assert.equal(r.rows, 2);
   assert.equal(r.skippedBlank, 1);
   assert.deepEqual(readNpy(path.join(dir, 'd.npy')).matrix.data, await expected(['the cat', 'mat']));
-  assert.deepEqual(sidecar(path.join(dir, 'd.npy')), [{ text: 'the cat', source_row: 0 }, { text: 'mat', source_row: 2 }]);
+  assert.deepEqual(sidecar(path.join(dir, 'd.npy')), [
+    { text: 'the cat', source_row: 0 },
+    { text: 'mat', source_row: 2 },
+  ]);
 });
 
 test('never overwrites without force; never writes over the input; bad inputs are InputErrors', async () => {
@@ -85,16 +109,39 @@ test('never overwrites without force; never writes over the input; bad inputs ar
   assert.equal(fs.readFileSync(out, 'utf8'), 'precious');
   await embedFile({ input, out, model, force: true });
   assert.equal(readNpy(out).matrix.rows, 1);
-  await assert.rejects(embedFile({ input: write('f.jsonl', '{"text":"cat"}\n'), out: path.join(dir, 'f.npy'), model: path.join(dir, 'no-model') }), /does not exist/);
-  await assert.rejects(embedFile({ input: write('g.txt', '\n  \n'), out: path.join(dir, 'g.npy'), model }), /g\.txt: has no non-empty text/);
-  await assert.rejects(embedFile({ input: path.join(dir, 'missing.txt'), out: path.join(dir, 'h.npy'), model }), /missing\.txt: does not exist/);
+  await assert.rejects(
+    embedFile({
+      input: write('f.jsonl', '{"text":"cat"}\n'),
+      out: path.join(dir, 'f.npy'),
+      model: path.join(dir, 'no-model'),
+    }),
+    /does not exist/,
+  );
+  await assert.rejects(
+    embedFile({ input: write('g.txt', '\n  \n'), out: path.join(dir, 'g.npy'), model }),
+    /g\.txt: has no non-empty text/,
+  );
+  await assert.rejects(
+    embedFile({ input: path.join(dir, 'missing.txt'), out: path.join(dir, 'h.npy'), model }),
+    /missing\.txt: does not exist/,
+  );
   await assert.rejects(embedFile({ input, out: path.join(dir, 'h.bin'), model }), /must be a \.npy/);
-  await assert.rejects(embedFile({ input: write('i.docx', 'x'), out: path.join(dir, 'i.npy'), model }), /unsupported text file type/);
-  assert.ok(!fs.existsSync(path.join(dir, 'g.npy')) && !fs.existsSync(path.join(dir, 'g.meta.jsonl')), 'a failed run leaves no files');
+  await assert.rejects(
+    embedFile({ input: write('i.docx', 'x'), out: path.join(dir, 'i.npy'), model }),
+    /unsupported text file type/,
+  );
+  assert.ok(
+    !fs.existsSync(path.join(dir, 'g.npy')) && !fs.existsSync(path.join(dir, 'g.meta.jsonl')),
+    'a failed run leaves no files',
+  );
 });
 
 test('CLI: embed then neighbors --text; exit code 2 and one line for bad input', () => {
-  const cli = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/engine/cli.ts'), ...args], { encoding: 'utf8', cwd: ROOT });
+  const cli = (args: string[]) =>
+    spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/engine/cli.ts'), ...args], {
+      encoding: 'utf8',
+      cwd: ROOT,
+    });
   const j = write('j.txt', 'the cat\nthe mat\nplaying\n');
   const jnpy = path.join(dir, 'j.npy');
   const e = cli(['embed', j, '--out', jnpy, '--model', model, '--json']);

@@ -53,7 +53,11 @@ const fakeConnection = {
 const ctx = createContext(fakeConnection as never);
 for (const register of HANDLERS) register(ctx);
 
-async function call<P, R>(def: protocol.RequestDef<P, R>, params: P, token = { isCancellationRequested: false }): Promise<R> {
+async function call<P, R>(
+  def: protocol.RequestDef<P, R>,
+  params: P,
+  token = { isCancellationRequested: false },
+): Promise<R> {
   const fn = handlers.get(def.method);
   assert.ok(fn, `${def.method} is registered`);
   return (await fn(params, token)) as R;
@@ -65,7 +69,8 @@ async function rejects(p: Promise<unknown>, code: number, ...parts: (string | Re
   } catch (e) {
     const err = e as { code: number; message: string };
     assert.equal(err.code, code, `code of: ${err.message}`);
-    for (const s of parts) assert.match(err.message, typeof s === 'string' ? new RegExp(s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) : s);
+    for (const s of parts)
+      assert.match(err.message, typeof s === 'string' ? new RegExp(s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) : s);
     return err.message;
   }
   assert.fail('expected the request to fail');
@@ -81,11 +86,23 @@ let glove: protocol.DatasetInfo;
 let words: string[];
 before(async () => {
   glove = await open(path.join(FIX, 'glove2k.npy'));
-  words = fs.readFileSync(path.join(FIX, 'glove2k.tsv'), 'utf8').split('\n').slice(1).map((l) => l.split('\t')[0]);
+  words = fs
+    .readFileSync(path.join(FIX, 'glove2k.tsv'), 'utf8')
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split('\t')[0]);
 });
 
 test('every text request is registered with the engine', () => {
-  for (const def of [protocol.TextModelDescribe, protocol.EmbedText, protocol.NeighborsOfText, protocol.TextColumns, protocol.EmbedFile, protocol.RowNeighborsWithText]) assert.ok(handlers.has(def.method), def.method);
+  for (const def of [
+    protocol.TextModelDescribe,
+    protocol.EmbedText,
+    protocol.NeighborsOfText,
+    protocol.TextColumns,
+    protocol.EmbedFile,
+    protocol.RowNeighborsWithText,
+  ])
+    assert.ok(handlers.has(def.method), def.method);
 });
 
 test('the built-in model describes itself', { skip: skip ?? false }, async () => {
@@ -95,48 +112,125 @@ test('the built-in model describes itself', { skip: skip ?? false }, async () =>
   assert.ok(info.notes.length > 0);
 });
 
-test('neighbours of a text agree with numpy on the GloVe fixture; "king" finds itself first, then "queen"', { skip: skip ?? pyReason ?? false }, async () => {
-  const texts = ['king', 'paris', 'computer software'];
-  const emb = await call(protocol.EmbedText, { texts });
-  assert.equal(emb.dims, 100);
-  const X = readNpy(path.join(FIX, 'glove2k.npy')).matrix;
-  const ref = runPython('text_knn_ref.py', { X: { data: X.data, shape: [X.rows, X.cols] }, Q: { data: Float32Array.from(emb.vectors.flat()), shape: [3, 100] } }, { k: 10 });
-  for (let q = 0; q < texts.length; q++) {
-    const res = await call(protocol.NeighborsOfText, { datasetId: glove.id, text: texts[q], k: 10, metric: 'cosine' });
-    assert.equal(res.dims, 100);
-    assert.deepEqual(res.neighbors.map((n) => n.row), ref.json.indices[q], texts[q]);
-    res.neighbors.forEach((n, i) => assert.ok(Math.abs(n.score - ref.json.scores[q][i]) < 1e-5, `${texts[q]} score ${i}`));
-    res.neighbors.forEach((n) => assert.equal(n.text, words[n.row]));
-  }
-  const king = await call(protocol.NeighborsOfText, { datasetId: glove.id, text: 'king', k: 10, metric: 'cosine' });
-  assert.equal(king.neighbors[0].text, 'king');
-  assert.ok(king.neighbors.some((n) => n.text === 'queen'), king.neighbors.map((n) => n.text).join(' '));
-});
+test(
+  'neighbours of a text agree with numpy on the GloVe fixture; "king" finds itself first, then "queen"',
+  { skip: skip ?? pyReason ?? false },
+  async () => {
+    const texts = ['king', 'paris', 'computer software'];
+    const emb = await call(protocol.EmbedText, { texts });
+    assert.equal(emb.dims, 100);
+    const X = readNpy(path.join(FIX, 'glove2k.npy')).matrix;
+    const ref = runPython(
+      'text_knn_ref.py',
+      {
+        X: { data: X.data, shape: [X.rows, X.cols] },
+        Q: { data: Float32Array.from(emb.vectors.flat()), shape: [3, 100] },
+      },
+      { k: 10 },
+    );
+    for (let q = 0; q < texts.length; q++) {
+      const res = await call(protocol.NeighborsOfText, {
+        datasetId: glove.id,
+        text: texts[q],
+        k: 10,
+        metric: 'cosine',
+      });
+      assert.equal(res.dims, 100);
+      assert.deepEqual(
+        res.neighbors.map((n) => n.row),
+        ref.json.indices[q],
+        texts[q],
+      );
+      res.neighbors.forEach((n, i) =>
+        assert.ok(Math.abs(n.score - ref.json.scores[q][i]) < 1e-5, `${texts[q]} score ${i}`),
+      );
+      res.neighbors.forEach((n) => assert.equal(n.text, words[n.row]));
+    }
+    const king = await call(protocol.NeighborsOfText, { datasetId: glove.id, text: 'king', k: 10, metric: 'cosine' });
+    assert.equal(king.neighbors[0].text, 'king');
+    assert.ok(
+      king.neighbors.some((n) => n.text === 'queen'),
+      king.neighbors.map((n) => n.text).join(' '),
+    );
+  },
+);
 
-test('the hover request: a row\'s neighbours with their texts agree with numpy (self excluded)', { skip: pyReason ?? false }, async () => {
-  const X = readNpy(path.join(FIX, 'glove2k.npy')).matrix;
-  const rows = ['paris', 'computer', 'river'].map((w) => words.indexOf(w));
-  assert.ok(rows.every((r) => r >= 0));
-  const ref = runPython('text_knn_ref.py', { X: { data: X.data, shape: [X.rows, X.cols] }, Q: { data: Float32Array.from(rows.flatMap((r) => Array.from(X.data.subarray(r * 100, r * 100 + 100)))), shape: [3, 100] } }, { k: 8, exclude_self: true, rows });
-  for (let q = 0; q < rows.length; q++) {
-    const res = await call(protocol.RowNeighborsWithText, { datasetId: glove.id, row: rows[q], k: 8, metric: 'cosine' });
-    assert.equal(res.text, words[rows[q]]);
-    assert.deepEqual(res.neighbors.map((n) => n.row), ref.json.indices[q]);
-    res.neighbors.forEach((n, i) => assert.ok(Math.abs(n.score - ref.json.scores[q][i]) < 1e-5));
-    assert.ok(res.ms >= 0);
-  }
-  const paris = await call(protocol.RowNeighborsWithText, { datasetId: glove.id, row: rows[0], k: 10, metric: 'cosine' });
-  assert.ok(paris.neighbors.some((n) => n.text === 'france' || n.text === 'london'));
-});
+test(
+  "the hover request: a row's neighbours with their texts agree with numpy (self excluded)",
+  { skip: pyReason ?? false },
+  async () => {
+    const X = readNpy(path.join(FIX, 'glove2k.npy')).matrix;
+    const rows = ['paris', 'computer', 'river'].map((w) => words.indexOf(w));
+    assert.ok(rows.every((r) => r >= 0));
+    const ref = runPython(
+      'text_knn_ref.py',
+      {
+        X: { data: X.data, shape: [X.rows, X.cols] },
+        Q: {
+          data: Float32Array.from(rows.flatMap((r) => Array.from(X.data.subarray(r * 100, r * 100 + 100)))),
+          shape: [3, 100],
+        },
+      },
+      { k: 8, exclude_self: true, rows },
+    );
+    for (let q = 0; q < rows.length; q++) {
+      const res = await call(protocol.RowNeighborsWithText, {
+        datasetId: glove.id,
+        row: rows[q],
+        k: 8,
+        metric: 'cosine',
+      });
+      assert.equal(res.text, words[rows[q]]);
+      assert.deepEqual(
+        res.neighbors.map((n) => n.row),
+        ref.json.indices[q],
+      );
+      res.neighbors.forEach((n, i) => assert.ok(Math.abs(n.score - ref.json.scores[q][i]) < 1e-5));
+      assert.ok(res.ms >= 0);
+    }
+    const paris = await call(protocol.RowNeighborsWithText, {
+      datasetId: glove.id,
+      row: rows[0],
+      k: 10,
+      metric: 'cosine',
+    });
+    assert.ok(paris.neighbors.some((n) => n.text === 'france' || n.text === 'london'));
+  },
+);
 
-test('bad input: dimension mismatch names both dimensions; empty text; unknown dataset; row out of range', { skip: skip ?? false }, async () => {
-  const clip = await open(path.join(FIX, 'clip_vitb16_coco500.npy'));
-  await rejects(call(protocol.NeighborsOfText, { datasetId: clip.id, text: 'a dog', k: 5, metric: 'cosine' }), ENGINE_ERROR_INPUT, '512-dimensional', '100-dimensional');
-  await rejects(call(protocol.NeighborsOfText, { datasetId: glove.id, text: '   ', k: 5, metric: 'cosine' }), ENGINE_ERROR_INPUT, 'empty');
-  await rejects(call(protocol.NeighborsOfText, { datasetId: 'nope', text: 'king', k: 5, metric: 'cosine' }), ENGINE_ERROR_INPUT, 'unknown dataset');
-  await rejects(call(protocol.RowNeighborsWithText, { datasetId: glove.id, row: 2000, k: 5, metric: 'cosine' }), ENGINE_ERROR_INPUT, 'out of range');
-  await rejects(call(protocol.TextModelDescribe, { model: path.join(FIX, 'nowhere') }), ENGINE_ERROR_INPUT, 'does not exist');
-});
+test(
+  'bad input: dimension mismatch names both dimensions; empty text; unknown dataset; row out of range',
+  { skip: skip ?? false },
+  async () => {
+    const clip = await open(path.join(FIX, 'clip_vitb16_coco500.npy'));
+    await rejects(
+      call(protocol.NeighborsOfText, { datasetId: clip.id, text: 'a dog', k: 5, metric: 'cosine' }),
+      ENGINE_ERROR_INPUT,
+      '512-dimensional',
+      '100-dimensional',
+    );
+    await rejects(
+      call(protocol.NeighborsOfText, { datasetId: glove.id, text: '   ', k: 5, metric: 'cosine' }),
+      ENGINE_ERROR_INPUT,
+      'empty',
+    );
+    await rejects(
+      call(protocol.NeighborsOfText, { datasetId: 'nope', text: 'king', k: 5, metric: 'cosine' }),
+      ENGINE_ERROR_INPUT,
+      'unknown dataset',
+    );
+    await rejects(
+      call(protocol.RowNeighborsWithText, { datasetId: glove.id, row: 2000, k: 5, metric: 'cosine' }),
+      ENGINE_ERROR_INPUT,
+      'out of range',
+    );
+    await rejects(
+      call(protocol.TextModelDescribe, { model: path.join(FIX, 'nowhere') }),
+      ENGINE_ERROR_INPUT,
+      'does not exist',
+    );
+  },
+);
 
 test('EmbedText reports progress and stops when cancelled', { skip: skip ?? false }, async () => {
   const texts = words.filter((w) => /^[a-z]+$/.test(w));
@@ -151,34 +245,59 @@ test('EmbedText reports progress and stops when cancelled', { skip: skip ?? fals
     if (pct > 0) token.isCancellationRequested = true;
   };
   try {
-    await rejects(call(protocol.EmbedText, { texts: many, workDoneToken: 't2' }, token), LSPErrorCodes.RequestCancelled, 'cancelled');
+    await rejects(
+      call(protocol.EmbedText, { texts: many, workDoneToken: 't2' }, token),
+      LSPErrorCodes.RequestCancelled,
+      'cancelled',
+    );
   } finally {
     onReport = undefined;
   }
-  assert.ok(reports.every((r) => r.pct < 100), 'stopped before the end');
+  assert.ok(
+    reports.every((r) => r.pct < 100),
+    'stopped before the end',
+  );
 });
 
-test('EmbedFile: columns of a CSV, progress to the end, never overwrites, cancelling leaves no file', { skip: skip ?? false }, async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'elens-texth-'));
-  const input = path.join(dir, 'items.csv');
-  fs.writeFileSync(input, 'id,sentence\n1,the king and the queen\n2,paris is in france\n3,\n4,computer software\n');
-  const before = fs.readFileSync(input);
-  const cols = await call(protocol.TextColumns, { input });
-  assert.deepEqual(cols, { columns: ['id', 'sentence'], suggested: 'sentence' });
-  const out = path.join(dir, 'items.npy');
-  reports = [];
-  const res = await call(protocol.EmbedFile, { input, out, textColumn: 'sentence', workDoneToken: 't3' });
-  assert.equal(res.rows, 3);
-  assert.equal(res.skippedBlank, 1);
-  assert.equal(readNpy(out).matrix.rows, 3);
-  assert.deepEqual(fs.readFileSync(res.metadata, 'utf8').trim().split('\n').map((l) => JSON.parse(l).text), ['the king and the queen', 'paris is in france', 'computer software']);
-  assert.equal(reports.at(-1)?.pct, 100);
-  assert.deepEqual(fs.readFileSync(input), before, 'the input is untouched');
-  await rejects(call(protocol.EmbedFile, { input, out, textColumn: 'sentence' }), ENGINE_ERROR_INPUT, 'already exists');
-  const again = await call(protocol.EmbedFile, { input, out, textColumn: 'sentence', force: true });
-  assert.equal(again.rows, 3);
-  const out2 = path.join(dir, 'cancelled.npy');
-  await rejects(call(protocol.EmbedFile, { input, out: out2, textColumn: 'sentence' }, { isCancellationRequested: true }), LSPErrorCodes.RequestCancelled);
-  assert.deepEqual(fs.readdirSync(dir).sort(), ['items.csv', 'items.meta.jsonl', 'items.npy']);
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+test(
+  'EmbedFile: columns of a CSV, progress to the end, never overwrites, cancelling leaves no file',
+  { skip: skip ?? false },
+  async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'elens-texth-'));
+    const input = path.join(dir, 'items.csv');
+    fs.writeFileSync(input, 'id,sentence\n1,the king and the queen\n2,paris is in france\n3,\n4,computer software\n');
+    const before = fs.readFileSync(input);
+    const cols = await call(protocol.TextColumns, { input });
+    assert.deepEqual(cols, { columns: ['id', 'sentence'], suggested: 'sentence' });
+    const out = path.join(dir, 'items.npy');
+    reports = [];
+    const res = await call(protocol.EmbedFile, { input, out, textColumn: 'sentence', workDoneToken: 't3' });
+    assert.equal(res.rows, 3);
+    assert.equal(res.skippedBlank, 1);
+    assert.equal(readNpy(out).matrix.rows, 3);
+    assert.deepEqual(
+      fs
+        .readFileSync(res.metadata, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).text),
+      ['the king and the queen', 'paris is in france', 'computer software'],
+    );
+    assert.equal(reports.at(-1)?.pct, 100);
+    assert.deepEqual(fs.readFileSync(input), before, 'the input is untouched');
+    await rejects(
+      call(protocol.EmbedFile, { input, out, textColumn: 'sentence' }),
+      ENGINE_ERROR_INPUT,
+      'already exists',
+    );
+    const again = await call(protocol.EmbedFile, { input, out, textColumn: 'sentence', force: true });
+    assert.equal(again.rows, 3);
+    const out2 = path.join(dir, 'cancelled.npy');
+    await rejects(
+      call(protocol.EmbedFile, { input, out: out2, textColumn: 'sentence' }, { isCancellationRequested: true }),
+      LSPErrorCodes.RequestCancelled,
+    );
+    assert.deepEqual(fs.readdirSync(dir).sort(), ['items.csv', 'items.meta.jsonl', 'items.npy']);
+    fs.rmSync(dir, { recursive: true, force: true });
+  },
+);

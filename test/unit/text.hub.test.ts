@@ -12,7 +12,15 @@ import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { AddressInfo } from 'node:net';
-import { DEFAULT_HUB_ENDPOINT, hubEndpoint, modelInfoUrl, onnxChoices, planModelFiles, repoIdProblem, resolveUrl } from '../../src/host/text/hubFiles';
+import {
+  DEFAULT_HUB_ENDPOINT,
+  hubEndpoint,
+  modelInfoUrl,
+  onnxChoices,
+  planModelFiles,
+  repoIdProblem,
+  resolveUrl,
+} from '../../src/host/text/hubFiles';
 import { CancelToken, downloadToFolder, DownloadCancelled, fetchRepoListing } from '../../src/host/text/hubDownload';
 import { TextModel } from '../../src/engine/text/model';
 import { lookupModel, randomFloats, TINY_VOCAB, writeModelFolder } from './helpers/textModels';
@@ -29,7 +37,12 @@ const stall = new Set<string>();
 const truncate = new Set<string>();
 
 before(async () => {
-  const dir = writeModelFolder({ onnx: lookupModel(randomFloats(TINY_VOCAB.length * 4, 3), 4), pooling: 'mean', normalize: true, maxSeqLength: 16 });
+  const dir = writeModelFolder({
+    onnx: lookupModel(randomFloats(TINY_VOCAB.length * 4, 3), 4),
+    pooling: 'mean',
+    normalize: true,
+    maxSeqLength: 16,
+  });
   const walk = (d: string, rel = ''): void => {
     for (const e of fs.readdirSync(d, { withFileTypes: true })) {
       if (e.isDirectory()) walk(path.join(d, e.name), `${rel}${e.name}/`);
@@ -49,7 +62,14 @@ before(async () => {
     hits.push(url.pathname);
     const api = `/api/models/${ID}`;
     if (url.pathname === api) {
-      const body = JSON.stringify({ id: ID, sha: SHA, siblings: [...repo].map(([rfilename, b]) => ({ rfilename, size: url.searchParams.get('blobs') === 'true' ? b.length : undefined })) });
+      const body = JSON.stringify({
+        id: ID,
+        sha: SHA,
+        siblings: [...repo].map(([rfilename, b]) => ({
+          rfilename,
+          size: url.searchParams.get('blobs') === 'true' ? b.length : undefined,
+        })),
+      });
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
       return res.end(body);
     }
@@ -106,9 +126,23 @@ class Cancel implements CancelToken {
   }
 }
 
-test('repo ids: huggingface_hub\'s rules', () => {
-  for (const ok of ['sentence-transformers/all-MiniLM-L6-v2', 'bert-base-uncased', 'BAAI/bge-small-en-v1.5', 'a_b/c.d']) assert.equal(repoIdProblem(ok), undefined, ok);
-  for (const bad of ['', '  ', 'a/b/c', 'a b/c', 'org/-name', 'org/name.', 'org/na--me', 'org/na..me', 'org/name.git', 'x/' + 'a'.repeat(97), 'org/näme']) assert.ok(repoIdProblem(bad), bad);
+test("repo ids: huggingface_hub's rules", () => {
+  for (const ok of ['sentence-transformers/all-MiniLM-L6-v2', 'bert-base-uncased', 'BAAI/bge-small-en-v1.5', 'a_b/c.d'])
+    assert.equal(repoIdProblem(ok), undefined, ok);
+  for (const bad of [
+    '',
+    '  ',
+    'a/b/c',
+    'a b/c',
+    'org/-name',
+    'org/name.',
+    'org/na--me',
+    'org/na..me',
+    'org/name.git',
+    'x/' + 'a'.repeat(97),
+    'org/näme',
+  ])
+    assert.ok(repoIdProblem(bad), bad);
 });
 
 test('hub endpoint: the setting, else HF_ENDPOINT, else huggingface.co; URLs keep "/" and encode the rest', () => {
@@ -118,16 +152,55 @@ test('hub endpoint: the setting, else HF_ENDPOINT, else huggingface.co; URLs kee
   assert.throws(() => hubEndpoint('ftp://example.com', {}), /http\(s\)/);
   assert.throws(() => hubEndpoint('not a url', {}), /not a URL/);
   assert.equal(modelInfoUrl('https://huggingface.co', 'org/m'), 'https://huggingface.co/api/models/org/m?blobs=true');
-  assert.equal(resolveUrl('https://huggingface.co', 'org/m', 'main', '1_Pooling/config.json'), 'https://huggingface.co/org/m/resolve/main/1_Pooling/config.json');
-  assert.equal(resolveUrl('https://h', 'org/m', 'refs/pr/1', 'a b#.json'), 'https://h/org/m/resolve/refs%2Fpr%2F1/a%20b%23.json');
+  assert.equal(
+    resolveUrl('https://huggingface.co', 'org/m', 'main', '1_Pooling/config.json'),
+    'https://huggingface.co/org/m/resolve/main/1_Pooling/config.json',
+  );
+  assert.equal(
+    resolveUrl('https://h', 'org/m', 'refs/pr/1', 'a b#.json'),
+    'https://h/org/m/resolve/refs%2Fpr%2F1/a%20b%23.json',
+  );
 });
 
 test('file choice: onnx/model.onnx first; the config files a folder uses; another ONNX file is saved as model.onnx with its external data', () => {
-  const sib = ['README.md', 'model.safetensors', 'onnx/model_O4.onnx', 'onnx/model.onnx', 'onnx/model_qint8.onnx', 'onnx/model_qint8.onnx_data', 'tokenizer.json', 'tokenizer_config.json', 'config.json', 'modules.json', '1_Pooling/config.json', '2_Normalize/.gitkeep', 'sentence_bert_config.json', 'vocab.txt'].map((rfilename, i) => ({ rfilename, size: i }));
+  const sib = [
+    'README.md',
+    'model.safetensors',
+    'onnx/model_O4.onnx',
+    'onnx/model.onnx',
+    'onnx/model_qint8.onnx',
+    'onnx/model_qint8.onnx_data',
+    'tokenizer.json',
+    'tokenizer_config.json',
+    'config.json',
+    'modules.json',
+    '1_Pooling/config.json',
+    '2_Normalize/.gitkeep',
+    'sentence_bert_config.json',
+    'vocab.txt',
+  ].map((rfilename, i) => ({ rfilename, size: i }));
   assert.deepEqual(onnxChoices(sib), ['onnx/model.onnx', 'onnx/model_O4.onnx', 'onnx/model_qint8.onnx']);
-  const configs = ['tokenizer.json', 'tokenizer_config.json', 'config.json', 'modules.json', '1_Pooling/config.json', 'sentence_bert_config.json'];
-  assert.deepEqual(planModelFiles(sib, 'onnx/model.onnx').map((p) => [p.repoPath, p.localPath]), [['onnx/model.onnx', 'onnx/model.onnx'], ...configs.map((c) => [c, c])]);
-  assert.deepEqual(planModelFiles(sib, 'onnx/model_qint8.onnx').slice(0, 2).map((p) => [p.repoPath, p.localPath]), [['onnx/model_qint8.onnx', 'model.onnx'], ['onnx/model_qint8.onnx_data', 'model_qint8.onnx_data']]);
+  const configs = [
+    'tokenizer.json',
+    'tokenizer_config.json',
+    'config.json',
+    'modules.json',
+    '1_Pooling/config.json',
+    'sentence_bert_config.json',
+  ];
+  assert.deepEqual(
+    planModelFiles(sib, 'onnx/model.onnx').map((p) => [p.repoPath, p.localPath]),
+    [['onnx/model.onnx', 'onnx/model.onnx'], ...configs.map((c) => [c, c])],
+  );
+  assert.deepEqual(
+    planModelFiles(sib, 'onnx/model_qint8.onnx')
+      .slice(0, 2)
+      .map((p) => [p.repoPath, p.localPath]),
+    [
+      ['onnx/model_qint8.onnx', 'model.onnx'],
+      ['onnx/model_qint8.onnx_data', 'model_qint8.onnx_data'],
+    ],
+  );
   assert.throws(() => planModelFiles(sib, 'nope.onnx'), /no file nope\.onnx/);
 });
 
@@ -142,20 +215,35 @@ test('a whole download (listing, 302 to the CDN, Content-Length) gives a folder 
   const seen: number[] = [];
   let lastTotal: number | undefined;
   hits.length = 0;
-  await downloadToFolder(plan.map((p) => ({ url: resolveUrl(endpoint, ID, listing.sha!, p.repoPath), localPath: p.localPath, size: p.size })), dest, {
-    onProgress: (done, total) => {
-      seen.push(done);
-      lastTotal = total;
+  await downloadToFolder(
+    plan.map((p) => ({
+      url: resolveUrl(endpoint, ID, listing.sha!, p.repoPath),
+      localPath: p.localPath,
+      size: p.size,
+    })),
+    dest,
+    {
+      onProgress: (done, total) => {
+        seen.push(done);
+        lastTotal = total;
+      },
     },
-  });
+  );
   const expectedBytes = plan.reduce((s, p) => s + repo.get(p.repoPath)!.length, 0);
   assert.equal(lastTotal, expectedBytes);
   assert.equal(seen[seen.length - 1], expectedBytes);
   assert.ok(seen.every((v, i) => i === 0 || v >= seen[i - 1]));
-  assert.ok(hits.some((h) => h.startsWith(`/${ID}/resolve/${SHA}/`)) && hits.some((h) => h.startsWith('/cdn/')), 'fetched through the redirect');
-  for (const p of plan) assert.deepEqual(fs.readFileSync(path.join(dest, p.localPath)), repo.get(p.repoPath), p.localPath);
+  assert.ok(
+    hits.some((h) => h.startsWith(`/${ID}/resolve/${SHA}/`)) && hits.some((h) => h.startsWith('/cdn/')),
+    'fetched through the redirect',
+  );
+  for (const p of plan)
+    assert.deepEqual(fs.readFileSync(path.join(dest, p.localPath)), repo.get(p.repoPath), p.localPath);
   assert.ok(!fs.existsSync(path.join(dest, 'README.md')) && !fs.existsSync(path.join(dest, 'pytorch_model.bin')));
-  assert.deepEqual(entries(path.join(parent, 'models', 'acme')), ['tiny-model', ...plan.map((p) => `tiny-model/${p.localPath}`), 'tiny-model/1_Pooling', 'tiny-model/onnx'].sort());
+  assert.deepEqual(
+    entries(path.join(parent, 'models', 'acme')),
+    ['tiny-model', ...plan.map((p) => `tiny-model/${p.localPath}`), 'tiny-model/1_Pooling', 'tiny-model/onnx'].sort(),
+  );
   const m = await TextModel.load(dest);
   assert.equal(m.dims, 4);
   assert.equal((await m.embed(['the cat sat'])).matrix.rows, 1);
@@ -184,7 +272,11 @@ test('cancelling mid-file stops the transfer and leaves nothing; a truncated bod
   const parent = tempParent();
   const dest = path.join(parent, 'models', ID);
   const items = [
-    { url: resolveUrl(endpoint, ID, SHA, 'tokenizer.json'), localPath: 'tokenizer.json', size: repo.get('tokenizer.json')!.length },
+    {
+      url: resolveUrl(endpoint, ID, SHA, 'tokenizer.json'),
+      localPath: 'tokenizer.json',
+      size: repo.get('tokenizer.json')!.length,
+    },
     { url: resolveUrl(endpoint, ID, SHA, 'big.bin'), localPath: 'big.bin', size: 1 << 20 },
   ];
   stall.add('big.bin');
@@ -209,7 +301,10 @@ test('cancelling mid-file stops the transfer and leaves nothing; a truncated bod
   stall.delete('big.bin');
 
   truncate.add('big.bin');
-  await assert.rejects(downloadToFolder(items, dest), /broke off after \d+ of 1048576 bytes|closed after|got \d+ of 1048576 bytes/);
+  await assert.rejects(
+    downloadToFolder(items, dest),
+    /broke off after \d+ of 1048576 bytes|closed after|got \d+ of 1048576 bytes/,
+  );
   assert.deepEqual(entries(path.join(parent, 'models', 'acme')), []);
   truncate.delete('big.bin');
   assert.ok(Date.now() - t0 < 5000);
@@ -222,7 +317,10 @@ test('cancelling mid-file stops the transfer and leaves nothing; a truncated bod
 
 test('paths from the listing cannot escape the folder', async () => {
   const parent = tempParent();
-  await assert.rejects(downloadToFolder([{ url: `${endpoint}/cdn/README.md`, localPath: '../evil' }], path.join(parent, 'm')), /not a plain relative path/);
+  await assert.rejects(
+    downloadToFolder([{ url: `${endpoint}/cdn/README.md`, localPath: '../evil' }], path.join(parent, 'm')),
+    /not a plain relative path/,
+  );
   assert.deepEqual(entries(parent), []);
 });
 
@@ -253,7 +351,11 @@ test('private and gated repos: the token goes to the hub only, never to the stor
       return res.end('gated: accept the conditions');
     }
     if (url.pathname === `/api/models/${PRIVATE}`) {
-      const json = JSON.stringify({ id: PRIVATE, sha: SHA, siblings: [{ rfilename: 'config.json', size: body.length }] });
+      const json = JSON.stringify({
+        id: PRIVATE,
+        sha: SHA,
+        siblings: [{ rfilename: 'config.json', size: body.length }],
+      });
       res.writeHead(200, { 'content-type': 'application/json' });
       return res.end(json);
     }
@@ -274,16 +376,32 @@ test('private and gated repos: the token goes to the hub only, never to the stor
   const auth = { origin: new URL(hubUrl).origin, token: TOKEN };
   try {
     // Without a token: a plain message that says how to set one.
-    await assert.rejects(fetchRepoListing(hubUrl, PRIVATE), /no public model repo "acme\/private-model" \(HTTP 401\).*Set Hugging Face Token/);
+    await assert.rejects(
+      fetchRepoListing(hubUrl, PRIVATE),
+      /no public model repo "acme\/private-model" \(HTTP 401\).*Set Hugging Face Token/,
+    );
     // A wrong token, a gated repo.
-    await assert.rejects(fetchRepoListing(hubUrl, PRIVATE, undefined, { ...auth, token: 'hf_wrong' }), /refused the token for "acme\/private-model" \(HTTP 401\)/);
-    await assert.rejects(fetchRepoListing(hubUrl, GATED, undefined, auth), /may not read "acme\/gated-model" \(HTTP 403\).*conditions accepted/);
+    await assert.rejects(
+      fetchRepoListing(hubUrl, PRIVATE, undefined, { ...auth, token: 'hf_wrong' }),
+      /refused the token for "acme\/private-model" \(HTTP 401\)/,
+    );
+    await assert.rejects(
+      fetchRepoListing(hubUrl, GATED, undefined, auth),
+      /may not read "acme\/gated-model" \(HTTP 403\).*conditions accepted/,
+    );
     // The right token: listing and download work.
     const listing = await fetchRepoListing(hubUrl, PRIVATE, undefined, auth);
-    assert.deepEqual(listing.siblings.map((s) => s.rfilename), ['config.json']);
+    assert.deepEqual(
+      listing.siblings.map((s) => s.rfilename),
+      ['config.json'],
+    );
     const dest = path.join(tempParent(), 'models', PRIVATE);
     seen.length = 0;
-    await downloadToFolder([{ url: resolveUrl(hubUrl, PRIVATE, SHA, 'config.json'), localPath: 'config.json', size: body.length }], dest, { auth });
+    await downloadToFolder(
+      [{ url: resolveUrl(hubUrl, PRIVATE, SHA, 'config.json'), localPath: 'config.json', size: body.length }],
+      dest,
+      { auth },
+    );
     assert.deepEqual(fs.readFileSync(path.join(dest, 'config.json')), body);
     assert.deepEqual(
       seen.map((s) => [s.server, s.auth]),
@@ -296,7 +414,10 @@ test('private and gated repos: the token goes to the hub only, never to the stor
     );
     // A token for another origin is never sent.
     seen.length = 0;
-    await assert.rejects(fetchRepoListing(hubUrl, PRIVATE, undefined, { origin: storageUrl, token: TOKEN }), /HTTP 401/);
+    await assert.rejects(
+      fetchRepoListing(hubUrl, PRIVATE, undefined, { origin: storageUrl, token: TOKEN }),
+      /HTTP 401/,
+    );
     assert.equal(seen[0].auth, undefined);
   } finally {
     hub.close();

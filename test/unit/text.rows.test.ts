@@ -8,33 +8,54 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { csvRecords, csvRecordStarts, mdText, neighboursMarkdown, rowAtLine, sidecarKind } from '../../src/host/text/rows';
+import {
+  csvRecords,
+  csvRecordStarts,
+  mdText,
+  neighboursMarkdown,
+  rowAtLine,
+  sidecarKind,
+} from '../../src/host/text/rows';
 import { readMetadata } from '../../src/engine/io/metadata';
 import { pythonSkipReason, runPython } from './helpers/python';
 
 const pyReason = pythonSkipReason(['csv', 'json']);
 const CSV = 'id,text\n1,plain\n2,"two\nlines"\n3,"a ""quoted"" one, with comma"\n4,"three\n\nlines"\n5,last\n';
 
-test('CSV record starts match Python\'s csv module (quoted newlines, doubled quotes, commas)', { skip: pyReason ?? false }, () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'elens-rows-'));
-  for (const [name, text] of [['a.csv', CSV], ['b.csv', CSV.replace(/\n/g, '\r\n')], ['c.csv', CSV.trimEnd()]]) {
-    const file = path.join(dir, name);
-    fs.writeFileSync(file, text);
-    const ref = runPython('text_csv_lines_ref.py', {}, { file }).json.starts;
-    assert.deepEqual(csvRecordStarts(text), ref, name);
-  }
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+test(
+  "CSV record starts match Python's csv module (quoted newlines, doubled quotes, commas)",
+  { skip: pyReason ?? false },
+  () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'elens-rows-'));
+    for (const [name, text] of [
+      ['a.csv', CSV],
+      ['b.csv', CSV.replace(/\n/g, '\r\n')],
+      ['c.csv', CSV.trimEnd()],
+    ]) {
+      const file = path.join(dir, name);
+      fs.writeFileSync(file, text);
+      const ref = runPython('text_csv_lines_ref.py', {}, { file }).json.starts;
+      assert.deepEqual(csvRecordStarts(text), ref, name);
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+  },
+);
 
-test('each line maps to the engine\'s row for it: CSV continuation lines belong to their record; TSV/JSONL line by line', () => {
+test("each line maps to the engine's row for it: CSV continuation lines belong to their record; TSV/JSONL line by line", () => {
   const starts = csvRecordStarts(CSV);
   const lines = CSV.split('\n');
   const rows = lines.map((l, i) => rowAtLine('csv', i, l, () => csvRecords(CSV)));
   // header, row0, row1 (2 lines), row2, row3 (3 lines, one blank inside the quotes), row4, past the data
   assert.deepEqual(rows, [undefined, 0, 1, 1, 2, 3, 3, 3, 4, undefined]);
   const noNewline = CSV.trimEnd();
-  assert.equal(rowAtLine('csv', 8, 'last', () => csvRecords(noNewline)), 4);
-  assert.equal(rowAtLine('csv', 9, '', () => csvRecords(noNewline)), undefined);
+  assert.equal(
+    rowAtLine('csv', 8, 'last', () => csvRecords(noNewline)),
+    4,
+  );
+  assert.equal(
+    rowAtLine('csv', 9, '', () => csvRecords(noNewline)),
+    undefined,
+  );
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'elens-rows-'));
   const file = path.join(dir, 'm.csv');
   fs.writeFileSync(file, CSV);

@@ -39,7 +39,8 @@ describe('WebAssembly kernels', () => {
       // Q = I − V·T·Vᵀ (r×r), V column j = VT[j·r ..].
       const V = (i: number, j: number) => VT[j * r + i];
       const VTt = new Float64Array(r * b); // V·T
-      for (let i = 0; i < r; i++) for (let j = 0; j < b; j++) for (let k = 0; k <= j; k++) VTt[i * b + j] += V(i, k) * T[k * b + j];
+      for (let i = 0; i < r; i++)
+        for (let j = 0; j < b; j++) for (let k = 0; k <= j; k++) VTt[i * b + j] += V(i, k) * T[k * b + j];
       const Q = (i: number, k: number) => {
         let s = i === k ? 1 : 0;
         for (let j = 0; j < b; j++) s -= VTt[i * b + j] * V(k, j);
@@ -50,7 +51,10 @@ describe('WebAssembly kernels', () => {
         for (let c = 0; c < b; c++) {
           let qr = 0;
           for (let k = 0; k < kmax; k++) if (k <= c) qr += Q(i, k) * R[k * b + c];
-          assert.ok(Math.abs(qr - src[(2 + i) * b + c]) < 1e-13, `r=${r} b=${b}: (QR)[${i},${c}] = ${qr}, panel ${src[(2 + i) * b + c]}`);
+          assert.ok(
+            Math.abs(qr - src[(2 + i) * b + c]) < 1e-13,
+            `r=${r} b=${b}: (QR)[${i},${c}] = ${qr}, panel ${src[(2 + i) * b + c]}`,
+          );
         }
         for (let k = 0; k < r; k++) {
           let qq = 0;
@@ -66,7 +70,9 @@ describe('WebAssembly kernels', () => {
     const d = 37;
     const a = new Float64Array(d * d);
     for (let i = 0; i < d; i++) for (let j = 0; j <= i; j++) a[i * d + j] = a[j * d + i] = rand() - 0.5;
-    const want = tridiagonalEigenvalues(...(Object.values(bandToTridiagonal(packLowerBand(a, d, d - 1))) as [Float64Array, Float64Array]));
+    const want = tridiagonalEigenvalues(
+      ...(Object.values(bandToTridiagonal(packLowerBand(a, d, d - 1))) as [Float64Array, Float64Array]),
+    );
     // Trace and Frobenius norm are invariants of the full matrix: check the reference first.
     let tr = 0;
     let fro = 0;
@@ -77,7 +83,9 @@ describe('WebAssembly kernels', () => {
     for (const b of [2, 5]) {
       // A banded matrix: zero a's entries beyond the band, then compare with its dense one-stage result.
       const banded = Float64Array.from(a, (x, t) => (Math.abs(Math.floor(t / d) - (t % d)) > b ? 0 : x));
-      const ref = tridiagonalEigenvalues(...(Object.values(bandToTridiagonal(packLowerBand(banded, d, d - 1))) as [Float64Array, Float64Array]));
+      const ref = tridiagonalEigenvalues(
+        ...(Object.values(bandToTridiagonal(packLowerBand(banded, d, d - 1))) as [Float64Array, Float64Array]),
+      );
       const band = packLowerBand(banded, d, b);
       const before = Float64Array.from(band.ab);
       const got = tridiagonalEigenvalues(...(Object.values(bandToTridiagonal(band)) as [Float64Array, Float64Array]));

@@ -3,7 +3,11 @@
 type Attrs = Record<string, string | number | boolean | undefined | ((e: Event) => void)>;
 type Child = Node | string | number | null | undefined | false;
 
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs?: Attrs, ...children: Child[]): HTMLElementTagNameMap[K];
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs?: Attrs,
+  ...children: Child[]
+): HTMLElementTagNameMap[K];
 export function h(tag: string, attrs?: Attrs, ...children: Child[]): HTMLElement;
 export function h(tag: string, attrs: Attrs = {}, ...children: Child[]): HTMLElement {
   const el = document.createElement(tag);
@@ -13,7 +17,8 @@ export function h(tag: string, attrs: Attrs = {}, ...children: Child[]): HTMLEle
     else if (v === true) el.setAttribute(k, '');
     else el.setAttribute(k, String(v));
   }
-  for (const c of children) if (c !== null && c !== undefined && c !== false) el.append(c instanceof Node ? c : String(c));
+  for (const c of children)
+    if (c !== null && c !== undefined && c !== false) el.append(c instanceof Node ? c : String(c));
   return el;
 }
 
@@ -45,7 +50,9 @@ export function bytes(n: number): string {
 
 /** Replaces the app's content with an error message (keeps the page usable). */
 export function showError(message: string): void {
-  const box = document.getElementById('error') ?? document.body.insertBefore(h('div', { id: 'error', role: 'alert', class: 'error' }), document.body.firstChild);
+  const box =
+    document.getElementById('error') ??
+    document.body.insertBefore(h('div', { id: 'error', role: 'alert', class: 'error' }), document.body.firstChild);
   box.textContent = message;
   box.hidden = false;
 }

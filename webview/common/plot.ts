@@ -24,15 +24,34 @@ export function themeLayout(extra: Record<string, unknown> = {}): Record<string,
     xaxis: { ...axis, ...((extra.xaxis as object) ?? {}) },
     yaxis: { ...axis, ...((extra.yaxis as object) ?? {}) },
     legend: { font: { color: fg } },
-    hoverlabel: { bgcolor: cssVar('--vscode-editorHoverWidget-background', '#252526'), font: { color: cssVar('--vscode-editorHoverWidget-foreground', fg) } },
+    hoverlabel: {
+      bgcolor: cssVar('--vscode-editorHoverWidget-background', '#252526'),
+      font: { color: cssVar('--vscode-editorHoverWidget-foreground', fg) },
+    },
     ...Object.fromEntries(Object.entries(extra).filter(([k]) => k !== 'xaxis' && k !== 'yaxis')),
   };
 }
 
-export const PLOT_CONFIG = { responsive: true, displaylogo: false, scrollZoom: true, modeBarButtonsToRemove: ['sendDataToCloud'] };
+export const PLOT_CONFIG = {
+  responsive: true,
+  displaylogo: false,
+  scrollZoom: true,
+  modeBarButtonsToRemove: ['sendDataToCloud'],
+};
 
 /** A categorical palette readable on light and dark themes (Tableau 10). */
-export const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
+export const PALETTE = [
+  '#4e79a7',
+  '#f28e2b',
+  '#e15759',
+  '#76b7b2',
+  '#59a14f',
+  '#edc948',
+  '#b07aa1',
+  '#ff9da7',
+  '#9c755f',
+  '#bab0ac',
+];
 
 export function accent(): string {
   return cssVar('--vscode-focusBorder', '#007fd4');

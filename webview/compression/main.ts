@@ -6,8 +6,19 @@
  */
 import '../common/elements';
 import type { CompressionPoint, CompressResult } from '../../src/shared/protocol';
-import type { CompressionFile, CompressionFromWebview, CompressionSettings, CompressionToWebview } from '../../src/shared/webview/compression';
-import { COMPRESSION_DEFAULTS, TARGET_CHOICES, describeConfig, sameConfig, smallestMeeting } from '../../src/shared/webview/compression';
+import type {
+  CompressionFile,
+  CompressionFromWebview,
+  CompressionSettings,
+  CompressionToWebview,
+} from '../../src/shared/webview/compression';
+import {
+  COMPRESSION_DEFAULTS,
+  TARGET_CHOICES,
+  describeConfig,
+  sameConfig,
+  smallestMeeting,
+} from '../../src/shared/webview/compression';
 import type { PanelLink } from '../../src/shared/webview/common';
 import { connect, send as sendAny } from '../common/vscode';
 import { byId, bytes, fmt, h, hideError, setBusy } from '../common/dom';
@@ -52,7 +63,9 @@ connect<CompressionToWebview>((msg) => {
       break;
     case 'cancelled':
       setRunning(false);
-      byId('status').textContent = result ? 'Cancelled. The results below are from the previous run.' : 'Cancelled. Press Measure to start again.';
+      byId('status').textContent = result
+        ? 'Cancelled. The results below are from the previous run.'
+        : 'Cancelled. Press Measure to start again.';
       break;
     case 'exported':
       byId('export-status').textContent = `Exported: ${msg.files.map((f) => f.split(/[\\/]/).pop()).join(', ')}`;
@@ -73,14 +86,33 @@ function renderShell(links: PanelLink[]): void {
   app.replaceChildren();
   app.setAttribute('aria-busy', 'false');
   app.append(
-    h('h1', {}, `Compression: ${file.name} `, h('vscode-badge', { id: 'shape-badge' }, `${fmt(file.rows)} × ${fmt(file.dims)}`)),
+    h(
+      'h1',
+      {},
+      `Compression: ${file.name} `,
+      h('vscode-badge', { id: 'shape-badge' }, `${fmt(file.rows)} × ${fmt(file.dims)}`),
+    ),
     h(
       'p',
       { class: 'muted', id: 'intro' },
       `How small can these vectors get before search breaks? For a seeded sample of rows used as queries, each compressed copy is searched and its top k is compared with exact full-precision search (the row itself left out). `,
       `Recall@k is the share of the true top k that the compressed search finds. Float32 storage takes ${fmt(4 * file.dims)} bytes per vector (${bytes(4 * file.dims * file.rows)} for the file).`,
     ),
-    h('div', { class: 'toolbar', id: 'links', hidden: !links.length }, ...links.map((l) => h('vscode-button', { secondary: true, 'data-command': l.command, onclick: () => sendAny({ type: 'runCommand', command: l.command }) }, l.title))),
+    h(
+      'div',
+      { class: 'toolbar', id: 'links', hidden: !links.length },
+      ...links.map((l) =>
+        h(
+          'vscode-button',
+          {
+            secondary: true,
+            'data-command': l.command,
+            onclick: () => sendAny({ type: 'runCommand', command: l.command }),
+          },
+          l.title,
+        ),
+      ),
+    ),
     h(
       'section',
       { id: 'controls', 'aria-label': 'Settings' },
@@ -90,38 +122,77 @@ function renderShell(links: PanelLink[]): void {
         h('vscode-label', { for: 'target' }, 'Target recall'),
         targetSelect(),
         h('vscode-label', { for: 'k-input' }, 'k (neighbours)'),
-        h('vscode-textfield', { id: 'k-input', type: 'number', min: 1, max: 1000, value: String(settings.k), onkeydown: enterRuns }),
+        h('vscode-textfield', {
+          id: 'k-input',
+          type: 'number',
+          min: 1,
+          max: 1000,
+          value: String(settings.k),
+          onkeydown: enterRuns,
+        }),
         h('vscode-label', { for: 'queries-input' }, 'Queries'),
-        h('vscode-textfield', { id: 'queries-input', type: 'number', min: 1, max: 100000, value: String(settings.queries), onkeydown: enterRuns }),
+        h('vscode-textfield', {
+          id: 'queries-input',
+          type: 'number',
+          min: 1,
+          max: 100000,
+          value: String(settings.queries),
+          onkeydown: enterRuns,
+        }),
         h('vscode-button', { id: 'run', onclick: run }, 'Measure'),
-        h('vscode-button', { id: 'cancel', secondary: true, disabled: true, onclick: () => send({ type: 'cancel' }) }, 'Cancel'),
+        h(
+          'vscode-button',
+          { id: 'cancel', secondary: true, disabled: true, onclick: () => send({ type: 'cancel' }) },
+          'Cancel',
+        ),
       ),
-      h('div', { id: 'status-line', class: 'toolbar' }, h('vscode-progress-ring', { id: 'progress', hidden: true, 'aria-hidden': 'true' }), h('span', { id: 'status', role: 'status', 'aria-live': 'polite' })),
+      h(
+        'div',
+        { id: 'status-line', class: 'toolbar' },
+        h('vscode-progress-ring', { id: 'progress', hidden: true, 'aria-hidden': 'true' }),
+        h('span', { id: 'status', role: 'status', 'aria-live': 'polite' }),
+      ),
       h('div', { id: 'controls-error', class: 'warning', role: 'alert', hidden: true }),
     ),
     h(
       'div',
       { id: 'results', hidden: true },
-      h('section', { id: 'summary', 'aria-labelledby': 'summary-title' }, h('h2', { id: 'summary-title' }, 'Findings'), h('ul', { id: 'findings' }), h('div', { id: 'export-status', class: 'muted', role: 'status' })),
+      h(
+        'section',
+        { id: 'summary', 'aria-labelledby': 'summary-title' },
+        h('h2', { id: 'summary-title' }, 'Findings'),
+        h('ul', { id: 'findings' }),
+        h('div', { id: 'export-status', class: 'muted', role: 'status' }),
+      ),
       h(
         'section',
         { 'aria-labelledby': 'tradeoff-title' },
-      h('h2', { id: 'tradeoff-title' }, 'Recall against size'),
-      h('div', { id: 'tradeoff-chart', class: 'plot', role: 'img', 'aria-label': 'Recall at k against bytes per vector (log scale), one line per compression method; the dashed line is the target recall.' }),
-    ),
-    h(
-      'section',
-      { 'aria-labelledby': 'table-title' },
-      h('h2', { id: 'table-title' }, 'Every configuration'),
-      h('table', { id: 'results-table', 'aria-labelledby': 'table-title' }),
-      h('p', { id: 'table-notes', class: 'muted' }),
+        h('h2', { id: 'tradeoff-title' }, 'Recall against size'),
+        h('div', {
+          id: 'tradeoff-chart',
+          class: 'plot',
+          role: 'img',
+          'aria-label':
+            'Recall at k against bytes per vector (log scale), one line per compression method; the dashed line is the target recall.',
+        }),
+      ),
+      h(
+        'section',
+        { 'aria-labelledby': 'table-title' },
+        h('h2', { id: 'table-title' }, 'Every configuration'),
+        h('table', { id: 'results-table', 'aria-labelledby': 'table-title' }),
+        h('p', { id: 'table-notes', class: 'muted' }),
       ),
     ),
   );
 }
 
 function targetSelect(): HTMLElement {
-  const sel = h('vscode-single-select', { id: 'target', 'aria-label': 'Target recall' }, ...TARGET_CHOICES.map((t) => h('vscode-option', { value: String(t), selected: t === target }, String(t))));
+  const sel = h(
+    'vscode-single-select',
+    { id: 'target', 'aria-label': 'Target recall' },
+    ...TARGET_CHOICES.map((t) => h('vscode-option', { value: String(t), selected: t === target }, String(t))),
+  );
   sel.addEventListener('change', () => {
     const v = Number((sel as unknown as { value: string }).value);
     if (!(v > 0 && v <= 1)) return;
@@ -145,7 +216,8 @@ function setField(id: string, v: number): void {
 function readInt(id: string, name: string, min: number, max: number): number | string {
   const raw = (byId(id) as unknown as { value: string }).value.trim();
   const v = Number(raw);
-  if (!Number.isInteger(v) || v < min || v > max) return `${name} must be a whole number from ${fmt(min)} to ${fmt(max)} (got "${raw}").`;
+  if (!Number.isInteger(v) || v < min || v > max)
+    return `${name} must be a whole number from ${fmt(min)} to ${fmt(max)} (got "${raw}").`;
   return v;
 }
 
@@ -212,11 +284,23 @@ function renderResults(): void {
     items.push(
       h(
         'li',
-        { id: 'recommendation', class: 'finding info', 'data-method': best.method, 'data-dims': best.dims, 'data-rescore': best.rescore ?? '' },
+        {
+          id: 'recommendation',
+          class: 'finding info',
+          'data-method': best.method,
+          'data-dims': best.dims,
+          'data-rescore': best.rescore ?? '',
+        },
         h('strong', {}, `Smallest configuration with recall@${r.k} ≥ ${target}: ${describeConfig(best, r.dims)}. `),
         `${fmt(best.bytesPerVector)} bytes per vector (${(fullBytes / best.bytesPerVector).toFixed(1)}× smaller than float32), ${bytes(best.indexBytes)} for the whole file, recall ${best.recall.toFixed(3)}, query time ${ratio(best.queryTimeRatio)} of full precision. `,
-        best.method === 'binary+rescore' ? 'Rescoring reads the original vectors, so they must still be kept (on disk, say); the size is what the in-memory index holds. ' : '',
-        h('vscode-button', { id: 'export-recommended', secondary: true, onclick: () => send({ type: 'export', config: pick(best) }) }, 'Export…'),
+        best.method === 'binary+rescore'
+          ? 'Rescoring reads the original vectors, so they must still be kept (on disk, say); the size is what the in-memory index holds. '
+          : '',
+        h(
+          'vscode-button',
+          { id: 'export-recommended', secondary: true, onclick: () => send({ type: 'export', config: pick(best) }) },
+          'Export…',
+        ),
       ),
     );
   } else {
@@ -226,12 +310,21 @@ function renderResults(): void {
         'li',
         { id: 'recommendation', class: 'finding warning', 'data-method': '' },
         h('strong', {}, `No compressed configuration reaches recall@${r.k} ≥ ${target}. `),
-        top ? `The best is ${describeConfig(top, r.dims)} with ${top.recall.toFixed(3)}. Lower the target, or keep full precision.` : '',
+        top
+          ? `The best is ${describeConfig(top, r.dims)} with ${top.recall.toFixed(3)}. Lower the target, or keep full precision.`
+          : '',
       ),
     );
   }
   const int8 = r.results.find((p) => p.method === 'int8');
-  if (int8) items.push(h('li', { class: 'finding' }, `int8 keeps recall ${int8.recall.toFixed(3)} at a quarter of the size (scored on dequantised values; scoring the raw codes by dot product is a known mistake that loses recall).`));
+  if (int8)
+    items.push(
+      h(
+        'li',
+        { class: 'finding' },
+        `int8 keeps recall ${int8.recall.toFixed(3)} at a quarter of the size (scored on dequantised values; scoring the raw codes by dot product is a known mistake that loses recall).`,
+      ),
+    );
   const pcaAll = r.results.find((p) => p.method === 'pca' && p.dims === r.dims);
   if (pcaAll && pcaAll.recall < 0.99)
     items.push(
@@ -242,9 +335,24 @@ function renderResults(): void {
       ),
     );
   const bin = r.results.find((p) => p.method === 'binary');
-  const res = r.results.filter((p) => p.method === 'binary+rescore').sort((a, b) => (b.rescore ?? 0) - (a.rescore ?? 0))[0];
-  if (bin && res) items.push(h('li', { class: 'finding' }, `Binary codes alone find ${pct(bin.recall)} of the true neighbours; re-scoring the top ${res.rescore}×k candidates with the original vectors raises that to ${pct(res.recall)} (the original vectors must then still be stored).`));
-  items.push(h('li', { class: 'finding muted' }, `Measured on ${fmt(r.queries)} queries of ${fmt(r.rows)} rows, ${r.metric} similarity, seed ${r.seed}, in ${r.seconds.toFixed(1)} s. Full-precision search of the queries took ${(1000 * r.fullQuerySeconds).toFixed(0)} ms on this machine.`));
+  const res = r.results
+    .filter((p) => p.method === 'binary+rescore')
+    .sort((a, b) => (b.rescore ?? 0) - (a.rescore ?? 0))[0];
+  if (bin && res)
+    items.push(
+      h(
+        'li',
+        { class: 'finding' },
+        `Binary codes alone find ${pct(bin.recall)} of the true neighbours; re-scoring the top ${res.rescore}×k candidates with the original vectors raises that to ${pct(res.recall)} (the original vectors must then still be stored).`,
+      ),
+    );
+  items.push(
+    h(
+      'li',
+      { class: 'finding muted' },
+      `Measured on ${fmt(r.queries)} queries of ${fmt(r.rows)} rows, ${r.metric} similarity, seed ${r.seed}, in ${r.seconds.toFixed(1)} s. Full-precision search of the queries took ${(1000 * r.fullQuerySeconds).toFixed(0)} ms on this machine.`,
+    ),
+  );
   for (const w of r.warnings) items.push(h('li', { class: 'finding warning' }, w));
   byId('findings').replaceChildren(...items);
 
@@ -282,11 +390,19 @@ function drawChart(best: CompressionPoint | null): void {
       customdata: [r.results.indexOf(best)],
       text: [describeConfig(best, r.dims)],
       hovertemplate: `recommended: %{text}<extra></extra>`,
-      marker: { size: 22, symbol: 'star', color: 'rgba(0,0,0,0)', line: { width: 2, color: cssVar('--vscode-charts-green', '#59a14f') } },
+      marker: {
+        size: 22,
+        symbol: 'star',
+        color: 'rgba(0,0,0,0)',
+        line: { width: 2, color: cssVar('--vscode-charts-green', '#59a14f') },
+      },
     });
   }
   GROUPS.forEach((g, gi) => {
-    const pts = r.results.map((p, i) => ({ p, i })).filter(({ p }) => g.methods.includes(p.method)).sort((a, b) => a.p.bytesPerVector - b.p.bytesPerVector || a.p.recall - b.p.recall);
+    const pts = r.results
+      .map((p, i) => ({ p, i }))
+      .filter(({ p }) => g.methods.includes(p.method))
+      .sort((a, b) => a.p.bytesPerVector - b.p.bytesPerVector || a.p.recall - b.p.recall);
     if (!pts.length) return;
     traces.push({
       type: 'scatter',
@@ -297,7 +413,11 @@ function drawChart(best: CompressionPoint | null): void {
       customdata: pts.map(({ i }) => i),
       text: pts.map(({ p }) => describeConfig(p, r.dims)),
       hovertemplate: `%{text}<br>%{x} bytes/vector<br>recall@${r.k} %{y:.3f}<extra></extra>`,
-      marker: { size: 8, color: g.methods[0] === 'float32' ? cssVar('--vscode-foreground', '#888') : PALETTE[gi % PALETTE.length], symbol: g.methods[0] === 'float32' ? 'diamond' : 'circle' },
+      marker: {
+        size: 8,
+        color: g.methods[0] === 'float32' ? cssVar('--vscode-foreground', '#888') : PALETTE[gi % PALETTE.length],
+        symbol: g.methods[0] === 'float32' ? 'diamond' : 'circle',
+      },
       line: { width: 2 },
     });
   });
@@ -313,10 +433,36 @@ function drawChart(best: CompressionPoint | null): void {
     el,
     traces,
     themeLayout({
-      xaxis: { type: 'log', title: { text: 'bytes per vector (log scale)' }, tickvals: ticks, ticktext: ticks.map(String) },
+      xaxis: {
+        type: 'log',
+        title: { text: 'bytes per vector (log scale)' },
+        tickvals: ticks,
+        ticktext: ticks.map(String),
+      },
       yaxis: { title: { text: `recall@${r.k}` }, range: [0, 1.03] },
-      shapes: [{ type: 'line', xref: 'paper', x0: 0, x1: 1, y0: target, y1: target, line: { color: fg, dash: 'dash', width: 1 } }],
-      annotations: [{ xref: 'paper', x: 0, y: target, yanchor: 'bottom', xanchor: 'left', showarrow: false, text: `target ${target}`, font: { color: fg } }],
+      shapes: [
+        {
+          type: 'line',
+          xref: 'paper',
+          x0: 0,
+          x1: 1,
+          y0: target,
+          y1: target,
+          line: { color: fg, dash: 'dash', width: 1 },
+        },
+      ],
+      annotations: [
+        {
+          xref: 'paper',
+          x: 0,
+          y: target,
+          yanchor: 'bottom',
+          xanchor: 'left',
+          showarrow: false,
+          text: `target ${target}`,
+          font: { color: fg },
+        },
+      ],
       hovermode: 'closest',
       legend: { orientation: 'h', y: -0.22 },
       margin: { l: 56, r: 16, t: 16, b: 90 },
@@ -343,7 +489,9 @@ function focusRow(i: number): void {
 function renderTable(best: CompressionPoint | null, full: CompressionPoint | undefined): void {
   const r = result!;
   const fullBytes = full?.bytesPerVector ?? 4 * r.dims;
-  const order = r.results.map((p, i) => ({ p, i })).sort((a, b) => a.p.bytesPerVector - b.p.bytesPerVector || b.p.recall - a.p.recall);
+  const order = r.results
+    .map((p, i) => ({ p, i }))
+    .sort((a, b) => a.p.bytesPerVector - b.p.bytesPerVector || b.p.recall - a.p.recall);
   byId('results-table').replaceChildren(
     h(
       'thead',
@@ -380,13 +528,38 @@ function renderTable(best: CompressionPoint | null, full: CompressionPoint | und
             tabindex: 0,
             'aria-label': `${describeConfig(p, r.dims)}: ${fmt(p.bytesPerVector)} bytes per vector, recall ${p.recall.toFixed(3)}${isBest ? ', recommended' : ''}`,
           },
-          h('td', {}, describeConfig(p, r.dims), isBest ? h('vscode-badge', { class: 'best-badge' }, 'recommended') : null),
+          h(
+            'td',
+            {},
+            describeConfig(p, r.dims),
+            isBest ? h('vscode-badge', { class: 'best-badge' }, 'recommended') : null,
+          ),
           h('td', { class: 'num' }, fmt(p.bytesPerVector)),
           h('td', { class: 'num' }, `${(fullBytes / p.bytesPerVector).toFixed(1)}×`),
           h('td', { class: 'num' }, bytes(p.indexBytes)),
-          h('td', { class: 'num recall' }, p.recall.toFixed(3), h('span', { class: meets ? 'ok' : 'no', 'aria-hidden': 'true' }, meets ? ' ✓' : '  ')),
+          h(
+            'td',
+            { class: 'num recall' },
+            p.recall.toFixed(3),
+            h('span', { class: meets ? 'ok' : 'no', 'aria-hidden': 'true' }, meets ? ' ✓' : '  '),
+          ),
           h('td', { class: 'num' }, ratio(p.queryTimeRatio)),
-          h('td', {}, p.method === 'float32' ? null : h('vscode-button', { class: 'export-btn', secondary: true, 'aria-label': `Export ${describeConfig(p, r.dims)}`, onclick: () => send({ type: 'export', config: pick(p) }) }, 'Export…')),
+          h(
+            'td',
+            {},
+            p.method === 'float32'
+              ? null
+              : h(
+                  'vscode-button',
+                  {
+                    class: 'export-btn',
+                    secondary: true,
+                    'aria-label': `Export ${describeConfig(p, r.dims)}`,
+                    onclick: () => send({ type: 'export', config: pick(p) }),
+                  },
+                  'Export…',
+                ),
+          ),
         );
       }),
     ),
@@ -394,5 +567,11 @@ function renderTable(best: CompressionPoint | null, full: CompressionPoint | und
 }
 
 // Surfaced for the UI test and for debugging in the webview's devtools.
-(window as unknown as { compressionState: () => unknown }).compressionState = () => ({ file, settings, target, running, result });
+(window as unknown as { compressionState: () => unknown }).compressionState = () => ({
+  file,
+  settings,
+  target,
+  running,
+  result,
+});
 setBusy('Starting…');

@@ -17,7 +17,8 @@ export function finiteRows(coords: Float32Array, dims: number): Int32Array {
   const n = Math.floor(coords.length / dims);
   const out = new Int32Array(n);
   let m = 0;
-  for (let i = 0; i < n; i++) if (Number.isFinite(coords[i * dims]) && Number.isFinite(coords[i * dims + 1])) out[m++] = i;
+  for (let i = 0; i < n; i++)
+    if (Number.isFinite(coords[i * dims]) && Number.isFinite(coords[i * dims + 1])) out[m++] = i;
   return out.subarray(0, m);
 }
 
@@ -29,9 +30,13 @@ export interface Box {
 }
 
 export function bounds(coords: Float32Array, dims: number, rows: Int32Array): Box {
-  let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+  let x0 = Infinity,
+    x1 = -Infinity,
+    y0 = Infinity,
+    y1 = -Infinity;
   for (const i of rows) {
-    const x = coords[i * dims], y = coords[i * dims + 1];
+    const x = coords[i * dims],
+      y = coords[i * dims + 1];
     if (x < x0) x0 = x;
     if (x > x1) x1 = x;
     if (y < y0) y0 = y;
@@ -48,7 +53,14 @@ function cellOf(coords: Float32Array, dims: number, i: number, b: Box, w: number
 }
 
 /** Exact counts per cell of an nx×ny grid over `b` (z[row = y bin][x bin]), and the cell centres. */
-export function bin2d(coords: Float32Array, dims: number, rows: Int32Array, b: Box, nx: number, ny: number): { x: number[]; y: number[]; z: number[][] } {
+export function bin2d(
+  coords: Float32Array,
+  dims: number,
+  rows: Int32Array,
+  b: Box,
+  nx: number,
+  ny: number,
+): { x: number[]; y: number[]; z: number[][] } {
   const z = Array.from({ length: ny }, () => new Array<number>(nx).fill(0));
   const w = b.x1 - b.x0 || 1;
   const hgt = b.y1 - b.y0 || 1;
@@ -67,8 +79,16 @@ export function bin2d(coords: Float32Array, dims: number, rows: Int32Array, b: B
 
 /** Plotly's Viridis colour scale (stops at 0, 1/9, …, 1) as RGB. */
 const VIRIDIS: [number, number, number][] = [
-  [68, 1, 84], [72, 40, 120], [62, 74, 137], [49, 104, 142], [38, 130, 142],
-  [31, 158, 137], [53, 183, 121], [109, 205, 89], [180, 222, 44], [253, 231, 37],
+  [68, 1, 84],
+  [72, 40, 120],
+  [62, 74, 137],
+  [49, 104, 142],
+  [38, 130, 142],
+  [31, 158, 137],
+  [53, 183, 121],
+  [109, 205, 89],
+  [180, 222, 44],
+  [253, 231, 37],
 ];
 
 /**
@@ -129,8 +149,10 @@ export function rowsInBoxIndexed(ix: CellIndex, coords: Float32Array, dims: numb
   const w = box.x1 - box.x0 || 1;
   const hgt = box.y1 - box.y0 || 1;
   const clampCell = (v: number) => Math.max(0, Math.min(grid - 1, Math.floor(v * grid)));
-  const cx0 = clampCell((b.x0 - box.x0) / w), cx1 = clampCell((b.x1 - box.x0) / w);
-  const cy0 = clampCell((b.y0 - box.y0) / hgt), cy1 = clampCell((b.y1 - box.y0) / hgt);
+  const cx0 = clampCell((b.x0 - box.x0) / w),
+    cx1 = clampCell((b.x1 - box.x0) / w);
+  const cy0 = clampCell((b.y0 - box.y0) / hgt),
+    cy1 = clampCell((b.y1 - box.y0) / hgt);
   if (b.x1 < box.x0 || b.x0 > box.x1 || b.y1 < box.y0 || b.y0 > box.y1) return new Int32Array(0);
   let cap = 0;
   for (let cy = cy0; cy <= cy1; cy++) cap += start[cy * grid + cx1 + 1] - start[cy * grid + cx0];
@@ -139,7 +161,8 @@ export function rowsInBoxIndexed(ix: CellIndex, coords: Float32Array, dims: numb
   for (let cy = cy0; cy <= cy1; cy++) {
     for (let t = start[cy * grid + cx0]; t < start[cy * grid + cx1 + 1]; t++) {
       const i = order[t];
-      const x = coords[i * dims], y = coords[i * dims + 1];
+      const x = coords[i * dims],
+        y = coords[i * dims + 1];
       if (x >= b.x0 && x <= b.x1 && y >= b.y0 && y <= b.y1) out[m++] = i;
     }
   }
@@ -154,7 +177,14 @@ export function rowsInBoxIndexed(ix: CellIndex, coords: Float32Array, dims: numb
  * the given order, so the same view always shows the same points. Returns the
  * rows unchanged when they fit.
  */
-export function thinEvenly(coords: Float32Array, dims: number, rows: Int32Array, b: Box, cap: number, grid = 64): Int32Array {
+export function thinEvenly(
+  coords: Float32Array,
+  dims: number,
+  rows: Int32Array,
+  b: Box,
+  cap: number,
+  grid = 64,
+): Int32Array {
   if (rows.length <= cap) return rows;
   const w = b.x1 - b.x0 || 1;
   const hgt = b.y1 - b.y0 || 1;

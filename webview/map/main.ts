@@ -12,7 +12,19 @@ import type { MapFromWebview, MapInit, MapToWebview } from '../../src/shared/web
 import { connect, send as sendAny } from '../common/vscode';
 import { byId, fmt, h, setBusy } from '../common/dom';
 import { PALETTE, PLOT_CONFIG, Plotly, accent, themeLayout } from '../common/plot';
-import { Box, bin2d, bounds, CellIndex, cellIndex, decodeF32, decodeI32, densityRgba, finiteRows, rowsInBoxIndexed, thinEvenly } from './data';
+import {
+  Box,
+  bin2d,
+  bounds,
+  CellIndex,
+  cellIndex,
+  decodeF32,
+  decodeI32,
+  densityRgba,
+  finiteRows,
+  rowsInBoxIndexed,
+  thinEvenly,
+} from './data';
 
 const send = (m: MapFromWebview) => sendAny(m);
 const METHOD_NAMES: Record<ProjectionMethod, string> = { pca: 'PCA', umap: 'UMAP', tsne: 't-SNE' };
@@ -91,7 +103,10 @@ connect<MapToWebview>((msg) => {
     case 'stopped':
       if (msg.jobId !== jobId) break;
       setRunning(false);
-      byId('map-status').textContent = msg.reason === 'cancelled' ? `Stopped. The map shows the last layout${shownStage ? ` (${METHOD_NAMES[shownStage]})` : ''}; its quality was not scored.` : `Failed: ${msg.message ?? ''}`;
+      byId('map-status').textContent =
+        msg.reason === 'cancelled'
+          ? `Stopped. The map shows the last layout${shownStage ? ` (${METHOD_NAMES[shownStage]})` : ''}; its quality was not scored.`
+          : `Failed: ${msg.message ?? ''}`;
       break;
     case 'colour':
       colour = { name: msg.column, kind: msg.kind === 'number' ? 'number' : 'category', values: msg.values };
@@ -106,7 +121,10 @@ connect<MapToWebview>((msg) => {
     case 'search':
       setBusy();
       searchHits = Int32Array.from(msg.rows);
-      byId('search-note').textContent = msg.total === 0 ? `No row's metadata contains "${msg.text}".` : `${fmt(msg.total)} rows contain "${msg.text}"${msg.total > msg.rows.length ? ` (the first ${fmt(msg.rows.length)} are ringed)` : ' (ringed on the map)'}.`;
+      byId('search-note').textContent =
+        msg.total === 0
+          ? `No row's metadata contains "${msg.text}".`
+          : `${fmt(msg.total)} rows contain "${msg.text}"${msg.total > msg.rows.length ? ` (the first ${fmt(msg.rows.length)} are ringed)` : ' (ringed on the map)'}.`;
       drawMap();
       break;
     case 'exported':
@@ -146,23 +164,61 @@ function render(): void {
   app.setAttribute('aria-busy', 'false');
   const s = init.settings;
   app.append(
-    h('h1', {}, `Map: ${init.name} `, h('vscode-badge', { id: 'shape-badge' }, `${fmt(init.rows)} × ${fmt(init.dims)}`)),
-    h('div', { class: 'toolbar', id: 'links' }, ...init.links.map((l) => h('vscode-button', { secondary: true, 'data-command': l.command, onclick: () => sendAny({ type: 'runCommand', command: l.command }) }, l.title))),
+    h(
+      'h1',
+      {},
+      `Map: ${init.name} `,
+      h('vscode-badge', { id: 'shape-badge' }, `${fmt(init.rows)} × ${fmt(init.dims)}`),
+    ),
+    h(
+      'div',
+      { class: 'toolbar', id: 'links' },
+      ...init.links.map((l) =>
+        h(
+          'vscode-button',
+          {
+            secondary: true,
+            'data-command': l.command,
+            onclick: () => sendAny({ type: 'runCommand', command: l.command }),
+          },
+          l.title,
+        ),
+      ),
+    ),
     h(
       'div',
       { class: 'toolbar', id: 'controls' },
       h('vscode-label', { for: 'method' }, 'Method'),
-      h('vscode-single-select', { id: 'method' }, ...(['pca', 'umap', 'tsne'] as const).map((m) => h('vscode-option', { value: m, selected: m === s.method }, METHOD_NAMES[m]))),
+      h(
+        'vscode-single-select',
+        { id: 'method' },
+        ...(['pca', 'umap', 'tsne'] as const).map((m) =>
+          h('vscode-option', { value: m, selected: m === s.method }, METHOD_NAMES[m]),
+        ),
+      ),
       h('vscode-label', { for: 'metric' }, 'Distance'),
-      h('vscode-single-select', { id: 'metric' }, ...(['cosine', 'euclidean'] as const).map((m) => h('vscode-option', { value: m, selected: m === s.metric }, m))),
+      h(
+        'vscode-single-select',
+        { id: 'metric' },
+        ...(['cosine', 'euclidean'] as const).map((m) => h('vscode-option', { value: m, selected: m === s.metric }, m)),
+      ),
       h('vscode-label', { for: 'k-input' }, 'Neighbours k'),
       h('vscode-textfield', { id: 'k-input', type: 'number', min: 1, max: 100, value: String(s.k) }),
       h('vscode-label', { for: 'seed-input' }, 'Seed'),
       h('vscode-textfield', { id: 'seed-input', type: 'number', min: 0, value: String(s.seed) }),
       h('vscode-button', { id: 'compute', onclick: compute }, 'Compute Map'),
-      h('vscode-button', { id: 'cancel', secondary: true, disabled: true, onclick: () => send({ type: 'cancel' }) }, 'Cancel'),
+      h(
+        'vscode-button',
+        { id: 'cancel', secondary: true, disabled: true, onclick: () => send({ type: 'cancel' }) },
+        'Cancel',
+      ),
     ),
-    h('div', { class: 'toolbar', role: 'status', 'aria-live': 'polite' }, h('progress', { id: 'map-progress', max: 1, value: 0, hidden: true }), h('span', { id: 'map-status', class: 'muted' }, '')),
+    h(
+      'div',
+      { class: 'toolbar', role: 'status', 'aria-live': 'polite' },
+      h('progress', { id: 'map-progress', max: 1, value: 0, hidden: true }),
+      h('span', { id: 'map-status', class: 'muted' }, ''),
+    ),
     h('div', { id: 'warnings' }),
     h(
       'div',
@@ -176,11 +232,41 @@ function render(): void {
           { class: 'toolbar' },
           h('vscode-label', { for: 'colour-by' }, 'Colour by'),
           colourSelect(),
-          h('vscode-button', { id: 'tool-pan', secondary: true, onclick: () => setDrag('pan'), title: 'Drag to pan; the mouse wheel zooms' }, 'Pan'),
-          h('vscode-button', { id: 'tool-box', secondary: true, onclick: () => setDrag('select'), title: 'Drag a box to select points' }, 'Box Select'),
-          h('vscode-button', { id: 'tool-lasso', secondary: true, onclick: () => setDrag('lasso'), title: 'Draw around points to select them' }, 'Lasso Select'),
+          h(
+            'vscode-button',
+            {
+              id: 'tool-pan',
+              secondary: true,
+              onclick: () => setDrag('pan'),
+              title: 'Drag to pan; the mouse wheel zooms',
+            },
+            'Pan',
+          ),
+          h(
+            'vscode-button',
+            { id: 'tool-box', secondary: true, onclick: () => setDrag('select'), title: 'Drag a box to select points' },
+            'Box Select',
+          ),
+          h(
+            'vscode-button',
+            {
+              id: 'tool-lasso',
+              secondary: true,
+              onclick: () => setDrag('lasso'),
+              title: 'Draw around points to select them',
+            },
+            'Lasso Select',
+          ),
         ),
-        h('div', { id: 'map-chart', class: 'plot', style: 'height: 560px', tabindex: 0, role: 'img', 'aria-label': 'Map of the rows: nearby points are similar rows. Use Box Select or Lasso Select, then read the selection summary.' }),
+        h('div', {
+          id: 'map-chart',
+          class: 'plot',
+          style: 'height: 560px',
+          tabindex: 0,
+          role: 'img',
+          'aria-label':
+            'Map of the rows: nearby points are similar rows. Use Box Select or Lasso Select, then read the selection summary.',
+        }),
         h('div', { id: 'map-note', class: 'muted' }),
       ),
       h(
@@ -196,7 +282,11 @@ function render(): void {
             'details',
             {},
             h('summary', {}, 'What the scores mean'),
-            h('p', { class: 'muted' }, 'Trustworthiness: are the points near each other on the map really near in the embedding space? (1 = no false neighbours). Continuity: do real neighbours stay together on the map? k-NN recall: the share of each row’s k nearest rows that are also its k nearest on the map. Colour by "neighbourhood preservation" to see where the map is wrong. (Venna & Kaski 2001.)'),
+            h(
+              'p',
+              { class: 'muted' },
+              'Trustworthiness: are the points near each other on the map really near in the embedding space? (1 = no false neighbours). Continuity: do real neighbours stay together on the map? k-NN recall: the share of each row’s k nearest rows that are also its k nearest on the map. Colour by "neighbourhood preservation" to see where the map is wrong. (Venna & Kaski 2001.)',
+            ),
           ),
         ),
         h(
@@ -206,12 +296,29 @@ function render(): void {
           h(
             'div',
             { class: 'toolbar' },
-            h('vscode-textfield', { id: 'search', placeholder: init.columns.length ? 'Text in the metadata…' : 'No metadata to search', disabled: !init.columns.length, onkeydown: (e: Event) => (e as KeyboardEvent).key === 'Enter' && search() }),
-            h('vscode-button', { id: 'search-go', secondary: true, disabled: !init.columns.length, onclick: search }, 'Search'),
+            h('vscode-textfield', {
+              id: 'search',
+              placeholder: init.columns.length ? 'Text in the metadata…' : 'No metadata to search',
+              disabled: !init.columns.length,
+              onkeydown: (e: Event) => (e as KeyboardEvent).key === 'Enter' && search(),
+            }),
+            h(
+              'vscode-button',
+              { id: 'search-go', secondary: true, disabled: !init.columns.length, onclick: search },
+              'Search',
+            ),
           ),
           h('div', { id: 'search-note', class: 'muted' }),
         ),
-        h('section', { 'aria-labelledby': 'selection-title' }, h('h2', { id: 'selection-title' }, 'Selection'), h('div', { id: 'selection-summary', class: 'muted' }, 'Select points with Box Select or Lasso Select.'), h('table', { id: 'selection-mix' }), h('div', { id: 'selection-nn-caption', class: 'muted' }), h('ol', { id: 'selection-neighbours' })),
+        h(
+          'section',
+          { 'aria-labelledby': 'selection-title' },
+          h('h2', { id: 'selection-title' }, 'Selection'),
+          h('div', { id: 'selection-summary', class: 'muted' }, 'Select points with Box Select or Lasso Select.'),
+          h('table', { id: 'selection-mix' }),
+          h('div', { id: 'selection-nn-caption', class: 'muted' }),
+          h('ol', { id: 'selection-neighbours' }),
+        ),
         h(
           'section',
           { 'aria-labelledby': 'export-title' },
@@ -221,7 +328,18 @@ function render(): void {
             { class: 'toolbar' },
             h('vscode-button', { id: 'export-png', secondary: true, onclick: () => exportImage('png') }, 'Save PNG…'),
             h('vscode-button', { id: 'export-svg', secondary: true, onclick: () => exportImage('svg') }, 'Save SVG…'),
-            h('vscode-button', { id: 'export-csv', secondary: true, onclick: () => (result ? send({ type: 'exportCsv', jobId: result.raw.jobId }) : void (byId('export-note').textContent = 'The coordinates can be saved once a map is finished.')) }, 'Save Coordinates CSV…'),
+            h(
+              'vscode-button',
+              {
+                id: 'export-csv',
+                secondary: true,
+                onclick: () =>
+                  result
+                    ? send({ type: 'exportCsv', jobId: result.raw.jobId })
+                    : void (byId('export-note').textContent = 'The coordinates can be saved once a map is finished.'),
+              },
+              'Save Coordinates CSV…',
+            ),
           ),
           h('div', { id: 'export-note', class: 'muted' }),
         ),
@@ -242,11 +360,20 @@ function compute(): void {
   if (!init) return;
   const k = Number(value('k-input'));
   const seed = Number(value('seed-input'));
-  if (!Number.isInteger(k) || k < 1 || k >= init.rows / 2) return void (byId('map-status').textContent = `k must be an integer from 1 to ${Math.max(1, Math.ceil(init.rows / 2) - 1)}.`);
-  if (!Number.isInteger(seed) || seed < 0) return void (byId('map-status').textContent = 'The seed must be a whole number ≥ 0.');
+  if (!Number.isInteger(k) || k < 1 || k >= init.rows / 2)
+    return void (byId('map-status').textContent =
+      `k must be an integer from 1 to ${Math.max(1, Math.ceil(init.rows / 2) - 1)}.`);
+  if (!Number.isInteger(seed) || seed < 0)
+    return void (byId('map-status').textContent = 'The seed must be a whole number ≥ 0.');
   const err = document.getElementById('error');
   if (err) err.hidden = true;
-  send({ type: 'compute', method: (value('method') || 'umap') as ProjectionMethod, metric: (value('metric') || 'cosine') as 'cosine' | 'euclidean', k, seed });
+  send({
+    type: 'compute',
+    method: (value('method') || 'umap') as ProjectionMethod,
+    metric: (value('metric') || 'cosine') as 'cosine' | 'euclidean',
+    k,
+    seed,
+  });
 }
 
 function setRunning(on: boolean, message?: string, fraction?: number): void {
@@ -254,7 +381,8 @@ function setRunning(on: boolean, message?: string, fraction?: number): void {
   const bar = byId('map-progress') as HTMLProgressElement;
   bar.hidden = !on;
   if (fraction !== undefined) bar.value = fraction;
-  if (message !== undefined) byId('map-status').textContent = on ? `${message} (${Math.round(100 * (fraction ?? 0))}%)` : message;
+  if (message !== undefined)
+    byId('map-status').textContent = on ? `${message} (${Math.round(100 * (fraction ?? 0))}%)` : message;
   (byId('cancel') as unknown as { disabled: boolean }).disabled = !on;
   (byId('compute') as unknown as { disabled: boolean }).disabled = on;
 }
@@ -267,7 +395,11 @@ function colourSelect(): HTMLElement {
     [':norm', 'row norm'],
     ...init!.columns.map((c) => [c.name, c.name] as [string, string]),
   ];
-  const sel = h('vscode-single-select', { id: 'colour-by' }, ...opts.map(([v, t]) => h('vscode-option', { value: v }, t)));
+  const sel = h(
+    'vscode-single-select',
+    { id: 'colour-by' },
+    ...opts.map(([v, t]) => h('vscode-option', { value: v }, t)),
+  );
   sel.addEventListener('change', () => pickColour((sel as unknown as { value: string }).value));
   return sel;
 }
@@ -280,11 +412,20 @@ function pickColour(v: string): void {
       byId('map-note').textContent = 'This colouring is available once the map is finished.';
       colour = undefined;
     } else if ((v === ':pres' || v === ':kocc') && !result.kOccurrence) {
-      byId('map-note').textContent = 'Neighbourhood preservation and k-occurrence need the k-NN graph, which this PCA map did not compute (too many rows; see the warning above). UMAP and t-SNE always compute one.';
+      byId('map-note').textContent =
+        'Neighbourhood preservation and k-occurrence need the k-NN graph, which this PCA map did not compute (too many rows; see the warning above). UMAP and t-SNE always compute one.';
       colour = undefined;
       return;
-    } else if (v === ':pres') colour = { name: `neighbourhood preservation (share of ${result.raw.quality.k} nearest kept)`, kind: 'number', values: result.preservation };
-    else if (v === ':kocc') colour = result.kOccurrence ? { name: `k-occurrence (k = ${result.raw.quality.k})`, kind: 'number', values: result.kOccurrence } : undefined;
+    } else if (v === ':pres')
+      colour = {
+        name: `neighbourhood preservation (share of ${result.raw.quality.k} nearest kept)`,
+        kind: 'number',
+        values: result.preservation,
+      };
+    else if (v === ':kocc')
+      colour = result.kOccurrence
+        ? { name: `k-occurrence (k = ${result.raw.quality.k})`, kind: 'number', values: result.kOccurrence }
+        : undefined;
     else colour = { name: 'row norm', kind: 'number', values: result.norms };
   } else return send({ type: 'colourBy', column: v });
   drawMap();
@@ -325,14 +466,22 @@ function hoverText(i: number): string {
   let s = labelOf(i);
   const t3 = result?.top3;
   if (t3) {
-    const nn = [0, 1, 2].map((r) => t3[i * 3 + r]).filter((j) => j >= 0).map(labelOf);
+    const nn = [0, 1, 2]
+      .map((r) => t3[i * 3 + r])
+      .filter((j) => j >= 0)
+      .map(labelOf);
     if (nn.length) s += `<br>nearest: ${nn.join(' · ')}`;
   }
   hoverCache.text[i] = s;
   return s;
 }
 
-function trace(rows: ArrayLike<number>, name: string, color: unknown, extra: Record<string, unknown> = {}): Record<string, unknown> {
+function trace(
+  rows: ArrayLike<number>,
+  name: string,
+  color: unknown,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   const c = coords!;
   const m = rows.length;
   const x = new Float32Array(m);
@@ -367,7 +516,15 @@ function pointTraces(rows: Int32Array): Record<string, unknown>[] {
       const v = colour!.values[i];
       return typeof v === 'number' && Number.isFinite(v) ? v : NaN;
     });
-    return [trace(rows, colour.name, vals, { marker: { colorscale: 'Viridis', showscale: true, colorbar: { title: { text: colour.name, side: 'right' }, thickness: 12 } } })];
+    return [
+      trace(rows, colour.name, vals, {
+        marker: {
+          colorscale: 'Viridis',
+          showscale: true,
+          colorbar: { title: { text: colour.name, side: 'right' }, thickness: 12 },
+        },
+      }),
+    ];
   }
   const counts = new Map<string, number>();
   const keyOf = (i: number) => {
@@ -375,7 +532,12 @@ function pointTraces(rows: Int32Array): Record<string, unknown>[] {
     return v === null || v === '' ? '(missing)' : String(v);
   };
   for (const i of rows) counts.set(keyOf(i), (counts.get(keyOf(i)) ?? 0) + 1);
-  const top = new Set([...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, MAX_CATEGORIES).map(([k]) => k));
+  const top = new Set(
+    [...counts.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, MAX_CATEGORIES)
+      .map(([k]) => k),
+  );
   const groups = new Map<string, number[]>();
   for (const i of rows) {
     const k = top.has(keyOf(i)) ? keyOf(i) : 'other';
@@ -419,10 +581,34 @@ function drawMap(): void {
     if (gridCache?.coords !== coords) gridCache = densityImage(coords, rows);
     const g = gridCache;
     // Two invisible corner points give plotly's autorange (double-click) the map's extent.
-    traces.push({ type: 'scatter', mode: 'markers', name: 'extent', x: [g.box.x0, g.box.x1], y: [g.box.y0, g.box.y1], marker: { opacity: 0 }, hoverinfo: 'skip', showlegend: false });
-    images.push({ source: g.image, xref: 'x', yref: 'y', x: g.box.x0, y: g.box.y1, sizex: g.box.x1 - g.box.x0, sizey: g.box.y1 - g.box.y0, xanchor: 'left', yanchor: 'top', sizing: 'stretch', layer: 'below' });
+    traces.push({
+      type: 'scatter',
+      mode: 'markers',
+      name: 'extent',
+      x: [g.box.x0, g.box.x1],
+      y: [g.box.y0, g.box.y1],
+      marker: { opacity: 0 },
+      hoverinfo: 'skip',
+      showlegend: false,
+    });
+    images.push({
+      source: g.image,
+      xref: 'x',
+      yref: 'y',
+      x: g.box.x0,
+      y: g.box.y1,
+      sizex: g.box.x1 - g.box.x0,
+      sizey: g.box.y1 - g.box.y0,
+      xanchor: 'left',
+      yanchor: 'top',
+      sizing: 'stretch',
+      layer: 'below',
+    });
     const inView = viewBox ? rowsInBoxIndexed(g.index, coords, dims, viewBox) : null;
-    const drawn = inView && inView.length <= init.settings.maxPoints ? thinEvenly(coords, dims, inView, viewBox!, init.settings.viewPoints ?? VIEW_POINTS) : null;
+    const drawn =
+      inView && inView.length <= init.settings.maxPoints
+        ? thinEvenly(coords, dims, inView, viewBox!, init.settings.viewPoints ?? VIEW_POINTS)
+        : null;
     if (drawn) traces.push(...pointTraces(drawn));
     el.dataset.viewPoints = String(drawn?.length ?? 0);
     note = `${fmt(rows.length)} rows is more than the ${fmt(init.settings.maxPoints)} points drawn one by one (setting embeddingLens.scatter.maxPoints): the colour shows how many rows fall in each of ${GRID}×${GRID} cells, exactly (Viridis, log scale, 1 to ${fmt(gridCache.max)} rows). ${
@@ -436,9 +622,23 @@ function drawMap(): void {
     traces.push(...pointTraces(rows));
     note = `All ${fmt(rows.length)} rows drawn${colour ? `, coloured by ${colour.name}` : ''}.`;
   }
-  if (rows.length < init.rows) note += ` ${fmt(init.rows - rows.length)} rows with NaN/Inf (or zero vectors under cosine) have no place on the map.`;
-  if (searchHits?.length) traces.push(trace(searchHits, 'search matches', 'rgba(0,0,0,0)', { marker: { size: 10, line: { width: 2, color: '#e15759' } } }));
-  if (selection?.summary?.neighbours.length) traces.push(trace(selection.summary.neighbours.map((n) => n.row), 'neighbours of selection', '#edc948', { marker: { size: 10, symbol: 'diamond', line: { width: 1, color: '#000' } } }));
+  if (rows.length < init.rows)
+    note += ` ${fmt(init.rows - rows.length)} rows with NaN/Inf (or zero vectors under cosine) have no place on the map.`;
+  if (searchHits?.length)
+    traces.push(
+      trace(searchHits, 'search matches', 'rgba(0,0,0,0)', {
+        marker: { size: 10, line: { width: 2, color: '#e15759' } },
+      }),
+    );
+  if (selection?.summary?.neighbours.length)
+    traces.push(
+      trace(
+        selection.summary.neighbours.map((n) => n.row),
+        'neighbours of selection',
+        '#edc948',
+        { marker: { size: 10, symbol: 'diamond', line: { width: 1, color: '#000' } } },
+      ),
+    );
   byId('map-note').textContent = note;
   el.dataset.mode = dense ? 'density' : 'points';
   el.dataset.pointCount = String(dense ? 0 : rows.length);
@@ -463,7 +663,18 @@ function bindEvents(el: HTMLElement): void {
   const plot = el as unknown as { on(ev: string, fn: (e: unknown) => void): void };
   plot.on('plotly_selected', (e) => {
     const pts = (e as { points?: { customdata?: unknown; data?: { name?: string } }[] } | undefined)?.points ?? [];
-    const rows = [...new Set(pts.filter((p) => typeof p.customdata === 'number' && p.data?.name !== 'neighbours of selection' && p.data?.name !== 'search matches').map((p) => p.customdata as number))];
+    const rows = [
+      ...new Set(
+        pts
+          .filter(
+            (p) =>
+              typeof p.customdata === 'number' &&
+              p.data?.name !== 'neighbours of selection' &&
+              p.data?.name !== 'search matches',
+          )
+          .map((p) => p.customdata as number),
+      ),
+    ];
     if (!rows.length) return;
     selection = { rows };
     byId('selection-summary').textContent = `${fmt(rows.length)} rows selected; summarising…`;
@@ -479,13 +690,27 @@ function bindEvents(el: HTMLElement): void {
       // A drag or wheel gives range[0]/range[1]; a programmatic relayout may give the whole range.
       const xr = e['xaxis.range'] as unknown as number[] | undefined;
       const yr = e['yaxis.range'] as unknown as number[] | undefined;
-      const v = [e['xaxis.range[0]'] ?? xr?.[0], e['xaxis.range[1]'] ?? xr?.[1], e['yaxis.range[0]'] ?? yr?.[0], e['yaxis.range[1]'] ?? yr?.[1]];
+      const v = [
+        e['xaxis.range[0]'] ?? xr?.[0],
+        e['xaxis.range[1]'] ?? xr?.[1],
+        e['yaxis.range[0]'] ?? yr?.[0],
+        e['yaxis.range[1]'] ?? yr?.[1],
+      ];
       if (!v.every((x) => typeof x === 'number')) return;
       const [x0, x1, y0, y1] = v as number[];
       next = { x0: Math.min(x0, x1), x1: Math.max(x0, x1), y0: Math.min(y0, y1), y1: Math.max(y0, y1) };
     }
     // The same view again (e.g. the relayout our own redraw causes) must not draw twice.
-    if (next === viewBox || (next && viewBox && next.x0 === viewBox.x0 && next.x1 === viewBox.x1 && next.y0 === viewBox.y0 && next.y1 === viewBox.y1)) return;
+    if (
+      next === viewBox ||
+      (next &&
+        viewBox &&
+        next.x0 === viewBox.x0 &&
+        next.x1 === viewBox.x1 &&
+        next.y0 === viewBox.y0 &&
+        next.y1 === viewBox.y1)
+    )
+      return;
     viewBox = next;
     // Plotly pans/zooms the density by itself; the points in view follow once the user pauses.
     clearTimeout(zoomTimer);
@@ -496,7 +721,19 @@ function bindEvents(el: HTMLElement): void {
 function renderQuality(): void {
   const table = byId('quality');
   table.replaceChildren(
-    h('thead', {}, h('tr', {}, h('th', {}, 'method'), h('th', { class: 'num' }, 'trustworthiness'), h('th', { class: 'num' }, 'continuity'), h('th', { class: 'num' }, 'k-NN recall'), h('th', { class: 'num' }, 'seconds'))),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        h('th', {}, 'method'),
+        h('th', { class: 'num' }, 'trustworthiness'),
+        h('th', { class: 'num' }, 'continuity'),
+        h('th', { class: 'num' }, 'k-NN recall'),
+        h('th', { class: 'num' }, 'seconds'),
+      ),
+    ),
     h(
       'tbody',
       {},
@@ -517,7 +754,9 @@ function renderQuality(): void {
   if (!q) return;
   byId('quality-note').textContent =
     `k = ${q.k} nearest rows, ${graphNote(result!.raw)}; ` +
-    (q.sampleRows < q.rows ? `scores averaged over a seeded random sample of ${fmt(q.sampleRows)} of the ${fmt(q.rows)} mapped rows (every row still counts as a neighbour).` : `scores over all ${fmt(q.rows)} mapped rows.`);
+    (q.sampleRows < q.rows
+      ? `scores averaged over a seeded random sample of ${fmt(q.sampleRows)} of the ${fmt(q.rows)} mapped rows (every row still counts as a neighbour).`
+      : `scores over all ${fmt(q.rows)} mapped rows.`);
 }
 
 /** How the neighbour graph behind the map was built: an approximate graph says its measured recall. */
@@ -545,18 +784,55 @@ function renderSelection(): void {
   if (!s) return;
   sum.textContent = `${fmt(s.count)} rows selected (press Escape on the map to clear).${s.column ? ` Mix of ${s.column}:` : ''}`;
   mix.replaceChildren(
-    ...(s.mix.length ? [h('thead', {}, h('tr', {}, h('th', {}, s.column ?? 'value'), h('th', { class: 'num' }, 'rows'), h('th', { class: 'num' }, 'share')))] : []),
-    h('tbody', {}, ...s.mix.map((m) => h('tr', { 'data-value': m.value }, h('td', { class: 'label-cell' }, m.value), h('td', { class: 'num' }, fmt(m.count)), h('td', { class: 'num' }, `${((100 * m.count) / s.count).toFixed(1)}%`)))),
+    ...(s.mix.length
+      ? [
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              h('th', {}, s.column ?? 'value'),
+              h('th', { class: 'num' }, 'rows'),
+              h('th', { class: 'num' }, 'share'),
+            ),
+          ),
+        ]
+      : []),
+    h(
+      'tbody',
+      {},
+      ...s.mix.map((m) =>
+        h(
+          'tr',
+          { 'data-value': m.value },
+          h('td', { class: 'label-cell' }, m.value),
+          h('td', { class: 'num' }, fmt(m.count)),
+          h('td', { class: 'num' }, `${((100 * m.count) / s.count).toFixed(1)}%`),
+        ),
+      ),
+    ),
   );
-  byId('selection-nn-caption').textContent = s.neighbours.length ? 'Nearest rows to the selection’s centre, outside it (marked ◆ on the map):' : '';
+  byId('selection-nn-caption').textContent = s.neighbours.length
+    ? 'Nearest rows to the selection’s centre, outside it (marked ◆ on the map):'
+    : '';
   const scoreName = s.metric === 'euclidean' ? 'distance' : 'cosine';
-  nn.replaceChildren(...s.neighbours.map((n) => h('li', { 'data-row': n.row }, `${n.label ?? `row ${n.row}`} (row ${n.row}, ${scoreName} ${n.score.toFixed(3)})`)));
+  nn.replaceChildren(
+    ...s.neighbours.map((n) =>
+      h('li', { 'data-row': n.row }, `${n.label ?? `row ${n.row}`} (row ${n.row}, ${scoreName} ${n.score.toFixed(3)})`),
+    ),
+  );
 }
 
 async function exportImage(format: 'png' | 'svg'): Promise<void> {
   const el = byId('map-chart');
   try {
-    const dataUrl: string = await Plotly.toImage(el, { format, width: el.clientWidth || 900, height: el.clientHeight || 560, scale: format === 'png' ? 2 : 1 });
+    const dataUrl: string = await Plotly.toImage(el, {
+      format,
+      width: el.clientWidth || 900,
+      height: el.clientHeight || 560,
+      scale: format === 'png' ? 2 : 1,
+    });
     send({ type: 'exportImage', format, dataUrl });
   } catch (e) {
     byId('export-note').textContent = `Could not render the image: ${e instanceof Error ? e.message : String(e)}`;

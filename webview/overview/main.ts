@@ -4,7 +4,12 @@
  */
 import '../common/elements';
 import type { Metric, OverviewResult } from '../../src/shared/protocol';
-import type { NeighbourItem, OverviewFromWebview, OverviewSettings, OverviewToWebview } from '../../src/shared/webview/overview';
+import type {
+  NeighbourItem,
+  OverviewFromWebview,
+  OverviewSettings,
+  OverviewToWebview,
+} from '../../src/shared/webview/overview';
 import type { PanelLink } from '../../src/shared/webview/common';
 import { connect, send as sendAny } from '../common/vscode';
 import { byId, bytes, fmt, h, setBusy } from '../common/dom';
@@ -61,12 +66,32 @@ function render(links: PanelLink[]): void {
 
   app.append(
     h('h1', {}, name, ' ', h('vscode-badge', { id: 'shape-badge' }, `${fmt(ds.rows)} × ${fmt(ds.dims)}`)),
-    h('div', { class: 'muted' }, `${ds.format === 'npy' ? 'NumPy' : 'Parquet'} · dtype ${ds.dtype}${ds.column ? ` · column ${ds.column}` : ''} · ${bytes(ds.fileBytes)} on disk · ${bytes(ds.memoryBytes)} in memory${ds.metaPath ? ` · metadata: ${ds.metaPath.split(/[\\/]/).pop()}` : ds.columns.length ? '' : ' · no metadata'}`),
+    h(
+      'div',
+      { class: 'muted' },
+      `${ds.format === 'npy' ? 'NumPy' : 'Parquet'} · dtype ${ds.dtype}${ds.column ? ` · column ${ds.column}` : ''} · ${bytes(ds.fileBytes)} on disk · ${bytes(ds.memoryBytes)} in memory${ds.metaPath ? ` · metadata: ${ds.metaPath.split(/[\\/]/).pop()}` : ds.columns.length ? '' : ' · no metadata'}`,
+    ),
     h(
       'div',
       { class: 'toolbar', id: 'links' },
-      ...links.map((l) => h('vscode-button', { secondary: true, 'data-command': l.command, onclick: () => sendAny({ type: 'runCommand', command: l.command }) }, l.title)),
-      ds.format === 'npy' ? h('vscode-button', { secondary: true, id: 'choose-meta', onclick: () => send({ type: 'chooseMetadata' }) }, ds.columns.length ? 'Change Metadata…' : 'Choose Metadata…') : null,
+      ...links.map((l) =>
+        h(
+          'vscode-button',
+          {
+            secondary: true,
+            'data-command': l.command,
+            onclick: () => sendAny({ type: 'runCommand', command: l.command }),
+          },
+          l.title,
+        ),
+      ),
+      ds.format === 'npy'
+        ? h(
+            'vscode-button',
+            { secondary: true, id: 'choose-meta', onclick: () => send({ type: 'chooseMetadata' }) },
+            ds.columns.length ? 'Change Metadata…' : 'Choose Metadata…',
+          )
+        : null,
     ),
     ...ds.warnings.map((w) => h('div', { class: 'warning', role: 'note' }, w)),
     h(
@@ -88,8 +113,22 @@ function render(links: PanelLink[]): void {
       h(
         'section',
         { 'aria-labelledby': 'map-title' },
-        h('h2', { id: 'map-title' }, 'PCA map ', h('span', { class: 'muted' }, `(PC1 ${pct(data.pca.explained[0])}, PC2 ${pct(data.pca.explained[1])} of variance)`)),
-        h('div', { class: 'toolbar' }, h('vscode-label', { for: 'colour-by' }, 'Colour by'), colourSelect(ds.columns.map((c) => c.name))),
+        h(
+          'h2',
+          { id: 'map-title' },
+          'PCA map ',
+          h(
+            'span',
+            { class: 'muted' },
+            `(PC1 ${pct(data.pca.explained[0])}, PC2 ${pct(data.pca.explained[1])} of variance)`,
+          ),
+        ),
+        h(
+          'div',
+          { class: 'toolbar' },
+          h('vscode-label', { for: 'colour-by' }, 'Colour by'),
+          colourSelect(ds.columns.map((c) => c.name)),
+        ),
         h('div', {
           id: 'scatter',
           class: 'plot',
@@ -102,7 +141,12 @@ function render(links: PanelLink[]): void {
         }),
         h('div', { id: 'scatter-note', class: 'muted' }),
       ),
-      h('section', { 'aria-labelledby': 'norms-title' }, h('h2', { id: 'norms-title' }, 'Row norms'), h('div', { id: 'norm-hist', class: 'plot small', role: 'img', 'aria-label': 'Histogram of row norms' })),
+      h(
+        'section',
+        { 'aria-labelledby': 'norms-title' },
+        h('h2', { id: 'norms-title' }, 'Row norms'),
+        h('div', { id: 'norm-hist', class: 'plot small', role: 'img', 'aria-label': 'Histogram of row norms' }),
+      ),
     ),
     h(
       'section',
@@ -112,7 +156,14 @@ function render(links: PanelLink[]): void {
         'div',
         { class: 'toolbar' },
         h('vscode-label', { for: 'row-input' }, 'Row'),
-        h('vscode-textfield', { id: 'row-input', type: 'number', min: 0, max: ds.rows - 1, value: '0', onkeydown: (e: Event) => (e as KeyboardEvent).key === 'Enter' && requestRow(rowFieldValue()) }),
+        h('vscode-textfield', {
+          id: 'row-input',
+          type: 'number',
+          min: 0,
+          max: ds.rows - 1,
+          value: '0',
+          onkeydown: (e: Event) => (e as KeyboardEvent).key === 'Enter' && requestRow(rowFieldValue()),
+        }),
         h('vscode-label', { for: 'metric' }, 'Metric'),
         metricSelect(),
         h('vscode-label', { for: 'k-input' }, 'k'),
@@ -128,7 +179,12 @@ function render(links: PanelLink[]): void {
 }
 
 function stat(k: string, v: number, warn = false): HTMLElement {
-  return h('div', { class: `stat${warn ? ' warn' : ''}`, 'data-stat': k }, h('div', { class: 'v' }, fmt(v)), h('div', { class: 'k' }, k));
+  return h(
+    'div',
+    { class: `stat${warn ? ' warn' : ''}`, 'data-stat': k },
+    h('div', { class: 'v' }, fmt(v)),
+    h('div', { class: 'k' }, k),
+  );
 }
 
 function pct(v: number | undefined): string {
@@ -136,7 +192,13 @@ function pct(v: number | undefined): string {
 }
 
 function colourSelect(columns: string[]): HTMLElement {
-  const sel = h('vscode-single-select', { id: 'colour-by' }, h('vscode-option', { value: '' }, '(none)'), h('vscode-option', { value: ':norm' }, 'row norm'), ...columns.map((c) => h('vscode-option', { value: c }, c)));
+  const sel = h(
+    'vscode-single-select',
+    { id: 'colour-by' },
+    h('vscode-option', { value: '' }, '(none)'),
+    h('vscode-option', { value: ':norm' }, 'row norm'),
+    ...columns.map((c) => h('vscode-option', { value: c }, c)),
+  );
   sel.addEventListener('change', () => {
     const v = (sel as unknown as { value: string }).value;
     if (!v) {
@@ -152,7 +214,11 @@ function colourSelect(columns: string[]): HTMLElement {
 
 function metricSelect(): HTMLElement {
   const metrics: Metric[] = ['cosine', 'dot', 'euclidean'];
-  return h('vscode-single-select', { id: 'metric' }, ...metrics.map((m) => h('vscode-option', { value: m, selected: m === settings.metric }, m)));
+  return h(
+    'vscode-single-select',
+    { id: 'metric' },
+    ...metrics.map((m) => h('vscode-option', { value: m, selected: m === settings.metric }, m)),
+  );
 }
 
 function rowFieldValue(): number {
@@ -185,7 +251,16 @@ function drawHistogram(): void {
   const width = hist.edges.length > 1 ? hist.edges[1] - hist.edges[0] : 1;
   Plotly.react(
     'norm-hist',
-    [{ type: 'bar', x, y: hist.counts, width, marker: { color: accent() }, hovertemplate: 'norm %{x:.4g}: %{y} rows<extra></extra>' }],
+    [
+      {
+        type: 'bar',
+        x,
+        y: hist.counts,
+        width,
+        marker: { color: accent() },
+        hovertemplate: 'norm %{x:.4g}: %{y} rows<extra></extra>',
+      },
+    ],
     themeLayout({ xaxis: { title: { text: 'L2 norm' } }, yaxis: { title: { text: 'rows' } }, bargap: 0.02 }),
     PLOT_CONFIG,
   );
@@ -199,7 +274,12 @@ function finiteRows(): number[] {
   return out;
 }
 
-function pointsTrace(rows: number[], name: string, color: string | number[] | undefined, extra: Record<string, unknown> = {}): Record<string, unknown> {
+function pointsTrace(
+  rows: number[],
+  name: string,
+  color: string | number[] | undefined,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   const c = data!.pca.coords;
   return {
     type: 'scattergl',
@@ -234,7 +314,8 @@ function drawScatter(): void {
       hovertemplate: '%{z} rows<extra></extra>',
       name: 'density',
     });
-    byId('scatter-note').textContent = `${fmt(rows.length)} rows exceed the scatter limit (${fmt(settings.maxPoints)}, setting embeddingLens.scatter.maxPoints): showing row density. Zoom in to see points.`;
+    byId('scatter-note').textContent =
+      `${fmt(rows.length)} rows exceed the scatter limit (${fmt(settings.maxPoints)}, setting embeddingLens.scatter.maxPoints): showing row density. Zoom in to see points.`;
   } else if (colour && colour.kind !== 'number') {
     const counts = new Map<string, number>();
     for (const i of rows) {
@@ -242,7 +323,10 @@ function drawScatter(): void {
       const key = v === null || v === '' ? '(missing)' : String(v);
       counts.set(key, (counts.get(key) ?? 0) + 1);
     }
-    const top = [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, MAX_CATEGORIES).map(([k]) => k);
+    const top = [...counts.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, MAX_CATEGORIES)
+      .map(([k]) => k);
     const groups = new Map<string, number[]>();
     for (const i of rows) {
       const v = colour.values[i];
@@ -252,29 +336,55 @@ function drawScatter(): void {
       groups.get(key)!.push(i);
     }
     let gi = 0;
-    for (const [key, rs] of groups) traces.push(pointsTrace(rs, key, key === 'other' ? '#888' : PALETTE[gi++ % PALETTE.length]));
+    for (const [key, rs] of groups)
+      traces.push(pointsTrace(rs, key, key === 'other' ? '#888' : PALETTE[gi++ % PALETTE.length]));
     drawn = rows.length;
-    byId('scatter-note').textContent = `${fmt(rows.length)} points coloured by ${colour.column}${counts.size > MAX_CATEGORIES ? ` (top ${MAX_CATEGORIES} of ${counts.size} values; the rest as "other")` : ''}.`;
+    byId('scatter-note').textContent =
+      `${fmt(rows.length)} points coloured by ${colour.column}${counts.size > MAX_CATEGORIES ? ` (top ${MAX_CATEGORIES} of ${counts.size} values; the rest as "other")` : ''}.`;
   } else if (colour) {
     const vals = rows.map((i) => {
       const v = colour!.values[i];
       return typeof v === 'number' ? v : NaN;
     });
-    traces.push(pointsTrace(rows, colour.column, vals, { marker: { colorscale: 'Viridis', showscale: true, colorbar: { title: { text: colour.column } } } }));
+    traces.push(
+      pointsTrace(rows, colour.column, vals, {
+        marker: { colorscale: 'Viridis', showscale: true, colorbar: { title: { text: colour.column } } },
+      }),
+    );
     drawn = rows.length;
     byId('scatter-note').textContent = `${fmt(rows.length)} points coloured by ${colour.column}.`;
   } else {
     traces.push(pointsTrace(rows, 'rows', accent()));
     drawn = rows.length;
-    byId('scatter-note').textContent = `${fmt(rows.length)} points${rows.length < data.pca.rows ? ` (${fmt(data.pca.rows - rows.length)} rows with NaN/Inf are not drawn)` : ''}.`;
+    byId('scatter-note').textContent =
+      `${fmt(rows.length)} points${rows.length < data.pca.rows ? ` (${fmt(data.pca.rows - rows.length)} rows with NaN/Inf are not drawn)` : ''}.`;
   }
   if (selected) {
-    traces.push(pointsTrace(selected.items.map((n) => n.row), 'neighbours', 'rgba(0,0,0,0)', { marker: { size: 11, line: { width: 2, color: '#e15759' } } }));
-    traces.push(pointsTrace([selected.row], `row ${selected.row}`, '#e15759', { marker: { size: 14, symbol: 'star' } }));
+    traces.push(
+      pointsTrace(
+        selected.items.map((n) => n.row),
+        'neighbours',
+        'rgba(0,0,0,0)',
+        { marker: { size: 11, line: { width: 2, color: '#e15759' } } },
+      ),
+    );
+    traces.push(
+      pointsTrace([selected.row], `row ${selected.row}`, '#e15759', { marker: { size: 14, symbol: 'star' } }),
+    );
   }
   el.dataset.pointCount = String(drawn);
   el.dataset.mode = dense ? 'density' : 'points';
-  Plotly.react(el, traces, themeLayout({ showlegend: !!colour && colour.kind !== 'number', dragmode: 'pan', hovermode: 'closest', uirevision: 'keep' }), PLOT_CONFIG).then(() => bindPlotEvents(el, dense));
+  Plotly.react(
+    el,
+    traces,
+    themeLayout({
+      showlegend: !!colour && colour.kind !== 'number',
+      dragmode: 'pan',
+      hovermode: 'closest',
+      uirevision: 'keep',
+    }),
+    PLOT_CONFIG,
+  ).then(() => bindPlotEvents(el, dense));
 }
 
 let bound = false;
@@ -320,9 +430,21 @@ function renderNeighbours(row: number, label: string | undefined, metric: Metric
   (byId('row-input') as unknown as { value: string }).value = String(row);
   const metaCols = items[0]?.meta ? Object.keys(items[0].meta) : [];
   const scoreName = metric === 'euclidean' ? 'distance' : metric === 'dot' ? 'dot product' : 'cosine';
-  byId('nn-caption').textContent = `${items.length} nearest neighbours of row ${row}${label ? ` (${label})` : ''} by ${metric}${metric === 'euclidean' ? ' (smaller is closer)' : ''}. Press Enter on a row to show its neighbours.`;
+  byId('nn-caption').textContent =
+    `${items.length} nearest neighbours of row ${row}${label ? ` (${label})` : ''} by ${metric}${metric === 'euclidean' ? ' (smaller is closer)' : ''}. Press Enter on a row to show its neighbours.`;
   table.replaceChildren(
-    h('thead', {}, h('tr', {}, h('th', { class: 'num' }, '#'), h('th', { class: 'num' }, 'row'), h('th', { class: 'num' }, scoreName), ...metaCols.map((c) => h('th', {}, c)))),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        h('th', { class: 'num' }, '#'),
+        h('th', { class: 'num' }, 'row'),
+        h('th', { class: 'num' }, scoreName),
+        ...metaCols.map((c) => h('th', {}, c)),
+      ),
+    ),
     h(
       'tbody',
       {},
@@ -339,7 +461,13 @@ function renderNeighbours(row: number, label: string | undefined, metric: Metric
           h('td', { class: 'num' }, i + 1),
           h('td', { class: 'num' }, n.row),
           h('td', { class: 'num' }, n.score.toPrecision(6)),
-          ...metaCols.map((c) => h('td', { class: 'label-cell', title: String(n.meta?.[c] ?? '') }, n.meta?.[c] === null || n.meta?.[c] === undefined ? '' : String(n.meta[c]))),
+          ...metaCols.map((c) =>
+            h(
+              'td',
+              { class: 'label-cell', title: String(n.meta?.[c] ?? '') },
+              n.meta?.[c] === null || n.meta?.[c] === undefined ? '' : String(n.meta[c]),
+            ),
+          ),
         ),
       ),
     ),

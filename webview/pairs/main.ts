@@ -49,21 +49,45 @@ connect<PairsToWebview>((msg) => {
   }
 });
 
-const pct = (v: number | null | undefined) => (v === null || v === undefined || !Number.isFinite(v) ? '–' : `${(100 * v).toFixed(1)}%`);
+const pct = (v: number | null | undefined) =>
+  v === null || v === undefined || !Number.isFinite(v) ? '–' : `${(100 * v).toFixed(1)}%`;
 
 /** Title, intro, toolbar (links to the other panels, "choose again"), findings and headline numbers. */
-function shell(title: string, file: PairsFile, intro: string, rechooseLabel: string, links: PanelLink[], findings: Finding[], stats: [string, string, string, string?][]): HTMLElement {
+function shell(
+  title: string,
+  file: PairsFile,
+  intro: string,
+  rechooseLabel: string,
+  links: PanelLink[],
+  findings: Finding[],
+  stats: [string, string, string, string?][],
+): HTMLElement {
   const app = byId('app');
   app.replaceChildren();
   app.setAttribute('aria-busy', 'false');
   app.append(
-    h('h1', {}, `${title}: ${file.name} `, h('vscode-badge', { id: 'shape-badge' }, `${fmt(file.rows)} × ${fmt(file.dims)}`)),
+    h(
+      'h1',
+      {},
+      `${title}: ${file.name} `,
+      h('vscode-badge', { id: 'shape-badge' }, `${fmt(file.rows)} × ${fmt(file.dims)}`),
+    ),
     h('p', { class: 'muted', id: 'intro' }, intro),
     h(
       'div',
       { class: 'toolbar', id: 'links' },
       h('vscode-button', { id: 'rechoose', onclick: () => send({ type: 'rechoose' }) }, rechooseLabel),
-      ...links.map((l) => h('vscode-button', { secondary: true, 'data-command': l.command, onclick: () => sendAny({ type: 'runCommand', command: l.command }) }, l.title)),
+      ...links.map((l) =>
+        h(
+          'vscode-button',
+          {
+            secondary: true,
+            'data-command': l.command,
+            onclick: () => sendAny({ type: 'runCommand', command: l.command }),
+          },
+          l.title,
+        ),
+      ),
     ),
     h(
       'section',
@@ -74,19 +98,46 @@ function shell(title: string, file: PairsFile, intro: string, rechooseLabel: str
     h(
       'div',
       { class: 'grid', id: 'stats', role: 'list' },
-      ...stats.map(([id, label, value, tip]) => h('div', { class: 'stat', id: `stat-${id}`, role: 'listitem', title: tip }, h('div', { class: 'v' }, value), h('div', { class: 'k' }, label))),
+      ...stats.map(([id, label, value, tip]) =>
+        h(
+          'div',
+          { class: 'stat', id: `stat-${id}`, role: 'listitem', title: tip },
+          h('div', { class: 'v' }, value),
+          h('div', { class: 'k' }, label),
+        ),
+      ),
     ),
   );
   return app;
 }
 
-function table(id: string, caption: string, head: string[], rows: (string | number)[][], numeric: boolean[] = []): HTMLElement {
+function table(
+  id: string,
+  caption: string,
+  head: string[],
+  rows: (string | number)[][],
+  numeric: boolean[] = [],
+): HTMLElement {
   return h(
     'table',
     { id },
     h('caption', { class: 'sr-only' }, caption),
-    h('thead', {}, h('tr', {}, ...head.map((c, i) => h('th', { scope: 'col', class: numeric[i] ? 'num' : undefined }, c)))),
-    h('tbody', {}, ...rows.map((r) => h('tr', {}, ...r.map((c, i) => h('td', { class: numeric[i] ? 'num' : undefined }, typeof c === 'number' ? fmt(c) : c))))),
+    h(
+      'thead',
+      {},
+      h('tr', {}, ...head.map((c, i) => h('th', { scope: 'col', class: numeric[i] ? 'num' : undefined }, c))),
+    ),
+    h(
+      'tbody',
+      {},
+      ...rows.map((r) =>
+        h(
+          'tr',
+          {},
+          ...r.map((c, i) => h('td', { class: numeric[i] ? 'num' : undefined }, typeof c === 'number' ? fmt(c) : c)),
+        ),
+      ),
+    ),
   );
 }
 
@@ -110,8 +161,18 @@ function renderGap(file: PairsFile, r: ModalityGapResult, pairColumn: string | u
     gapFindings(r),
     [
       ['l2m', 'gap distance (L2M)', fmt(r.l2m, 3), '‖mean of unit rows of A − mean of unit rows of B‖'],
-      ['rmg', 'relative gap (RMG)', r.rmg === null ? '–' : fmt(r.rmg, 3), 'matched distance / (matched + mean within-group distance), Schrodi et al. 2025'],
-      ['separability', 'linear separability', pct(r.separability), `${r.separabilityDetail.folds}-fold cross-validated logistic regression accuracy`],
+      [
+        'rmg',
+        'relative gap (RMG)',
+        r.rmg === null ? '–' : fmt(r.rmg, 3),
+        'matched distance / (matched + mean within-group distance), Schrodi et al. 2025',
+      ],
+      [
+        'separability',
+        'linear separability',
+        pct(r.separability),
+        `${r.separabilityDetail.folds}-fold cross-validated logistic regression accuracy`,
+      ],
       ['top1-ab', `${a}→${b} top-1`, r.retrieval ? pct(r.retrieval.aToB.top1) : '–'],
       ['top1-ba', `${b}→${a} top-1`, r.retrieval ? pct(r.retrieval.bToA.top1) : '–'],
     ],
@@ -121,22 +182,58 @@ function renderGap(file: PairsFile, r: ModalityGapResult, pairColumn: string | u
       'section',
       { 'aria-labelledby': 'gap-title' },
       h('h2', { id: 'gap-title' }, 'Both groups on one PCA map'),
-      h('p', { class: 'muted legend-note' }, `Unit rows of both groups projected on their shared first two principal components (${pct(r.map.explained[0])} and ${pct(r.map.explained[1] ?? 0)} of the variance). The arrow is the gap vector, from the centre of '${b}' to the centre of '${a}'.`),
-      plotBox('gap-chart', `PCA map of the ${a} and ${b} rows with an arrow from the ${b} centre to the ${a} centre`, 'plot square'),
+      h(
+        'p',
+        { class: 'muted legend-note' },
+        `Unit rows of both groups projected on their shared first two principal components (${pct(r.map.explained[0])} and ${pct(r.map.explained[1] ?? 0)} of the variance). The arrow is the gap vector, from the centre of '${b}' to the centre of '${a}'.`,
+      ),
+      plotBox(
+        'gap-chart',
+        `PCA map of the ${a} and ${b} rows with an arrow from the ${b} centre to the ${a} centre`,
+        'plot square',
+      ),
     ),
   );
   if (r.retrieval && r.closedGap) {
     const rows = [
-      [`${a} → ${b}`, r.retrieval.aToB.top1, r.retrieval.aToB.meanRank, r.closedGap.aToB.top1, r.closedGap.aToB.meanRank],
-      [`${b} → ${a}`, r.retrieval.bToA.top1, r.retrieval.bToA.meanRank, r.closedGap.bToA.top1, r.closedGap.bToA.meanRank],
+      [
+        `${a} → ${b}`,
+        r.retrieval.aToB.top1,
+        r.retrieval.aToB.meanRank,
+        r.closedGap.aToB.top1,
+        r.closedGap.aToB.meanRank,
+      ],
+      [
+        `${b} → ${a}`,
+        r.retrieval.bToA.top1,
+        r.retrieval.bToA.meanRank,
+        r.closedGap.bToA.top1,
+        r.closedGap.bToA.meanRank,
+      ],
     ];
     app.append(
       h(
         'section',
         { 'aria-labelledby': 'retrieval-title' },
         h('h2', { id: 'retrieval-title' }, 'Matched retrieval, before and after closing the gap'),
-        h('p', { class: 'muted legend-note' }, `Each row searches the other group by cosine; rank 1 means its matched partner comes first. Closing the gap moves each group half the gap vector towards the other and re-normalises.`),
-        table('retrieval-table', 'Matched retrieval', ['direction', 'top-1', 'mean rank', 'top-1, gap closed', 'mean rank, gap closed'], rows.map((x) => [x[0] as string, pct(x[1] as number), fmt(x[2] as number, 4), pct(x[3] as number), fmt(x[4] as number, 4)]), [false, true, true, true, true]),
+        h(
+          'p',
+          { class: 'muted legend-note' },
+          `Each row searches the other group by cosine; rank 1 means its matched partner comes first. Closing the gap moves each group half the gap vector towards the other and re-normalises.`,
+        ),
+        table(
+          'retrieval-table',
+          'Matched retrieval',
+          ['direction', 'top-1', 'mean rank', 'top-1, gap closed', 'mean rank, gap closed'],
+          rows.map((x) => [
+            x[0] as string,
+            pct(x[1] as number),
+            fmt(x[2] as number, 4),
+            pct(x[3] as number),
+            fmt(x[4] as number, 4),
+          ]),
+          [false, true, true, true, true],
+        ),
       ),
     );
   }
@@ -145,7 +242,13 @@ function renderGap(file: PairsFile, r: ModalityGapResult, pairColumn: string | u
       'section',
       { 'aria-labelledby': 'dims-title' },
       h('h2', { id: 'dims-title' }, 'Dimensions that carry the gap'),
-      table('dims-table', 'Dimensions with the largest difference between the group means', ['dimension', 'mean A − mean B', 'share of ‖gap‖²'], r.gapDimensions.map((g) => [String(g.dim), fmt(g.delta, 4), pct(g.share)]), [false, true, true]),
+      table(
+        'dims-table',
+        'Dimensions with the largest difference between the group means',
+        ['dimension', 'mean A − mean B', 'share of ‖gap‖²'],
+        r.gapDimensions.map((g) => [String(g.dim), fmt(g.delta, 4), pct(g.share)]),
+        [false, true, true],
+      ),
     ),
   );
   const n = r.map.group.length;
@@ -212,7 +315,12 @@ function renderGap(file: PairsFile, r: ModalityGapResult, pairColumn: string | u
 // ---------------------------------------------------------------------------
 // Neural collapse
 
-function renderCollapse(file: PairsFile, r: NeuralCollapseResult, weights: string | undefined, links: PanelLink[]): void {
+function renderCollapse(
+  file: PairsFile,
+  r: NeuralCollapseResult,
+  weights: string | undefined,
+  links: PanelLink[],
+): void {
   const C = r.classes;
   const app = shell(
     'Neural Collapse',
@@ -223,13 +331,28 @@ function renderCollapse(file: PairsFile, r: NeuralCollapseResult, weights: strin
     links,
     collapseFindings(r),
     [
-      ['nc1', 'NC1 = tr(Σ_W Σ_B⁺)/C', fmt(r.nc1, 4), 'within-class variability relative to between-class; 0 at full collapse'],
+      [
+        'nc1',
+        'NC1 = tr(Σ_W Σ_B⁺)/C',
+        fmt(r.nc1, 4),
+        'within-class variability relative to between-class; 0 at full collapse',
+      ],
       ['ratio', 'tr Σ_W / tr Σ_B', fmt(r.withinBetweenRatio, 4)],
       ['equinorm', 'equinorm (CV of mean norms)', fmt(r.nc2.equinorm, 3), 'std/mean of ‖μ_c − μ_G‖; 0 = equal norms'],
-      ['equiangularity', 'equiangularity', fmt(r.nc2.equiangularity, 3), `mean |cos + 1/(C−1)| between class means; 0 = simplex`],
+      [
+        'equiangularity',
+        'equiangularity',
+        fmt(r.nc2.equiangularity, 3),
+        `mean |cos + 1/(C−1)| between class means; 0 = simplex`,
+      ],
       ['ncm', 'nearest-class-mean accuracy', pct(r.ncmAccuracy)],
       ['knn', `${r.k}-NN accuracy`, pct(r.knnAccuracy)],
-      ...(r.nc3 !== undefined ? ([['nc3', 'NC3 (weights vs means)', fmt(r.nc3, 4)], ['nc4', 'NC4 (classifier ≠ NCM)', pct(r.nc4)]] as [string, string, string][]) : []),
+      ...(r.nc3 !== undefined
+        ? ([
+            ['nc3', 'NC3 (weights vs means)', fmt(r.nc3, 4)],
+            ['nc4', 'NC4 (classifier ≠ NCM)', pct(r.nc4)],
+          ] as [string, string, string][])
+        : []),
     ],
   );
   const ideal = r.nc2.idealCosine;
@@ -238,8 +361,17 @@ function renderCollapse(file: PairsFile, r: NeuralCollapseResult, weights: strin
       'section',
       { 'aria-labelledby': 'cosine-title' },
       h('h2', { id: 'cosine-title' }, 'Cosines between centred class means'),
-      h('p', { class: 'muted legend-note' }, `A simplex has every off-diagonal cosine equal to −1/(C−1) = ${fmt(ideal, 4)}. Cells are coloured by their deviation from that ideal: white is on target.`),
-      h('div', { class: 'cols' }, plotBox('cosine-chart', `Heat map of the ${C} by ${C} cosines between class means`, 'plot square'), plotBox('offdiag-chart', `Histogram of the off-diagonal cosines with the ideal ${fmt(ideal, 3)} marked`)),
+      h(
+        'p',
+        { class: 'muted legend-note' },
+        `A simplex has every off-diagonal cosine equal to −1/(C−1) = ${fmt(ideal, 4)}. Cells are coloured by their deviation from that ideal: white is on target.`,
+      ),
+      h(
+        'div',
+        { class: 'cols' },
+        plotBox('cosine-chart', `Heat map of the ${C} by ${C} cosines between class means`, 'plot square'),
+        plotBox('offdiag-chart', `Histogram of the off-diagonal cosines with the ideal ${fmt(ideal, 3)} marked`),
+      ),
     ),
     h(
       'section',
@@ -282,19 +414,51 @@ function renderCollapse(file: PairsFile, r: NeuralCollapseResult, weights: strin
         hovertemplate: '%{y} · %{x}: cosine %{customdata:.3f} (ideal ' + ideal.toFixed(3) + ')<extra></extra>',
       },
     ],
-    themeLayout({ xaxis: { type: 'category', tickangle: -45 }, yaxis: { type: 'category', autorange: 'reversed' }, margin: { l: 80, r: 16, t: 16, b: 80 } }),
+    themeLayout({
+      xaxis: { type: 'category', tickangle: -45 },
+      yaxis: { type: 'category', autorange: 'reversed' },
+      margin: { l: 80, r: 16, t: 16, b: 80 },
+    }),
     PLOT_CONFIG,
   );
   const off: number[] = [];
   for (let i = 0; i < C; i++) for (let j = i + 1; j < C; j++) off.push(z[i][j]);
   Plotly.react(
     byId('offdiag-chart'),
-    [{ type: 'histogram', x: off, xbins: { start: -1, end: 1.0001, size: 0.05 }, marker: { color: PALETTE[0] }, name: 'class pairs', hovertemplate: 'cosine %{x}: %{y} pairs<extra></extra>' }],
+    [
+      {
+        type: 'histogram',
+        x: off,
+        xbins: { start: -1, end: 1.0001, size: 0.05 },
+        marker: { color: PALETTE[0] },
+        name: 'class pairs',
+        hovertemplate: 'cosine %{x}: %{y} pairs<extra></extra>',
+      },
+    ],
     themeLayout({
       xaxis: { title: { text: 'cosine between class means' }, range: [-1, 1] },
       yaxis: { title: { text: 'class pairs' } },
-      shapes: [{ type: 'line', x0: ideal, x1: ideal, yref: 'paper', y0: 0, y1: 1, line: { color: accent(), width: 2, dash: 'dash' } }],
-      annotations: [{ x: ideal, yref: 'paper', y: 1, text: `ideal −1/(C−1) = ${ideal.toFixed(3)}`, showarrow: false, yanchor: 'bottom' }],
+      shapes: [
+        {
+          type: 'line',
+          x0: ideal,
+          x1: ideal,
+          yref: 'paper',
+          y0: 0,
+          y1: 1,
+          line: { color: accent(), width: 2, dash: 'dash' },
+        },
+      ],
+      annotations: [
+        {
+          x: ideal,
+          yref: 'paper',
+          y: 1,
+          text: `ideal −1/(C−1) = ${ideal.toFixed(3)}`,
+          showarrow: false,
+          yanchor: 'bottom',
+        },
+      ],
       bargap: 0.05,
     }),
     PLOT_CONFIG,
@@ -304,9 +468,16 @@ function renderCollapse(file: PairsFile, r: NeuralCollapseResult, weights: strin
 // ---------------------------------------------------------------------------
 // Compare two files
 
-let compareState: { r: CompareResult; labels?: (string | null)[]; a: PairsFile; b: PairsFile; which: 'a' | 'b' } | undefined;
+let compareState:
+  { r: CompareResult; labels?: (string | null)[]; a: PairsFile; b: PairsFile; which: 'a' | 'b' } | undefined;
 
-function renderCompare(fileA: PairsFile, fileB: PairsFile, r: CompareResult, labels: (string | null)[] | undefined, links: PanelLink[]): void {
+function renderCompare(
+  fileA: PairsFile,
+  fileB: PairsFile,
+  r: CompareResult,
+  labels: (string | null)[] | undefined,
+  links: PanelLink[],
+): void {
   const which = compareState?.which ?? 'a';
   compareState = { r, labels, a: fileA, b: fileB, which };
   const p = r.procrustes;
@@ -329,7 +500,7 @@ function renderCompare(fileA: PairsFile, fileB: PairsFile, r: CompareResult, lab
   );
   const sel = h(
     'vscode-single-select',
-    { id: 'map-select', 'aria-label': 'Which file\'s PCA map to show' },
+    { id: 'map-select', 'aria-label': "Which file's PCA map to show" },
     h('vscode-option', { value: 'a', selected: which === 'a' }, `Map of A (${fileA.name})`),
     h('vscode-option', { value: 'b', selected: which === 'b' }, `Map of B (${fileB.name})`),
   );
@@ -338,15 +509,40 @@ function renderCompare(fileA: PairsFile, fileB: PairsFile, r: CompareResult, lab
     compareState.which = (sel as unknown as { value: string }).value === 'b' ? 'b' : 'a';
     drawAgreement();
   });
-  const kInput = h('vscode-textfield', { id: 'k-input', type: 'number', min: 1, max: 200, value: String(r.k), onkeydown: (e: Event) => (e as KeyboardEvent).key === 'Enter' && rerun() });
+  const kInput = h('vscode-textfield', {
+    id: 'k-input',
+    type: 'number',
+    min: 1,
+    max: 200,
+    value: String(r.k),
+    onkeydown: (e: Event) => (e as KeyboardEvent).key === 'Enter' && rerun(),
+  });
   app.append(
     h(
       'section',
       { 'aria-labelledby': 'agreement-title' },
       h('h2', { id: 'agreement-title' }, 'Where the two files agree'),
-      h('p', { class: 'muted legend-note' }, `Each point is a row on the PCA map of one file, coloured by the Jaccard overlap of its ${r.k} nearest neighbours in A and in B (1 = the same neighbours, 0 = none in common).`),
-      h('div', { class: 'toolbar' }, h('vscode-label', { for: 'map-select' }, 'Map'), sel, h('vscode-label', { for: 'k-input' }, 'k (neighbours)'), kInput, h('vscode-button', { id: 'rerun', secondary: true, onclick: rerun }, 'Compare Again'), h('span', { id: 'k-error', class: 'warning', role: 'alert', hidden: true })),
-      h('div', { class: 'cols' }, plotBox('agreement-chart', 'PCA map coloured by neighbourhood agreement', 'plot square'), plotBox('jaccard-chart', 'Histogram of per-row neighbourhood agreement')),
+      h(
+        'p',
+        { class: 'muted legend-note' },
+        `Each point is a row on the PCA map of one file, coloured by the Jaccard overlap of its ${r.k} nearest neighbours in A and in B (1 = the same neighbours, 0 = none in common).`,
+      ),
+      h(
+        'div',
+        { class: 'toolbar' },
+        h('vscode-label', { for: 'map-select' }, 'Map'),
+        sel,
+        h('vscode-label', { for: 'k-input' }, 'k (neighbours)'),
+        kInput,
+        h('vscode-button', { id: 'rerun', secondary: true, onclick: rerun }, 'Compare Again'),
+        h('span', { id: 'k-error', class: 'warning', role: 'alert', hidden: true }),
+      ),
+      h(
+        'div',
+        { class: 'cols' },
+        plotBox('agreement-chart', 'PCA map coloured by neighbourhood agreement', 'plot square'),
+        plotBox('jaccard-chart', 'Histogram of per-row neighbourhood agreement'),
+      ),
     ),
     h(
       'section',
@@ -364,21 +560,45 @@ function renderCompare(fileA: PairsFile, fileB: PairsFile, r: CompareResult, lab
         'Matched retrieval before and after alignment',
         ['', 'A→B top-1', 'mean rank'],
         [
-          ['before alignment (cosine)', p.top1Before === null ? 'n/a' : pct(p.top1Before), p.meanRankBefore === null ? 'n/a' : fmt(p.meanRankBefore, 4)],
-          [`after ${p.alignment === 'orthogonal' ? 'rotation' : 'PCA + rotation'}`, pct(p.top1After), fmt(p.meanRankAfter, 4)],
+          [
+            'before alignment (cosine)',
+            p.top1Before === null ? 'n/a' : pct(p.top1Before),
+            p.meanRankBefore === null ? 'n/a' : fmt(p.meanRankBefore, 4),
+          ],
+          [
+            `after ${p.alignment === 'orthogonal' ? 'rotation' : 'PCA + rotation'}`,
+            pct(p.top1After),
+            fmt(p.meanRankAfter, 4),
+          ],
           [`relative representations (${r.relative.anchors} anchors)`, pct(r.relative.top1), '–'],
         ],
         [false, true, true],
       ),
-      h('p', { class: 'muted' }, `Retrieval uses ${fmt(r.retrievalQueries)} query rows${r.retrievalQueries < r.usedRows ? ' (a seeded sample)' : ''} against all ${fmt(r.usedRows)} rows.`),
+      h(
+        'p',
+        { class: 'muted' },
+        `Retrieval uses ${fmt(r.retrievalQueries)} query rows${r.retrievalQueries < r.usedRows ? ' (a seeded sample)' : ''} against all ${fmt(r.usedRows)} rows.`,
+      ),
     ),
   );
   drawAgreement();
   const valid = r.jaccard.filter((j): j is number => j !== null && Number.isFinite(j));
   Plotly.react(
     byId('jaccard-chart'),
-    [{ type: 'histogram', x: valid, xbins: { start: 0, end: 1.0001, size: 0.05 }, marker: { color: PALETTE[0] }, hovertemplate: 'Jaccard %{x}: %{y} rows<extra></extra>' }],
-    themeLayout({ xaxis: { title: { text: 'neighbourhood agreement (Jaccard)' }, range: [0, 1] }, yaxis: { title: { text: 'rows' } }, bargap: 0.05 }),
+    [
+      {
+        type: 'histogram',
+        x: valid,
+        xbins: { start: 0, end: 1.0001, size: 0.05 },
+        marker: { color: PALETTE[0] },
+        hovertemplate: 'Jaccard %{x}: %{y} rows<extra></extra>',
+      },
+    ],
+    themeLayout({
+      xaxis: { title: { text: 'neighbourhood agreement (Jaccard)' }, range: [0, 1] },
+      yaxis: { title: { text: 'rows' } },
+      bargap: 0.05,
+    }),
     PLOT_CONFIG,
   );
 }
@@ -410,11 +630,23 @@ function drawAgreement(): void {
         x,
         y,
         text,
-        marker: { size: 5, color: c, cmin: 0, cmax: 1, colorscale: 'Viridis', colorbar: { title: { text: 'Jaccard' }, thickness: 12 } },
+        marker: {
+          size: 5,
+          color: c,
+          cmin: 0,
+          cmax: 1,
+          colorscale: 'Viridis',
+          colorbar: { title: { text: 'Jaccard' }, thickness: 12 },
+        },
         hovertemplate: '%{text}<br>agreement %{marker.color:.2f}<extra></extra>',
       },
     ],
-    themeLayout({ xaxis: { title: { text: `PC 1 of ${which === 'a' ? 'A' : 'B'}` } }, yaxis: { title: { text: 'PC 2' } }, hovermode: 'closest', uirevision: which }),
+    themeLayout({
+      xaxis: { title: { text: `PC 1 of ${which === 'a' ? 'A' : 'B'}` } },
+      yaxis: { title: { text: 'PC 2' } },
+      hovermode: 'closest',
+      uirevision: which,
+    }),
     PLOT_CONFIG,
   );
 }

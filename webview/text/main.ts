@@ -21,7 +21,13 @@ connect<TextToWebview>((msg) => {
   switch (msg.type) {
     case 'init':
       file = msg.file;
-      render(msg.model, msg.modelError, msg.mismatch, { k: msg.k ?? msg.settings.k, metric: msg.metric ?? msg.settings.metric }, msg.query);
+      render(
+        msg.model,
+        msg.modelError,
+        msg.mismatch,
+        { k: msg.k ?? msg.settings.k, metric: msg.metric ?? msg.settings.metric },
+        msg.query,
+      );
       break;
     case 'results':
       setBusy();
@@ -36,7 +42,13 @@ function modelText(m: TextModelInfo): string {
   return `Model: ${name} · ${m.dims} dimensions · ${m.pooling} pooling${m.normalize ? ', normalised' : ''} · up to ${m.maxLength} tokens`;
 }
 
-function render(model: TextModelInfo | null, modelError: string | undefined, mismatch: string | undefined, settings: { k: number; metric: Metric }, query?: string): void {
+function render(
+  model: TextModelInfo | null,
+  modelError: string | undefined,
+  mismatch: string | undefined,
+  settings: { k: number; metric: Metric },
+  query?: string,
+): void {
   if (!file) return;
   hideError();
   canSearch = !!model && !mismatch;
@@ -45,12 +57,31 @@ function render(model: TextModelInfo | null, modelError: string | undefined, mis
   app.setAttribute('aria-busy', 'false');
   const metrics: Metric[] = ['cosine', 'dot', 'euclidean'];
   const notes = [
-    modelError ? h('div', { id: 'model-error', class: 'error', role: 'alert' }, `The model could not be loaded: ${modelError}`) : null,
+    modelError
+      ? h('div', { id: 'model-error', class: 'error', role: 'alert' }, `The model could not be loaded: ${modelError}`)
+      : null,
     mismatch ? h('div', { id: 'model-mismatch', class: 'warning', role: 'alert' }, mismatch) : null,
   ].filter((x): x is HTMLDivElement => x !== null);
   app.append(
-    h('h1', {}, 'Search by text: ', file.name, ' ', h('vscode-badge', { id: 'shape-badge' }, `${fmt(file.rows)} × ${fmt(file.dims)}`)),
-    h('div', { id: 'model-info', class: 'muted' }, model ? modelText(model) : 'No model loaded.', ' ', h('vscode-button', { id: 'choose-model', secondary: true, onclick: () => send({ type: 'chooseModel' }) }, 'Choose Model…')),
+    h(
+      'h1',
+      {},
+      'Search by text: ',
+      file.name,
+      ' ',
+      h('vscode-badge', { id: 'shape-badge' }, `${fmt(file.rows)} × ${fmt(file.dims)}`),
+    ),
+    h(
+      'div',
+      { id: 'model-info', class: 'muted' },
+      model ? modelText(model) : 'No model loaded.',
+      ' ',
+      h(
+        'vscode-button',
+        { id: 'choose-model', secondary: true, onclick: () => send({ type: 'chooseModel' }) },
+        'Choose Model…',
+      ),
+    ),
     ...notes,
     h(
       'div',
@@ -66,10 +97,20 @@ function render(model: TextModelInfo | null, modelError: string | undefined, mis
       h('vscode-label', { for: 'k-input' }, 'k'),
       h('vscode-textfield', { id: 'k-input', type: 'number', min: 1, max: 1000, value: String(settings.k) }),
       h('vscode-label', { for: 'metric' }, 'Metric'),
-      h('vscode-single-select', { id: 'metric' }, ...metrics.map((m) => h('vscode-option', { value: m, selected: m === settings.metric }, m))),
+      h(
+        'vscode-single-select',
+        { id: 'metric' },
+        ...metrics.map((m) => h('vscode-option', { value: m, selected: m === settings.metric }, m)),
+      ),
       h('vscode-button', { id: 'search-button', disabled: !canSearch, onclick: () => search() }, 'Search'),
     ),
-    h('div', { id: 'results-caption', class: 'muted', 'aria-live': 'polite' }, canSearch ? 'Type a word or sentence and press Enter. The text is embedded on this machine; nothing is sent anywhere.' : 'Searching needs a model whose dimension matches the file.'),
+    h(
+      'div',
+      { id: 'results-caption', class: 'muted', 'aria-live': 'polite' },
+      canSearch
+        ? 'Type a word or sentence and press Enter. The text is embedded on this machine; nothing is sent anywhere.'
+        : 'Searching needs a model whose dimension matches the file.',
+    ),
     h('table', { id: 'results', 'aria-labelledby': 'results-caption' }),
   );
   (byId('query-input') as HTMLElement).focus();
@@ -91,14 +132,27 @@ function search(): void {
 
 function renderResults(query: string, metric: Metric, items: TextNeighbor[], ms: number): void {
   const scoreName = metric === 'euclidean' ? 'distance' : metric === 'dot' ? 'dot product' : 'cosine';
-  byId('results-caption').textContent = `${items.length} rows nearest to "${query}" by ${metric}${metric === 'euclidean' ? ' (smaller is closer)' : ''}, in ${fmt(ms)} ms. Press Enter on a row to open it in the overview.`;
+  byId('results-caption').textContent =
+    `${items.length} rows nearest to "${query}" by ${metric}${metric === 'euclidean' ? ' (smaller is closer)' : ''}, in ${fmt(ms)} ms. Press Enter on a row to open it in the overview.`;
   const scores = items.map((n) => n.score);
   const lo = Math.min(...scores, metric === 'cosine' ? 0 : Infinity);
   const hi = Math.max(...scores);
   const share = (s: number) => (hi > lo ? (metric === 'euclidean' ? (hi - s) / (hi - lo) : (s - lo) / (hi - lo)) : 1);
   const showRow = (row: number) => send({ type: 'showRow', row });
   byId('results').replaceChildren(
-    h('thead', {}, h('tr', {}, h('th', { class: 'num' }, '#'), h('th', { class: 'num' }, 'row'), h('th', {}, file?.labelColumn ?? 'text'), h('th', { class: 'num' }, scoreName), h('th', {}, h('span', { class: 'sr-only' }, 'score bar')))),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        h('th', { class: 'num' }, '#'),
+        h('th', { class: 'num' }, 'row'),
+        h('th', {}, file?.labelColumn ?? 'text'),
+        h('th', { class: 'num' }, scoreName),
+        h('th', {}, h('span', { class: 'sr-only' }, 'score bar')),
+      ),
+    ),
     h(
       'tbody',
       {},
@@ -117,7 +171,13 @@ function renderResults(query: string, metric: Metric, items: TextNeighbor[], ms:
           h('td', { class: 'num' }, n.row),
           h('td', { class: 'label-cell', title: n.text ?? '' }, n.text ?? h('span', { class: 'muted' }, '(no text)')),
           h('td', { class: 'num' }, n.score.toPrecision(4)),
-          h('td', { style: 'width: 30%' }, h('div', { style: `height: 8px; width: ${Math.round(100 * Math.max(0.02, share(n.score)))}%; background: var(--vscode-progressBar-background); border-radius: 2px` })),
+          h(
+            'td',
+            { style: 'width: 30%' },
+            h('div', {
+              style: `height: 8px; width: ${Math.round(100 * Math.max(0.02, share(n.score)))}%; background: var(--vscode-progressBar-background); border-radius: 2px`,
+            }),
+          ),
         ),
       ),
     ),

@@ -41,7 +41,15 @@ function computeInspect(ds: Dataset): InspectResult {
   for (let i = 0; i < n; i++) if (Number.isFinite(norms[i])) ss += (norms[i] - mean) ** 2;
   const std = cnt ? Math.sqrt(ss / cnt) : NaN;
   const norm: NormStats = { min: cnt ? min : NaN, max: cnt ? max : NaN, mean, std, cv: mean > 0 ? std / mean : NaN };
-  return { rows: n, dims: d, dtype: ds.dtype, nanRows, zeroRows, duplicateRows: countDuplicateRows(data, n, d, norms), norm };
+  return {
+    rows: n,
+    dims: d,
+    dtype: ds.dtype,
+    nanRows,
+    zeroRows,
+    duplicateRows: countDuplicateRows(data, n, d, norms),
+    norm,
+  };
 }
 
 /**
@@ -130,16 +138,25 @@ export async function overview(ds: Dataset, opts: WorkOptions = {}): Promise<Ove
   const norms = datasetNorms(ds);
   const pca = await datasetPca(ds, 2, { token: opts.token, progress: (f) => opts.progress?.(0.8 * f, 'PCA') });
   const coords = await cached(ds, 'pca2coords', () =>
-    projectRows(ds.matrix, pca.components, pca.m, { mean: pca.mean, token: opts.token, progress: (f) => opts.progress?.(0.8 + 0.2 * f, 'projecting') }),
+    projectRows(ds.matrix, pca.components, pca.m, {
+      mean: pca.mean,
+      token: opts.token,
+      progress: (f) => opts.progress?.(0.8 + 0.2 * f, 'projecting'),
+    }),
   );
   const out = Array.from(coords);
   // Rows with NaN/Inf have no place on the map.
-  for (let i = 0; i < ds.matrix.rows; i++) if (!Number.isFinite(norms[i])) for (let c = 0; c < pca.m; c++) out[i * pca.m + c] = NaN;
+  for (let i = 0; i < ds.matrix.rows; i++)
+    if (!Number.isFinite(norms[i])) for (let c = 0; c < pca.m; c++) out[i * pca.m + c] = NaN;
   return {
     dataset: datasetInfo(ds),
     inspect: ins,
     normHistogram: histogram(norms),
-    pca: { coords: out, rows: ds.matrix.rows, explained: Array.from(pca.explainedVariance, (v) => (pca.totalVariance > 0 ? v / pca.totalVariance : 0)) },
+    pca: {
+      coords: out,
+      rows: ds.matrix.rows,
+      explained: Array.from(pca.explainedVariance, (v) => (pca.totalVariance > 0 ? v / pca.totalVariance : 0)),
+    },
     norms: Array.from(norms),
   };
 }
@@ -149,14 +166,27 @@ export function preparedCorpus(ds: Dataset, metric: Metric): PreparedCorpus {
 }
 
 /** The k nearest rows of row `row` (self excluded). */
-export async function rowNeighbors(ds: Dataset, row: number, k: number, metric: Metric, opts: WorkOptions = {}): Promise<Neighbor[]> {
+export async function rowNeighbors(
+  ds: Dataset,
+  row: number,
+  k: number,
+  metric: Metric,
+  opts: WorkOptions = {},
+): Promise<Neighbor[]> {
   const n = ds.matrix.rows;
-  if (!Number.isInteger(row) || row < 0 || row >= n) throw new InputError(ds.path, `row ${row} is out of range (the file has rows 0–${n - 1})`);
+  if (!Number.isInteger(row) || row < 0 || row >= n)
+    throw new InputError(ds.path, `row ${row} is out of range (the file has rows 0–${n - 1})`);
   if (!Number.isInteger(k) || k < 1) throw new InputError(undefined, `k must be a positive integer, got ${k}`);
   const norms = datasetNorms(ds);
-  if (!Number.isFinite(norms[row])) throw new InputError(ds.path, `row ${row} contains NaN or Inf values; it has no neighbours`);
-  if (metric === 'cosine' && norms[row] === 0) throw new InputError(ds.path, `row ${row} is a zero vector; cosine similarity is undefined for it`);
-  const res = await knnSearch(preparedCorpus(ds, metric), rowSlice(ds.matrix, row, row + 1), { k: Math.min(k, n - 1), exclude: Int32Array.of(row), token: opts.token });
+  if (!Number.isFinite(norms[row]))
+    throw new InputError(ds.path, `row ${row} contains NaN or Inf values; it has no neighbours`);
+  if (metric === 'cosine' && norms[row] === 0)
+    throw new InputError(ds.path, `row ${row} is a zero vector; cosine similarity is undefined for it`);
+  const res = await knnSearch(preparedCorpus(ds, metric), rowSlice(ds.matrix, row, row + 1), {
+    k: Math.min(k, n - 1),
+    exclude: Int32Array.of(row),
+    token: opts.token,
+  });
   const out: Neighbor[] = [];
   for (let t = 0; t < res.k; t++) if (res.indices[t] >= 0) out.push({ row: res.indices[t], score: res.scores[t] });
   return out;

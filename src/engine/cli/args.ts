@@ -76,7 +76,8 @@ export class Args {
     const s = this.str(name);
     if (s === undefined) return def;
     const v = Number(s);
-    if (!Number.isInteger(v) || v < min) throw new InputError(undefined, `--${name} must be an integer ≥ ${min}, got '${s}'`);
+    if (!Number.isInteger(v) || v < min)
+      throw new InputError(undefined, `--${name} must be an integer ≥ ${min}, got '${s}'`);
     return v;
   }
   num(name: string, def: number): number {
@@ -88,7 +89,8 @@ export class Args {
   }
   metric(name: string, def: Metric, allowed: readonly Metric[] = METRICS): Metric {
     const s = this.str(name) ?? def;
-    if (!allowed.includes(s as Metric)) throw new InputError(undefined, `--${name} must be one of ${allowed.join(', ')}, got '${s}'`);
+    if (!allowed.includes(s as Metric))
+      throw new InputError(undefined, `--${name} must be one of ${allowed.join(', ')}, got '${s}'`);
     return s as Metric;
   }
   /** The n-th positional argument, or a clear error naming what is missing. */

@@ -10,7 +10,8 @@ export interface Matrix {
 
 export function matrix(rows: number, cols: number, data?: Float32Array): Matrix {
   const buf = data ?? new Float32Array(rows * cols);
-  if (buf.length < rows * cols) throw new RangeError(`matrix ${rows}×${cols} needs ${rows * cols} values, got ${buf.length}`);
+  if (buf.length < rows * cols)
+    throw new RangeError(`matrix ${rows}×${cols} needs ${rows * cols} values, got ${buf.length}`);
   return { rows, cols, data: buf };
 }
 

@@ -42,7 +42,8 @@ export async function loadDataset(params: OpenParams): Promise<Dataset> {
   if (ext === '.npy') {
     const npy = readNpy(file, { flattenLeading: params.flattenLeading });
     ds = base(file, 'npy', npy.matrix, npy.header.descr, stat.size, npy.warnings);
-    if (npy.header.shape.length > 2) ds.warnings.push(`leading axes of shape (${npy.header.shape.join(', ')}) flattened into ${npy.matrix.rows} rows`);
+    if (npy.header.shape.length > 2)
+      ds.warnings.push(`leading axes of shape (${npy.header.shape.join(', ')}) flattened into ${npy.matrix.rows} rows`);
   } else if (ext === '.parquet' || ext === '.pq') {
     const pq = await readParquet(file, { column: params.column });
     ds = base(file, 'parquet', pq.matrix, pq.dtype, stat.size, pq.warnings);
@@ -56,8 +57,24 @@ export async function loadDataset(params: OpenParams): Promise<Dataset> {
   return ds;
 }
 
-function base(file: string, format: Dataset['format'], matrix: Matrix, dtype: string, fileBytes: number, warnings: string[]): Dataset {
-  return { id: `ds${nextId++}`, path: file, format, matrix, dtype, fileBytes, warnings: [...warnings], cache: new Map() };
+function base(
+  file: string,
+  format: Dataset['format'],
+  matrix: Matrix,
+  dtype: string,
+  fileBytes: number,
+  warnings: string[],
+): Dataset {
+  return {
+    id: `ds${nextId++}`,
+    path: file,
+    format,
+    matrix,
+    dtype,
+    fileBytes,
+    warnings: [...warnings],
+    cache: new Map(),
+  };
 }
 
 /**
@@ -73,7 +90,10 @@ export function attachMetadata(ds: Dataset, meta: MetadataTable): void {
     meta = {
       ...meta,
       rows: n,
-      columns: meta.columns.map((c) => ({ ...c, values: Array.from({ length: n }, (_, i) => (i < c.values.length ? c.values[i] : null)) })),
+      columns: meta.columns.map((c) => ({
+        ...c,
+        values: Array.from({ length: n }, (_, i) => (i < c.values.length ? c.values[i] : null)),
+      })),
     };
   }
   ds.metadata = meta;
@@ -136,7 +156,12 @@ export function metadataColumn(ds: Dataset, name: string) {
   const cols = ds.metadata?.columns ?? [];
   const c = cols.find((x) => x.name === name);
   if (!c) {
-    throw new InputError(ds.metadata?.source ?? ds.path, cols.length ? `has no column '${name}' (columns: ${cols.map((x) => x.name).join(', ')})` : `has no metadata, so there is no column '${name}' (pass --meta FILE)`);
+    throw new InputError(
+      ds.metadata?.source ?? ds.path,
+      cols.length
+        ? `has no column '${name}' (columns: ${cols.map((x) => x.name).join(', ')})`
+        : `has no metadata, so there is no column '${name}' (pass --meta FILE)`,
+    );
   }
   return c;
 }

@@ -10,6 +10,10 @@ export function registerCompressionHandlers(ctx: EngineContext): void {
     return compressionSweep(ctx.dataset(datasetId), { ...opts, token: w.token, progress: w.progress });
   });
   ctx.handle(protocol.ExportCompression, 'Exporting compressed embeddings', (p, w) =>
-    exportCompression(ctx.dataset(p.datasetId), { config: p.config, files: p.files, overwrite: p.overwrite }, { token: w.token }),
+    exportCompression(
+      ctx.dataset(p.datasetId),
+      { config: p.config, files: p.files, overwrite: p.overwrite },
+      { token: w.token },
+    ),
   );
 }

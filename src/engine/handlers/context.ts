@@ -35,7 +35,12 @@ export function createContext(connection: Connection): EngineContext {
     datasets,
     dataset(id) {
       const ds = datasets.get(id);
-      if (!ds) throw new ResponseError(ENGINE_ERROR_INPUT, `unknown dataset ${id} (the engine may have restarted; reopen the file)`, { unknownDataset: id });
+      if (!ds)
+        throw new ResponseError(
+          ENGINE_ERROR_INPUT,
+          `unknown dataset ${id} (the engine may have restarted; reopen the file)`,
+          { unknownDataset: id },
+        );
       return ds;
     },
     handle(def, title, fn) {
@@ -70,7 +75,8 @@ export function createContext(connection: Connection): EngineContext {
 function toResponseError(e: unknown): ResponseError<unknown> {
   if (e instanceof ResponseError) return e;
   if (e instanceof CancelledError) return new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
-  if (e instanceof InputError) return new ResponseError(ENGINE_ERROR_INPUT, e.message, { file: e.file, problem: e.problem, ...(extra(e) ?? {}) });
+  if (e instanceof InputError)
+    return new ResponseError(ENGINE_ERROR_INPUT, e.message, { file: e.file, problem: e.problem, ...(extra(e) ?? {}) });
   const err = e as Error;
   return new ResponseError(-32603, `internal error: ${err?.message ?? String(e)}`, { stack: err?.stack });
 }

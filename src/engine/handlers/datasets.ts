@@ -11,8 +11,10 @@ export function registerDatasetHandlers(ctx: EngineContext): void {
       return { dataset: datasetInfo(ds) };
     } catch (e) {
       const c = e as { candidates?: string[]; shape?: number[]; message: string };
-      if (c.candidates) return { needsChoice: 'column' as const, path: params.path, message: c.message, options: c.candidates };
-      if (c.shape) return { needsChoice: 'flatten' as const, path: params.path, message: c.message, options: ['flatten'] };
+      if (c.candidates)
+        return { needsChoice: 'column' as const, path: params.path, message: c.message, options: c.candidates };
+      if (c.shape)
+        return { needsChoice: 'flatten' as const, path: params.path, message: c.message, options: ['flatten'] };
       throw e;
     }
   });

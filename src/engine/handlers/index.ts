@@ -7,4 +7,11 @@ import { registerCompressionHandlers } from './compression';
 import { registerPairsHandlers } from './pairs';
 import { registerProjectionHandlers } from './projection';
 
-export const HANDLERS: ((ctx: EngineContext) => void)[] = [registerDatasetHandlers, registerDiagnosticsHandlers, registerCompressionHandlers, registerTextHandlers, registerPairsHandlers, registerProjectionHandlers];
+export const HANDLERS: ((ctx: EngineContext) => void)[] = [
+  registerDatasetHandlers,
+  registerDiagnosticsHandlers,
+  registerCompressionHandlers,
+  registerTextHandlers,
+  registerPairsHandlers,
+  registerProjectionHandlers,
+];

@@ -8,7 +8,13 @@ import { EngineContext } from './context';
 /** Modality gap, neural collapse and two-file comparison (issue 7). */
 export function registerPairsHandlers(ctx: EngineContext): void {
   ctx.handle(protocol.ModalityGap, 'Measuring the modality gap', (p, w) =>
-    modalityGap(ctx.dataset(p.datasetId), { group: p.group, pair: p.pair, values: p.values, token: w.token, progress: w.progress }),
+    modalityGap(ctx.dataset(p.datasetId), {
+      group: p.group,
+      pair: p.pair,
+      values: p.values,
+      token: w.token,
+      progress: w.progress,
+    }),
   );
   ctx.handle(protocol.NeuralCollapse, 'Measuring neural collapse', (p, w) =>
     neuralCollapse(ctx.dataset(p.datasetId), {
@@ -20,6 +26,12 @@ export function registerPairsHandlers(ctx: EngineContext): void {
     }),
   );
   ctx.handle(protocol.CompareSpaces, 'Comparing two embedding files', (p, w) =>
-    compareSpaces(ctx.dataset(p.datasetId), ctx.dataset(p.otherId), { k: p.k, idColumn: p.idColumn, anchors: p.anchors, token: w.token, progress: w.progress }),
+    compareSpaces(ctx.dataset(p.datasetId), ctx.dataset(p.otherId), {
+      k: p.k,
+      idColumn: p.idColumn,
+      anchors: p.anchors,
+      token: w.token,
+      progress: w.progress,
+    }),
   );
 }

@@ -49,7 +49,18 @@ export function registerProjectionHandlers(ctx: EngineContext): void {
     try {
       const r = await project(
         ds,
-        { method: p.method, dims: p.dims, seed: p.seed, k: p.k, metric: p.metric, nNeighbors: p.nNeighbors, minDist: p.minDist, perplexity: p.perplexity, iterations: p.iterations, knn: p.knn },
+        {
+          method: p.method,
+          dims: p.dims,
+          seed: p.seed,
+          k: p.k,
+          metric: p.metric,
+          nNeighbors: p.nNeighbors,
+          minDist: p.minDist,
+          perplexity: p.perplexity,
+          iterations: p.iterations,
+          knn: p.knn,
+        },
         {
           token: w.token,
           progress: (f, message) => {
@@ -90,19 +101,26 @@ export function registerProjectionHandlers(ctx: EngineContext): void {
   ctx.handle(protocol.ProjectPoll, 'Map layout', (p) => {
     const j = jobs.get(p.jobId);
     if (!j || j.result) return null;
-    return { fraction: j.fraction, message: j.message, frame: j.coords && j.seq > p.after ? frame(p.jobId, j) : undefined };
+    return {
+      fraction: j.fraction,
+      message: j.message,
+      frame: j.coords && j.seq > p.after ? frame(p.jobId, j) : undefined,
+    };
   });
 
   ctx.handle(protocol.MapSelection, 'Summarising the selection', (p, w) =>
     selectionSummary(ctx.dataset(p.datasetId), p.rows, { k: p.k, metric: p.metric, column: p.column, token: w.token }),
   );
 
-  ctx.handle(protocol.MapSearch, 'Searching rows', (p) => searchRows(ctx.dataset(p.datasetId), p.text, p.column, p.limit));
+  ctx.handle(protocol.MapSearch, 'Searching rows', (p) =>
+    searchRows(ctx.dataset(p.datasetId), p.text, p.column, p.limit),
+  );
 
   ctx.handle(protocol.MapExportCsv, 'Exporting map coordinates', async (p) => {
     const ds = ctx.dataset(p.datasetId);
     const j = jobs.get(p.jobId);
-    if (!j?.result || j.datasetId !== p.datasetId) throw new InputError(p.file, 'there is no finished map to export (compute the map again)');
+    if (!j?.result || j.datasetId !== p.datasetId)
+      throw new InputError(p.file, 'there is no finished map to export (compute the map again)');
     const file = await writeCoords(ds, j.result, p.file, p.overwrite === true);
     return { file, rows: j.result.rows };
   });

@@ -28,18 +28,33 @@ export function registerTextHandlers(ctx: EngineContext): void {
   ctx.handle(protocol.TextModelDescribe, 'Loading text model', async (p) => {
     const m = await getModel(p?.model);
     const s = m.spec;
-    return { dir: s.dir, builtin: isBuiltin(p?.model), dims: m.dims, maxLength: s.maxLength, pooling: s.pooling, normalize: s.normalize, takesText: m.takesText, notes: s.notes };
+    return {
+      dir: s.dir,
+      builtin: isBuiltin(p?.model),
+      dims: m.dims,
+      maxLength: s.maxLength,
+      pooling: s.pooling,
+      normalize: s.normalize,
+      takesText: m.takesText,
+      notes: s.notes,
+    };
   });
 
   ctx.handle(protocol.EmbedText, 'Embedding text', async (p, w) => {
-    if (!Array.isArray(p.texts) || p.texts.some((t) => typeof t !== 'string')) throw new InputError(undefined, 'texts must be a list of strings');
-    if (p.texts.length > MAX_EMBED_TEXTS) throw new InputError(undefined, `${p.texts.length} texts in one request; embed more than ${MAX_EMBED_TEXTS} as a file (Embed Text File…)`);
+    if (!Array.isArray(p.texts) || p.texts.some((t) => typeof t !== 'string'))
+      throw new InputError(undefined, 'texts must be a list of strings');
+    if (p.texts.length > MAX_EMBED_TEXTS)
+      throw new InputError(
+        undefined,
+        `${p.texts.length} texts in one request; embed more than ${MAX_EMBED_TEXTS} as a file (Embed Text File…)`,
+      );
     w.progress(0, 'loading model');
     const m = await getModel(p.model);
     throwIfCancelled(w.token);
     const r = await m.embed(p.texts, { token: w.token, progress: (f, msg) => w.progress(f, msg) });
     const vectors: number[][] = [];
-    for (let i = 0; i < r.matrix.rows; i++) vectors.push(Array.from(r.matrix.data.subarray(i * r.matrix.cols, (i + 1) * r.matrix.cols)));
+    for (let i = 0; i < r.matrix.rows; i++)
+      vectors.push(Array.from(r.matrix.data.subarray(i * r.matrix.cols, (i + 1) * r.matrix.cols)));
     return { dims: r.matrix.cols, vectors, truncated: r.truncated };
   });
 
@@ -56,7 +71,10 @@ export function registerTextHandlers(ctx: EngineContext): void {
   ctx.handle(protocol.TextColumns, 'Reading columns', (p) => listTextColumns(p.input));
 
   ctx.handle(protocol.EmbedFile, 'Embedding text file', (p, w) =>
-    embedFile({ input: p.input, out: p.out, model: p.model, textColumn: p.textColumn, force: p.force }, { token: w.token, progress: w.progress }),
+    embedFile(
+      { input: p.input, out: p.out, model: p.model, textColumn: p.textColumn, force: p.force },
+      { token: w.token, progress: w.progress },
+    ),
   );
 
   ctx.handle(protocol.RowNeighborsWithText, 'Finding neighbours', async (p, w) => {

@@ -66,7 +66,9 @@ function lines(text: string): string[] {
 }
 
 function parseDelimited(file: string, text: string, sep: string, quoted: boolean): [string[], Cell[][]] {
-  const records = quoted ? parseCsvRecords(file, text) : lines(text).map((l, i) => ({ fields: l.split(sep), line: i + 1 }));
+  const records = quoted
+    ? parseCsvRecords(file, text)
+    : lines(text).map((l, i) => ({ fields: l.split(sep), line: i + 1 }));
   if (records.length === 0) throw new InputError(file, 'is empty: a metadata file needs a header line');
   const header = records[0].fields.map((h, i) => h.trim() || `column${i + 1}`);
   const rows: Cell[][] = [];
@@ -74,7 +76,10 @@ function parseDelimited(file: string, text: string, sep: string, quoted: boolean
     const rec = records[r];
     // In a one-column file an empty line is a row with an empty value, not an error.
     if (rec.fields.length !== header.length) {
-      throw new InputError(file, `line ${rec.line} has ${rec.fields.length} field${rec.fields.length === 1 ? '' : 's'}, the header has ${header.length}${quoted ? '' : ' (TSV values cannot contain tabs or newlines)'}`);
+      throw new InputError(
+        file,
+        `line ${rec.line} has ${rec.fields.length} field${rec.fields.length === 1 ? '' : 's'}, the header has ${header.length}${quoted ? '' : ' (TSV values cannot contain tabs or newlines)'}`,
+      );
     }
     rows.push(rec.fields);
   }
@@ -111,7 +116,10 @@ function parseCsvRecords(file: string, text: string): CsvRecord[] {
         i++;
         const next = text[i];
         if (next !== undefined && next !== ',' && next !== '\n' && next !== '\r') {
-          throw new InputError(file, `line ${line}: text after a closing quote (write a quote inside a quoted field as "")`);
+          throw new InputError(
+            file,
+            `line ${line}: text after a closing quote (write a quote inside a quoted field as "")`,
+          );
         }
         continue;
       }
@@ -167,7 +175,8 @@ function parseJsonl(file: string, text: string): [string[], Cell[][]] {
     } catch {
       throw new InputError(file, `line ${i + 1} is not valid JSON`);
     }
-    if (!o || typeof o !== 'object' || Array.isArray(o)) throw new InputError(file, `line ${i + 1} is not a JSON object`);
+    if (!o || typeof o !== 'object' || Array.isArray(o))
+      throw new InputError(file, `line ${i + 1} is not a JSON object`);
     for (const key of Object.keys(o)) {
       if (!seen.has(key)) {
         seen.set(key, header.length);
@@ -198,9 +207,24 @@ function buildColumns(header: string[], rows: Cell[][]): MetaColumn[] {
   return header.map((name, c) => {
     const raw = rows.map((r) => (c < r.length ? r[c] : null));
     const nonEmpty = raw.filter((v) => v !== null && v !== '');
-    const numeric = nonEmpty.length > 0 && nonEmpty.every((v) => typeof v === 'number' || NUMBER_RE.test(String(v).trim()));
+    const numeric =
+      nonEmpty.length > 0 && nonEmpty.every((v) => typeof v === 'number' || NUMBER_RE.test(String(v).trim()));
     if (numeric) {
-      return { name, kind: 'number', values: raw.map((v) => (v === null || v === '' ? null : typeof v === 'number' ? v : Number(String(v).trim().replace(/^([+-]?)inf(inity)?$/i, '$1Infinity')))) };
+      return {
+        name,
+        kind: 'number',
+        values: raw.map((v) =>
+          v === null || v === ''
+            ? null
+            : typeof v === 'number'
+              ? v
+              : Number(
+                  String(v)
+                    .trim()
+                    .replace(/^([+-]?)inf(inity)?$/i, '$1Infinity'),
+                ),
+        ),
+      };
     }
     const values = raw.map((v) => (v === null ? null : String(v)));
     return { name, kind: inferTextKind(values), values };

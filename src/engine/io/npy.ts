@@ -43,8 +43,14 @@ export interface NpyData {
 
 /** Raised for arrays of 3+ axes when the caller did not ask to flatten. */
 export class NpyNeedsFlatten extends InputError {
-  constructor(file: string, readonly shape: number[]) {
-    super(file, `is a ${shape.length}-D array of shape (${shape.join(', ')}); flatten its leading axes (--flatten) to read it as ${shape.slice(0, -1).reduce((a, b) => a * b, 1)} rows × ${shape[shape.length - 1]} dims`);
+  constructor(
+    file: string,
+    readonly shape: number[],
+  ) {
+    super(
+      file,
+      `is a ${shape.length}-D array of shape (${shape.join(', ')}); flatten its leading axes (--flatten) to read it as ${shape.slice(0, -1).reduce((a, b) => a * b, 1)} rows × ${shape[shape.length - 1]} dims`,
+    );
   }
 }
 
@@ -68,7 +74,8 @@ export function readNpyHeader(file: string, fd: number, fileSize: number): NpyHe
   } else {
     throw new InputError(file, `unsupported .npy format version ${major}.${minor} (1.0, 2.0 and 3.0 are supported)`);
   }
-  if (start + headerLen > fileSize) throw new InputError(file, `truncated .npy header: it says ${headerLen} bytes, the file has ${fileSize - start}`);
+  if (start + headerLen > fileSize)
+    throw new InputError(file, `truncated .npy header: it says ${headerLen} bytes, the file has ${fileSize - start}`);
   const hbuf = Buffer.alloc(headerLen);
   fs.readSync(fd, hbuf, 0, headerLen, start);
   const text = hbuf.toString(major === 3 ? 'utf8' : 'latin1');
@@ -80,7 +87,11 @@ function parseHeaderDict(file: string, text: string): Omit<NpyHeader, 'version' 
   const bad = (what: string) => new InputError(file, `corrupted .npy header: ${what}`);
   const descrM = /['"]descr['"]\s*:\s*(['"])([^'"]*)\1/.exec(text);
   if (!descrM) {
-    if (/['"]descr['"]\s*:\s*\[/.test(text)) throw new InputError(file, 'unsupported dtype: structured arrays (record dtypes) are not embeddings; save a plain 2-D float array');
+    if (/['"]descr['"]\s*:\s*\[/.test(text))
+      throw new InputError(
+        file,
+        'unsupported dtype: structured arrays (record dtypes) are not embeddings; save a plain 2-D float array',
+      );
     throw bad("no 'descr'");
   }
   const fortM = /['"]fortran_order['"]\s*:\s*(True|False)/.exec(text);
@@ -107,9 +118,20 @@ function parseHeaderDict(file: string, text: string): Omit<NpyHeader, 'version' 
     ((kind === 'i' || kind === 'u') && [1, 2, 4, 8].includes(itemSize)) ||
     (kind === 'b' && itemSize === 1);
   if (!supported) {
-    const names: Record<string, string> = { c: 'complex', U: 'unicode string', S: 'byte string', O: 'Python object', M: 'datetime', m: 'timedelta', V: 'void' };
+    const names: Record<string, string> = {
+      c: 'complex',
+      U: 'unicode string',
+      S: 'byte string',
+      O: 'Python object',
+      M: 'datetime',
+      m: 'timedelta',
+      V: 'void',
+    };
     const name = names[kindCh] ?? kindCh;
-    throw new InputError(file, `unsupported dtype '${descr}' (${name}${kind === 'f' ? ` of ${itemSize} bytes` : ''}); supported: float16/32/64 and integer types`);
+    throw new InputError(
+      file,
+      `unsupported dtype '${descr}' (${name}${kind === 'f' ? ` of ${itemSize} bytes` : ''}); supported: float16/32/64 and integer types`,
+    );
   }
   // '|' means byte order does not apply (1-byte types); '=' is native, which numpy never writes but accept as little-endian.
   const littleEndian = order !== '>';
@@ -120,7 +142,10 @@ function parseHeaderDict(file: string, text: string): Omit<NpyHeader, 'version' 
 export function matrixShape(file: string, shape: number[], opts: NpyReadOptions): [number, number] {
   if (shape.length === 0) throw new InputError(file, 'holds a single number (a 0-D array), not a matrix of embeddings');
   if (shape.length === 1) {
-    throw new InputError(file, `is a 1-D array of ${shape[0]} values; embeddings must be a 2-D array (rows × dims) — reshape it, e.g. x.reshape(1, -1) for one vector`);
+    throw new InputError(
+      file,
+      `is a 1-D array of ${shape[0]} values; embeddings must be a 2-D array (rows × dims) — reshape it, e.g. x.reshape(1, -1) for one vector`,
+    );
   }
   let rows: number;
   let cols: number;
@@ -133,7 +158,8 @@ export function matrixShape(file: string, shape: number[], opts: NpyReadOptions)
   }
   if (rows === 0) throw new InputError(file, `has 0 rows (shape (${shape.join(', ')})): nothing to show`);
   if (cols === 0) throw new InputError(file, `has 0 dimensions per row (shape (${shape.join(', ')}))`);
-  if (rows * cols > 2 ** 32 - 1) throw new InputError(file, `is too large for one float32 buffer (${rows} × ${cols} values)`);
+  if (rows * cols > 2 ** 32 - 1)
+    throw new InputError(file, `is too large for one float32 buffer (${rows} × ${cols} values)`);
   return [rows, cols];
 }
 
@@ -149,12 +175,18 @@ export function readNpy(file: string, opts: NpyReadOptions = {}): NpyData {
     const needed = count * header.itemSize;
     const available = size - header.dataOffset;
     if (available < needed) {
-      throw new InputError(file, `truncated: the header promises ${rows} × ${cols} values (${needed} bytes of data) but the file holds ${available} bytes`);
+      throw new InputError(
+        file,
+        `truncated: the header promises ${rows} × ${cols} values (${needed} bytes of data) but the file holds ${available} bytes`,
+      );
     }
     const warnings: string[] = [];
     if (available > needed) warnings.push(`${available - needed} bytes after the array data were ignored`);
     if (header.fortranOrder && header.shape.length > 2) {
-      throw new InputError(file, 'Fortran-order arrays with more than 2 axes are not supported; save with np.ascontiguousarray first');
+      throw new InputError(
+        file,
+        'Fortran-order arrays with more than 2 axes are not supported; save with np.ascontiguousarray first',
+      );
     }
     const data = new Float32Array(count);
     const direct = header.kind === 'f' && header.itemSize === 4 && header.littleEndian && !header.fortranOrder;
@@ -308,7 +340,14 @@ const HALF_TABLE: Float32Array = (() => {
 
 /** Writes a little-endian float32 C-order .npy (version 1.0). Used for exports and tests. */
 export function encodeNpy(data: Float32Array | Float64Array | Int32Array | Uint8Array, shape: number[]): Buffer {
-  const descr = data instanceof Float32Array ? '<f4' : data instanceof Float64Array ? '<f8' : data instanceof Int32Array ? '<i4' : '|u1';
+  const descr =
+    data instanceof Float32Array
+      ? '<f4'
+      : data instanceof Float64Array
+        ? '<f8'
+        : data instanceof Int32Array
+          ? '<i4'
+          : '|u1';
   const shapeStr = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
   let dict = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shapeStr}, }`;
   // Pad so the data starts on a 64-byte boundary, as numpy does.
@@ -323,6 +362,11 @@ export function encodeNpy(data: Float32Array | Float64Array | Int32Array | Uint8
 }
 
 /** Writes a .npy file, refusing to replace an existing file unless `overwrite` is set. */
-export function writeNpy(file: string, data: Float32Array | Float64Array | Int32Array | Uint8Array, shape: number[], overwrite = false): void {
+export function writeNpy(
+  file: string,
+  data: Float32Array | Float64Array | Int32Array | Uint8Array,
+  shape: number[],
+  overwrite = false,
+): void {
   fs.writeFileSync(file, encodeNpy(data, shape), { flag: overwrite ? 'w' : 'wx' });
 }

@@ -40,14 +40,20 @@ export interface ParquetData {
 
 /** Thrown when several columns could hold the embeddings; the caller asks the user. */
 export class ParquetNeedsColumn extends InputError {
-  constructor(file: string, readonly candidates: string[]) {
-    super(file, `has several columns that could hold the embeddings (${candidates.join(', ')}); choose one with --column`);
+  constructor(
+    file: string,
+    readonly candidates: string[],
+  ) {
+    super(
+      file,
+      `has several columns that could hold the embeddings (${candidates.join(', ')}); choose one with --column`,
+    );
   }
 }
 
-
 /** What the embeddings are read from: one list column or a block of scalar columns. */
-export type EmbeddingSource = { kind: 'list'; column: ParquetColumn; valueType: 'float' | 'double' } | { kind: 'block'; columns: ParquetColumn[] };
+export type EmbeddingSource =
+  { kind: 'list'; column: ParquetColumn; valueType: 'float' | 'double' } | { kind: 'block'; columns: ParquetColumn[] };
 
 /** Reads the embeddings (and, as metadata, every other column) of a Parquet file. */
 export async function readParquet(file: string, opts: { column?: string }): Promise<ParquetData> {
@@ -59,7 +65,10 @@ export async function readParquet(file: string, opts: { column?: string }): Prom
     const source = chooseSource(file, columns, opts.column);
     const rows = await countRows(con, file, from);
     if (rows === 0) throw new InputError(file, 'has 0 rows: nothing to show');
-    const read = source.kind === 'list' ? embeddingColumnReader(file, source.column.name, source.valueType, rows) : numericBlockReader(file, source.columns, rows);
+    const read =
+      source.kind === 'list'
+        ? embeddingColumnReader(file, source.column.name, source.valueType, rows)
+        : numericBlockReader(file, source.columns, rows);
     const used = source.kind === 'list' ? [source.column.name] : source.columns.map((c) => c.name);
     await streamChunks(con, file, `SELECT ${used.map(sqlIdent).join(', ')} FROM ${from}`, read.onChunk);
     const result = read.finish();
@@ -98,13 +107,19 @@ function checkParquetMagic(file: string): void {
       fs.readSync(fd, tail, 0, 4, size - 4);
     }
     const magic = Buffer.from('PAR1');
-    if (size < 12 || !head.equals(magic)) throw new InputError(file, 'not a Parquet file (it does not start with the PAR1 magic bytes)');
-    if (!tail.equals(magic)) throw new InputError(file, 'truncated or damaged Parquet file (it does not end with the PAR1 magic bytes)');
+    if (size < 12 || !head.equals(magic))
+      throw new InputError(file, 'not a Parquet file (it does not start with the PAR1 magic bytes)');
+    if (!tail.equals(magic))
+      throw new InputError(file, 'truncated or damaged Parquet file (it does not end with the PAR1 magic bytes)');
   } finally {
     fs.closeSync(fd);
   }
   // DuckDB expands glob characters in a path; refuse them rather than read other files.
-  if (/[*?[]/.test(file)) throw new InputError(file, 'has a name with *, ? or [ in it, which DuckDB would treat as a pattern; rename the file');
+  if (/[*?[]/.test(file))
+    throw new InputError(
+      file,
+      'has a name with *, ? or [ in it, which DuckDB would treat as a pattern; rename the file',
+    );
 }
 
 async function describe(con: DuckDBConnection, file: string, from: string): Promise<ParquetColumn[]> {
@@ -126,7 +141,12 @@ async function countRows(con: DuckDBConnection, file: string, from: string): Pro
  * result (`run`) lets DuckDB decode row groups on all threads; `stream` was about 2×
  * slower on 50k×768 (bench/read-parquet.ts) for a transient copy of the column data.
  */
-async function streamChunks(con: DuckDBConnection, file: string, sql: string, onChunk: (vectors: DuckDBVector[], rowCount: number) => void): Promise<void> {
+async function streamChunks(
+  con: DuckDBConnection,
+  file: string,
+  sql: string,
+  onChunk: (vectors: DuckDBVector[], rowCount: number) => void,
+): Promise<void> {
   const result = await wrapDuckError(file, () => con.run(sql));
   for (;;) {
     const chunk = await wrapDuckError(file, () => result.fetchChunk());
@@ -170,17 +190,27 @@ export function chooseSource(file: string, columns: ParquetColumn[], requested?:
     if (picked.length === 1 && vt) return { kind: 'list', column: picked[0], valueType: vt };
     for (const c of picked) {
       if (!isNumericType(c.type)) {
-        const why = listValueType(c.type) ? 'a list column must be chosen on its own' : `it is ${c.type.toString()}, not a list of floats or a number`;
+        const why = listValueType(c.type)
+          ? 'a list column must be chosen on its own'
+          : `it is ${c.type.toString()}, not a list of floats or a number`;
         throw new InputError(file, `column '${c.name}' cannot hold embeddings: ${why}`);
       }
     }
-    if (new Set(names).size !== names.length) throw new InputError(file, `--column names a column twice (${requested})`);
+    if (new Set(names).size !== names.length)
+      throw new InputError(file, `--column names a column twice (${requested})`);
     return { kind: 'block', columns: picked };
   }
   const lists = columns.filter(isEmbeddingCandidate);
   if (lists.length === 1) return { kind: 'list', column: lists[0], valueType: listValueType(lists[0].type)! };
-  if (lists.length > 1) throw new ParquetNeedsColumn(file, lists.map((c) => c.name));
+  if (lists.length > 1)
+    throw new ParquetNeedsColumn(
+      file,
+      lists.map((c) => c.name),
+    );
   const floats = columns.filter((c) => isFloatType(c.type));
   if (floats.length) return { kind: 'block', columns: floats };
-  throw new InputError(file, `has no column that could hold embeddings (a list of FLOAT/DOUBLE, or FLOAT/DOUBLE columns); its columns: ${all()}`);
+  throw new InputError(
+    file,
+    `has no column that could hold embeddings (a list of FLOAT/DOUBLE, or FLOAT/DOUBLE columns); its columns: ${all()}`,
+  );
 }

@@ -8,17 +8,27 @@ import { InputError } from '../util/errors';
 import { Cell, inferTextKind, MetaColumn, MetadataTable } from './metadata';
 import { isNumericType, ParquetColumn, sqlIdent } from './parquetTypes';
 
-export async function readParquetMetadata(con: DuckDBConnection, file: string, from: string, columns: ParquetColumn[], rows: number): Promise<MetadataTable> {
+export async function readParquetMetadata(
+  con: DuckDBConnection,
+  file: string,
+  from: string,
+  columns: ParquetColumn[],
+  rows: number,
+): Promise<MetadataTable> {
   let values: unknown[][];
   try {
     const r = await con.run(`SELECT ${columns.map((c) => sqlIdent(c.name)).join(', ')} FROM ${from}`);
     values = await r.getColumnsJS();
   } catch (e) {
-    throw new InputError(file, `cannot read its metadata columns (${String((e as Error)?.message ?? e).split('\n')[0]})`);
+    throw new InputError(
+      file,
+      `cannot read its metadata columns (${String((e as Error)?.message ?? e).split('\n')[0]})`,
+    );
   }
   const out: MetaColumn[] = columns.map((c, j) => toMetaColumn(c, values[j] ?? []));
   for (const c of out) {
-    if (c.values.length !== rows) throw new InputError(file, `column '${c.name}' has ${c.values.length} rows, the embeddings ${rows}`);
+    if (c.values.length !== rows)
+      throw new InputError(file, `column '${c.name}' has ${c.values.length} rows, the embeddings ${rows}`);
   }
   return { source: file, rows, columns: out };
 }

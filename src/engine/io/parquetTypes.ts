@@ -7,14 +7,45 @@ export interface ParquetColumn {
 }
 
 // Type ids from DuckDBTypeId, spelled out so this module loads without the native binding.
-const T = { BOOLEAN: 1, TINYINT: 2, SMALLINT: 3, INTEGER: 4, BIGINT: 5, UTINYINT: 6, USMALLINT: 7, UINTEGER: 8, UBIGINT: 9, FLOAT: 10, DOUBLE: 11, DECIMAL: 19, HUGEINT: 16, UHUGEINT: 32, LIST: 24, ARRAY: 33 } as const;
+const T = {
+  BOOLEAN: 1,
+  TINYINT: 2,
+  SMALLINT: 3,
+  INTEGER: 4,
+  BIGINT: 5,
+  UTINYINT: 6,
+  USMALLINT: 7,
+  UINTEGER: 8,
+  UBIGINT: 9,
+  FLOAT: 10,
+  DOUBLE: 11,
+  DECIMAL: 19,
+  HUGEINT: 16,
+  UHUGEINT: 32,
+  LIST: 24,
+  ARRAY: 33,
+} as const;
 
 export function isFloatType(t: DuckDBType): boolean {
   return t.typeId === T.FLOAT || t.typeId === T.DOUBLE;
 }
 
 export function isNumericType(t: DuckDBType): boolean {
-  const numeric: number[] = [T.TINYINT, T.SMALLINT, T.INTEGER, T.BIGINT, T.UTINYINT, T.USMALLINT, T.UINTEGER, T.UBIGINT, T.FLOAT, T.DOUBLE, T.DECIMAL, T.HUGEINT, T.UHUGEINT];
+  const numeric: number[] = [
+    T.TINYINT,
+    T.SMALLINT,
+    T.INTEGER,
+    T.BIGINT,
+    T.UTINYINT,
+    T.USMALLINT,
+    T.UINTEGER,
+    T.UBIGINT,
+    T.FLOAT,
+    T.DOUBLE,
+    T.DECIMAL,
+    T.HUGEINT,
+    T.UHUGEINT,
+  ];
   return numeric.includes(t.typeId);
 }
 

@@ -19,7 +19,17 @@ export interface ChunkReader {
   finish(): { matrix: Matrix; dtype: string; warnings: string[] };
 }
 
-type Items = Float32Array | Float64Array | Int8Array | Int16Array | Int32Array | Uint8Array | Uint16Array | Uint32Array | BigInt64Array | BigUint64Array;
+type Items =
+  | Float32Array
+  | Float64Array
+  | Int8Array
+  | Int16Array
+  | Int32Array
+  | Uint8Array
+  | Uint16Array
+  | Uint32Array
+  | BigInt64Array
+  | BigUint64Array;
 
 /** The vector's value buffer as a typed array, when the API exposes one. */
 function rawItems(v: DuckDBVector): Items | undefined {
@@ -64,7 +74,8 @@ function listView(v: DuckDBVector): ListView {
     arrayType?: { length: number };
   };
   const words = validityWords(v);
-  const valid = words === null ? () => true : words ? (i: number) => validBit(words, i) : (i: number) => v.getItem(i) !== null;
+  const valid =
+    words === null ? () => true : words ? (i: number) => validBit(words, i) : (i: number) => v.getItem(i) !== null;
   let child: DuckDBVector;
   let offset: (i: number) => number;
   let length: (i: number) => number;
@@ -81,7 +92,14 @@ function listView(v: DuckDBVector): ListView {
     throw new Error(`unexpected DuckDB vector for a list column: ${v.constructor.name}`);
   }
   const items = rawItems(child);
-  return { valid, offset, length, child, items: items instanceof Float32Array || items instanceof Float64Array ? items : undefined, childValid: validityWords(child) };
+  return {
+    valid,
+    offset,
+    length,
+    child,
+    items: items instanceof Float32Array || items instanceof Float64Array ? items : undefined,
+    childValid: validityWords(child),
+  };
 }
 
 /**
@@ -89,7 +107,12 @@ function listView(v: DuckDBVector): ListView {
  * become NaN (counted in a warning); a row whose length differs from the first
  * non-NULL row's is an error naming both lengths.
  */
-export function embeddingColumnReader(file: string, column: string, valueType: 'float' | 'double', rows: number): ChunkReader {
+export function embeddingColumnReader(
+  file: string,
+  column: string,
+  valueType: 'float' | 'double',
+  rows: number,
+): ChunkReader {
   let d = -1;
   let out: Float32Array | undefined;
   let row = 0;
@@ -97,8 +120,13 @@ export function embeddingColumnReader(file: string, column: string, valueType: '
   let nullValues = 0;
 
   function allocate(len: number, r: number): Float32Array {
-    if (len === 0) throw new InputError(file, `row ${r} of column '${column}' is an empty list: an embedding needs at least one value`);
-    if (rows * len > 2 ** 32 - 1) throw new InputError(file, `is too large for one float32 buffer (${rows} × ${len} values)`);
+    if (len === 0)
+      throw new InputError(
+        file,
+        `row ${r} of column '${column}' is an empty list: an embedding needs at least one value`,
+      );
+    if (rows * len > 2 ** 32 - 1)
+      throw new InputError(file, `is too large for one float32 buffer (${rows} × ${len} values)`);
     d = len;
     const buf = new Float32Array(rows * len);
     // Rows before the first non-NULL one were NULL.
@@ -120,7 +148,10 @@ export function embeddingColumnReader(file: string, column: string, valueType: '
         const len = lv.length(i);
         if (!out) out = allocate(len, r);
         else if (len !== d) {
-          throw new InputError(file, `column '${column}' is ragged: row ${r} has ${len} values, earlier rows have ${d}; every embedding must have the same length`);
+          throw new InputError(
+            file,
+            `column '${column}' is ragged: row ${r} has ${len} values, earlier rows have ${d}; every embedding must have the same length`,
+          );
         }
         nullValues += copyRow(lv, lv.offset(i), d, out, r * d);
       }
@@ -130,8 +161,14 @@ export function embeddingColumnReader(file: string, column: string, valueType: '
       if (row !== rows) throw new InputError(file, `holds ${row} rows but its footer says ${rows}`);
       if (!out) throw new InputError(file, `column '${column}' is NULL in every row: there are no embeddings to read`);
       const warnings: string[] = [];
-      if (nullRows) warnings.push(`${nullRows} row${nullRows === 1 ? '' : 's'} of column '${column}' ${nullRows === 1 ? 'is' : 'are'} NULL; read as NaN rows`);
-      if (nullValues) warnings.push(`${nullValues} value${nullValues === 1 ? '' : 's'} inside column '${column}' ${nullValues === 1 ? 'is' : 'are'} NULL; read as NaN`);
+      if (nullRows)
+        warnings.push(
+          `${nullRows} row${nullRows === 1 ? '' : 's'} of column '${column}' ${nullRows === 1 ? 'is' : 'are'} NULL; read as NaN rows`,
+        );
+      if (nullValues)
+        warnings.push(
+          `${nullValues} value${nullValues === 1 ? '' : 's'} inside column '${column}' ${nullValues === 1 ? 'is' : 'are'} NULL; read as NaN`,
+        );
       return { matrix: { rows, cols: d, data: out }, dtype: `list<${valueType}>`, warnings };
     },
   };
@@ -180,9 +217,17 @@ export function numericBlockReader(file: string, columns: ParquetColumn[], rows:
     },
     finish() {
       if (row !== rows) throw new InputError(file, `holds ${row} rows but its footer says ${rows}`);
-      const warnings = nullValues ? [`${nullValues} NULL value${nullValues === 1 ? '' : 's'} in columns ${columns.map((c) => c.name).join(', ')} read as NaN`] : [];
+      const warnings = nullValues
+        ? [
+            `${nullValues} NULL value${nullValues === 1 ? '' : 's'} in columns ${columns.map((c) => c.name).join(', ')} read as NaN`,
+          ]
+        : [];
       const types = new Set(columns.map((c) => c.type.toString().toLowerCase()));
-      return { matrix: { rows, cols: d, data: out }, dtype: types.size === 1 ? [...types][0] : [...types].join('+'), warnings };
+      return {
+        matrix: { rows, cols: d, data: out },
+        dtype: types.size === 1 ? [...types][0] : [...types].join('+'),
+        warnings,
+      };
     },
   };
 }

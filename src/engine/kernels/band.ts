@@ -58,7 +58,10 @@ export function bandToTridiagonal(band: LowerBand): { diag: Float64Array; sub: F
  * must take effect within one second. Short calls also let V8 move the kernel from its
  * baseline compiler to the optimising one (a call in progress stays in the tier it began in).
  */
-export async function bandToTridiagonalAsync(band: LowerBand, opts: { token?: Cancellation; sliceMs?: number } = {}): Promise<{ diag: Float64Array; sub: Float64Array }> {
+export async function bandToTridiagonalAsync(
+  band: LowerBand,
+  opts: { token?: Cancellation; sliceMs?: number } = {},
+): Promise<{ diag: Float64Array; sub: Float64Array }> {
   const chase = bandChase(band);
   const slice = opts.sliceMs ?? 100;
   let j = 0;

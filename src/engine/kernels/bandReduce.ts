@@ -52,12 +52,30 @@ export const sbrPanel: GraphSpec = {
     { op: 'Gemm', inputs: ['A0', 'VT'], outputs: ['A0V'], attrs: { transB: 1 } },
     { op: 'Gemm', inputs: ['WaT', 'VT'], outputs: ['WtV'], attrs: { transB: 1 } },
     { op: 'Gemm', inputs: ['VaT', 'VT'], outputs: ['VtV'], attrs: { transB: 1 } },
-    { op: 'Gemm', inputs: ['VaT', 'WtV', 'A0V'], outputs: ['t1'], attrs: { transA: 1, alpha: -1, beta: 1 }, floatAttrs: ['alpha', 'beta'] },
-    { op: 'Gemm', inputs: ['WaT', 'VtV', 't1'], outputs: ['AV'], attrs: { transA: 1, alpha: -1, beta: 1 }, floatAttrs: ['alpha', 'beta'] },
+    {
+      op: 'Gemm',
+      inputs: ['VaT', 'WtV', 'A0V'],
+      outputs: ['t1'],
+      attrs: { transA: 1, alpha: -1, beta: 1 },
+      floatAttrs: ['alpha', 'beta'],
+    },
+    {
+      op: 'Gemm',
+      inputs: ['WaT', 'VtV', 't1'],
+      outputs: ['AV'],
+      attrs: { transA: 1, alpha: -1, beta: 1 },
+      floatAttrs: ['alpha', 'beta'],
+    },
     { op: 'MatMul', inputs: ['AV', 'T'], outputs: ['X'] },
     { op: 'MatMul', inputs: ['VT', 'X'], outputs: ['VtX'] },
     { op: 'Gemm', inputs: ['T', 'VtX'], outputs: ['Mm'], attrs: { transA: 1 } },
-    { op: 'Gemm', inputs: ['VT', 'Mm', 'X'], outputs: ['W'], attrs: { transA: 1, alpha: -0.5, beta: 1 }, floatAttrs: ['alpha', 'beta'] },
+    {
+      op: 'Gemm',
+      inputs: ['VT', 'Mm', 'X'],
+      outputs: ['W'],
+      attrs: { transA: 1, alpha: -0.5, beta: 1 },
+      floatAttrs: ['alpha', 'beta'],
+    },
     { op: 'Transpose', inputs: ['W'], outputs: ['WT'], attrs: { perm: [1, 0] } },
     { op: 'Slice', inputs: ['A0', 'cs', 'ce', 'ax1'], outputs: ['A0c'] },
     { op: 'Slice', inputs: ['WaT', 'cs', 'ce', 'ax1'], outputs: ['WacT'] },
@@ -65,11 +83,29 @@ export const sbrPanel: GraphSpec = {
     { op: 'Concat', inputs: ['WacT', 'WbcT'], outputs: ['WcT'], attrs: { axis: 0 } },
     { op: 'Slice', inputs: ['VaT', 'cs', 'ce', 'ax1'], outputs: ['VacT'] },
     { op: 'Slice', inputs: ['VT', 'cs', 'ce', 'ax1'], outputs: ['VbcT'] },
-    { op: 'Gemm', inputs: ['VallT', 'WcT', 'A0c'], outputs: ['t2'], attrs: { transA: 1, alpha: -1, beta: 1 }, floatAttrs: ['alpha', 'beta'] },
+    {
+      op: 'Gemm',
+      inputs: ['VallT', 'WcT', 'A0c'],
+      outputs: ['t2'],
+      attrs: { transA: 1, alpha: -1, beta: 1 },
+      floatAttrs: ['alpha', 'beta'],
+    },
     // [Wa W]·[Va V][cs:ce]ᵀ as its two halves: concatenating [Wa W]ᵀ (j + b rows of M) cost as
     // much as a GEMM per panel; the halves need only the panel's columns sliced.
-    { op: 'Gemm', inputs: ['WaT', 'VacT', 't2'], outputs: ['t3'], attrs: { transA: 1, alpha: -1, beta: 1 }, floatAttrs: ['alpha', 'beta'] },
-    { op: 'Gemm', inputs: ['WT', 'VbcT', 't3'], outputs: ['Pn'], attrs: { transA: 1, alpha: -1, beta: 1 }, floatAttrs: ['alpha', 'beta'] },
+    {
+      op: 'Gemm',
+      inputs: ['WaT', 'VacT', 't2'],
+      outputs: ['t3'],
+      attrs: { transA: 1, alpha: -1, beta: 1 },
+      floatAttrs: ['alpha', 'beta'],
+    },
+    {
+      op: 'Gemm',
+      inputs: ['WT', 'VbcT', 't3'],
+      outputs: ['Pn'],
+      attrs: { transA: 1, alpha: -1, beta: 1 },
+      floatAttrs: ['alpha', 'beta'],
+    },
   ],
 };
 
@@ -138,7 +174,12 @@ const i64 = (...v: number[]) => tensor(BigInt64Array.from(v.map((x) => BigInt(x)
  * A₀ that the next chunk starts reading, and each chunk's rows of A₀ are read (copied by
  * its Slice) before its result is placed.
  */
-export async function reduceToBand(a: Float64Array, d: number, b: number, opts: BandReduceOptions = {}): Promise<LowerBand> {
+export async function reduceToBand(
+  a: Float64Array,
+  d: number,
+  b: number,
+  opts: BandReduceOptions = {},
+): Promise<LowerBand> {
   const w = Math.min(d, 2 * b + 1);
   const ab = new Float64Array(d * w);
   const ax1 = i64(1);
@@ -189,17 +230,21 @@ export async function reduceToBand(a: Float64Array, d: number, b: number, opts: 
       for (let t = 0; t < b; t++) VT.set(Vt.subarray(t * r, (t + 1) * r), (jcols + t) * M + c + b);
       const nb = Math.min(b, M - c - b);
       const Pn = PnBuf.subarray(0, M * nb);
-      await run(sbrPanel, {
-        A0: tensor(A0, [M, M]),
-        VT: tensor(VT.subarray(jcols * M, (jcols + b) * M), [b, M]),
-        T: tensor(T, [b, b]),
-        VaT: tensor(VT.subarray(0, jcols * M), [jcols, M]),
-        WaT: tensor(WT.subarray(0, jcols * M), [jcols, M]),
-        VallT: tensor(VT.subarray(0, (jcols + b) * M), [jcols + b, M]),
-        cs: i64(c + b),
-        ce: i64(c + b + nb),
-        ax1,
-      }, { WT: tensor(WT.subarray(jcols * M, (jcols + b) * M), [b, M]), Pn: tensor(Pn, [M, nb]) });
+      await run(
+        sbrPanel,
+        {
+          A0: tensor(A0, [M, M]),
+          VT: tensor(VT.subarray(jcols * M, (jcols + b) * M), [b, M]),
+          T: tensor(T, [b, b]),
+          VaT: tensor(VT.subarray(0, jcols * M), [jcols, M]),
+          WaT: tensor(WT.subarray(0, jcols * M), [jcols, M]),
+          VallT: tensor(VT.subarray(0, (jcols + b) * M), [jcols + b, M]),
+          cs: i64(c + b),
+          ce: i64(c + b + nb),
+          ax1,
+        },
+        { WT: tensor(WT.subarray(jcols * M, (jcols + b) * M), [b, M]), Pn: tensor(Pn, [M, nb]) },
+      );
       jcols += b;
       c += b;
       // Next panel in the full-width M×b buffer (its columns are c .. c+nb−1; any others zero).

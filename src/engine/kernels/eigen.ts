@@ -49,7 +49,9 @@ export function eigvalsh(a: Float64Array, d: number): Float64Array {
 /** NaN/Inf would make the QL iterations fail (or never stop): callers must pass finite matrices. */
 function assertFinite(a: Float64Array, d: number): void {
   if (a.length < d * d) throw new RangeError(`matrix needs ${d * d} values, got ${a.length}`);
-  for (let i = 0; i < d * d; i++) if (!Number.isFinite(a[i])) throw new RangeError(`symmetric eigen-solver: entry ${i} of the ${d}×${d} matrix is ${a[i]}`);
+  for (let i = 0; i < d * d; i++)
+    if (!Number.isFinite(a[i]))
+      throw new RangeError(`symmetric eigen-solver: entry ${i} of the ${d}×${d} matrix is ${a[i]}`);
 }
 
 export interface EigenOptions {
@@ -98,7 +100,12 @@ export interface TopEigenOptions extends EigenOptions {
  * subspace by the Davis–Kahan sin θ theorem (Davis & Kahan 1970). Falls back to
  * the dense `eigh` when the gap is too small for iteration to be cheaper.
  */
-export async function topEigenvectors(a: Float64Array, d: number, m: number, opts: TopEigenOptions = {}): Promise<Eigen> {
+export async function topEigenvectors(
+  a: Float64Array,
+  d: number,
+  m: number,
+  opts: TopEigenOptions = {},
+): Promise<Eigen> {
   assertFinite(a, d);
   const mm = Math.min(m, d);
   if (mm === 0) return { values: opts.values ?? eigvalsh(a, d), vectors: new Float64Array(0), d, m: 0 };
@@ -157,7 +164,13 @@ export async function topEigenvectors(a: Float64Array, d: number, m: number, opt
  * set by the estimated gap. This skips the O(d³) all-eigenvalue solve when only the
  * top m pairs are needed (the overview's 2-D PCA map).
  */
-async function topEigenvectorsPsd(a: Float64Array, d: number, mm: number, k: number, opts: TopEigenOptions): Promise<Eigen> {
+async function topEigenvectorsPsd(
+  a: Float64Array,
+  d: number,
+  mm: number,
+  k: number,
+  opts: TopEigenOptions,
+): Promise<Eigen> {
   const tol = opts.tolerance ?? 1e-7;
   const maxProducts = opts.maxIterations ?? 600;
   const aT = tensor(a, [d, d]);
@@ -196,7 +209,8 @@ async function topEigenvectorsPsd(a: Float64Array, d: number, mm: number, k: num
     // A gap this small after several steps: the subspace is ill-defined; the dense solver is exact.
     if (iterations >= 4 && !(gap > 1e-8 * scale)) break;
     const target = Math.max(tol * gap, 1e-13 * scale * Math.sqrt(d));
-    if (iterations >= 2 && rr.maxResidual <= target) return { values: ritz.slice(0, mm), vectors: rr.vectors, d, m: mm };
+    if (iterations >= 2 && rr.maxResidual <= target)
+      return { values: ritz.slice(0, mm), vectors: rr.vectors, d, m: mm };
     Q = rr.basis;
     await yieldToEventLoop();
   }
@@ -214,7 +228,13 @@ const MAX_DEGREE = 12;
  *   Y₀ = Q, Y₁ = (A − c)Q/e, Y_{j+1} = 2(A − c)Y_j/e − Y_{j−1}.
  * Costs `deg` products with A.
  */
-async function chebyshevFilter(mul: (Y: Float64Array) => Promise<Float64Array>, Q: Float64Array, deg: number, c: number, e: number): Promise<Float64Array> {
+async function chebyshevFilter(
+  mul: (Y: Float64Array) => Promise<Float64Array>,
+  Q: Float64Array,
+  deg: number,
+  c: number,
+  e: number,
+): Promise<Float64Array> {
   if (deg === 1) return mul(Q);
   let prev = Q;
   const AQ = await mul(Q);
@@ -248,7 +268,8 @@ async function rayleighRitz(aT: ReturnType<typeof tensor>, Q: Float64Array, d: n
   const qT = tensor(Q, [d, k]);
   const AQ = (await run(matMul64, { A: aT, B: qT })).Y.data as Float64Array;
   const H = (await run(matMulTransA64, { A: qT, B: tensor(AQ, [d, k]) })).Y.data as Float64Array; // Qᵀ A Q
-  for (let x = 0; x < k; x++) for (let y = 0; y < x; y++) H[x * k + y] = H[y * k + x] = 0.5 * (H[x * k + y] + H[y * k + x]);
+  for (let x = 0; x < k; x++)
+    for (let y = 0; y < x; y++) H[x * k + y] = H[y * k + x] = 0.5 * (H[x * k + y] + H[y * k + x]);
   const small = eigh(H, k, k); // rows = eigenvectors of H, descending
   const S = new Float64Array(k * k); // k×k, column c = small.vectors row c
   for (let c = 0; c < k; c++) for (let r = 0; r < k; r++) S[r * k + c] = small.vectors[c * k + r];
@@ -364,7 +385,12 @@ export function eigh(a: Float64Array, d: number, m = d): Eigen {
  * `eigh` that yields to the event loop about every `sliceMs` (default 100) and stops with
  * CancelledError there when the token fires: at d = 2048 the decomposition takes seconds.
  */
-export async function eighAsync(a: Float64Array, d: number, m = d, opts: EigenOptions & { sliceMs?: number } = {}): Promise<Eigen> {
+export async function eighAsync(
+  a: Float64Array,
+  d: number,
+  m = d,
+  opts: EigenOptions & { sliceMs?: number } = {},
+): Promise<Eigen> {
   assertFinite(a, d);
   throwIfCancelled(opts.token);
   if (d === 0) return { values: new Float64Array(0), vectors: new Float64Array(0), d, m: 0 };

@@ -24,7 +24,13 @@ export function scoreTopK(alpha: number): GraphSpec {
       { name: 'indices', type: 'int64', shape: ['b', 'kk'] },
     ],
     nodes: [
-      { op: 'Gemm', inputs: ['Q', 'C', 'bias'], outputs: ['S'], attrs: { transB: 1, alpha, beta: 1 }, floatAttrs: ['alpha', 'beta'] },
+      {
+        op: 'Gemm',
+        inputs: ['Q', 'C', 'bias'],
+        outputs: ['S'],
+        attrs: { transB: 1, alpha, beta: 1 },
+        floatAttrs: ['alpha', 'beta'],
+      },
       { op: 'TopK', inputs: ['S', 'kk'], outputs: ['values', 'indices'], attrs: { axis: 1, largest: 1, sorted: 1 } },
     ],
   };
@@ -127,7 +133,12 @@ export function shiftedGramPanels(panels: number): GraphSpec {
   const nodes: GraphSpec['nodes'] = [
     { op: 'Sub', inputs: ['A', 'K'], outputs: ['C'] },
     { op: 'Transpose', inputs: ['C'], outputs: ['Ct'], attrs: { perm: [1, 0] } },
-    { op: 'Split', inputs: ['Ct', 'splits'], outputs: Array.from({ length: panels }, (_, i) => `T${i}`), attrs: { axis: 0 } },
+    {
+      op: 'Split',
+      inputs: ['Ct', 'splits'],
+      outputs: Array.from({ length: panels }, (_, i) => `T${i}`),
+      attrs: { axis: 0 },
+    },
   ];
   for (let i = 0; i < panels; i++) {
     for (let j = i; j < panels; j++) {

@@ -164,7 +164,16 @@ export async function knnSearch(corpus: PreparedCorpus, queries: Matrix, opts: K
       const qi = q0 + i;
       const nq = qNorms[qi];
       if (!Number.isFinite(nq) || (metric === 'cosine' && !(nq > 0))) continue;
-      rerank(corpus, queries, qi, cand.subarray(i * kk, (i + 1) * kk), opts.exclude ? opts.exclude[qi] : -1, k, indices, scores);
+      rerank(
+        corpus,
+        queries,
+        qi,
+        cand.subarray(i * kk, (i + 1) * kk),
+        opts.exclude ? opts.exclude[qi] : -1,
+        k,
+        indices,
+        scores,
+      );
     }
     opts.progress?.(Math.min(1, (q0 + qb) / q));
     await yieldToEventLoop();

@@ -96,7 +96,11 @@ export class MomentAccumulator {
   constructor(readonly d: number) {
     // ≥ 4096 rows where d is large: each block's GEMMs have d² outputs, so short blocks (K
     // small) ran well below MLAS's speed at d = 3072. ≤ 8192 keeps the error bound above.
-    this.blockRows = Math.max(64, Math.min(4096, Math.floor(BLOCK_ROWS_MAX_BYTES / (4 * d))), Math.min(8192, Math.floor(BLOCK_ROWS_TARGET_BYTES / (4 * d))));
+    this.blockRows = Math.max(
+      64,
+      Math.min(4096, Math.floor(BLOCK_ROWS_MAX_BYTES / (4 * d))),
+      Math.min(8192, Math.floor(BLOCK_ROWS_TARGET_BYTES / (4 * d))),
+    );
     this.shift = new Float64Array(d);
     this.s1 = new Float64Array(d);
     this.s2 = new Float64Array(d * d);
@@ -106,7 +110,10 @@ export class MomentAccumulator {
     const panels = gramPanels(d);
     const w = Math.ceil(d / panels);
     this.edges = Array.from({ length: panels + 1 }, (_, p) => Math.min(d, p * w));
-    this.splits = tensor(BigInt64Array.from({ length: panels }, (_, p) => BigInt(this.edges[p + 1] - this.edges[p])), [panels]);
+    this.splits = tensor(
+      BigInt64Array.from({ length: panels }, (_, p) => BigInt(this.edges[p + 1] - this.edges[p])),
+      [panels],
+    );
     if (panels > 1) {
       for (let p = 0; p < panels; p++) {
         this.gBuf.push([]);
@@ -226,7 +233,14 @@ export class MomentAccumulator {
 // hundred calls, where the big loop in `add` ran unoptimised for most of a first call.
 
 /** buf[o..o+d) = row − shift (float32); returns the float64 sum, non-finite iff the row is. */
-function copyShifted(data: Float32Array, src: number, buf: Float32Array, o: number, shift: Float64Array, d: number): number {
+function copyShifted(
+  data: Float32Array,
+  src: number,
+  buf: Float32Array,
+  o: number,
+  shift: Float64Array,
+  d: number,
+): number {
   let chk = 0;
   for (let j = 0; j < d; j++) {
     const v = data[src + j] - shift[j];
@@ -248,7 +262,15 @@ function addShifted(s1: Float64Array, data: Float32Array, src: number, shift: Fl
  * ulps of |x|, as shifting row by row does: far below the float32 GEMM error that bounds
  * S2 (see the error bound above).
  */
-function addShiftedRows(s1: Float64Array, data: Float32Array, r0: number, r1: number, shift: Float64Array, shift8: Float64Array, d: number): void {
+function addShiftedRows(
+  s1: Float64Array,
+  data: Float32Array,
+  r0: number,
+  r1: number,
+  shift: Float64Array,
+  shift8: Float64Array,
+  d: number,
+): void {
   let i = r0;
   for (; i + 8 <= r1; i += 8) addShifted8(s1, data, i * d, shift8, d);
   for (; i < r1; i++) addShifted(s1, data, i * d, shift, d);
@@ -263,7 +285,12 @@ function addShifted8(s1: Float64Array, data: Float32Array, o: number, shift8: Fl
   const o6 = o5 + d;
   const o7 = o6 + d;
   for (let j = 0; j < d; j++) {
-    s1[j] += data[o + j] + data[o1 + j] + (data[o2 + j] + data[o3 + j]) + (data[o4 + j] + data[o5 + j] + (data[o6 + j] + data[o7 + j])) - shift8[j];
+    s1[j] +=
+      data[o + j] +
+      data[o1 + j] +
+      (data[o2 + j] + data[o3 + j]) +
+      (data[o4 + j] + data[o5 + j] + (data[o6 + j] + data[o7 + j])) -
+      shift8[j];
   }
 }
 

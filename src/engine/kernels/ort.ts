@@ -66,7 +66,8 @@ function valueInfo(v: ValueSpec): onnx.IValueInfoProto {
 function attribute(name: string, value: AttrValue, isFloat: boolean): onnx.IAttributeProto {
   const T = onnx.AttributeProto.AttributeType;
   if (typeof value === 'string') return { name, type: T.STRING, s: new TextEncoder().encode(value) };
-  if (Array.isArray(value)) return isFloat ? { name, type: T.FLOATS, floats: value } : { name, type: T.INTS, ints: value };
+  if (Array.isArray(value))
+    return isFloat ? { name, type: T.FLOATS, floats: value } : { name, type: T.INTS, ints: value };
   return isFloat ? { name, type: T.FLOAT, f: value } : { name, type: T.INT, i: value };
 }
 
@@ -137,7 +138,11 @@ export function tensor(data: Feed, dims: number[]): ort.Tensor {
  * the given tensors (their shapes must match): the result then costs no allocation of
  * fresh, page-faulting memory per run.
  */
-export async function run(g: GraphSpec, feeds: Record<string, ort.Tensor>, into?: Record<string, ort.Tensor>): Promise<Record<string, ort.Tensor>> {
+export async function run(
+  g: GraphSpec,
+  feeds: Record<string, ort.Tensor>,
+  into?: Record<string, ort.Tensor>,
+): Promise<Record<string, ort.Tensor>> {
   const s = await session(g);
   return into ? s.run(feeds, into) : s.run(feeds);
 }

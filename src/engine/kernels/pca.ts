@@ -97,7 +97,8 @@ async function pcaFromGram(X: Matrix, mom: Moments, mm: number, opts: PcaOptions
   }
   throwIfCancelled(opts.token);
   const G = (await run(matMul64, { A: tensor(xc, [n, d]), B: tensor(xt, [d, n]) })).Y.data as Float64Array;
-  for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) G[i * n + j] = G[j * n + i] = 0.5 * (G[i * n + j] + G[j * n + i]);
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < i; j++) G[i * n + j] = G[j * n + i] = 0.5 * (G[i * n + j] + G[j * n + i]);
   const gValues = await eigvalshAsync(G, n, { token: opts.token });
   const eig = await topEigenvectors(G, n, mm, { values: gValues, token: opts.token });
   // Components: X̃ᵀu (d×m = (d×n)·(n×m)), normalised.
@@ -123,7 +124,16 @@ function finish(d: number, mm: number, mean: Float64Array, components: Float64Ar
     for (let j = 0; j < d; j++) if (Math.abs(components[r * d + j]) > Math.abs(components[r * d + best])) best = j;
     if (components[r * d + best] < 0) for (let j = 0; j < d; j++) components[r * d + j] = -components[r * d + j];
   }
-  if (!values) return { d, m: mm, mean, components, explainedVariance: new Float64Array(mm), eigenvalues: new Float64Array(0), totalVariance: 0 };
+  if (!values)
+    return {
+      d,
+      m: mm,
+      mean,
+      components,
+      explainedVariance: new Float64Array(mm),
+      eigenvalues: new Float64Array(0),
+      totalVariance: 0,
+    };
   const eigenvalues = values.map((v) => Math.max(0, v));
   let total = 0;
   for (const v of eigenvalues) total += v;
@@ -141,7 +151,12 @@ export interface ProjectOptions {
  * Y = (X − mean)·Wᵀ for W given as m×d rows (e.g. PCA components), streamed over
  * row blocks. Returns n×m float32, row-major.
  */
-export async function projectRows(X: Matrix, W: Float64Array | Float32Array, m: number, opts: ProjectOptions = {}): Promise<Float32Array> {
+export async function projectRows(
+  X: Matrix,
+  W: Float64Array | Float32Array,
+  m: number,
+  opts: ProjectOptions = {},
+): Promise<Float32Array> {
   const { rows: n, cols: d, data } = X;
   const wt = new Float32Array(d * m); // d×m = Wᵀ
   for (let r = 0; r < m; r++) for (let j = 0; j < d; j++) wt[j * m + r] = W[r * d + j];

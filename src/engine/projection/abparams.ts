@@ -21,7 +21,11 @@ export function findAbParams(spread = 1, minDist = 0.1): { a: number; b: number 
   let cost = sse(xs, ys, a, b);
   for (let it = 0; it < 500; it++) {
     // Normal equations JᵀJ·δ = −Jᵀr for the 2 parameters, damped by λ·diag(JᵀJ).
-    let jaa = 0, jab = 0, jbb = 0, ga = 0, gb = 0;
+    let jaa = 0,
+      jab = 0,
+      jbb = 0,
+      ga = 0,
+      gb = 0;
     for (let i = 0; i < N; i++) {
       const x = xs[i];
       if (x === 0) continue; // f(0) = 1 for all a, b: zero residual and zero derivatives.
@@ -36,7 +40,9 @@ export function findAbParams(spread = 1, minDist = 0.1): { a: number; b: number 
       ga += da * r;
       gb += db * r;
     }
-    const A = jaa * (1 + lambda), B = jab, D = jbb * (1 + lambda);
+    const A = jaa * (1 + lambda),
+      B = jab,
+      D = jbb * (1 + lambda);
     const det = A * D - B * B;
     if (!(Math.abs(det) > 0)) break;
     const sa = -(D * ga - B * gb) / det;

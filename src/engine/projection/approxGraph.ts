@@ -56,7 +56,12 @@ export function candidateCount(k: number, n: number, candidates?: number): numbe
  * The corpus's GEMM rows (unit rows for cosine, centred rows for euclidean) projected onto the
  * components: their euclidean distances order neighbours as the metric does, and so do their projections'.
  */
-export function reducedRows(corpus: PreparedCorpus, components: Float64Array, m: number, opts: { token?: Cancellation; progress?: Progress } = {}): Promise<Float32Array> {
+export function reducedRows(
+  corpus: PreparedCorpus,
+  components: Float64Array,
+  m: number,
+  opts: { token?: Cancellation; progress?: Progress } = {},
+): Promise<Float32Array> {
   return projectRows(corpus.gemm, components, m, opts);
 }
 
@@ -70,12 +75,30 @@ function makeDistance(corpus: PreparedCorpus, metric: ProjectionMetric): (i: num
 }
 
 /** The approximate k-NN graph (self excluded, ascending distance, ties by lower index). */
-export async function approximateGraph(corpus: PreparedCorpus, metric: ProjectionMetric, k: number, opts: ApproxGraphOptions): Promise<DistanceGraph> {
+export async function approximateGraph(
+  corpus: PreparedCorpus,
+  metric: ProjectionMetric,
+  k: number,
+  opts: ApproxGraphOptions,
+): Promise<DistanceGraph> {
   const n = corpus.source.rows;
-  const report = (a: number, b: number): Progress => (f, msg) => opts.progress?.(a + (b - a) * f, msg);
-  const Z = opts.reduced ?? (await reducedRows(corpus, opts.components, opts.m, { token: opts.token, progress: report(0, 0.05) }));
+  const report =
+    (a: number, b: number): Progress =>
+    (f, msg) =>
+      opts.progress?.(a + (b - a) * f, msg);
+  const Z =
+    opts.reduced ??
+    (await reducedRows(corpus, opts.components, opts.m, { token: opts.token, progress: report(0, 0.05) }));
   const kc = candidateCount(k, n, opts.candidates);
-  const cand = await invertedFileGraph({ rows: n, cols: opts.m, data: Z }, corpus.valid, kc, opts.probe ?? 20, opts.seed ?? 0, opts.token, report(0.05, 0.6));
+  const cand = await invertedFileGraph(
+    { rows: n, cols: opts.m, data: Z },
+    corpus.valid,
+    kc,
+    opts.probe ?? 20,
+    opts.seed ?? 0,
+    opts.token,
+    report(0.05, 0.6),
+  );
 
   const dist = makeDistance(corpus, metric);
   const indices = new Int32Array(n * k).fill(-1);
@@ -104,7 +127,11 @@ export async function approximateGraph(corpus: PreparedCorpus, metric: Projectio
   }
   const g: DistanceGraph = { n, k, indices, dist: dd };
   const rounds = opts.descentRounds ?? 1;
-  for (let r = 0; r < rounds; r++) await localJoin(g, dist, corpus.valid, { token: opts.token, progress: report(0.8 + (0.2 * r) / rounds, 0.8 + (0.2 * (r + 1)) / rounds) });
+  for (let r = 0; r < rounds; r++)
+    await localJoin(g, dist, corpus.valid, {
+      token: opts.token,
+      progress: report(0.8 + (0.2 * r) / rounds, 0.8 + (0.2 * (r + 1)) / rounds),
+    });
   opts.progress?.(1);
   return g;
 }
@@ -115,7 +142,15 @@ export async function approximateGraph(corpus: PreparedCorpus, metric: Projectio
  * iterations) into ~√n cells; the rows of each cell are searched exactly among
  * the rows of the `probe` cells whose centroids are nearest its own.
  */
-async function invertedFileGraph(Z: Matrix, valid: Uint8Array, kc: number, probe: number, seed: number, token: Cancellation | undefined, progress: Progress): Promise<{ indices: Int32Array }> {
+async function invertedFileGraph(
+  Z: Matrix,
+  valid: Uint8Array,
+  kc: number,
+  probe: number,
+  seed: number,
+  token: Cancellation | undefined,
+  progress: Progress,
+): Promise<{ indices: Int32Array }> {
   const n = Z.rows;
   const m = Z.cols;
   const rows: number[] = [];
@@ -168,7 +203,10 @@ async function invertedFileGraph(Z: Matrix, valid: Uint8Array, kc: number, probe
     }
     const candT = Int32Array.from(cand);
     const qT = members.subarray(q0, q1);
-    const res = await knnSearch(prepareCorpus(gatherRows(Zv, candT), 'euclidean'), gatherRows(Zv, qT), { k: Math.min(kc + 1, candT.length), token });
+    const res = await knnSearch(prepareCorpus(gatherRows(Zv, candT), 'euclidean'), gatherRows(Zv, qT), {
+      k: Math.min(kc + 1, candT.length),
+      token,
+    });
     for (let t = 0; t < qT.length; t++) {
       const self = qT[t];
       const i = validRows[self];
@@ -188,7 +226,16 @@ async function invertedFileGraph(Z: Matrix, valid: Uint8Array, kc: number, probe
 }
 
 /** Sort c candidates by (distance, index) and write the best k into row i of the graph. */
-function keepBest(rowI: Int32Array, rowD: Float64Array, order: Int32Array, c: number, k: number, indices: Int32Array, dd: Float64Array, i: number): void {
+function keepBest(
+  rowI: Int32Array,
+  rowD: Float64Array,
+  order: Int32Array,
+  c: number,
+  k: number,
+  indices: Int32Array,
+  dd: Float64Array,
+  i: number,
+): void {
   for (let t = 0; t < c; t++) order[t] = t;
   const o = order.subarray(0, c).sort((a, b) => rowD[a] - rowD[b] || rowI[a] - rowI[b]);
   const m = Math.min(k, c);
@@ -205,7 +252,12 @@ function keepBest(rowI: Int32Array, rowD: Float64Array, order: Int32Array, c: nu
  * closest neighbours' closest neighbours; each new candidate is scored once in
  * the full space and inserted if it beats the row's current k-th.
  */
-async function localJoin(g: DistanceGraph, dist: (i: number, j: number) => number, valid: Uint8Array, opts: { token?: Cancellation; progress?: Progress }): Promise<void> {
+async function localJoin(
+  g: DistanceGraph,
+  dist: (i: number, j: number) => number,
+  valid: Uint8Array,
+  opts: { token?: Cancellation; progress?: Progress },
+): Promise<void> {
   const { n, k, indices, dist: dd } = g;
   // Only the closest few neighbours feed the join: their lists are the most likely to hold
   // the row's missing neighbours, and the cost is quadratic in how many are used.
@@ -266,7 +318,13 @@ export interface ExactSample {
   indices: Int32Array;
 }
 
-export async function exactSample(corpus: PreparedCorpus, k: number, sample: number, seed: number, token?: Cancellation): Promise<ExactSample> {
+export async function exactSample(
+  corpus: PreparedCorpus,
+  k: number,
+  sample: number,
+  seed: number,
+  token?: Cancellation,
+): Promise<ExactSample> {
   const valid: number[] = [];
   for (let i = 0; i < corpus.valid.length; i++) if (corpus.valid[i]) valid.push(i);
   const pick = sampleRows(valid.length, sample, new Rng(seed ^ 0x5eed));
@@ -292,7 +350,14 @@ function recallOver(ex: ExactSample, found: (t: number) => ArrayLike<number>): n
 }
 
 /** recall@k of `g` against the exact neighbours of a seeded sample of rows. */
-export async function graphRecall(corpus: PreparedCorpus, g: DistanceGraph, k: number, sample: number, seed: number, token?: Cancellation): Promise<GraphRecall> {
+export async function graphRecall(
+  corpus: PreparedCorpus,
+  g: DistanceGraph,
+  k: number,
+  sample: number,
+  seed: number,
+  token?: Cancellation,
+): Promise<GraphRecall> {
   return graphRecallOn(g, await exactSample(corpus, k, sample, seed, token));
 }
 
@@ -310,7 +375,14 @@ export function graphRecallOn(g: DistanceGraph, ex: ExactSample): GraphRecall {
  * graph that would be poor (data whose neighbours live outside the top components) before
  * paying for it.
  */
-export async function reducedSpaceRecall(Z: Float32Array, m: number, valid: Uint8Array, ex: ExactSample, kc: number, token?: Cancellation): Promise<number> {
+export async function reducedSpaceRecall(
+  Z: Float32Array,
+  m: number,
+  valid: Uint8Array,
+  ex: ExactSample,
+  kc: number,
+  token?: Cancellation,
+): Promise<number> {
   const n = valid.length;
   const all: Matrix = { rows: n, cols: m, data: Z };
   const zc = prepareCorpus(all, 'euclidean');

@@ -20,9 +20,13 @@ export interface DensityGrid extends Bounds {
 
 /** Finite extent of the first two coordinates. */
 export function layoutBounds(coords: Float32Array, dims: number): Bounds {
-  let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+  let x0 = Infinity,
+    x1 = -Infinity,
+    y0 = Infinity,
+    y1 = -Infinity;
   for (let i = 0; i * dims < coords.length; i++) {
-    const x = coords[i * dims], y = coords[i * dims + 1];
+    const x = coords[i * dims],
+      y = coords[i * dims + 1];
     if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
     if (x < x0) x0 = x;
     if (x > x1) x1 = x;
@@ -34,13 +38,20 @@ export function layoutBounds(coords: Float32Array, dims: number): Bounds {
 }
 
 /** Counts of rows per bin over `b` (default: the whole layout); rows outside b are not counted. */
-export function binLayout(coords: Float32Array, dims: number, nx: number, ny: number, b: Bounds = layoutBounds(coords, dims)): DensityGrid {
+export function binLayout(
+  coords: Float32Array,
+  dims: number,
+  nx: number,
+  ny: number,
+  b: Bounds = layoutBounds(coords, dims),
+): DensityGrid {
   const counts = new Uint32Array(nx * ny);
   const w = b.x1 - b.x0 || 1;
   const h = b.y1 - b.y0 || 1;
   const n = Math.floor(coords.length / dims);
   for (let i = 0; i < n; i++) {
-    const x = coords[i * dims], y = coords[i * dims + 1];
+    const x = coords[i * dims],
+      y = coords[i * dims + 1];
     if (!(x >= b.x0 && x <= b.x1 && y >= b.y0 && y <= b.y1)) continue;
     const cx = Math.min(nx - 1, Math.floor(((x - b.x0) / w) * nx));
     const cy = Math.min(ny - 1, Math.floor(((y - b.y0) / h) * ny));
@@ -50,12 +61,18 @@ export function binLayout(coords: Float32Array, dims: number, nx: number, ny: nu
 }
 
 /** Rows whose first two coordinates fall in b: all of them when ≤ limit, else none plus the count. */
-export function rowsInView(coords: Float32Array, dims: number, b: Bounds, limit: number): { total: number; rows: Int32Array | null } {
+export function rowsInView(
+  coords: Float32Array,
+  dims: number,
+  b: Bounds,
+  limit: number,
+): { total: number; rows: Int32Array | null } {
   const n = Math.floor(coords.length / dims);
   const hit: number[] = [];
   let total = 0;
   for (let i = 0; i < n; i++) {
-    const x = coords[i * dims], y = coords[i * dims + 1];
+    const x = coords[i * dims],
+      y = coords[i * dims + 1];
     if (x >= b.x0 && x <= b.x1 && y >= b.y0 && y <= b.y1) {
       total++;
       if (total <= limit) hit.push(i);

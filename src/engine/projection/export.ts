@@ -43,7 +43,12 @@ function quote(v: string): string {
 export function coordsCsv(ds: Dataset, t: CoordsTable): string {
   const n = ds.matrix.rows;
   const meta = ds.metadata?.columns ?? [];
-  const header = ['row', ...AXES.slice(0, t.dims), ...(t.preservation ? ['preservation'] : []), ...meta.map((c) => c.name)];
+  const header = [
+    'row',
+    ...AXES.slice(0, t.dims),
+    ...(t.preservation ? ['preservation'] : []),
+    ...meta.map((c) => c.name),
+  ];
   const lines = [header.map(cell).join(',')];
   for (let i = 0; i < n; i++) {
     const parts: string[] = [String(i)];
@@ -79,12 +84,16 @@ export async function writeCoords(ds: Dataset, t: CoordsTable, file: string, ove
     for (const a of AXES.slice(0, t.dims)) types[a] = 'FLOAT';
     if (t.preservation) types.preservation = 'FLOAT';
     const sqlStr = (s: string) => `'${s.replace(/'/g, "''")}'`;
-    const typeSql = `{${Object.entries(types).map(([k, v]) => `${sqlStr(k)}: ${sqlStr(v)}`).join(', ')}}`;
+    const typeSql = `{${Object.entries(types)
+      .map(([k, v]) => `${sqlStr(k)}: ${sqlStr(v)}`)
+      .join(', ')}}`;
     const { DuckDBInstance } = await import('@duckdb/node-api');
     const db = await DuckDBInstance.create(':memory:');
     const con = await db.connect();
     try {
-      await con.run(`COPY (SELECT * FROM read_csv(${sqlStr(tmp)}, header = true, types = ${typeSql})) TO ${sqlStr(part)} (FORMAT parquet, COMPRESSION zstd)`);
+      await con.run(
+        `COPY (SELECT * FROM read_csv(${sqlStr(tmp)}, header = true, types = ${typeSql})) TO ${sqlStr(part)} (FORMAT parquet, COMPRESSION zstd)`,
+      );
     } finally {
       con.closeSync();
     }
@@ -101,7 +110,8 @@ export async function writeCoords(ds: Dataset, t: CoordsTable, file: string, ove
 function checkTarget(ds: Dataset, file: string, overwrite: boolean): string {
   const out = path.resolve(file);
   const inputs = [ds.path, ds.metadata?.source].filter((x): x is string => !!x).map((p) => path.resolve(p));
-  if (inputs.includes(out)) throw new InputError(out, 'is an input of this map; choose another file for the coordinates');
+  if (inputs.includes(out))
+    throw new InputError(out, 'is an input of this map; choose another file for the coordinates');
   if (!fs.existsSync(path.dirname(out))) throw new InputError(out, `its folder ${path.dirname(out)} does not exist`);
   if (fs.existsSync(out) && !overwrite) throw new InputError(out, 'already exists; pass --force to replace it');
   return out;

@@ -27,13 +27,18 @@ const MIN_K_DIST_SCALE = 1e-3;
  * ρ and σ for each row from its k neighbour distances (row-major n×k, ascending;
  * NaN marks padding).
  */
-export function smoothKnnDist(dist: Float64Array, n: number, k: number, nIter = 64): { rho: Float64Array; sigma: Float64Array } {
+export function smoothKnnDist(
+  dist: Float64Array,
+  n: number,
+  k: number,
+  nIter = 64,
+): { rho: Float64Array; sigma: Float64Array } {
   const target = Math.log2(k + 1);
   const rho = new Float64Array(n);
   const sigma = new Float64Array(n);
   let meanAll = 0;
   let cntAll = 0;
-  for (let t = 0; t < n * k; t++) if (Number.isFinite(dist[t])) (meanAll += dist[t]), cntAll++;
+  for (let t = 0; t < n * k; t++) if (Number.isFinite(dist[t])) ((meanAll += dist[t]), cntAll++);
   // umap-learn's means include the self column (distance 0): k + 1 entries per row.
   meanAll = cntAll ? meanAll / (cntAll + n) : 0;
   for (let i = 0; i < n; i++) {

@@ -25,19 +25,25 @@ export interface LayoutGrid {
 }
 
 export function buildGrid(coords: Float32Array, n: number, dims: number): LayoutGrid {
-  let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+  let x0 = Infinity,
+    x1 = -Infinity,
+    y0 = Infinity,
+    y1 = -Infinity;
   for (let i = 0; i < n; i++) {
-    const x = coords[i * dims], y = coords[i * dims + 1];
+    const x = coords[i * dims],
+      y = coords[i * dims + 1];
     if (x < x0) x0 = x;
     if (x > x1) x1 = x;
     if (y < y0) y0 = y;
     if (y > y1) y1 = y;
   }
-  if (!(x1 >= x0)) (x0 = 0), (x1 = 1), (y0 = 0), (y1 = 1);
-  const w = Math.max(x1 - x0, 1e-12), h = Math.max(y1 - y0, 1e-12);
+  if (!(x1 >= x0)) ((x0 = 0), (x1 = 1), (y0 = 0), (y1 = 1));
+  const w = Math.max(x1 - x0, 1e-12),
+    h = Math.max(y1 - y0, 1e-12);
   const cells = Math.max(1, Math.floor(n / 2));
   const cell = Math.max(Math.sqrt((w * h) / cells), Math.max(w, h) / 4096, 1e-12);
-  const nx = Math.min(4096, Math.floor(w / cell) + 1), ny = Math.min(4096, Math.floor(h / cell) + 1);
+  const nx = Math.min(4096, Math.floor(w / cell) + 1),
+    ny = Math.min(4096, Math.floor(h / cell) + 1);
   const cellOf = new Int32Array(n);
   const cellStart = new Int32Array(nx * ny + 1);
   for (let i = 0; i < n; i++) {

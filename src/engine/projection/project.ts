@@ -21,7 +21,15 @@ import { jointP } from './perplexity';
 import { tsneLayout } from './tsne';
 import { mapQuality, MapQuality, ProjectionMetric, rowPreservation } from './quality';
 import { layoutKnn } from './lowdim';
-import { approximateGraph, candidateCount, exactSample, graphRecall, graphRecallOn, reducedRows, reducedSpaceRecall } from './approxGraph';
+import {
+  approximateGraph,
+  candidateCount,
+  exactSample,
+  graphRecall,
+  graphRecallOn,
+  reducedRows,
+  reducedSpaceRecall,
+} from './approxGraph';
 import type { ProjectKnnGraph } from '../../shared/protocol';
 
 export type ProjectionMethod = 'pca' | 'umap' | 'tsne';
@@ -120,7 +128,10 @@ async function neighbourGraph(
   progress: Progress,
   timings: Record<string, number>,
 ): Promise<{ graph: DistanceGraph; info: KnnGraphInfo; warning?: string }> {
-  const cacheOf = (a: boolean) => ({ get: () => ds.cache.get(graphKey(s.metric, a)) as DistanceGraph | undefined, set: (g: DistanceGraph) => ds.cache.set(graphKey(s.metric, a), g) });
+  const cacheOf = (a: boolean) => ({
+    get: () => ds.cache.get(graphKey(s.metric, a)) as DistanceGraph | undefined,
+    set: (g: DistanceGraph) => ds.cache.set(graphKey(s.metric, a), g),
+  });
   const exact = async (pilot?: { recall: number; sample: number }) => {
     const t = Date.now();
     const graph = await distanceGraph(corpus, s.metric, graphK, cacheOf(false), { token, progress });
@@ -136,7 +147,13 @@ async function neighbourGraph(
   };
   const approximate = (graph: DistanceGraph, recall: { recall: number; sample: number }) => ({
     graph,
-    info: { method: 'approximate' as const, k: graphK, recall: recall.recall, sample: recall.sample, components: comps },
+    info: {
+      method: 'approximate' as const,
+      k: graphK,
+      recall: recall.recall,
+      sample: recall.sample,
+      components: comps,
+    },
     warning:
       `the k-NN graph is approximate (recall@${graphK} ${recall.recall.toFixed(3)} against the exact neighbours of ${recall.sample.toLocaleString('en-US')} seeded rows): ` +
       `the layout, per-row preservation, k-occurrence and hover neighbours use it; the quality scores use exact neighbours`,
@@ -158,28 +175,44 @@ async function neighbourGraph(
   const ex = await exactSample(corpus, graphK, RECALL_SAMPLE, s.seed, token);
   const Z = await reducedRows(corpus, pcaM.components, pcaM.m, { token });
   if (auto) {
-    const pilot = { recall: await reducedSpaceRecall(Z, pcaM.m, corpus.valid, ex, candidateCount(graphK, corpus.source.rows), token), sample: ex.rows.length };
+    const pilot = {
+      recall: await reducedSpaceRecall(Z, pcaM.m, corpus.valid, ex, candidateCount(graphK, corpus.source.rows), token),
+      sample: ex.rows.length,
+    };
     ds.cache.set(pilotKey, pilot);
     timings.knnPilot = (Date.now() - t) / 1000;
     if (pilot.recall < APPROX_MIN_PILOT_RECALL) return exact(pilot);
   }
   t = Date.now();
-  const graph = await approximateGraph(corpus, s.metric, graphK, { components: pcaM.components, m: pcaM.m, reduced: Z, seed: s.seed, token, progress });
+  const graph = await approximateGraph(corpus, s.metric, graphK, {
+    components: pcaM.components,
+    m: pcaM.m,
+    reduced: Z,
+    seed: s.seed,
+    token,
+    progress,
+  });
   cacheOf(true).set(graph);
   timings.knn = (Date.now() - t) / 1000;
   return approximate(graph, graphRecallOn(graph, ex));
 }
 
 export function checkSettings(s: ProjectSettings, n: number, file?: string): void {
-  if (!PROJECTION_METHODS.includes(s.method)) throw new InputError(undefined, `method must be one of ${PROJECTION_METHODS.join(', ')}, got '${s.method}'`);
-  if (s.method === 'tsne' && s.dims !== 2) throw new InputError(undefined, `t-SNE supports 2 dimensions only, got --dims ${s.dims}`);
+  if (!PROJECTION_METHODS.includes(s.method))
+    throw new InputError(undefined, `method must be one of ${PROJECTION_METHODS.join(', ')}, got '${s.method}'`);
+  if (s.method === 'tsne' && s.dims !== 2)
+    throw new InputError(undefined, `t-SNE supports 2 dimensions only, got --dims ${s.dims}`);
   if (!(s.dims === 2 || s.dims === 3)) throw new InputError(undefined, `dims must be 2 or 3, got ${s.dims}`);
   if (!Number.isInteger(s.k) || s.k < 1) throw new InputError(undefined, `k must be a positive integer, got ${s.k}`);
-  if (s.metric !== 'cosine' && s.metric !== 'euclidean') throw new InputError(undefined, `projections support the cosine and euclidean metrics, got '${s.metric}'`);
+  if (s.metric !== 'cosine' && s.metric !== 'euclidean')
+    throw new InputError(undefined, `projections support the cosine and euclidean metrics, got '${s.metric}'`);
   if (n < 4) throw new InputError(file, `has ${n} usable rows; a projection needs at least 4`);
-  if (s.k >= n / 2) throw new InputError(file, `k = ${s.k} is too large for ${n} usable rows (the quality scores need k < n/2)`);
-  if (s.knn !== undefined && !KNN_MODES.includes(s.knn)) throw new InputError(undefined, `knn must be one of ${KNN_MODES.join(', ')}, got '${s.knn}'`);
-  if (s.perplexity !== undefined && !(s.perplexity > 0 && 3 * s.perplexity < n)) throw new InputError(file, `perplexity must be > 0 and < n/3 = ${(n / 3).toFixed(1)}, got ${s.perplexity}`);
+  if (s.k >= n / 2)
+    throw new InputError(file, `k = ${s.k} is too large for ${n} usable rows (the quality scores need k < n/2)`);
+  if (s.knn !== undefined && !KNN_MODES.includes(s.knn))
+    throw new InputError(undefined, `knn must be one of ${KNN_MODES.join(', ')}, got '${s.knn}'`);
+  if (s.perplexity !== undefined && !(s.perplexity > 0 && 3 * s.perplexity < n))
+    throw new InputError(file, `perplexity must be > 0 and < n/3 = ${(n / 3).toFixed(1)}, got ${s.perplexity}`);
 }
 
 export async function project(ds: Dataset, s: ProjectSettings, cb: ProjectCallbacks = {}): Promise<ProjectionResult> {
@@ -190,17 +223,25 @@ export async function project(ds: Dataset, s: ProjectSettings, cb: ProjectCallba
   const valid = usableRows(ds, s.metric);
   const warnings: string[] = [];
   const skipped = n - valid.length;
-  if (skipped) warnings.push(`${skipped} row(s) with NaN/Inf${s.metric === 'cosine' ? ' or zero norm' : ''} have no place on the map`);
+  if (skipped)
+    warnings.push(
+      `${skipped} row(s) with NaN/Inf${s.metric === 'cosine' ? ' or zero norm' : ''} have no place on the map`,
+    );
   checkSettings(s, valid.length, ds.path);
   const work: Matrix = skipped ? gatherRows(ds.matrix, valid) : ds.matrix;
   const m = work.rows;
   const scatter = (c: Float32Array) => scatterRows(c, valid, n, s.dims, skipped > 0);
-  const report = (a: number, b: number, label: string): Progress => (f, msg) => cb.progress?.(a + (b - a) * f, msg ? `${label}: ${msg}` : label);
+  const report =
+    (a: number, b: number, label: string): Progress =>
+    (f, msg) =>
+      cb.progress?.(a + (b - a) * f, msg ? `${label}: ${msg}` : label);
 
   // 1. PCA: the first picture, and the initial layout of UMAP/t-SNE.
   let t = Date.now();
   const pca = await datasetPca(ds, s.dims, { token: cb.token, progress: report(0, 0.03, 'PCA') });
-  const pcaFull = await cached(ds, `pca${s.dims}coords`, () => projectRows(ds.matrix, pca.components, pca.m, { mean: pca.mean, token: cb.token }));
+  const pcaFull = await cached(ds, `pca${s.dims}coords`, () =>
+    projectRows(ds.matrix, pca.components, pca.m, { mean: pca.mean, token: cb.token }),
+  );
   const pcaWork = skipped ? gatherFlat(pcaFull, valid, s.dims) : pcaFull;
   lap('pca', t);
   cb.onLayout?.(scatter(pcaWork), 'pca', 0, 1);
@@ -215,13 +256,27 @@ export async function project(ds: Dataset, s: ProjectSettings, cb: ProjectCallba
     // auto: approximate only where it pays: many rows, and at least twice the reduced space's dims
     // (GloVe 50k×100: recall@14 0.80 from 64 of 100 dims; 768-d data gains far more time).
     const d = ds.matrix.cols;
-    const approx = comps < d && (s.knn === 'approx' || ((s.knn ?? 'auto') === 'auto' && m > APPROX_ABOVE_ROWS && d >= 2 * APPROX_COMPONENTS));
-    const built = await neighbourGraph(ds, corpus, s, graphK, approx, comps, cb.token, report(0.03, 0.4, approx ? 'approximate nearest neighbours' : 'nearest neighbours'), timings);
+    const approx =
+      comps < d &&
+      (s.knn === 'approx' || ((s.knn ?? 'auto') === 'auto' && m > APPROX_ABOVE_ROWS && d >= 2 * APPROX_COMPONENTS));
+    const built = await neighbourGraph(
+      ds,
+      corpus,
+      s,
+      graphK,
+      approx,
+      comps,
+      cb.token,
+      report(0.03, 0.4, approx ? 'approximate nearest neighbours' : 'nearest neighbours'),
+      timings,
+    );
     graph = built.graph;
     knnInfo = built.info;
     if (built.warning) warnings.push(built.warning);
   } else {
-    warnings.push(`per-row neighbourhood preservation needs the exact k-NN graph, which is not computed for PCA above ${(s.maxGraphRows ?? DEFAULT_MAX_GRAPH_ROWS).toLocaleString('en-US')} rows`);
+    warnings.push(
+      `per-row neighbourhood preservation needs the exact k-NN graph, which is not computed for PCA above ${(s.maxGraphRows ?? DEFAULT_MAX_GRAPH_ROWS).toLocaleString('en-US')} rows`,
+    );
   }
 
   // 3. The layout itself.
@@ -232,7 +287,16 @@ export async function project(ds: Dataset, s: ProjectSettings, cb: ProjectCallba
     const nn = Math.min(m - 1, (s.nNeighbors ?? 15) - 1);
     const g = sliceGraph(graph!, nn);
     const fs = fuzzySimplicialSet(g.indices, g.dist, m, nn);
-    coords = await umapLayout(fs, { dims: s.dims, init: pcaWork, seed: s.seed, nEpochs: s.iterations, minDist: s.minDist, onLayout: onStep, token: cb.token, progress: report(0.4, 0.9, 'UMAP') });
+    coords = await umapLayout(fs, {
+      dims: s.dims,
+      init: pcaWork,
+      seed: s.seed,
+      nEpochs: s.iterations,
+      minDist: s.minDist,
+      onLayout: onStep,
+      token: cb.token,
+      progress: report(0.4, 0.9, 'UMAP'),
+    });
   } else if (s.method === 'tsne') {
     const perp = s.perplexity ?? 30;
     const kk = Math.min(m - 1, Math.floor(3 * perp + 1));
@@ -240,7 +304,13 @@ export async function project(ds: Dataset, s: ProjectSettings, cb: ProjectCallba
     // scikit-learn squares euclidean distances before calibrating, and uses other metrics as they are.
     const d = s.metric === 'euclidean' ? g.dist.map((v) => v * v) : g.dist;
     const P = jointP(g.indices, d, m, kk, perp);
-    coords = await tsneLayout(P, { init: pcaWork, nIter: s.iterations, onLayout: onStep, token: cb.token, progress: report(0.4, 0.9, 't-SNE') });
+    coords = await tsneLayout(P, {
+      init: pcaWork,
+      nIter: s.iterations,
+      onLayout: onStep,
+      token: cb.token,
+      progress: report(0.4, 0.9, 't-SNE'),
+    });
   } else {
     coords = pcaWork;
   }
@@ -248,8 +318,17 @@ export async function project(ds: Dataset, s: ProjectSettings, cb: ProjectCallba
 
   // 4. How much to trust it.
   t = Date.now();
-  const quality = await mapQuality(work, coords, s.dims, { k: s.k, metric: s.metric, seed: s.seed, token: cb.token, progress: report(0.9, 0.98, 'quality') });
-  if (quality.sampleRows < m) warnings.push(`quality scores are averaged over a seeded sample of ${quality.sampleRows.toLocaleString('en-US')} of ${m.toLocaleString('en-US')} rows`);
+  const quality = await mapQuality(work, coords, s.dims, {
+    k: s.k,
+    metric: s.metric,
+    seed: s.seed,
+    token: cb.token,
+    progress: report(0.9, 0.98, 'quality'),
+  });
+  if (quality.sampleRows < m)
+    warnings.push(
+      `quality scores are averaged over a seeded sample of ${quality.sampleRows.toLocaleString('en-US')} of ${m.toLocaleString('en-US')} rows`,
+    );
   let pres: Float32Array = new Float32Array(m).fill(NaN);
   if (graph) pres = rowPreservation(graph.indices, graph.k, layoutKnn(coords, m, s.dims, s.k), s.k, m);
   const extras = graph ? graphExtras(graph, s.k, valid, n) : undefined;
@@ -284,7 +363,12 @@ function graphNeighbours(s: ProjectSettings, m: number): number {
  * often a row is among the others' k nearest, and each row's 3 nearest, both in
  * the original row numbering (rows left out: NaN / −1).
  */
-function graphExtras(g: DistanceGraph, k: number, valid: Int32Array, n: number): { kOccurrence: Float32Array; top3: Int32Array } {
+function graphExtras(
+  g: DistanceGraph,
+  k: number,
+  valid: Int32Array,
+  n: number,
+): { kOccurrence: Float32Array; top3: Int32Array } {
   const kOccurrence = new Float32Array(n).fill(NaN);
   for (let t = 0; t < valid.length; t++) kOccurrence[valid[t]] = 0;
   const top3 = new Int32Array(n * 3).fill(-1);
@@ -302,7 +386,8 @@ function graphExtras(g: DistanceGraph, k: number, valid: Int32Array, n: number):
 function usableRows(ds: Dataset, metric: ProjectionMetric): Int32Array {
   const norms = datasetNorms(ds);
   const out: number[] = [];
-  for (let i = 0; i < norms.length; i++) if (Number.isFinite(norms[i]) && (metric !== 'cosine' || norms[i] > 0)) out.push(i);
+  for (let i = 0; i < norms.length; i++)
+    if (Number.isFinite(norms[i]) && (metric !== 'cosine' || norms[i] > 0)) out.push(i);
   return Int32Array.from(out);
 }
 

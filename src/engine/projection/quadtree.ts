@@ -63,9 +63,13 @@ export class QuadTree {
 
   /** Rebuilds the tree over n points stored as interleaved (x, y) in Y. */
   build(Y: Float64Array, n: number): void {
-    let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+    let x0 = Infinity,
+      x1 = -Infinity,
+      y0 = Infinity,
+      y1 = -Infinity;
     for (let i = 0; i < n; i++) {
-      const x = Y[2 * i], y = Y[2 * i + 1];
+      const x = Y[2 * i],
+        y = Y[2 * i + 1];
       if (x < x0) x0 = x;
       if (x > x1) x1 = x;
       if (y < y0) y0 = y;
@@ -79,7 +83,8 @@ export class QuadTree {
   }
 
   private insert(Y: Float64Array, p: number): void {
-    const x = Y[2 * p], y = Y[2 * p + 1];
+    const x = Y[2 * p],
+      y = Y[2 * p + 1];
     let id = 0;
     for (;;) {
       if (this.child[id] < 0) {

@@ -51,7 +51,10 @@ const MIN_SAMPLE = 1000;
 
 /** Number of query rows used for an n×d dataset: all when cheap, else a seeded sample. */
 export function qualitySampleSize(n: number, d: number): number {
-  const m = Math.min(Math.floor(QUALITY_FLOPS / (2 * Math.max(1, n) * Math.max(1, d))), Math.floor(QUALITY_ROW_VISITS / Math.max(1, n)));
+  const m = Math.min(
+    Math.floor(QUALITY_FLOPS / (2 * Math.max(1, n) * Math.max(1, d))),
+    Math.floor(QUALITY_ROW_VISITS / Math.max(1, n)),
+  );
   return Math.min(n, Math.max(MIN_SAMPLE, m));
 }
 
@@ -59,7 +62,12 @@ export function qualitySampleSize(n: number, d: number): number {
  * Trustworthiness, continuity and k-NN recall of `coords` (n×dims, row-major)
  * as a map of the rows of X (all rows finite; cosine rows non-zero).
  */
-export async function mapQuality(X: Matrix, coords: Float32Array, dims: number, opts: QualityOptions): Promise<MapQuality> {
+export async function mapQuality(
+  X: Matrix,
+  coords: Float32Array,
+  dims: number,
+  opts: QualityOptions,
+): Promise<MapQuality> {
   const n = X.rows;
   const k = opts.k;
   if (!Number.isInteger(k) || k < 1) throw new InputError(undefined, `k must be a positive integer, got ${k}`);
@@ -79,7 +87,8 @@ export async function mapQuality(X: Matrix, coords: Float32Array, dims: number, 
   for (let s0 = 0; s0 < m; s0 += b) {
     throwIfCancelled(opts.token);
     const bb = Math.min(b, m - s0);
-    for (let t = 0; t < bb; t++) qbuf.set(corpus.unit.subarray(S[s0 + t] * X.cols, (S[s0 + t] + 1) * X.cols), t * X.cols);
+    for (let t = 0; t < bb; t++)
+      qbuf.set(corpus.unit.subarray(S[s0 + t] * X.cols, (S[s0 + t] + 1) * X.cols), t * X.cols);
     const out = await run(matMulTransB, { A: tensor(qbuf.subarray(0, bb * X.cols), [bb, X.cols]), B: cT });
     const dots = out.Y.data as Float32Array;
     for (let t = 0; t < bb; t++) {
@@ -98,7 +107,14 @@ export async function mapQuality(X: Matrix, coords: Float32Array, dims: number, 
     await yieldToEventLoop();
   }
   const norm = 2 / (m * k * (2 * n - 3 * k - 1));
-  return { k, trustworthiness: 1 - norm * tSum, continuity: 1 - norm * cSum, knnRecall: hits / (m * k), sampleRows: m, rows: n };
+  return {
+    k,
+    trustworthiness: 1 - norm * tSum,
+    continuity: 1 - norm * cSum,
+    knnRecall: hits / (m * k),
+    sampleRows: m,
+    rows: n,
+  };
 }
 
 interface RankCorpus {
@@ -191,7 +207,13 @@ function overlap(a: TopK, b: TopK): number {
  * and the map's own exact k-NN (`layoutKnn`): what the panel colours by, so
  * users see where the map is wrong (the per-point form of k-NN recall).
  */
-export function rowPreservation(graph: Int32Array, graphK: number, mapKnn: Int32Array, k: number, n: number): Float32Array {
+export function rowPreservation(
+  graph: Int32Array,
+  graphK: number,
+  mapKnn: Int32Array,
+  k: number,
+  n: number,
+): Float32Array {
   const out = new Float32Array(n);
   for (let i = 0; i < n; i++) {
     let h = 0;

@@ -23,8 +23,11 @@ export interface SelectionOptions {
 export function selectionSummary(ds: Dataset, rows: number[], o: SelectionOptions): MapSelectionResult {
   const n = ds.matrix.rows;
   const d = ds.matrix.cols;
-  for (const r of rows) if (!Number.isInteger(r) || r < 0 || r >= n) throw new InputError(ds.path, `row ${r} is out of range (the file has rows 0–${n - 1})`);
-  if (!Number.isInteger(o.k) || o.k < 0) throw new InputError(undefined, `k must be a non-negative integer, got ${o.k}`);
+  for (const r of rows)
+    if (!Number.isInteger(r) || r < 0 || r >= n)
+      throw new InputError(ds.path, `row ${r} is out of range (the file has rows 0–${n - 1})`);
+  if (!Number.isInteger(o.k) || o.k < 0)
+    throw new InputError(undefined, `k must be a non-negative integer, got ${o.k}`);
   const sel = new Uint8Array(n);
   for (const r of rows) sel[r] = 1;
   const count = sel.reduce((a, b) => a + b, 0);
@@ -81,7 +84,11 @@ export function selectionSummary(ds: Dataset, rows: number[], o: SelectionOption
     for (let t = 0; t < top.size; t++) {
       const r = top.idx[t];
       const v = labels?.[r];
-      neighbours.push({ row: r, score: o.metric === 'cosine' ? -top.dist[t] : top.dist[t], label: v === null || v === undefined ? undefined : String(v) });
+      neighbours.push({
+        row: r,
+        score: o.metric === 'cosine' ? -top.dist[t] : top.dist[t],
+        label: v === null || v === undefined ? undefined : String(v),
+      });
     }
   }
   return { count, metric: o.metric, column: mixName, mix, neighbours };

@@ -94,23 +94,36 @@ function edgeRows(P: EdgeList): Int32Array {
 }
 
 /** The full KL gradient (times 4, as scikit-learn) into `grad`. */
-function gradient(Y: Float64Array, n: number, P: EdgeList, rowStart: Int32Array, exag: number, theta: number, tree: QuadTree, grad: Float64Array): void {
+function gradient(
+  Y: Float64Array,
+  n: number,
+  P: EdgeList,
+  rowStart: Int32Array,
+  exag: number,
+  theta: number,
+  tree: QuadTree,
+  grad: Float64Array,
+): void {
   tree.build(Y, n);
   const th2 = theta * theta;
   const stack = new Int32Array(4 * 64);
   let sumQ = 0;
   // Repulsion: grad holds Σ q² (y_i − y_j) (unnormalised) for now.
   for (let i = 0; i < n; i++) {
-    const xi = Y[2 * i], yi = Y[2 * i + 1];
-    let fx = 0, fy = 0;
+    const xi = Y[2 * i],
+      yi = Y[2 * i + 1];
+    let fx = 0,
+      fy = 0;
     let sp = 0;
     stack[sp++] = 0;
     while (sp > 0) {
       const id = stack[--sp];
       const cnt = tree.count[id];
       if (cnt === 0) continue;
-      const mx = tree.sx[id] / cnt, my = tree.sy[id] / cnt;
-      const dx = xi - mx, dy = yi - my;
+      const mx = tree.sx[id] / cnt,
+        my = tree.sy[id] / cnt;
+      const dx = xi - mx,
+        dy = yi - my;
       const d2 = dx * dx + dy * dy;
       const leaf = tree.child[id] < 0;
       const w = 2 * tree.half[id];
@@ -137,11 +150,14 @@ function gradient(Y: Float64Array, n: number, P: EdgeList, rowStart: Int32Array,
   const invZ = sumQ > 0 ? 1 / sumQ : 0;
   const { tail, weight } = P;
   for (let i = 0; i < n; i++) {
-    const xi = Y[2 * i], yi = Y[2 * i + 1];
-    let ax = 0, ay = 0;
+    const xi = Y[2 * i],
+      yi = Y[2 * i + 1];
+    let ax = 0,
+      ay = 0;
     for (let e = rowStart[i]; e < rowStart[i + 1]; e++) {
       const j = tail[e];
-      const dx = xi - Y[2 * j], dy = yi - Y[2 * j + 1];
+      const dx = xi - Y[2 * j],
+        dy = yi - Y[2 * j + 1];
       const q = 1 / (1 + dx * dx + dy * dy);
       const m = exag * weight[e] * q;
       ax += m * dx;

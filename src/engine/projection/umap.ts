@@ -85,7 +85,8 @@ export async function umapLayout(graph: EdgeList, opts: UmapOptions): Promise<Fl
   let lastYield = lastEmit;
   let alpha = alpha0;
   for (let epoch = 0; epoch < nEpochs; epoch++) {
-    if (dims === 2 && !opts.generic) runEpoch2(Y, n, head, tail, eps, epsNeg, nextSample, nextNeg, epoch, ft, alpha, rng);
+    if (dims === 2 && !opts.generic)
+      runEpoch2(Y, n, head, tail, eps, epsNeg, nextSample, nextNeg, epoch, ft, alpha, rng);
     else runEpoch(Y, dims, n, head, tail, eps, epsNeg, nextSample, nextNeg, epoch, ft, alpha, rng);
     alpha = alpha0 * (1 - epoch / nEpochs);
     const now = Date.now();
@@ -108,10 +109,19 @@ export async function umapLayout(graph: EdgeList, opts: UmapOptions): Promise<Fl
 
 /** One SGD epoch over every edge due for sampling; hot loop, kept flat. */
 function runEpoch(
-  Y: Float64Array, dims: number, n: number,
-  head: Int32Array, tail: Int32Array, eps: Float64Array, epsNeg: Float64Array,
-  nextSample: Float64Array, nextNeg: Float64Array,
-  epoch: number, ft: ForceTable, alpha: number, rng: Rng,
+  Y: Float64Array,
+  dims: number,
+  n: number,
+  head: Int32Array,
+  tail: Int32Array,
+  eps: Float64Array,
+  epsNeg: Float64Array,
+  nextSample: Float64Array,
+  nextNeg: Float64Array,
+  epoch: number,
+  ft: ForceTable,
+  alpha: number,
+  rng: Rng,
 ): void {
   const m = head.length;
   for (let e = 0; e < m; e++) {
@@ -156,10 +166,18 @@ function runEpoch(
  * per-dimension loops that dominate at dims = 2.
  */
 function runEpoch2(
-  Y: Float64Array, n: number,
-  head: Int32Array, tail: Int32Array, eps: Float64Array, epsNeg: Float64Array,
-  nextSample: Float64Array, nextNeg: Float64Array,
-  epoch: number, ft: ForceTable, alpha: number, rng: Rng,
+  Y: Float64Array,
+  n: number,
+  head: Int32Array,
+  tail: Int32Array,
+  eps: Float64Array,
+  epsNeg: Float64Array,
+  nextSample: Float64Array,
+  nextNeg: Float64Array,
+  epoch: number,
+  ft: ForceTable,
+  alpha: number,
+  rng: Rng,
 ): void {
   const m = head.length;
   const attract = ft.attract;
@@ -168,7 +186,8 @@ function runEpoch2(
     if (nextSample[e] > epoch) continue;
     const j = head[e] * 2;
     const k = tail[e] * 2;
-    let yj0 = Y[j], yj1 = Y[j + 1];
+    let yj0 = Y[j],
+      yj1 = Y[j + 1];
     const dx = yj0 - Y[k];
     const dy = yj1 - Y[k + 1];
     const d2 = dx * dx + dy * dy;

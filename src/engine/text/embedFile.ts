@@ -36,7 +36,10 @@ function writeAtomic(file: string, data: Buffer | string): void {
   fs.renameSync(tmp, file);
 }
 
-export async function embedFile(p: EmbedFileParams, opts: { token?: Cancellation; progress?: Progress } = {}): Promise<EmbedFileResult> {
+export async function embedFile(
+  p: EmbedFileParams,
+  opts: { token?: Cancellation; progress?: Progress } = {},
+): Promise<EmbedFileResult> {
   const out = path.resolve(p.out);
   if (path.extname(out).toLowerCase() !== '.npy') throw new InputError(out, 'the output must be a .npy file');
   const meta = sidecarFor(out);
@@ -46,15 +49,27 @@ export async function embedFile(p: EmbedFileParams, opts: { token?: Cancellation
   const items = await readTextItems(p.input, p.textColumn);
   opts.progress?.(0.02, 'loading model');
   const model = await getModel(p.model);
-  const res = await model.embed(items.texts, { token: opts.token, progress: (f, m) => opts.progress?.(0.05 + 0.93 * f, m) });
+  const res = await model.embed(items.texts, {
+    token: opts.token,
+    progress: (f, m) => opts.progress?.(0.05 + 0.93 * f, m),
+  });
   // Checked again: the user may have created the file while we were embedding.
   checkTargets(p.input, [out, meta], !!p.force);
   writeAtomic(out, encodeNpy(res.matrix.data, [res.matrix.rows, res.matrix.cols]));
-  writeAtomic(meta, items.texts.map((t, i) => JSON.stringify({ text: t, source_row: items.sourceRows[i] })).join('\n') + '\n');
+  writeAtomic(
+    meta,
+    items.texts.map((t, i) => JSON.stringify({ text: t, source_row: items.sourceRows[i] })).join('\n') + '\n',
+  );
   const warnings: string[] = [];
   const found = findSidecar(out);
-  if (found && path.resolve(found) !== meta) warnings.push(`${path.basename(found)} sits next to ${path.basename(out)} and is found first as its metadata; open it with --meta ${path.basename(meta)}`);
-  if (res.truncated) warnings.push(`${res.truncated} item(s) were longer than the model's ${model.spec.maxLength} tokens and were truncated`);
+  if (found && path.resolve(found) !== meta)
+    warnings.push(
+      `${path.basename(found)} sits next to ${path.basename(out)} and is found first as its metadata; open it with --meta ${path.basename(meta)}`,
+    );
+  if (res.truncated)
+    warnings.push(
+      `${res.truncated} item(s) were longer than the model's ${model.spec.maxLength} tokens and were truncated`,
+    );
   opts.progress?.(1, 'done');
   return {
     out,

@@ -125,7 +125,8 @@ export function readModelFolder(dir: string): ModelSpec {
   } catch {
     throw new InputError(abs, 'does not exist (expected a model folder with model.onnx and tokenizer.json)');
   }
-  if (!st.isDirectory()) throw new InputError(abs, 'is not a folder (expected a model folder with model.onnx and tokenizer.json)');
+  if (!st.isDirectory())
+    throw new InputError(abs, 'is not a folder (expected a model folder with model.onnx and tokenizer.json)');
   // Parsed only for models that take token ids: a text model's tokenizer.json is documentation (MBs of vocabulary).
   const tokenizerPath = fs.existsSync(path.join(abs, 'tokenizer.json')) ? path.join(abs, 'tokenizer.json') : undefined;
   const onnxPath = findOnnx(abs);
@@ -154,6 +155,7 @@ export function readModelFolder(dir: string): ModelSpec {
 export function readTokenizerJson(spec: ModelSpec): Record<string, unknown> {
   const file = spec.tokenizerPath ?? path.join(spec.dir, 'tokenizer.json');
   const tj = readJson(file, true)!;
-  if (!tj.model || typeof tj.model !== 'object') throw new InputError(file, 'has no "model" section; is it a Hugging Face tokenizer.json?');
+  if (!tj.model || typeof tj.model !== 'object')
+    throw new InputError(file, 'has no "model" section; is it a Hugging Face tokenizer.json?');
   return tj;
 }

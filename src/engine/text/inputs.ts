@@ -27,12 +27,17 @@ export async function readTextItems(file: string, column?: string): Promise<Text
   const ext = path.extname(abs).toLowerCase();
   let items: TextItems;
   if (ext === '.txt' || ext === '') {
-    if (column) throw new InputError(abs, '--text-column applies to .jsonl, .csv, .tsv and .parquet files; a .txt file has one item per line');
+    if (column)
+      throw new InputError(
+        abs,
+        '--text-column applies to .jsonl, .csv, .tsv and .parquet files; a .txt file has one item per line',
+      );
     items = readLines(abs);
   } else if (['.jsonl', '.ndjson', '.csv', '.tsv'].includes(ext)) items = readTable(abs, column);
   else if (ext === '.parquet' || ext === '.pq') items = await readParquetText(abs, column);
   else throw new InputError(abs, `unsupported text file type '${ext}' (use .txt, .jsonl, .csv, .tsv or .parquet)`);
-  if (items.texts.length === 0) throw new InputError(abs, `has no non-empty text${items.column ? ` in column '${items.column}'` : ''}`);
+  if (items.texts.length === 0)
+    throw new InputError(abs, `has no non-empty text${items.column ? ` in column '${items.column}'` : ''}`);
   return items;
 }
 
@@ -65,7 +70,8 @@ export async function listTextColumns(file: string): Promise<{ columns: string[]
 function readLines(file: string): TextItems {
   let text = fs.readFileSync(file, 'utf8');
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  if (text.includes('\u0000')) throw new InputError(file, 'looks binary (it contains NUL bytes); expected UTF-8 text, one item per line');
+  if (text.includes('\u0000'))
+    throw new InputError(file, 'looks binary (it contains NUL bytes); expected UTF-8 text, one item per line');
   const texts: string[] = [];
   const sourceRows: number[] = [];
   let skipped = 0;
@@ -89,7 +95,10 @@ function chooseColumn(file: string, names: string[], textLike: string[], asked?:
   const byName = names.find((n) => n.toLowerCase() === 'text');
   if (byName) return byName;
   if (textLike.length === 1) return textLike[0];
-  throw new InputError(file, `has ${textLike.length ? 'several text columns' : 'no text column'} (columns: ${names.join(', ')}); choose one with --text-column`);
+  throw new InputError(
+    file,
+    `has ${textLike.length ? 'several text columns' : 'no text column'} (columns: ${names.join(', ')}); choose one with --text-column`,
+  );
 }
 
 function collect(file: string, column: string, values: ArrayLike<unknown>): TextItems {
@@ -126,7 +135,9 @@ interface ParquetColumnDesc {
 async function describeParquet(file: string): Promise<ParquetColumnDesc[]> {
   return withParquet(file, async (con, from) => {
     try {
-      return (await con.runAndReadAll(`DESCRIBE SELECT * FROM ${from}`)).getRowObjectsJS() as unknown as ParquetColumnDesc[];
+      return (
+        await con.runAndReadAll(`DESCRIBE SELECT * FROM ${from}`)
+      ).getRowObjectsJS() as unknown as ParquetColumnDesc[];
     } catch (e) {
       throw new InputError(file, `cannot be read as Parquet (${String((e as Error).message).split('\n')[0]})`);
     }
@@ -138,12 +149,19 @@ async function readParquetText(file: string, asked?: string): Promise<TextItems>
   const names = desc.map((d) => d.column_name);
   const textLike = desc.filter((d) => d.column_type === 'VARCHAR').map((d) => d.column_name);
   const column = chooseColumn(file, names, textLike, asked);
-  const values = await withParquet(file, async (con, from) => (await con.runAndReadAll(`SELECT CAST("${column.replace(/"/g, '""')}" AS VARCHAR) AS t FROM ${from}`)).getRows().map((r) => r[0]));
+  const values = await withParquet(file, async (con, from) =>
+    (await con.runAndReadAll(`SELECT CAST("${column.replace(/"/g, '""')}" AS VARCHAR) AS t FROM ${from}`))
+      .getRows()
+      .map((r) => r[0]),
+  );
   return collect(file, column, values);
 }
 
 /** Runs `fn` on a fresh in-memory DuckDB connection with the file's read_parquet(...) expression. */
-async function withParquet<T>(file: string, fn: (con: import('@duckdb/node-api').DuckDBConnection, from: string) => Promise<T>): Promise<T> {
+async function withParquet<T>(
+  file: string,
+  fn: (con: import('@duckdb/node-api').DuckDBConnection, from: string) => Promise<T>,
+): Promise<T> {
   if (!fs.existsSync(file)) throw new InputError(file, 'does not exist');
   const head = Buffer.alloc(4);
   const fd = fs.openSync(file, 'r');
@@ -152,9 +170,11 @@ async function withParquet<T>(file: string, fn: (con: import('@duckdb/node-api')
   } finally {
     fs.closeSync(fd);
   }
-  if (head.toString('latin1') !== 'PAR1') throw new InputError(file, 'is not a Parquet file (it does not start with PAR1)');
+  if (head.toString('latin1') !== 'PAR1')
+    throw new InputError(file, 'is not a Parquet file (it does not start with PAR1)');
   // DuckDB expands globs in paths; refuse them rather than read other files.
-  if (/[*?[\]{}]/.test(file)) throw new InputError(file, 'has a glob character in its path; rename it to read it as Parquet');
+  if (/[*?[\]{}]/.test(file))
+    throw new InputError(file, 'has a glob character in its path; rename it to read it as Parquet');
   const { DuckDBInstance } = await import('@duckdb/node-api');
   const inst = await DuckDBInstance.create(':memory:');
   const con = await inst.connect();

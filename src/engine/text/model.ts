@@ -67,7 +67,11 @@ export class TextModel {
     const spec = readModelFolder(dir);
     let session: ort.InferenceSession;
     try {
-      session = await ort.InferenceSession.create(spec.onnxPath, { intraOpNumThreads: getThreads(), interOpNumThreads: 1, graphOptimizationLevel: 'all' });
+      session = await ort.InferenceSession.create(spec.onnxPath, {
+        intraOpNumThreads: getThreads(),
+        interOpNumThreads: 1,
+        graphOptimizationLevel: 'all',
+      });
     } catch (e) {
       throw new InputError(spec.onnxPath, `is not a model onnxruntime can load (${firstLine(e)})`);
     }
@@ -81,7 +85,10 @@ export class TextModel {
     }
     if (!spec.tokenizerPath) {
       await session.release();
-      throw new InputError(path.join(spec.dir, 'tokenizer.json'), 'is missing (a model folder needs model.onnx and tokenizer.json, unless the model takes text: a single string-tensor input)');
+      throw new InputError(
+        path.join(spec.dir, 'tokenizer.json'),
+        'is missing (a model folder needs model.onnx and tokenizer.json, unless the model takes text: a single string-tensor input)',
+      );
     }
     let tokenizer: TextTokenizer;
     try {
@@ -112,14 +119,19 @@ export class TextModel {
     const t0 = performance.now();
     let out: ort.Tensor;
     try {
-      out = (await this.session.run({ [input]: new ort.Tensor('string', texts, [texts.length]) }, [this.outputName]))[this.outputName];
+      out = (await this.session.run({ [input]: new ort.Tensor('string', texts, [texts.length]) }, [this.outputName]))[
+        this.outputName
+      ];
     } catch (e) {
       throw new InputError(this.spec.onnxPath, `failed to run on a batch of ${texts.length} texts (${firstLine(e)})`);
     }
     const seconds = (performance.now() - t0) / 1000;
     const d = out.dims;
     if (out.type !== 'float32' || d.length !== 2 || d[0] !== texts.length) {
-      throw new InputError(this.spec.onnxPath, `takes text, so its output '${this.outputName}' must be float32 [batch, dims]; got ${out.type} [${d.join(', ')}] for ${texts.length} texts`);
+      throw new InputError(
+        this.spec.onnxPath,
+        `takes text, so its output '${this.outputName}' must be float32 [batch, dims]; got ${out.type} [${d.join(', ')}] for ${texts.length} texts`,
+      );
     }
     const data = out.data as Float32Array;
     if (this.spec.normalize) l2NormalizeRows(data, texts.length, d[1]);
@@ -130,17 +142,23 @@ export class TextModel {
   private async runBatch(enc: EncodedBatch): Promise<{ data: Float32Array; dims: number; seconds: number }> {
     const shape = [enc.batch, enc.length];
     const feeds: Record<string, ort.Tensor> = { input_ids: new ort.Tensor('int64', enc.ids, shape) };
-    if (this.session.inputNames.includes('attention_mask')) feeds.attention_mask = new ort.Tensor('int64', enc.mask, shape);
-    if (this.session.inputNames.includes('token_type_ids')) feeds.token_type_ids = new ort.Tensor('int64', new BigInt64Array(enc.ids.length), shape);
+    if (this.session.inputNames.includes('attention_mask'))
+      feeds.attention_mask = new ort.Tensor('int64', enc.mask, shape);
+    if (this.session.inputNames.includes('token_type_ids'))
+      feeds.token_type_ids = new ort.Tensor('int64', new BigInt64Array(enc.ids.length), shape);
     const t0 = performance.now();
     let out: ort.Tensor;
     try {
       out = (await this.session.run(feeds, [this.outputName]))[this.outputName];
     } catch (e) {
-      throw new InputError(this.spec.onnxPath, `failed to run on a batch of ${enc.batch}×${enc.length} tokens (${firstLine(e)})`);
+      throw new InputError(
+        this.spec.onnxPath,
+        `failed to run on a batch of ${enc.batch}×${enc.length} tokens (${firstLine(e)})`,
+      );
     }
     const seconds = (performance.now() - t0) / 1000;
-    if (out.type !== 'float32') throw new InputError(this.spec.onnxPath, `output '${this.outputName}' is ${out.type}; expected float32`);
+    if (out.type !== 'float32')
+      throw new InputError(this.spec.onnxPath, `output '${this.outputName}' is ${out.type}; expected float32`);
     const values = out.data as Float32Array;
     const d = out.dims;
     let data: Float32Array;
@@ -154,7 +172,10 @@ export class TextModel {
       data = new Float32Array(enc.batch * dims);
       poolTokens(values, enc.mask, enc.batch, enc.length, dims, this.spec.pooling, data);
     } else {
-      throw new InputError(this.spec.onnxPath, `output '${this.outputName}' has shape [${d.join(', ')}] for a ${enc.batch}×${enc.length} batch; expected [batch, dims] or [batch, tokens, dims]`);
+      throw new InputError(
+        this.spec.onnxPath,
+        `output '${this.outputName}' has shape [${d.join(', ')}] for a ${enc.batch}×${enc.length} batch; expected [batch, dims] or [batch, tokens, dims]`,
+      );
     }
     if (this.spec.normalize) l2NormalizeRows(data, enc.batch, dims);
     return { data, dims, seconds };
@@ -193,10 +214,12 @@ export class TextModel {
         tokenizer.padId,
       );
       const r = await this.runBatch(enc);
-      if (r.dims !== this.dims) throw new InputError(this.spec.onnxPath, `gave ${r.dims}-dim vectors after ${this.dims}-dim ones`);
+      if (r.dims !== this.dims)
+        throw new InputError(this.spec.onnxPath, `gave ${r.dims}-dim vectors after ${this.dims}-dim ones`);
       for (let t = 0; t < b; t++) out.set(r.data.subarray(t * this.dims, (t + 1) * this.dims), idx[t] * this.dims);
       sessionSeconds += r.seconds;
-      if (!opts.batchTokens) this.tokensPerRun = nextBudget(this.tokensPerRun, enc.batch * enc.length, r.seconds, 64, 1 << 16);
+      if (!opts.batchTokens)
+        this.tokensPerRun = nextBudget(this.tokensPerRun, enc.batch * enc.length, r.seconds, 64, 1 << 16);
       done += b;
       opts.progress?.(done / n, `embedded ${done} of ${n}`);
       // No extra yield: onnxruntime-node's session.run starts each run from setImmediate, so
@@ -219,7 +242,10 @@ export class TextModel {
     while (done < n) {
       throwIfCancelled(opts.token);
       const budget = opts.batchTokens ?? this.charsPerRun;
-      const b = Math.max(1, Math.min(MAX_TEXT_BATCH, n - done, Math.floor(budget / Math.max(1, texts[order[done]].length))));
+      const b = Math.max(
+        1,
+        Math.min(MAX_TEXT_BATCH, n - done, Math.floor(budget / Math.max(1, texts[order[done]].length))),
+      );
       const idx = order.subarray(done, done + b);
       const batch = new Array<string>(b);
       // Lowercased here, batch by batch, not as a copy of all texts up front (that copy alone
@@ -227,7 +253,8 @@ export class TextModel {
       if (this.spec.lowercase) for (let t = 0; t < b; t++) batch[t] = lowercase(texts[idx[t]]);
       else for (let t = 0; t < b; t++) batch[t] = texts[idx[t]];
       const r = await this.runTexts(batch);
-      if (r.dims !== dims) throw new InputError(this.spec.onnxPath, `gave ${r.dims}-dim vectors after ${dims}-dim ones`);
+      if (r.dims !== dims)
+        throw new InputError(this.spec.onnxPath, `gave ${r.dims}-dim vectors after ${dims}-dim ones`);
       scatterRows(r.data, idx, dims, out);
       sessionSeconds += r.seconds;
       if (!opts.batchTokens) this.charsPerRun = nextBudget(budget, budget, r.seconds, 1024, 1 << 22);
@@ -278,7 +305,9 @@ function longestFirst(texts: string[]): Int32Array {
 }
 
 function firstLine(e: unknown): string {
-  return String((e as Error)?.message ?? e).split('\n')[0].slice(0, 300);
+  return String((e as Error)?.message ?? e)
+    .split('\n')[0]
+    .slice(0, 300);
 }
 
 /**

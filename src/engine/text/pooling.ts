@@ -10,7 +10,16 @@ import type { Pooling } from './folder';
  * Pools a batch × length × dims block of token vectors into batch × dims.
  * `mask` marks real tokens; a text with no real token pools to the zero vector.
  */
-export function poolTokens(hidden: Float32Array, mask: BigInt64Array, batch: number, length: number, dims: number, mode: Pooling, out: Float32Array, outOffset = 0): void {
+export function poolTokens(
+  hidden: Float32Array,
+  mask: BigInt64Array,
+  batch: number,
+  length: number,
+  dims: number,
+  mode: Pooling,
+  out: Float32Array,
+  outOffset = 0,
+): void {
   const acc = new Float64Array(dims);
   for (let b = 0; b < batch; b++) {
     const o = outOffset + b * dims;

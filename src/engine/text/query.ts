@@ -17,18 +17,26 @@ export interface LabelledNeighbor extends Neighbor {
 
 /** The embedding of one query text; empty text and text with no known token are input errors. */
 export async function embedQuery(model: TextModel, text: string, token?: Cancellation): Promise<Float32Array> {
-  if (typeof text !== 'string' || text.trim() === '') throw new InputError(undefined, 'the text is empty; type a word or sentence to search for');
+  if (typeof text !== 'string' || text.trim() === '')
+    throw new InputError(undefined, 'the text is empty; type a word or sentence to search for');
   const r = await model.embed([text], { token });
   const v = r.matrix.data;
   let s = 0;
   for (let j = 0; j < v.length; j++) s += v[j] * v[j];
-  if (!(s > 0)) throw new InputError(undefined, `the model knows none of the words of "${text.length > 60 ? text.slice(0, 57) + '…' : text}", so it has no vector for it`);
+  if (!(s > 0))
+    throw new InputError(
+      undefined,
+      `the model knows none of the words of "${text.length > 60 ? text.slice(0, 57) + '…' : text}", so it has no vector for it`,
+    );
   return v;
 }
 
 export function checkDims(ds: Dataset, model: TextModel): void {
   if (ds.matrix.cols !== model.dims) {
-    throw new InputError(ds.path, `has ${ds.matrix.cols}-dimensional vectors but the model (${model.spec.dir}) gives ${model.dims}-dimensional ones; use the model that made this file`);
+    throw new InputError(
+      ds.path,
+      `has ${ds.matrix.cols}-dimensional vectors but the model (${model.spec.dir}) gives ${model.dims}-dimensional ones; use the model that made this file`,
+    );
   }
 }
 
@@ -45,17 +53,33 @@ function labelled(ds: Dataset, ns: Neighbor[]): LabelledNeighbor[] {
 }
 
 /** The k rows nearest to a text. */
-export async function neighborsOfText(ds: Dataset, model: TextModel, text: string, k: number, metric: Metric, token?: Cancellation): Promise<LabelledNeighbor[]> {
+export async function neighborsOfText(
+  ds: Dataset,
+  model: TextModel,
+  text: string,
+  k: number,
+  metric: Metric,
+  token?: Cancellation,
+): Promise<LabelledNeighbor[]> {
   if (!Number.isInteger(k) || k < 1) throw new InputError(undefined, `k must be a positive integer, got ${k}`);
   checkDims(ds, model);
   const q = await embedQuery(model, text, token);
-  const res = await knnSearch(preparedCorpus(ds, metric), matrix(1, q.length, q), { k: Math.min(k, ds.matrix.rows), token });
+  const res = await knnSearch(preparedCorpus(ds, metric), matrix(1, q.length, q), {
+    k: Math.min(k, ds.matrix.rows),
+    token,
+  });
   const out: Neighbor[] = [];
   for (let t = 0; t < res.k; t++) if (res.indices[t] >= 0) out.push({ row: res.indices[t], score: res.scores[t] });
   return labelled(ds, out);
 }
 
 /** The k rows nearest to a row, with their texts (the hover). */
-export async function labelledRowNeighbors(ds: Dataset, row: number, k: number, metric: Metric, token?: Cancellation): Promise<LabelledNeighbor[]> {
+export async function labelledRowNeighbors(
+  ds: Dataset,
+  row: number,
+  k: number,
+  metric: Metric,
+  token?: Cancellation,
+): Promise<LabelledNeighbor[]> {
   return labelled(ds, await rowNeighbors(ds, row, k, metric, { token }));
 }

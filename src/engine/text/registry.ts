@@ -30,7 +30,10 @@ export function builtinModelDir(): string {
     if (up === dir) break;
     dir = up;
   }
-  throw new InputError(undefined, 'the built-in model is not built (run `npm run build`, which runs scripts/build-builtin-model.mjs)');
+  throw new InputError(
+    undefined,
+    'the built-in model is not built (run `npm run build`, which runs scripts/build-builtin-model.mjs)',
+  );
 }
 
 /** Folder for a `--model` value: `builtin` (or nothing) means the built-in model. */
@@ -42,7 +45,13 @@ const loaded = new Map<string, { stamp: string; model: Promise<TextModel> }>();
 
 function folderStamp(dir: string): string {
   const parts: string[] = [];
-  for (const f of ['model.onnx', path.join('onnx', 'model.onnx'), 'tokenizer.json', 'modules.json', path.join('1_Pooling', 'config.json')]) {
+  for (const f of [
+    'model.onnx',
+    path.join('onnx', 'model.onnx'),
+    'tokenizer.json',
+    'modules.json',
+    path.join('1_Pooling', 'config.json'),
+  ]) {
     try {
       const st = fs.statSync(path.join(dir, f));
       parts.push(`${f}:${st.size}:${st.mtimeMs}`);

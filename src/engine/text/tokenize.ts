@@ -43,7 +43,11 @@ export class TextTokenizer {
     }
     [this.prefix, this.suffix] = this.specialTemplate();
     this.padId = this.findPadId(tokenizerJson, tokenizerConfig);
-    if (this.prefix.length + this.suffix.length >= maxLength) throw new InputError(file, `adds ${this.prefix.length + this.suffix.length} special tokens, which leaves no room under the model's limit of ${maxLength}`);
+    if (this.prefix.length + this.suffix.length >= maxLength)
+      throw new InputError(
+        file,
+        `adds ${this.prefix.length + this.suffix.length} special tokens, which leaves no room under the model's limit of ${maxLength}`,
+      );
   }
 
   /**
@@ -57,7 +61,10 @@ export class TextTokenizer {
     for (let i = 0; i + plain.length <= full.length; i++) {
       if (plain.every((v, j) => full[i + j] === v)) return [full.slice(0, i), full.slice(i + plain.length)];
     }
-    throw new InputError(this.file, 'has a post-processor that rewrites the text tokens; only templates that add tokens around the text are supported');
+    throw new InputError(
+      this.file,
+      'has a post-processor that rewrites the text tokens; only templates that add tokens around the text are supported',
+    );
   }
 
   private findPadId(tj: Record<string, unknown>, tc: Record<string, unknown>): number {
@@ -74,7 +81,8 @@ export class TextTokenizer {
     const kept = body.length > room ? body.slice(0, room) : body;
     for (let i = 0; i < kept.length; i++) {
       // tokenizers.js leaves ids undefined when a vocabulary has no unknown token.
-      if (kept[i] === undefined) throw new InputError(this.file, `has no id for a token of the text and no unknown token to fall back on`);
+      if (kept[i] === undefined)
+        throw new InputError(this.file, `has no id for a token of the text and no unknown token to fall back on`);
     }
     return { ids: [...this.prefix, ...kept, ...this.suffix], truncated: kept.length < body.length };
   }

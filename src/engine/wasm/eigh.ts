@@ -61,7 +61,8 @@ export function eighStepper(a: Float64Array, n: number): EighStepper {
       }
     } else if (stage === 2) {
       const hi = Math.min(n, next + count);
-      if (ex.tql2Steps(V, d, e, n, next, hi) !== 0) throw new Error('symmetric eigen-solver: the QL iteration did not converge (60 iterations on one eigenvalue)');
+      if (ex.tql2Steps(V, d, e, n, next, hi) !== 0)
+        throw new Error('symmetric eigen-solver: the QL iteration did not converge (60 iterations on one eigenvalue)');
       next = hi;
       if (next >= n) stage = 3;
     }

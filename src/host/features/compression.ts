@@ -17,7 +17,12 @@ export function activateCompression(ctx: HostContext): vscode.Disposable[] {
     vscode.commands.registerCommand(COMPRESSION_COMMAND, async (uri?: vscode.Uri) => {
       const file = await ctx.pickFile(uri, 'Choose an embedding file to explore compression on');
       if (!file) return;
-      showFilePanel(ctx, { kind: 'compression', title: 'Compression' }, file, (panel) => new CompressionPanel(ctx, panel, file));
+      showFilePanel(
+        ctx,
+        { kind: 'compression', title: 'Compression' },
+        file,
+        (panel) => new CompressionPanel(ctx, panel, file),
+      );
     }),
   ];
 }

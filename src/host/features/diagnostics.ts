@@ -17,7 +17,12 @@ export function activateDiagnostics(ctx: HostContext): vscode.Disposable[] {
     vscode.commands.registerCommand(DIAGNOSTICS_COMMAND, async (uri?: vscode.Uri) => {
       const file = await ctx.pickFile(uri, 'Choose an embedding file to diagnose');
       if (!file) return;
-      showFilePanel(ctx, { kind: 'diagnostics', title: 'Diagnostics' }, file, (panel) => new DiagnosticsPanel(ctx, panel, file));
+      showFilePanel(
+        ctx,
+        { kind: 'diagnostics', title: 'Diagnostics' },
+        file,
+        (panel) => new DiagnosticsPanel(ctx, panel, file),
+      );
     }),
   ];
 }

@@ -6,6 +6,12 @@ import { activateMap } from './map';
 import { activatePairs } from './pairs';
 import { activateDiagnostics } from './diagnostics';
 
-export const FEATURES: ((ctx: HostContext) => vscode_Disposable[] | void)[] = [activateText, activateCompression, activateMap, activatePairs, activateDiagnostics];
+export const FEATURES: ((ctx: HostContext) => vscode_Disposable[] | void)[] = [
+  activateText,
+  activateCompression,
+  activateMap,
+  activatePairs,
+  activateDiagnostics,
+];
 
 type vscode_Disposable = { dispose(): unknown };

@@ -36,9 +36,20 @@ export function activatePairs(ctx: HostContext): vscode.Disposable[] {
   };
 
   const open = (uri: vscode.Uri, spec: PairsSpec) => {
-    const key = spec.mode === 'compare' ? spec.other.toString() : spec.mode === 'gap' ? `${spec.group}\u0000${spec.pair ?? ''}` : `${spec.labels}\u0000${spec.weightsPath ?? ''}`;
+    const key =
+      spec.mode === 'compare'
+        ? spec.other.toString()
+        : spec.mode === 'gap'
+          ? `${spec.group}\u0000${spec.pair ?? ''}`
+          : `${spec.labels}\u0000${spec.weightsPath ?? ''}`;
     const titles = { gap: 'Modality Gap', collapse: 'Neural Collapse', compare: 'Compare' } as const;
-    showFilePanel(ctx, { kind: `pairs-${spec.mode}`, title: titles[spec.mode] }, uri, (panel) => new PairsPanel(ctx, panel, uri, spec, rechoose), key);
+    showFilePanel(
+      ctx,
+      { kind: `pairs-${spec.mode}`, title: titles[spec.mode] },
+      uri,
+      (panel) => new PairsPanel(ctx, panel, uri, spec, rechoose),
+      key,
+    );
   };
 
   /** Opens the file in the engine for its column list (errors are shown, not thrown). */
@@ -53,69 +64,85 @@ export function activatePairs(ctx: HostContext): vscode.Disposable[] {
   };
 
   return [
-    vscode.commands.registerCommand(PAIRS_COMMANDS.gap, async (uri?: vscode.Uri, opts?: { group: string; pair?: string; values?: [string, string] }) => {
-      const file = await ctx.pickFile(uri, 'Choose the embedding file with both groups (e.g. image and text rows)');
-      if (!file) return;
-      let spec: PairsSpec | undefined = opts?.group ? { mode: 'gap', group: opts.group, pair: opts.pair, values: opts.values } : undefined;
-      if (!spec) {
-        const info = await infoOf(file);
-        if (!info) return;
-        spec = await chooseGap(info);
-      }
-      if (spec) open(file, spec);
-    }),
-    vscode.commands.registerCommand(PAIRS_COMMANDS.collapse, async (uri?: vscode.Uri, opts?: { labels: string; weightsPath?: string; biasPath?: string }) => {
-      const file = await ctx.pickFile(uri, 'Choose the labelled feature file');
-      if (!file) return;
-      let spec: PairsSpec | undefined = opts?.labels ? { mode: 'collapse', labels: opts.labels, weightsPath: opts.weightsPath, biasPath: opts.biasPath } : undefined;
-      if (!spec) {
-        const info = await infoOf(file);
-        if (!info) return;
-        spec = await chooseCollapse(info, file);
-      }
-      if (spec) open(file, spec);
-    }),
-    vscode.commands.registerCommand(PAIRS_COMMANDS.compare, async (uri?: vscode.Uri, second?: vscode.Uri | vscode.Uri[] | { other: vscode.Uri; k?: number }) => {
-      // Explorer: `uri` is the clicked file, `second` the multi-selection; from a script, { other }.
-      let a: vscode.Uri | undefined;
-      let b: vscode.Uri | undefined;
-      let k = 10;
-      if (second && !(second instanceof vscode.Uri) && !Array.isArray(second)) {
-        a = uri;
-        b = second.other;
-        k = second.k ?? 10;
-      } else if (Array.isArray(second) && second.length === 2) {
-        [a, b] = second;
-      } else if (uri instanceof vscode.Uri) {
-        // The clicked file is compared with the file open in the focused overview, when there is one.
-        const active = ctx.activeDataset?.uri;
-        if (active && active.toString() !== uri.toString()) {
-          a = active;
-          b = uri;
-        } else {
-          a = uri;
-          b = await pickOther(uri);
+    vscode.commands.registerCommand(
+      PAIRS_COMMANDS.gap,
+      async (uri?: vscode.Uri, opts?: { group: string; pair?: string; values?: [string, string] }) => {
+        const file = await ctx.pickFile(uri, 'Choose the embedding file with both groups (e.g. image and text rows)');
+        if (!file) return;
+        let spec: PairsSpec | undefined = opts?.group
+          ? { mode: 'gap', group: opts.group, pair: opts.pair, values: opts.values }
+          : undefined;
+        if (!spec) {
+          const info = await infoOf(file);
+          if (!info) return;
+          spec = await chooseGap(info);
         }
-      } else {
-        a = await ctx.pickFile(undefined, 'Compare: choose the first embedding file (A)');
-        if (a) b = await pickOther(a);
-      }
-      if (!a || !b) return;
-      if (a.toString() === b.toString()) {
-        void vscode.window.showErrorMessage('Embedding Lens: choose two different files to compare.');
-        return;
-      }
-      open(a, { mode: 'compare', other: b, k });
-    }),
+        if (spec) open(file, spec);
+      },
+    ),
+    vscode.commands.registerCommand(
+      PAIRS_COMMANDS.collapse,
+      async (uri?: vscode.Uri, opts?: { labels: string; weightsPath?: string; biasPath?: string }) => {
+        const file = await ctx.pickFile(uri, 'Choose the labelled feature file');
+        if (!file) return;
+        let spec: PairsSpec | undefined = opts?.labels
+          ? { mode: 'collapse', labels: opts.labels, weightsPath: opts.weightsPath, biasPath: opts.biasPath }
+          : undefined;
+        if (!spec) {
+          const info = await infoOf(file);
+          if (!info) return;
+          spec = await chooseCollapse(info, file);
+        }
+        if (spec) open(file, spec);
+      },
+    ),
+    vscode.commands.registerCommand(
+      PAIRS_COMMANDS.compare,
+      async (uri?: vscode.Uri, second?: vscode.Uri | vscode.Uri[] | { other: vscode.Uri; k?: number }) => {
+        // Explorer: `uri` is the clicked file, `second` the multi-selection; from a script, { other }.
+        let a: vscode.Uri | undefined;
+        let b: vscode.Uri | undefined;
+        let k = 10;
+        if (second && !(second instanceof vscode.Uri) && !Array.isArray(second)) {
+          a = uri;
+          b = second.other;
+          k = second.k ?? 10;
+        } else if (Array.isArray(second) && second.length === 2) {
+          [a, b] = second;
+        } else if (uri instanceof vscode.Uri) {
+          // The clicked file is compared with the file open in the focused overview, when there is one.
+          const active = ctx.activeDataset?.uri;
+          if (active && active.toString() !== uri.toString()) {
+            a = active;
+            b = uri;
+          } else {
+            a = uri;
+            b = await pickOther(uri);
+          }
+        } else {
+          a = await ctx.pickFile(undefined, 'Compare: choose the first embedding file (A)');
+          if (a) b = await pickOther(a);
+        }
+        if (!a || !b) return;
+        if (a.toString() === b.toString()) {
+          void vscode.window.showErrorMessage('Embedding Lens: choose two different files to compare.');
+          return;
+        }
+        open(a, { mode: 'compare', other: b, k });
+      },
+    ),
   ];
 }
 
 async function pickOther(a: vscode.Uri): Promise<vscode.Uri | undefined> {
-  return pickWorkspaceEmbeddingFile(`Compare ${path.basename(a.fsPath)} with… (a file with the same rows: same items, same order)`);
+  return pickWorkspaceEmbeddingFile(
+    `Compare ${path.basename(a.fsPath)} with… (a file with the same rows: same items, same order)`,
+  );
 }
 
 function describe(c: ColumnInfo): string {
-  if (c.categories?.length) return `${c.categories.length}${c.categories.length >= 50 ? '+' : ''} values: ${c.categories.slice(0, 4).join(', ')}${c.categories.length > 4 ? ', …' : ''}`;
+  if (c.categories?.length)
+    return `${c.categories.length}${c.categories.length >= 50 ? '+' : ''} values: ${c.categories.slice(0, 4).join(', ')}${c.categories.length > 4 ? ', …' : ''}`;
   return c.kind;
 }
 
@@ -129,10 +156,15 @@ function noColumns(info: DatasetInfo, what: string): undefined {
 /** Group column (two values first), the two values when it has more, and an optional pair column. */
 async function chooseGap(info: DatasetInfo): Promise<PairsSpec | undefined> {
   if (!info.columns.length) return noColumns(info, 'group column');
-  const cols = [...info.columns].sort((x, y) => Number(y.categories?.length === 2) - Number(x.categories?.length === 2));
+  const cols = [...info.columns].sort(
+    (x, y) => Number(y.categories?.length === 2) - Number(x.categories?.length === 2),
+  );
   const group = await vscode.window.showQuickPick(
     cols.map((c) => ({ label: c.name, description: describe(c), col: c })),
-    { title: 'Modality gap: which column splits the rows into two groups?', placeHolder: 'e.g. modality (image / text)' },
+    {
+      title: 'Modality gap: which column splits the rows into two groups?',
+      placeHolder: 'e.g. modality (image / text)',
+    },
   );
   if (!group) return undefined;
   let values: [string, string] | undefined;
@@ -144,16 +176,29 @@ async function chooseGap(info: DatasetInfo): Promise<PairsSpec | undefined> {
     );
     if (!picked) return undefined;
     if (picked.length !== 2) {
-      void vscode.window.showErrorMessage(`Embedding Lens: pick exactly two values of '${group.label}' (got ${picked.length}).`);
+      void vscode.window.showErrorMessage(
+        `Embedding Lens: pick exactly two values of '${group.label}' (got ${picked.length}).`,
+      );
       return undefined;
     }
     values = [picked[0].label, picked[1].label];
   }
-  const others = info.columns.filter((c) => c.name !== group.label).sort((x, y) => Number(PAIR_HINT.test(y.name)) - Number(PAIR_HINT.test(x.name)));
+  const others = info.columns
+    .filter((c) => c.name !== group.label)
+    .sort((x, y) => Number(PAIR_HINT.test(y.name)) - Number(PAIR_HINT.test(x.name)));
   const NONE = '$(circle-slash) No pairing';
   const pair = await vscode.window.showQuickPick(
-    [{ label: NONE, description: 'gap, separability and the map only' }, ...others.map((c) => ({ label: c.name, description: `${describe(c)}${PAIR_HINT.test(c.name) ? ' (looks like a pair id)' : ''}` }))],
-    { title: 'Which column links matched rows of the two groups? (for RMG and matched retrieval)', placeHolder: 'e.g. pair_id' },
+    [
+      { label: NONE, description: 'gap, separability and the map only' },
+      ...others.map((c) => ({
+        label: c.name,
+        description: `${describe(c)}${PAIR_HINT.test(c.name) ? ' (looks like a pair id)' : ''}`,
+      })),
+    ],
+    {
+      title: 'Which column links matched rows of the two groups? (for RMG and matched retrieval)',
+      placeHolder: 'e.g. pair_id',
+    },
   );
   if (!pair) return undefined;
   return { mode: 'gap', group: group.label, values, pair: pair.label === NONE ? undefined : pair.label };
@@ -165,27 +210,44 @@ async function chooseCollapse(info: DatasetInfo, uri: vscode.Uri): Promise<Pairs
   const cols = [...info.columns].sort((x, y) => Number(LABEL_HINT.test(y.name)) - Number(LABEL_HINT.test(x.name)));
   const labels = await vscode.window.showQuickPick(
     cols.map((c) => ({ label: c.name, description: describe(c) })),
-    { title: 'Neural collapse: which column holds each row\'s class?', placeHolder: 'e.g. label' },
+    { title: "Neural collapse: which column holds each row's class?", placeHolder: 'e.g. label' },
   );
   if (!labels) return undefined;
   const WITH = 'Choose classifier weights (.npy, C × d)…';
   const how = await vscode.window.showQuickPick(
     [
       { label: 'Without classifier weights', description: 'NC1, NC2, nearest-class-mean and k-NN accuracy' },
-      { label: WITH, description: 'adds NC3 (weights vs class means) and NC4 (classifier vs nearest class mean); integer labels 0..C−1' },
+      {
+        label: WITH,
+        description:
+          'adds NC3 (weights vs class means) and NC4 (classifier vs nearest class mean); integer labels 0..C−1',
+      },
     ],
     { title: 'Neural collapse: also check the classifier?' },
   );
   if (!how) return undefined;
   if (how.label !== WITH) return { mode: 'collapse', labels: labels.label };
   const npy = { 'NumPy array': ['npy'] };
-  const w = await vscode.window.showOpenDialog({ title: 'Classifier weights: C × d .npy (row c scores class c)', canSelectMany: false, defaultUri: vscode.Uri.joinPath(uri, '..'), filters: npy });
+  const w = await vscode.window.showOpenDialog({
+    title: 'Classifier weights: C × d .npy (row c scores class c)',
+    canSelectMany: false,
+    defaultUri: vscode.Uri.joinPath(uri, '..'),
+    filters: npy,
+  });
   if (!w?.[0]) return undefined;
-  const bias = await vscode.window.showQuickPick([{ label: 'No bias' }, { label: 'Choose a bias vector (.npy, C values)…' }], { title: 'Does the classifier have a bias?' });
+  const bias = await vscode.window.showQuickPick(
+    [{ label: 'No bias' }, { label: 'Choose a bias vector (.npy, C values)…' }],
+    { title: 'Does the classifier have a bias?' },
+  );
   if (!bias) return undefined;
   let biasPath: string | undefined;
   if (bias.label !== 'No bias') {
-    const b = await vscode.window.showOpenDialog({ title: 'Classifier bias: .npy with C values', canSelectMany: false, defaultUri: vscode.Uri.joinPath(uri, '..'), filters: npy });
+    const b = await vscode.window.showOpenDialog({
+      title: 'Classifier bias: .npy with C values',
+      canSelectMany: false,
+      defaultUri: vscode.Uri.joinPath(uri, '..'),
+      filters: npy,
+    });
     if (!b?.[0]) return undefined;
     biasPath = b[0].fsPath;
   }

@@ -60,7 +60,12 @@ export interface FindTextOptions {
  * Embeds `text` (asked for in an input box when absent) and returns the file's nearest rows;
  * shows them in the file's Search by Text panel.
  */
-async function findNeighboursOfText(ctx: HostContext, uriArg?: unknown, textArg?: unknown, opts: FindTextOptions = {}): Promise<protocol.NeighborsOfTextResult | undefined> {
+async function findNeighboursOfText(
+  ctx: HostContext,
+  uriArg?: unknown,
+  textArg?: unknown,
+  opts: FindTextOptions = {},
+): Promise<protocol.NeighborsOfTextResult | undefined> {
   const uri = await ctx.pickFile(asUri(uriArg), 'Find neighbours of text in which embedding file?');
   if (!uri) return undefined;
   let text = typeof textArg === 'string' ? textArg : undefined;
@@ -85,7 +90,9 @@ async function findNeighboursOfText(ctx: HostContext, uriArg?: unknown, textArg?
       { progressTitle: `Embedding Lens: neighbours of "${text.length > 40 ? text.slice(0, 39) + '…' : text}"` },
     );
     if (opts.panel !== false) {
-      const panel = showFilePanel(ctx, { kind: 'text', title: 'Search by Text' }, uri, (p) => textPanels.set(p, new TextPanel(ctx, p, uri)));
+      const panel = showFilePanel(ctx, { kind: 'text', title: 'Search by Text' }, uri, (p) =>
+        textPanels.set(p, new TextPanel(ctx, p, uri)),
+      );
       textPanels.get(panel)?.show({ query: text, k, metric, result: res, ms: Date.now() - t0 });
     }
     return res;
@@ -112,7 +119,11 @@ export function sidecarOf(out: string): string {
   return path.join(path.dirname(out), path.basename(out).replace(/\.npy$/i, '') + '.meta.jsonl');
 }
 
-async function embedTextFile(ctx: HostContext, uriArg?: unknown, opts: EmbedFileOptions = {}): Promise<protocol.EmbedFileResult | undefined> {
+async function embedTextFile(
+  ctx: HostContext,
+  uriArg?: unknown,
+  opts: EmbedFileOptions = {},
+): Promise<protocol.EmbedFileResult | undefined> {
   let input = asUri(uriArg);
   if (!input || !TEXT_INPUTS.includes(path.extname(input.fsPath).slice(1).toLowerCase())) {
     const picked = await vscode.window.showOpenDialog({
@@ -130,9 +141,14 @@ async function embedTextFile(ctx: HostContext, uriArg?: unknown, opts: EmbedFile
       const cols = await ctx.engine.request(protocol.TextColumns, { input: input.fsPath });
       if (cols.columns.length === 1) column = cols.columns[0];
       else if (cols.columns.length > 1) {
-        const ordered = cols.suggested ? [cols.suggested, ...cols.columns.filter((c) => c !== cols.suggested)] : cols.columns;
+        const ordered = cols.suggested
+          ? [cols.suggested, ...cols.columns.filter((c) => c !== cols.suggested)]
+          : cols.columns;
         const pick = await vscode.window.showQuickPick(
-          ordered.map((c) => ({ label: c, description: c === cols.suggested ? 'looks like the text column' : undefined })),
+          ordered.map((c) => ({
+            label: c,
+            description: c === cols.suggested ? 'looks like the text column' : undefined,
+          })),
           { title: `${path.basename(input.fsPath)}: which column holds the text to embed?` },
         );
         if (!pick) return undefined;
@@ -172,7 +188,9 @@ async function embedTextFile(ctx: HostContext, uriArg?: unknown, opts: EmbedFile
     for (const w of res.warnings) void vscode.window.showWarningMessage(`Embedding Lens: ${w}`);
     const done = `Embedded ${res.rows.toLocaleString('en-US')} texts into ${path.basename(res.out)} (${res.dims} dimensions) in ${res.seconds.toFixed(1)} s${res.skippedBlank ? `; ${res.skippedBlank} blank skipped` : ''}.`;
     ctx.log.appendLine(`[text] ${done} model ${res.model}`);
-    const offer = vscode.window.showInformationMessage(done, 'Open').then((a) => (a === 'Open' ? openOverview(vscode.Uri.file(res.out)) : undefined));
+    const offer = vscode.window
+      .showInformationMessage(done, 'Open')
+      .then((a) => (a === 'Open' ? openOverview(vscode.Uri.file(res.out)) : undefined));
     if (!opts.quiet) await offer;
     return res;
   } catch (e) {
@@ -188,9 +206,21 @@ async function chooseModelFolder(ctx: HostContext, dirArg?: unknown): Promise<pr
   if (!dir) {
     const pick = await vscode.window.showQuickPick(
       [
-        { label: '$(folder-opened) Choose a Model Folder…', detail: 'model.onnx (or onnx/model.onnx) with tokenizer.json, e.g. a sentence-transformers ONNX export', id: 'folder' },
-        { label: '$(symbol-misc) Use the Built-in GloVe Model', detail: '100 dimensions, English words and short phrases, works offline', id: BUILTIN },
-        { label: '$(cloud-download) Download a Model from Hugging Face…', detail: 'an ONNX export such as sentence-transformers/all-MiniLM-L6-v2, into the extension\'s storage', id: 'download' },
+        {
+          label: '$(folder-opened) Choose a Model Folder…',
+          detail: 'model.onnx (or onnx/model.onnx) with tokenizer.json, e.g. a sentence-transformers ONNX export',
+          id: 'folder',
+        },
+        {
+          label: '$(symbol-misc) Use the Built-in GloVe Model',
+          detail: '100 dimensions, English words and short phrases, works offline',
+          id: BUILTIN,
+        },
+        {
+          label: '$(cloud-download) Download a Model from Hugging Face…',
+          detail: "an ONNX export such as sentence-transformers/all-MiniLM-L6-v2, into the extension's storage",
+          id: 'download',
+        },
       ],
       { title: `Text model (now: ${modelLabel()})` },
     );
@@ -198,15 +228,27 @@ async function chooseModelFolder(ctx: HostContext, dirArg?: unknown): Promise<pr
     if (pick.id === 'download') return (await downloadModelFromHub(ctx))?.info;
     if (pick.id === BUILTIN) dir = BUILTIN;
     else {
-      const folder = await vscode.window.showOpenDialog({ title: 'Choose a model folder (model.onnx + tokenizer.json)', canSelectFiles: false, canSelectFolders: true, canSelectMany: false, openLabel: 'Use This Model' });
+      const folder = await vscode.window.showOpenDialog({
+        title: 'Choose a model folder (model.onnx + tokenizer.json)',
+        canSelectFiles: false,
+        canSelectFolders: true,
+        canSelectMany: false,
+        openLabel: 'Use This Model',
+      });
       if (!folder?.[0]) return undefined;
       dir = folder[0].fsPath;
     }
   }
   try {
-    const info = await ctx.engine.request(protocol.TextModelDescribe, { model: dir === BUILTIN ? undefined : dir }, { progressTitle: 'Embedding Lens: loading the model' });
+    const info = await ctx.engine.request(
+      protocol.TextModelDescribe,
+      { model: dir === BUILTIN ? undefined : dir },
+      { progressTitle: 'Embedding Lens: loading the model' },
+    );
     await setModelSetting(dir);
-    void vscode.window.showInformationMessage(`Embedding Lens: text model set to ${info.builtin ? 'the built-in GloVe model' : path.basename(info.dir)} (${info.dims} dimensions, ${info.takesText ? 'tokenises inside the model' : `${info.pooling} pooling${info.normalize ? ', normalised' : ''}, up to ${info.maxLength} tokens`}).`);
+    void vscode.window.showInformationMessage(
+      `Embedding Lens: text model set to ${info.builtin ? 'the built-in GloVe model' : path.basename(info.dir)} (${info.dims} dimensions, ${info.takesText ? 'tokenises inside the model' : `${info.pooling} pooling${info.normalize ? ', normalised' : ''}, up to ${info.maxLength} tokens`}).`,
+    );
     return info;
   } catch (e) {
     report(ctx, e);
@@ -220,11 +262,19 @@ export function activateText(ctx: HostContext): vscode.Disposable[] {
   return [
     ...hovers.register(),
     vscode.workspace.registerTextDocumentContentProvider(ROW_TEXT_SCHEME, new RowTextProvider(ctx)),
-    vscode.commands.registerCommand(SHOW_TEXT_COLUMN_COMMAND, (uri?: unknown, column?: unknown) => showTextColumn(ctx, asUri(uri), typeof column === 'string' ? column : undefined)),
-    vscode.commands.registerCommand(FIND_TEXT_COMMAND, (uri?: unknown, text?: unknown, opts?: FindTextOptions) => findNeighboursOfText(ctx, uri, text, opts)),
-    vscode.commands.registerCommand(EMBED_FILE_COMMAND, (uri?: unknown, opts?: EmbedFileOptions) => embedTextFile(ctx, uri, opts)),
+    vscode.commands.registerCommand(SHOW_TEXT_COLUMN_COMMAND, (uri?: unknown, column?: unknown) =>
+      showTextColumn(ctx, asUri(uri), typeof column === 'string' ? column : undefined),
+    ),
+    vscode.commands.registerCommand(FIND_TEXT_COMMAND, (uri?: unknown, text?: unknown, opts?: FindTextOptions) =>
+      findNeighboursOfText(ctx, uri, text, opts),
+    ),
+    vscode.commands.registerCommand(EMBED_FILE_COMMAND, (uri?: unknown, opts?: EmbedFileOptions) =>
+      embedTextFile(ctx, uri, opts),
+    ),
     vscode.commands.registerCommand(CHOOSE_MODEL_COMMAND, (dir?: unknown) => chooseModelFolder(ctx, dir)),
-    vscode.commands.registerCommand(DOWNLOAD_MODEL_COMMAND, (id?: unknown, opts?: { use?: boolean }) => downloadModelFromHub(ctx, id, opts)),
+    vscode.commands.registerCommand(DOWNLOAD_MODEL_COMMAND, (id?: unknown, opts?: { use?: boolean }) =>
+      downloadModelFromHub(ctx, id, opts),
+    ),
     vscode.commands.registerCommand(SET_HUB_TOKEN_COMMAND, (token?: unknown) => setHubToken(ctx, token)),
     vscode.commands.registerCommand(CLEAR_HUB_TOKEN_COMMAND, (quiet?: unknown) => clearHubToken(ctx, quiet)),
     vscode.commands.registerCommand(SHOW_ROW_COMMAND, async (uri: unknown, row: unknown) => {

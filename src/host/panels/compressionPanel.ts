@@ -11,7 +11,11 @@ import * as vscode from 'vscode';
 import * as protocol from '../../shared/protocol';
 import type { CompressionConfig, CompressionExportFiles } from '../../shared/protocol';
 import { COMPRESSION_DEFAULTS, describeConfig } from '../../shared/webview/compression';
-import type { CompressionFromWebview, CompressionSettings, CompressionToWebview } from '../../shared/webview/compression';
+import type {
+  CompressionFromWebview,
+  CompressionSettings,
+  CompressionToWebview,
+} from '../../shared/webview/compression';
 import { EngineCancelled } from '../engine';
 import type { HostContext } from '../context';
 import { panelLinks } from '../features/links';
@@ -26,7 +30,9 @@ const EXPORTS: Record<string, { role: Role; label: string; detail: string }[]> =
     { role: 'pcaMean', label: 'PCA mean', detail: 'd float64: subtract from a vector before projecting' },
     { role: 'pcaComponents', label: 'PCA components', detail: 'm × d float64: coordinates = (x − mean) · componentsᵀ' },
   ],
-  truncate: [{ role: 'matrix', label: 'Compressed vectors', detail: 'rows × m float32: the first m dims of each vector' }],
+  truncate: [
+    { role: 'matrix', label: 'Compressed vectors', detail: 'rows × m float32: the first m dims of each vector' },
+  ],
   int8: [
     { role: 'matrix', label: 'Compressed vectors', detail: 'rows × d uint8 codes u: x ≈ offset + scale · u' },
     { role: 'int8Offset', label: 'int8 offsets', detail: 'd float64 (per-dimension minimum)' },
@@ -39,8 +45,16 @@ const EXPORTS: Record<string, { role: Role; label: string; detail: string }[]> =
     { role: 'int8Offset', label: 'int8 offsets', detail: 'm float64' },
     { role: 'int8Scale', label: 'int8 scales', detail: 'm float64' },
   ],
-  binary: [{ role: 'matrix', label: 'Compressed vectors', detail: 'rows × ⌈d/8⌉ uint8, np.packbits(x > 0, axis=1) layout' }],
-  'binary+rescore': [{ role: 'matrix', label: 'Compressed vectors', detail: 'rows × ⌈d/8⌉ uint8 sign bits; rescoring needs the original vectors' }],
+  binary: [
+    { role: 'matrix', label: 'Compressed vectors', detail: 'rows × ⌈d/8⌉ uint8, np.packbits(x > 0, axis=1) layout' },
+  ],
+  'binary+rescore': [
+    {
+      role: 'matrix',
+      label: 'Compressed vectors',
+      detail: 'rows × ⌈d/8⌉ uint8 sign bits; rescoring needs the original vectors',
+    },
+  ],
 };
 
 const FILE_SUFFIX: Record<Role, string> = {
@@ -107,7 +121,8 @@ export class CompressionPanel extends LensPanel<CompressionToWebview, Compressio
         {
           token,
           progressTitle: `Embedding Lens: measuring compression of ${path.basename(this.uri.fsPath)}`,
-          onProgress: (percentage, message) => this.token === token && this.post({ type: 'progress', percentage, message }),
+          onProgress: (percentage, message) =>
+            this.token === token && this.post({ type: 'progress', percentage, message }),
         },
       );
       this.post({ type: 'result', result });
@@ -135,7 +150,11 @@ export class CompressionPanel extends LensPanel<CompressionToWebview, Compressio
     if (options.length > 1) {
       const picked = await vscode.window.showQuickPick(
         options.map((o) => ({ label: o.label, detail: o.detail, picked: true, role: o.role })),
-        { title: `Export ${name}: which arrays?`, canPickMany: true, placeHolder: 'Each array is saved as its own .npy file' },
+        {
+          title: `Export ${name}: which arrays?`,
+          canPickMany: true,
+          placeHolder: 'Each array is saved as its own .npy file',
+        },
       );
       if (!picked?.length) return;
       roles = picked.map((p) => p.role);
@@ -144,7 +163,10 @@ export class CompressionPanel extends LensPanel<CompressionToWebview, Compressio
     const tag = `${config.method.replace('+', '_')}${config.method === 'int8' || config.method.startsWith('binary') ? '' : config.dims}`;
     // One save dialog: the first array goes where the user says, the others beside it with a suffix.
     const target = await vscode.window.showSaveDialog({
-      title: roles.length > 1 ? `Export ${name}: choose a file name (the other arrays are saved beside it)` : `Export ${name}`,
+      title:
+        roles.length > 1
+          ? `Export ${name}: choose a file name (the other arrays are saved beside it)`
+          : `Export ${name}`,
       defaultUri: vscode.Uri.file(`${stem}.${tag}${FILE_SUFFIX[roles[0]]}.npy`),
       filters: { 'NumPy array': ['npy'] },
       saveLabel: 'Export',
@@ -159,14 +181,18 @@ export class CompressionPanel extends LensPanel<CompressionToWebview, Compressio
     roles.forEach((role, i) => (files[role] = i === 0 ? chosen : `${base}${FILE_SUFFIX[role] || '.matrix'}.npy`));
     const paths = Object.values(files) as string[];
     if (paths.some((f) => path.resolve(f) === path.resolve(this.uri.fsPath))) {
-      void vscode.window.showErrorMessage(`Embedding Lens: ${path.basename(this.uri.fsPath)} is the file being analysed; an export never replaces it.`);
+      void vscode.window.showErrorMessage(
+        `Embedding Lens: ${path.basename(this.uri.fsPath)} is the file being analysed; an export never replaces it.`,
+      );
       return;
     }
     const existing = paths.filter((f) => fs.existsSync(f));
     let overwrite = false;
     if (existing.length) {
       const ok = await vscode.window.showWarningMessage(
-        existing.length === 1 ? `${path.basename(existing[0])} already exists. Replace it?` : `${existing.length} of the files already exist. Replace them?`,
+        existing.length === 1
+          ? `${path.basename(existing[0])} already exists. Replace it?`
+          : `${existing.length} of the files already exist. Replace them?`,
         { modal: true, detail: existing.join('\n') },
         'Replace',
       );

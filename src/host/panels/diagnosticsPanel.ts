@@ -7,7 +7,12 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import * as protocol from '../../shared/protocol';
 import { cleanSettings, DIAGNOSTICS_DEFAULTS } from '../../shared/webview/diagnostics';
-import type { DiagnosticsFromWebview, DiagnosticsSettings, DiagnosticsToWebview, PointerItem } from '../../shared/webview/diagnostics';
+import type {
+  DiagnosticsFromWebview,
+  DiagnosticsSettings,
+  DiagnosticsToWebview,
+  PointerItem,
+} from '../../shared/webview/diagnostics';
 import { EngineCancelled } from '../engine';
 import type { HostContext } from '../context';
 import { panelLinks } from '../features/links';
@@ -71,7 +76,8 @@ export class DiagnosticsPanel extends LensPanel<DiagnosticsToWebview, Diagnostic
         {
           token,
           progressTitle: `Embedding Lens: diagnosing ${path.basename(this.uri.fsPath)}`,
-          onProgress: (percentage, message) => this.token === token && this.post({ type: 'progress', percentage, message }),
+          onProgress: (percentage, message) =>
+            this.token === token && this.post({ type: 'progress', percentage, message }),
         },
       );
       if (this.token === token) this.post({ type: 'result', result: this.result });
@@ -92,11 +98,22 @@ export class DiagnosticsPanel extends LensPanel<DiagnosticsToWebview, Diagnostic
     let labels: (string | undefined)[] = [];
     const rows = [row, ...hub.pointedBy];
     if (info.labelColumn) {
-      const meta = await this.ctx.engine.request(protocol.MetadataRows, { datasetId: info.id, rows }, { token: this.token });
+      const meta = await this.ctx.engine.request(
+        protocol.MetadataRows,
+        { datasetId: info.id, rows },
+        { token: this.token },
+      );
       const c = meta.columns.indexOf(info.labelColumn);
       labels = meta.values.map((v) => (c >= 0 && v[c] !== null && v[c] !== undefined ? String(v[c]) : undefined));
     }
     const pointedBy: PointerItem[] = hub.pointedBy.map((r, i) => ({ row: r, label: labels[i + 1] }));
-    this.post({ type: 'hub', row, label: labels[0] ?? hub.label, occurrence: hub.occurrence, pointedBy, capped: hub.pointedBy.length < hub.occurrence });
+    this.post({
+      type: 'hub',
+      row,
+      label: labels[0] ?? hub.label,
+      occurrence: hub.occurrence,
+      pointedBy,
+      capped: hub.pointedBy.length < hub.occurrence,
+    });
   }
 }

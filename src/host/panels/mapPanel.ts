@@ -45,7 +45,10 @@ export class MapPanel extends LensPanel<MapToWebview, MapFromWebview> {
   ) {
     super(ctx, panel, 'map');
     MapPanel.byFile.set(uri.toString(), this);
-    this.disposables.push({ dispose: () => MapPanel.byFile.delete(uri.toString()) }, { dispose: () => this.job?.cts.cancel() });
+    this.disposables.push(
+      { dispose: () => MapPanel.byFile.delete(uri.toString()) },
+      { dispose: () => this.job?.cts.cancel() },
+    );
   }
 
   static forFile(uri: vscode.Uri): MapPanel | undefined {
@@ -72,13 +75,32 @@ export class MapPanel extends LensPanel<MapToWebview, MapFromWebview> {
     const info = await this.dataset();
     let labels: (string | null)[] | undefined;
     if (info.labelColumn) {
-      const col = await this.ctx.engine.request(protocol.ColumnValues, { datasetId: info.id, column: info.labelColumn }, { token: this.token });
+      const col = await this.ctx.engine.request(
+        protocol.ColumnValues,
+        { datasetId: info.id, column: info.labelColumn },
+        { token: this.token },
+      );
       labels = col.values.map((v) => (v === null ? null : String(v)));
     }
-    const settings: MapSettings = { method: info.rows <= AUTO_METHOD_MAX_ROWS ? 'umap' : 'pca', seed: 0, k: 10, metric: 'cosine', maxPoints: scatterMaxPoints() };
+    const settings: MapSettings = {
+      method: info.rows <= AUTO_METHOD_MAX_ROWS ? 'umap' : 'pca',
+      seed: 0,
+      k: 10,
+      metric: 'cosine',
+      maxPoints: scatterMaxPoints(),
+    };
     this.post({
       type: 'init',
-      init: { name: path.basename(this.uri.fsPath), rows: info.rows, dims: info.dims, columns: info.columns, labelColumn: info.labelColumn, labels, settings, links: panelLinks().filter((l) => l.command !== 'embeddingLens.map') },
+      init: {
+        name: path.basename(this.uri.fsPath),
+        rows: info.rows,
+        dims: info.dims,
+        columns: info.columns,
+        labelColumn: info.labelColumn,
+        labels,
+        settings,
+        links: panelLinks().filter((l) => l.command !== 'embeddingLens.map'),
+      },
     });
     this.post({ type: 'busy' });
     await this.compute(settings);
@@ -105,7 +127,15 @@ export class MapPanel extends LensPanel<MapToWebview, MapFromWebview> {
         this.post({ type: 'progress', jobId: id, fraction: p.fraction, message: p.message });
         if (p.frame) {
           after = p.frame.seq;
-          this.post({ type: 'layout', jobId: id, stage: p.frame.stage, step: p.frame.step, steps: p.frame.steps, dims: p.frame.dims, coords: p.frame.coords });
+          this.post({
+            type: 'layout',
+            jobId: id,
+            stage: p.frame.stage,
+            step: p.frame.step,
+            steps: p.frame.steps,
+            dims: p.frame.dims,
+            coords: p.frame.coords,
+          });
         }
       } catch {
         // A missed poll only delays the next picture.
@@ -114,7 +144,20 @@ export class MapPanel extends LensPanel<MapToWebview, MapFromWebview> {
       }
     }, POLL_MS);
     try {
-      const result = await this.ctx.engine.request(protocol.Project, { datasetId: info.id, jobId: id, method: s.method, dims: 2, seed: s.seed, k: s.k, metric: s.metric, knn: knnSetting() }, { token: cts.token });
+      const result = await this.ctx.engine.request(
+        protocol.Project,
+        {
+          datasetId: info.id,
+          jobId: id,
+          method: s.method,
+          dims: 2,
+          seed: s.seed,
+          k: s.k,
+          metric: s.metric,
+          knn: knnSetting(),
+        },
+        { token: cts.token },
+      );
       this.lastResult = result;
       this.lastJobId = id;
       this.post({ type: 'result', result });
@@ -122,9 +165,15 @@ export class MapPanel extends LensPanel<MapToWebview, MapFromWebview> {
       this.finished = [];
       for (const f of waiting) f(result);
     } catch (e) {
-      if (e instanceof EngineCancelled || cts.token.isCancellationRequested) this.post({ type: 'stopped', jobId: id, reason: 'cancelled' });
+      if (e instanceof EngineCancelled || cts.token.isCancellationRequested)
+        this.post({ type: 'stopped', jobId: id, reason: 'cancelled' });
       else {
-        this.post({ type: 'stopped', jobId: id, reason: 'failed', message: e instanceof Error ? e.message : String(e) });
+        this.post({
+          type: 'stopped',
+          jobId: id,
+          reason: 'failed',
+          message: e instanceof Error ? e.message : String(e),
+        });
         throw e;
       }
     } finally {
@@ -144,17 +193,29 @@ export class MapPanel extends LensPanel<MapToWebview, MapFromWebview> {
         this.job?.cts.cancel();
         return;
       case 'colourBy': {
-        const col = await this.ctx.engine.request(protocol.ColumnValues, { datasetId: info.id, column: msg.column }, { token: this.token });
+        const col = await this.ctx.engine.request(
+          protocol.ColumnValues,
+          { datasetId: info.id, column: msg.column },
+          { token: this.token },
+        );
         this.post({ type: 'colour', column: col.column, kind: col.kind, values: col.values });
         return;
       }
       case 'select': {
-        const result = await this.ctx.engine.request(protocol.MapSelection, { datasetId: info.id, rows: msg.rows, k: 10, metric: this.metric, column: msg.column }, { token: this.token });
+        const result = await this.ctx.engine.request(
+          protocol.MapSelection,
+          { datasetId: info.id, rows: msg.rows, k: 10, metric: this.metric, column: msg.column },
+          { token: this.token },
+        );
         this.post({ type: 'selection', rows: msg.rows.length, result });
         return;
       }
       case 'search': {
-        const r = await this.ctx.engine.request(protocol.MapSearch, { datasetId: info.id, text: msg.text, limit: 50_000 }, { token: this.token });
+        const r = await this.ctx.engine.request(
+          protocol.MapSearch,
+          { datasetId: info.id, text: msg.text, limit: 50_000 },
+          { token: this.token },
+        );
         this.post({ type: 'search', text: msg.text, rows: r.rows, total: r.total });
         return;
       }
@@ -165,7 +226,11 @@ export class MapPanel extends LensPanel<MapToWebview, MapFromWebview> {
     }
   }
 
-  private async saveTarget(ext: string, label: string, more: Record<string, string[]> = {}): Promise<vscode.Uri | undefined> {
+  private async saveTarget(
+    ext: string,
+    label: string,
+    more: Record<string, string[]> = {},
+  ): Promise<vscode.Uri | undefined> {
     const stem = path.basename(this.uri.fsPath).replace(/\.(npy|parquet)$/i, '');
     const method = this.lastResult?.method ?? 'map';
     const target = await vscode.window.showSaveDialog({
@@ -176,11 +241,17 @@ export class MapPanel extends LensPanel<MapToWebview, MapFromWebview> {
     if (!target) return undefined;
     const inputs = [this.uri.fsPath, this.info?.metaPath].filter((x): x is string => !!x).map((p) => path.resolve(p));
     if (inputs.includes(path.resolve(target.fsPath))) {
-      void vscode.window.showErrorMessage(`Embedding Lens: ${path.basename(target.fsPath)} is an input of this map; choose another file.`);
+      void vscode.window.showErrorMessage(
+        `Embedding Lens: ${path.basename(target.fsPath)} is an input of this map; choose another file.`,
+      );
       return undefined;
     }
     if (fs.existsSync(target.fsPath)) {
-      const ok = await vscode.window.showWarningMessage(`${path.basename(target.fsPath)} already exists. Replace it?`, { modal: true }, 'Replace');
+      const ok = await vscode.window.showWarningMessage(
+        `${path.basename(target.fsPath)} already exists. Replace it?`,
+        { modal: true },
+        'Replace',
+      );
       if (ok !== 'Replace') return undefined;
     }
     return target;
@@ -192,7 +263,9 @@ export class MapPanel extends LensPanel<MapToWebview, MapFromWebview> {
     const comma = dataUrl.indexOf(',');
     const head = dataUrl.slice(0, comma);
     const body = dataUrl.slice(comma + 1);
-    const bytes = head.endsWith(';base64') ? Buffer.from(body, 'base64') : Buffer.from(decodeURIComponent(body), 'utf8');
+    const bytes = head.endsWith(';base64')
+      ? Buffer.from(body, 'base64')
+      : Buffer.from(decodeURIComponent(body), 'utf8');
     await vscode.workspace.fs.writeFile(target, bytes);
     this.post({ type: 'exported', what: format, file: target.fsPath });
   }
@@ -203,7 +276,12 @@ export class MapPanel extends LensPanel<MapToWebview, MapFromWebview> {
     if (!target) return;
     const r = await this.ctx.engine.request(
       protocol.MapExportCsv,
-      { datasetId: info.id, jobId: jobId || this.lastJobId || '', file: target.fsPath, overwrite: fs.existsSync(target.fsPath) },
+      {
+        datasetId: info.id,
+        jobId: jobId || this.lastJobId || '',
+        file: target.fsPath,
+        overwrite: fs.existsSync(target.fsPath),
+      },
       { token: this.token },
     );
     this.post({ type: 'exported', what: 'csv', file: r.file });

@@ -51,7 +51,11 @@ export class OverviewPanel extends LensPanel<OverviewToWebview, OverviewFromWebv
     const data = await this.ctx.engine.request(protocol.Overview, { datasetId: info.id }, { token: this.token });
     let labels: (string | null)[] | undefined;
     if (info.labelColumn) {
-      const col = await this.ctx.engine.request(protocol.ColumnValues, { datasetId: info.id, column: info.labelColumn }, { token: this.token });
+      const col = await this.ctx.engine.request(
+        protocol.ColumnValues,
+        { datasetId: info.id, column: info.labelColumn },
+        { token: this.token },
+      );
       labels = col.values.map((v) => (v === null ? null : String(v)));
     }
     this.post({
@@ -84,7 +88,11 @@ export class OverviewPanel extends LensPanel<OverviewToWebview, OverviewFromWebv
         return this.showNeighbours(msg.row, msg.metric, msg.k);
       case 'colourBy': {
         const info = await this.dataset();
-        const col = await this.ctx.engine.request(protocol.ColumnValues, { datasetId: info.id, column: msg.column }, { token: this.token });
+        const col = await this.ctx.engine.request(
+          protocol.ColumnValues,
+          { datasetId: info.id, column: msg.column },
+          { token: this.token },
+        );
         this.post({ type: 'colour', column: col.column, kind: col.kind, values: col.values });
         return;
       }
@@ -96,16 +104,28 @@ export class OverviewPanel extends LensPanel<OverviewToWebview, OverviewFromWebv
   /** Lists row `row`'s neighbours with their metadata; the webview highlights them. */
   async showNeighbours(row: number, metric: protocol.Metric, k: number): Promise<void> {
     const info = await this.dataset();
-    const res = await this.ctx.engine.request(protocol.Neighbors, { datasetId: info.id, row, k, metric }, { token: this.token });
+    const res = await this.ctx.engine.request(
+      protocol.Neighbors,
+      { datasetId: info.id, row, k, metric },
+      { token: this.token },
+    );
     const rows = [row, ...res.neighbors.map((n) => n.row)];
-    const meta = info.columns.length ? await this.ctx.engine.request(protocol.MetadataRows, { datasetId: info.id, rows }, { token: this.token }) : undefined;
-    const record = (i: number) => (meta ? Object.fromEntries(meta.columns.map((c, j) => [c, meta.values[i][j]])) : undefined);
+    const meta = info.columns.length
+      ? await this.ctx.engine.request(protocol.MetadataRows, { datasetId: info.id, rows }, { token: this.token })
+      : undefined;
+    const record = (i: number) =>
+      meta ? Object.fromEntries(meta.columns.map((c, j) => [c, meta.values[i][j]])) : undefined;
     const label = (i: number) => {
       const r = record(i);
       const v = r && info.labelColumn ? r[info.labelColumn] : undefined;
       return v === undefined || v === null ? undefined : String(v);
     };
-    const items: NeighbourItem[] = res.neighbors.map((n, i) => ({ row: n.row, score: n.score, label: label(i + 1), meta: record(i + 1) }));
+    const items: NeighbourItem[] = res.neighbors.map((n, i) => ({
+      row: n.row,
+      score: n.score,
+      label: label(i + 1),
+      meta: record(i + 1),
+    }));
     this.post({ type: 'neighbours', row, label: label(0), metric, k, items });
   }
 

@@ -69,12 +69,21 @@ export class PairsPanel extends LensPanel<PairsToWebview, PairsFromWebview> {
         { token, progressTitle: `Embedding Lens: neural collapse of ${name}` },
       );
       this.post({ type: 'busy' });
-      this.post({ type: 'collapse', file, result, weights: spec.weightsPath && path.basename(spec.weightsPath), links });
+      this.post({
+        type: 'collapse',
+        file,
+        result,
+        weights: spec.weightsPath && path.basename(spec.weightsPath),
+        links,
+      });
     } else {
       const otherName = path.basename(spec.other.fsPath);
       this.post({ type: 'busy', message: `Reading ${otherName}…` });
       const other = await this.ctx.datasets.get({ uri: spec.other }, token);
-      this.post({ type: 'busy', message: `Comparing ${name} with ${otherName} (k-NN of both files, CKA, Procrustes)…` });
+      this.post({
+        type: 'busy',
+        message: `Comparing ${name} with ${otherName} (k-NN of both files, CKA, Procrustes)…`,
+      });
       const result = await this.ctx.engine.request(
         protocol.CompareSpaces,
         { datasetId: info.id, otherId: other.id, k: spec.k },
@@ -82,7 +91,11 @@ export class PairsPanel extends LensPanel<PairsToWebview, PairsFromWebview> {
       );
       let labels: (string | null)[] | undefined;
       if (info.labelColumn) {
-        const col = await this.ctx.engine.request(protocol.ColumnValues, { datasetId: info.id, column: info.labelColumn }, { token });
+        const col = await this.ctx.engine.request(
+          protocol.ColumnValues,
+          { datasetId: info.id, column: info.labelColumn },
+          { token },
+        );
         labels = col.values.map((v) => (v === null ? null : String(v)));
       }
       this.post({ type: 'busy' });

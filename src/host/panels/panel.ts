@@ -10,7 +10,9 @@ import type { CommonFromWebview, CommonToWebview } from '../../shared/webview/co
 import { EngineCancelled, EngineInputError } from '../engine';
 import type { HostContext } from '../context';
 
-export abstract class LensPanel<ToWebview extends { type: string }, FromWebview extends { type: string }> implements vscode.Disposable {
+export abstract class LensPanel<ToWebview extends { type: string }, FromWebview extends { type: string }>
+  implements vscode.Disposable
+{
   private ready = false;
   private queue: (ToWebview | CommonToWebview)[] = [];
   protected readonly disposables: vscode.Disposable[] = [];
@@ -80,7 +82,8 @@ export abstract class LensPanel<ToWebview extends { type: string }, FromWebview 
     } catch (e) {
       if (e instanceof EngineCancelled || e instanceof vscode.CancellationError) return;
       const message = e instanceof Error ? e.message : String(e);
-      if (!(e instanceof EngineInputError)) this.ctx.log.appendLine(`[panel] ${e instanceof Error ? e.stack : message}`);
+      if (!(e instanceof EngineInputError))
+        this.ctx.log.appendLine(`[panel] ${e instanceof Error ? e.stack : message}`);
       this.post({ type: 'error', message });
     }
   }

@@ -65,7 +65,11 @@ export class TextPanel extends LensPanel<TextToWebview, TextFromWebview> {
     let model: protocol.TextModelInfo | null = null;
     let modelError: string | undefined;
     try {
-      model = await this.ctx.engine.request(protocol.TextModelDescribe, { model: modelForRequests() }, { token: this.token });
+      model = await this.ctx.engine.request(
+        protocol.TextModelDescribe,
+        { model: modelForRequests() },
+        { token: this.token },
+      );
     } catch (e) {
       modelError = e instanceof Error ? e.message : String(e);
     }
@@ -105,9 +109,16 @@ export class TextPanel extends LensPanel<TextToWebview, TextFromWebview> {
   async search(text: string, k: number, metric: protocol.Metric): Promise<protocol.NeighborsOfTextResult> {
     this.restartWork();
     const info = this.info ?? (await this.ctx.datasets.get({ uri: this.uri }, this.token));
-    this.post({ type: 'busy', message: `Embedding "${text.length > 40 ? text.slice(0, 39) + '…' : text}" and searching ${info.rows.toLocaleString('en-US')} rows…` });
+    this.post({
+      type: 'busy',
+      message: `Embedding "${text.length > 40 ? text.slice(0, 39) + '…' : text}" and searching ${info.rows.toLocaleString('en-US')} rows…`,
+    });
     const t0 = Date.now();
-    const res = await this.ctx.engine.request(protocol.NeighborsOfText, { datasetId: info.id, text, k, metric, model: modelForRequests() }, { token: this.token });
+    const res = await this.ctx.engine.request(
+      protocol.NeighborsOfText,
+      { datasetId: info.id, text, k, metric, model: modelForRequests() },
+      { token: this.token },
+    );
     this.last = { query: text, k, metric, result: res, ms: Date.now() - t0 };
     this.postResults(this.last);
     this.post({ type: 'busy' });

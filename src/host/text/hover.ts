@@ -51,9 +51,15 @@ export class NeighbourHovers {
       this.ctx.onDidChangeActiveDataset((a) => {
         if (a?.info.metaPath) this.byMeta.set(norm(a.info.metaPath), a.uri);
       }),
-      vscode.languages.registerHoverProvider([{ scheme: 'file', pattern: '**/*.{tsv,csv,jsonl,ndjson}' }], { provideHover: (d, p, t) => this.sidecarHover(d, p, t) }),
-      vscode.languages.registerHoverProvider([{ scheme: 'file' }, { scheme: 'untitled' }], { provideHover: (d, p, t) => this.selectionHover(d, p, t) }),
-      vscode.languages.registerHoverProvider([{ scheme: ROW_TEXT_SCHEME }], { provideHover: (d, p, t) => this.rowTextHover(d, p, t) }),
+      vscode.languages.registerHoverProvider([{ scheme: 'file', pattern: '**/*.{tsv,csv,jsonl,ndjson}' }], {
+        provideHover: (d, p, t) => this.sidecarHover(d, p, t),
+      }),
+      vscode.languages.registerHoverProvider([{ scheme: 'file' }, { scheme: 'untitled' }], {
+        provideHover: (d, p, t) => this.selectionHover(d, p, t),
+      }),
+      vscode.languages.registerHoverProvider([{ scheme: ROW_TEXT_SCHEME }], {
+        provideHover: (d, p, t) => this.rowTextHover(d, p, t),
+      }),
     ];
   }
 
@@ -62,7 +68,10 @@ export class NeighbourHovers {
    * .npy with the same stem (`x.tsv`, `x.meta.jsonl` → `x.npy`) when the engine
    * confirms that file is the one it reads as its metadata.
    */
-  async datasetFor(file: string, token?: vscode.CancellationToken): Promise<{ uri: vscode.Uri; info: protocol.DatasetInfo } | undefined> {
+  async datasetFor(
+    file: string,
+    token?: vscode.CancellationToken,
+  ): Promise<{ uri: vscode.Uri; info: protocol.DatasetInfo } | undefined> {
     const key = norm(file);
     const candidates: vscode.Uri[] = [];
     const act = this.ctx.activeDataset;
@@ -97,7 +106,11 @@ export class NeighbourHovers {
     return rowAtLine(kind, line, doc.lineAt(line).text, starts);
   }
 
-  async sidecarHover(doc: vscode.TextDocument, pos: vscode.Position, token: vscode.CancellationToken): Promise<vscode.Hover | undefined> {
+  async sidecarHover(
+    doc: vscode.TextDocument,
+    pos: vscode.Position,
+    token: vscode.CancellationToken,
+  ): Promise<vscode.Hover | undefined> {
     const row = this.rowOf(doc, pos.line);
     if (row === undefined) return undefined;
     const ds = await this.datasetFor(doc.uri.fsPath, token);
@@ -106,7 +119,11 @@ export class NeighbourHovers {
   }
 
   /** A text column shown as a document (rowText.ts): line i is row i. */
-  async rowTextHover(doc: vscode.TextDocument, pos: vscode.Position, token: vscode.CancellationToken): Promise<vscode.Hover | undefined> {
+  async rowTextHover(
+    doc: vscode.TextDocument,
+    pos: vscode.Position,
+    token: vscode.CancellationToken,
+  ): Promise<vscode.Hover | undefined> {
     const ref = parseRowTextUri(doc.uri);
     if (!ref) return undefined;
     try {
@@ -118,10 +135,19 @@ export class NeighbourHovers {
     }
   }
 
-  private async rowHover(ds: { uri: vscode.Uri; info: protocol.DatasetInfo }, row: number, range: vscode.Range, token: vscode.CancellationToken): Promise<vscode.Hover | undefined> {
+  private async rowHover(
+    ds: { uri: vscode.Uri; info: protocol.DatasetInfo },
+    row: number,
+    range: vscode.Range,
+    token: vscode.CancellationToken,
+  ): Promise<vscode.Hover | undefined> {
     const metric = defaultMetric();
     try {
-      const res = await this.ctx.engine.request(protocol.RowNeighborsWithText, { datasetId: ds.info.id, row, k: defaultK(), metric }, { token });
+      const res = await this.ctx.engine.request(
+        protocol.RowNeighborsWithText,
+        { datasetId: ds.info.id, row, k: defaultK(), metric },
+        { token },
+      );
       const md = neighboursMarkdown({
         title: `Neighbours of row ${row}${res.text ? ` · ${mdText(res.text, 60)}` : ''}`,
         metric,
@@ -135,7 +161,11 @@ export class NeighbourHovers {
     }
   }
 
-  async selectionHover(doc: vscode.TextDocument, pos: vscode.Position, token: vscode.CancellationToken): Promise<vscode.Hover | undefined> {
+  async selectionHover(
+    doc: vscode.TextDocument,
+    pos: vscode.Position,
+    token: vscode.CancellationToken,
+  ): Promise<vscode.Hover | undefined> {
     if (!modelConfigured()) return undefined;
     const editor = vscode.window.activeTextEditor;
     if (!editor || editor.document !== doc) return undefined;
@@ -148,7 +178,11 @@ export class NeighbourHovers {
     const metric = defaultMetric();
     try {
       const info = await this.ctx.datasets.get({ uri: act.uri }, token);
-      const res = await this.ctx.engine.request(protocol.NeighborsOfText, { datasetId: info.id, text, k: defaultK(), metric, model: modelForRequests() }, { token });
+      const res = await this.ctx.engine.request(
+        protocol.NeighborsOfText,
+        { datasetId: info.id, text, k: defaultK(), metric, model: modelForRequests() },
+        { token },
+      );
       const md = neighboursMarkdown({
         title: `Neighbours of the selection in ${mdText(path.basename(info.path), 60)}`,
         metric,
@@ -164,7 +198,8 @@ export class NeighbourHovers {
 
   private errorHover(e: unknown): vscode.Hover | undefined {
     if (e instanceof EngineCancelled || e instanceof vscode.CancellationError) return undefined;
-    if (e instanceof EngineInputError) return new vscode.Hover(new vscode.MarkdownString(`Embedding Lens: ${mdText(e.message, 300)}`));
+    if (e instanceof EngineInputError)
+      return new vscode.Hover(new vscode.MarkdownString(`Embedding Lens: ${mdText(e.message, 300)}`));
     this.ctx.log.appendLine(`[text] hover failed: ${e instanceof Error ? e.stack : String(e)}`);
     return undefined;
   }

@@ -27,7 +27,10 @@ function mb(bytes: number): string {
 function endpointFromSettings(): { endpoint: string; fromWorkspace: boolean } {
   const i = vscode.workspace.getConfiguration('embeddingLens').inspect<string>(HUB_ENDPOINT_SETTING);
   const ws = i?.workspaceFolderValue ?? i?.workspaceValue;
-  return { endpoint: hubEndpoint(ws ?? i?.globalValue, process.env), fromWorkspace: ws !== undefined && ws.trim() !== '' };
+  return {
+    endpoint: hubEndpoint(ws ?? i?.globalValue, process.env),
+    fromWorkspace: ws !== undefined && ws.trim() !== '',
+  };
 }
 
 export interface DownloadModelResult {
@@ -39,7 +42,11 @@ export interface DownloadModelResult {
  * The command. `idArg` skips the input box, `use: true` sets the model without asking
  * (tests, scripts). Returns the folder, or undefined when cancelled or failed (shown to the user).
  */
-export async function downloadModelFromHub(ctx: HostContext, idArg?: unknown, opts: { use?: boolean } = {}): Promise<DownloadModelResult | undefined> {
+export async function downloadModelFromHub(
+  ctx: HostContext,
+  idArg?: unknown,
+  opts: { use?: boolean } = {},
+): Promise<DownloadModelResult | undefined> {
   let endpoint: string;
   let fromWorkspace: boolean;
   try {
@@ -54,7 +61,8 @@ export async function downloadModelFromHub(ctx: HostContext, idArg?: unknown, op
       : (
           await vscode.window.showInputBox({
             title: `Download a model from ${endpoint}`,
-            prompt: 'Hugging Face repo id of a model with an ONNX export (e.g. an onnx/model.onnx file) and tokenizer.json',
+            prompt:
+              'Hugging Face repo id of a model with an ONNX export (e.g. an onnx/model.onnx file) and tokenizer.json',
             value: SUGGESTED,
             valueSelection: [0, SUGGESTED.length],
             validateInput: (v) => repoIdProblem(v),
@@ -80,12 +88,21 @@ export async function downloadModelFromHub(ctx: HostContext, idArg?: unknown, op
       },
     );
     const choices = onnxChoices(listing.siblings);
-    if (choices.length === 0) throw new Error(`${id} has no .onnx file; Embedding Lens runs ONNX models (many sentence-transformers repos have onnx/model.onnx)`);
+    if (choices.length === 0)
+      throw new Error(
+        `${id} has no .onnx file; Embedding Lens runs ONNX models (many sentence-transformers repos have onnx/model.onnx)`,
+      );
     let onnx = choices[0];
     if (choices.length > 1 && typeof idArg !== 'string') {
       const size = (f: string) => listing.siblings.find((s) => s.rfilename === f)?.size;
       const pick = await vscode.window.showQuickPick(
-        choices.map((f, i) => ({ label: f, description: [i === 0 ? 'recommended' : '', size(f) !== undefined ? mb(size(f)!) : ''].filter(Boolean).join(' · '), file: f })),
+        choices.map((f, i) => ({
+          label: f,
+          description: [i === 0 ? 'recommended' : '', size(f) !== undefined ? mb(size(f)!) : '']
+            .filter(Boolean)
+            .join(' · '),
+          file: f,
+        })),
         { title: `${id} has ${choices.length} ONNX files: which one?`, ignoreFocusOut: true },
       );
       if (!pick) return undefined;
@@ -96,7 +113,11 @@ export async function downloadModelFromHub(ctx: HostContext, idArg?: unknown, op
     let replace = false;
     if (fs.existsSync(dest)) {
       if (typeof idArg !== 'string') {
-        const answer = await vscode.window.showWarningMessage(`${id} was downloaded before. Download it again and replace that folder?`, { modal: true }, 'Replace');
+        const answer = await vscode.window.showWarningMessage(
+          `${id} was downloaded before. Download it again and replace that folder?`,
+          { modal: true },
+          'Replace',
+        );
         if (answer !== 'Replace') return undefined;
       }
       replace = true;
@@ -108,7 +129,11 @@ export async function downloadModelFromHub(ctx: HostContext, idArg?: unknown, op
         let shown = 0;
         let lastReport = 0;
         await downloadToFolder(
-          plan.map((p) => ({ url: resolveUrl(endpoint, id, revision, p.repoPath), localPath: p.localPath, size: p.size })),
+          plan.map((p) => ({
+            url: resolveUrl(endpoint, id, revision, p.repoPath),
+            localPath: p.localPath,
+            size: p.size,
+          })),
           dest,
           {
             token,
@@ -119,23 +144,42 @@ export async function downloadModelFromHub(ctx: HostContext, idArg?: unknown, op
               if (now - lastReport < 100 && done !== total) return;
               lastReport = now;
               const pct = total ? (100 * done) / total : 0;
-              progress.report({ increment: Math.max(0, pct - shown), message: `${file}: ${mb(done)}${total ? ` of ${mb(total)}` : ''}` });
+              progress.report({
+                increment: Math.max(0, pct - shown),
+                message: `${file}: ${mb(done)}${total ? ` of ${mb(total)}` : ''}`,
+              });
               shown = Math.max(shown, pct);
             },
           },
         );
       },
     );
-    ctx.log.appendLine(`[text] downloaded ${id}@${revision} (${plan.map((p) => p.repoPath).join(', ')}) from ${endpoint} to ${dest}`);
+    ctx.log.appendLine(
+      `[text] downloaded ${id}@${revision} (${plan.map((p) => p.repoPath).join(', ')}) from ${endpoint} to ${dest}`,
+    );
     let info: protocol.TextModelInfo;
     try {
-      info = await ctx.engine.request(protocol.TextModelDescribe, { model: dest }, { progressTitle: 'Embedding Lens: checking the downloaded model' });
+      info = await ctx.engine.request(
+        protocol.TextModelDescribe,
+        { model: dest },
+        { progressTitle: 'Embedding Lens: checking the downloaded model' },
+      );
     } catch (e) {
-      const answer = await vscode.window.showErrorMessage(`Embedding Lens: ${id} was downloaded but is not a model Embedding Lens can run: ${(e as Error).message}`, 'Delete Download', 'Keep');
+      const answer = await vscode.window.showErrorMessage(
+        `Embedding Lens: ${id} was downloaded but is not a model Embedding Lens can run: ${(e as Error).message}`,
+        'Delete Download',
+        'Keep',
+      );
       if (answer === 'Delete Download') fs.rmSync(dest, { recursive: true, force: true });
       return { dir: dest };
     }
-    const use = opts.use ?? (await vscode.window.showInformationMessage(`Embedding Lens: downloaded ${id} (${info.dims} dimensions${info.takesText ? ', tokenises inside the model' : `, ${info.pooling} pooling${info.normalize ? ', normalised' : ''}`}). Use it as the text model?`, 'Use This Model', 'Not Now')) === 'Use This Model';
+    const use =
+      opts.use ??
+      (await vscode.window.showInformationMessage(
+        `Embedding Lens: downloaded ${id} (${info.dims} dimensions${info.takesText ? ', tokenises inside the model' : `, ${info.pooling} pooling${info.normalize ? ', normalised' : ''}`}). Use it as the text model?`,
+        'Use This Model',
+        'Not Now',
+      )) === 'Use This Model';
     if (use) await setModelSetting(dest);
     return { dir: dest, info };
   } catch (e) {
@@ -144,7 +188,9 @@ export async function downloadModelFromHub(ctx: HostContext, idArg?: unknown, op
       return undefined;
     }
     ctx.log.appendLine(`[text] download of ${id} failed: ${e instanceof Error ? e.stack : String(e)}`);
-    void vscode.window.showErrorMessage(`Embedding Lens: could not download ${id}: ${e instanceof Error ? e.message : String(e)}`);
+    void vscode.window.showErrorMessage(
+      `Embedding Lens: could not download ${id}: ${e instanceof Error ? e.message : String(e)}`,
+    );
     return undefined;
   }
 }

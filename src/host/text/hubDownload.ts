@@ -52,7 +52,12 @@ const USER_AGENT = 'embedding-lens (vscode extension)';
  * the first 2xx response. Non-2xx → HubHttpError; cancellation → DownloadCancelled.
  * `auth` adds the token to requests for its origin only.
  */
-export function httpGet(url: string, token?: CancelToken, redirects = 0, auth?: HubAuth): Promise<http.IncomingMessage> {
+export function httpGet(
+  url: string,
+  token?: CancelToken,
+  redirects = 0,
+  auth?: HubAuth,
+): Promise<http.IncomingMessage> {
   return new Promise((resolve, reject) => {
     if (token?.isCancellationRequested) return reject(new DownloadCancelled());
     const u = new URL(url);
@@ -65,14 +70,21 @@ export function httpGet(url: string, token?: CancelToken, redirects = 0, auth?: 
       if (status >= 300 && status < 400 && res.headers.location) {
         res.resume();
         sub?.dispose();
-        if (redirects >= MAX_REDIRECTS) return reject(new HubHttpError(status, url, `too many redirects fetching ${url}`));
+        if (redirects >= MAX_REDIRECTS)
+          return reject(new HubHttpError(status, url, `too many redirects fetching ${url}`));
         httpGet(new URL(res.headers.location, u).toString(), token, redirects + 1, auth).then(resolve, reject);
         return;
       }
       if (status < 200 || status >= 300) {
         res.resume();
         sub?.dispose();
-        return reject(new HubHttpError(status, url, `${url} answered HTTP ${status}${res.statusMessage ? ` ${res.statusMessage}` : ''}`));
+        return reject(
+          new HubHttpError(
+            status,
+            url,
+            `${url} answered HTTP ${status}${res.statusMessage ? ` ${res.statusMessage}` : ''}`,
+          ),
+        );
       }
       // The body belongs to the caller now, with our cancellation still attached to it.
       res.once('close', () => sub?.dispose());
@@ -98,7 +110,12 @@ export interface RepoListing {
  * The repo's files from `GET {endpoint}/api/models/{id}`. A missing, private or gated repo
  * is an Error that says which, and what to do about it.
  */
-export async function fetchRepoListing(endpoint: string, id: string, token?: CancelToken, auth?: HubAuth): Promise<RepoListing> {
+export async function fetchRepoListing(
+  endpoint: string,
+  id: string,
+  token?: CancelToken,
+  auth?: HubAuth,
+): Promise<RepoListing> {
   const url = modelInfoUrl(endpoint, id);
   let res: http.IncomingMessage;
   try {
@@ -107,9 +124,18 @@ export async function fetchRepoListing(endpoint: string, id: string, token?: Can
     if (e instanceof HubHttpError) {
       // The hub answers 401 for a repo that does not exist as for a private one, unless the token may see it.
       if (e.status === 404) throw new Error(`${endpoint} has no model repo "${id}" (HTTP 404)`);
-      if (e.status === 401 && !auth) throw new Error(`${endpoint} has no public model repo "${id}" (HTTP 401): if it is private or gated, set a token with "Embedding Lens: Set Hugging Face Token…" (or HF_TOKEN) and try again`);
-      if (e.status === 401) throw new Error(`${endpoint} refused the token for "${id}" (HTTP 401): the repo does not exist, or the token cannot read it; check it with "Embedding Lens: Set Hugging Face Token…"`);
-      if (e.status === 403) throw new Error(`the token may not read "${id}" (HTTP 403): a gated repo needs its conditions accepted on its page at ${endpoint}/${id}, and a fine-grained token needs read access to it`);
+      if (e.status === 401 && !auth)
+        throw new Error(
+          `${endpoint} has no public model repo "${id}" (HTTP 401): if it is private or gated, set a token with "Embedding Lens: Set Hugging Face Token…" (or HF_TOKEN) and try again`,
+        );
+      if (e.status === 401)
+        throw new Error(
+          `${endpoint} refused the token for "${id}" (HTTP 401): the repo does not exist, or the token cannot read it; check it with "Embedding Lens: Set Hugging Face Token…"`,
+        );
+      if (e.status === 403)
+        throw new Error(
+          `the token may not read "${id}" (HTTP 403): a gated repo needs its conditions accepted on its page at ${endpoint}/${id}, and a fine-grained token needs read access to it`,
+        );
     }
     throw e;
   }
@@ -121,7 +147,8 @@ export async function fetchRepoListing(endpoint: string, id: string, token?: Can
   } catch {
     throw new Error(`${url} did not answer with JSON; is ${endpoint} a Hugging Face hub?`);
   }
-  if (!Array.isArray(body.siblings)) throw new Error(`${url} lists no files (no "siblings"); is ${endpoint} a Hugging Face hub?`);
+  if (!Array.isArray(body.siblings))
+    throw new Error(`${url} lists no files (no "siblings"); is ${endpoint} a Hugging Face hub?`);
   const siblings = (body.siblings as { rfilename?: unknown; size?: unknown }[])
     .filter((s) => typeof s?.rfilename === 'string')
     .map((s) => ({ rfilename: s.rfilename as string, size: typeof s.size === 'number' ? s.size : undefined }));
@@ -148,11 +175,17 @@ export interface DownloadOptions {
 
 function safeLocal(p: string): string {
   const parts = p.split('/');
-  if (!p || path.isAbsolute(p) || parts.some((s) => s === '' || s === '.' || s === '..')) throw new Error(`refusing to write "${p}": not a plain relative path`);
+  if (!p || path.isAbsolute(p) || parts.some((s) => s === '' || s === '.' || s === '..'))
+    throw new Error(`refusing to write "${p}": not a plain relative path`);
   return path.join(...parts);
 }
 
-async function fetchInto(item: DownloadItem, file: string, opts: DownloadOptions, counted: (n: number) => void): Promise<void> {
+async function fetchInto(
+  item: DownloadItem,
+  file: string,
+  opts: DownloadOptions,
+  counted: (n: number) => void,
+): Promise<void> {
   const res = await httpGet(item.url, opts.token, 0, opts.auth);
   const expected = res.headers['content-length'] !== undefined ? Number(res.headers['content-length']) : undefined;
   fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -168,7 +201,13 @@ async function fetchInto(item: DownloadItem, file: string, opts: DownloadOptions
       got += c.length;
       counted(c.length);
     });
-    res.on('error', (e) => fail(new Error(`${item.url}: the transfer broke off after ${got}${expected !== undefined ? ` of ${expected}` : ''} bytes (${e.message})`)));
+    res.on('error', (e) =>
+      fail(
+        new Error(
+          `${item.url}: the transfer broke off after ${got}${expected !== undefined ? ` of ${expected}` : ''} bytes (${e.message})`,
+        ),
+      ),
+    );
     res.on('close', () => {
       if (!res.complete) fail(new Error(`${item.url}: the connection closed after ${got} bytes`));
     });
@@ -185,7 +224,11 @@ async function fetchInto(item: DownloadItem, file: string, opts: DownloadOptions
  * renamed onto `dest` when all arrived. On error or cancellation the temporary folder is removed
  * and `dest` is untouched. Returns `dest`.
  */
-export async function downloadToFolder(items: DownloadItem[], dest: string, opts: DownloadOptions = {}): Promise<string> {
+export async function downloadToFolder(
+  items: DownloadItem[],
+  dest: string,
+  opts: DownloadOptions = {},
+): Promise<string> {
   const locals = items.map((i) => safeLocal(i.localPath));
   if (fs.existsSync(dest) && !opts.replace) throw new Error(`${dest} already exists`);
   fs.mkdirSync(path.dirname(dest), { recursive: true });

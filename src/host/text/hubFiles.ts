@@ -24,7 +24,8 @@ export function hubEndpoint(userValue: string | undefined, env: Record<string, s
   } catch {
     throw new Error(`the hub endpoint "${raw}" is not a URL (setting embeddingLens.model.hubEndpoint or HF_ENDPOINT)`);
   }
-  if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error(`the hub endpoint "${raw}" must be an http(s) URL`);
+  if (u.protocol !== 'https:' && u.protocol !== 'http:')
+    throw new Error(`the hub endpoint "${raw}" must be an http(s) URL`);
   return raw;
 }
 
@@ -76,7 +77,13 @@ export interface PlannedFile {
 }
 
 /** The config files a model folder uses, where the repo has them (folder.ts reads them). */
-const CONFIG_FILES = ['tokenizer.json', 'tokenizer_config.json', 'config.json', 'modules.json', 'sentence_bert_config.json'];
+const CONFIG_FILES = [
+  'tokenizer.json',
+  'tokenizer_config.json',
+  'config.json',
+  'modules.json',
+  'sentence_bert_config.json',
+];
 /** sentence-transformers' pooling module config (1_Pooling/config.json, sometimes another index). */
 const POOLING_CONFIG = /^\d+_Pooling\/config\.json$/;
 
@@ -107,7 +114,8 @@ export function planModelFiles(siblings: HubSibling[], onnx: string): PlannedFil
     if (s) plan.push({ repoPath: ext, localPath: localDir + ext.slice(ext.lastIndexOf('/') + 1), size: s.size });
   }
   for (const s of siblings) {
-    if (CONFIG_FILES.includes(s.rfilename) || POOLING_CONFIG.test(s.rfilename)) plan.push({ repoPath: s.rfilename, localPath: s.rfilename, size: s.size });
+    if (CONFIG_FILES.includes(s.rfilename) || POOLING_CONFIG.test(s.rfilename))
+      plan.push({ repoPath: s.rfilename, localPath: s.rfilename, size: s.size });
   }
   return plan;
 }

@@ -30,7 +30,7 @@ export async function hubToken(ctx: HostContext): Promise<HubToken | undefined> 
 
 /** Why a string cannot be a token (tokens are printable ASCII without spaces), or undefined. */
 export function tokenProblem(v: string): string | undefined {
-  if (!v.trim()) return 'paste a token from the hub\'s Settings → Access Tokens page';
+  if (!v.trim()) return "paste a token from the hub's Settings → Access Tokens page";
   if (!/^[\x21-\x7e]+$/.test(v.trim())) return 'a token has no spaces or non-ASCII characters';
   return undefined;
 }
@@ -42,7 +42,8 @@ export async function setHubToken(ctx: HostContext, arg?: unknown): Promise<bool
       ? arg
       : await vscode.window.showInputBox({
           title: 'Hugging Face access token',
-          prompt: 'For private and gated model repos. Stored in VS Code\'s secret storage and sent only to the hub endpoint of your user settings (or huggingface.co).',
+          prompt:
+            "For private and gated model repos. Stored in VS Code's secret storage and sent only to the hub endpoint of your user settings (or huggingface.co).",
           password: true,
           ignoreFocusOut: true,
           validateInput: (v) => tokenProblem(v),
@@ -64,7 +65,9 @@ export async function clearHubToken(ctx: HostContext, quiet?: unknown): Promise<
   await ctx.extension.secrets.delete(SECRET_KEY);
   ctx.log.appendLine('[text] Hugging Face token removed from secret storage');
   if (quiet !== true) {
-    void vscode.window.showInformationMessage(`Embedding Lens: Hugging Face token removed.${process.env.HF_TOKEN ? ' HF_TOKEN is still set in the environment and will be used.' : ''}`);
+    void vscode.window.showInformationMessage(
+      `Embedding Lens: Hugging Face token removed.${process.env.HF_TOKEN ? ' HF_TOKEN is still set in the environment and will be used.' : ''}`,
+    );
   }
 }
 
@@ -72,9 +75,16 @@ export async function clearHubToken(ctx: HostContext, quiet?: unknown): Promise<
  * The auth to use against `endpoint`: the token for that origin, unless the endpoint was set
  * by the workspace (see the top of this file). `note` says why a token was held back.
  */
-export async function hubAuthFor(ctx: HostContext, endpoint: string, fromWorkspace: boolean): Promise<{ auth?: HubAuth; note?: string }> {
+export async function hubAuthFor(
+  ctx: HostContext,
+  endpoint: string,
+  fromWorkspace: boolean,
+): Promise<{ auth?: HubAuth; note?: string }> {
   const t = await hubToken(ctx);
   if (!t) return {};
-  if (fromWorkspace) return { note: `a token is set (${t.source}), but it is not sent to a hub endpoint that workspace settings choose` };
+  if (fromWorkspace)
+    return {
+      note: `a token is set (${t.source}), but it is not sent to a hub endpoint that workspace settings choose`,
+    };
   return { auth: { origin: new URL(endpoint).origin, token: t.token } };
 }

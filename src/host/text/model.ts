@@ -36,5 +36,7 @@ export function modelLabel(): string {
 }
 
 export async function setModelSetting(value: string): Promise<void> {
-  await vscode.workspace.getConfiguration('embeddingLens').update(MODEL_SETTING, value, vscode.ConfigurationTarget.Global);
+  await vscode.workspace
+    .getConfiguration('embeddingLens')
+    .update(MODEL_SETTING, value, vscode.ConfigurationTarget.Global);
 }

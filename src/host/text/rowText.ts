@@ -20,7 +20,11 @@ interface RowTextRef {
 
 export function rowTextUri(ref: RowTextRef): vscode.Uri {
   const name = `${path.basename(ref.file.fsPath)} · ${ref.column}.txt`;
-  return vscode.Uri.from({ scheme: ROW_TEXT_SCHEME, path: `/${name}`, query: JSON.stringify({ file: ref.file.toString(), column: ref.column }) });
+  return vscode.Uri.from({
+    scheme: ROW_TEXT_SCHEME,
+    path: `/${name}`,
+    query: JSON.stringify({ file: ref.file.toString(), column: ref.column }),
+  });
 }
 
 export function parseRowTextUri(uri: vscode.Uri): RowTextRef | undefined {
@@ -46,19 +50,32 @@ export class RowTextProvider implements vscode.TextDocumentContentProvider {
     const ref = parseRowTextUri(uri);
     if (!ref) return '';
     const info = await this.ctx.datasets.get({ uri: ref.file }, token);
-    const col = await this.ctx.engine.request(protocol.ColumnValues, { datasetId: info.id, column: ref.column }, { token });
+    const col = await this.ctx.engine.request(
+      protocol.ColumnValues,
+      { datasetId: info.id, column: ref.column },
+      { token },
+    );
     return rowLines(col.values);
   }
 }
 
 /** Asks for a text column of the file (when there are several) and opens it as a document. */
-export async function showTextColumn(ctx: HostContext, uri?: vscode.Uri, column?: string): Promise<vscode.TextEditor | undefined> {
-  const file = await ctx.pickFile(uri instanceof vscode.Uri ? uri : undefined, 'Show a text column of an embedding file');
+export async function showTextColumn(
+  ctx: HostContext,
+  uri?: vscode.Uri,
+  column?: string,
+): Promise<vscode.TextEditor | undefined> {
+  const file = await ctx.pickFile(
+    uri instanceof vscode.Uri ? uri : undefined,
+    'Show a text column of an embedding file',
+  );
   if (!file) return undefined;
   const info = await ctx.datasets.get({ uri: file });
   const texts = info.columns.filter((c) => c.kind === 'text' || c.kind === 'category');
   if (!texts.length) {
-    void vscode.window.showInformationMessage(`Embedding Lens: ${path.basename(file.fsPath)} has no text metadata column to show.`);
+    void vscode.window.showInformationMessage(
+      `Embedding Lens: ${path.basename(file.fsPath)} has no text metadata column to show.`,
+    );
     return undefined;
   }
   let name = typeof column === 'string' && texts.some((c) => c.name === column) ? column : undefined;
@@ -66,7 +83,12 @@ export async function showTextColumn(ctx: HostContext, uri?: vscode.Uri, column?
     name =
       texts.length === 1
         ? texts[0].name
-        : (await vscode.window.showQuickPick(texts.map((c) => ({ label: c.name, description: c.kind })), { title: 'Which column holds the text of each row?' }))?.label;
+        : (
+            await vscode.window.showQuickPick(
+              texts.map((c) => ({ label: c.name, description: c.kind })),
+              { title: 'Which column holds the text of each row?' },
+            )
+          )?.label;
   }
   if (!name) return undefined;
   const doc = await vscode.workspace.openTextDocument(rowTextUri({ file, column: name }));

@@ -65,7 +65,12 @@ export function csvRecords(text: string): { starts: number[]; end: number } {
  * past the data; every line of a multi-line CSV record belongs to that record.
  * `csv` lets callers reuse csvRecords across hovers of one document version.
  */
-export function rowAtLine(kind: SidecarKind, line: number, lineText: string, csv?: () => { starts: number[]; end: number }): number | undefined {
+export function rowAtLine(
+  kind: SidecarKind,
+  line: number,
+  lineText: string,
+  csv?: () => { starts: number[]; end: number },
+): number | undefined {
   if (line < 0) return undefined;
   if (kind === 'jsonl') return lineText.trim() ? line : undefined;
   if (kind === 'tsv') return line >= 1 ? line - 1 : undefined;
@@ -106,12 +111,25 @@ export function scoreName(metric: string): string {
  * The hover's Markdown: a heading, one compact table row per neighbour (#, text, score),
  * and a trailing command link. `link` is a ready `command:` URI or undefined.
  */
-export function neighboursMarkdown(opts: { title: string; metric: string; neighbours: HoverNeighbour[]; link?: { title: string; uri: string }; note?: string }): string {
+export function neighboursMarkdown(opts: {
+  title: string;
+  metric: string;
+  neighbours: HoverNeighbour[];
+  link?: { title: string; uri: string };
+  note?: string;
+}): string {
   const lines = [`**${opts.title}**`, '', `| # | text | ${scoreName(opts.metric)} |`, '|--:|:--|--:|'];
-  opts.neighbours.forEach((n, i) => lines.push(`| ${i + 1} | ${n.text !== undefined && n.text !== '' ? mdText(n.text, 60) : `row ${n.row}`} | ${n.score.toFixed(3)} |`));
+  opts.neighbours.forEach((n, i) =>
+    lines.push(
+      `| ${i + 1} | ${n.text !== undefined && n.text !== '' ? mdText(n.text, 60) : `row ${n.row}`} | ${n.score.toFixed(3)} |`,
+    ),
+  );
   if (opts.neighbours.length === 0) lines.push('| | (no neighbours) | |');
   lines.push('');
-  const tail = [opts.link ? `[${opts.link.title}](${opts.link.uri})` : '', opts.note ? `_${mdText(opts.note, 120)}_` : ''].filter(Boolean);
+  const tail = [
+    opts.link ? `[${opts.link.title}](${opts.link.uri})` : '',
+    opts.note ? `_${mdText(opts.note, 120)}_` : '',
+  ].filter(Boolean);
   if (tail.length) lines.push(tail.join(' · '));
   return lines.join('\n');
 }

@@ -52,7 +52,8 @@ export function smallestMeeting<P extends CompressionPoint>(points: P[], target:
     if (
       !best ||
       p.bytesPerVector < best.bytesPerVector ||
-      (p.bytesPerVector === best.bytesPerVector && (p.recall > best.recall || (p.recall === best.recall && p.queryTimeRatio < best.queryTimeRatio)))
+      (p.bytesPerVector === best.bytesPerVector &&
+        (p.recall > best.recall || (p.recall === best.recall && p.queryTimeRatio < best.queryTimeRatio)))
     ) {
       best = p;
     }

@@ -35,7 +35,15 @@ export type MapToWebview =
   /** A job started: the map shows its layouts as they come. */
   | { type: 'started'; jobId: string; method: ProjectionMethod }
   | { type: 'progress'; jobId: string; fraction: number; message?: string }
-  | { type: 'layout'; jobId: string; stage: ProjectionMethod; step: number; steps: number; dims: number; coords: string }
+  | {
+      type: 'layout';
+      jobId: string;
+      stage: ProjectionMethod;
+      step: number;
+      steps: number;
+      dims: number;
+      coords: string;
+    }
   | { type: 'result'; result: ProjectResult }
   | { type: 'stopped'; jobId: string; reason: 'cancelled' | 'failed'; message?: string }
   | { type: 'colour'; column: string; kind: ColumnKind; values: (string | number | null)[] }

@@ -18,7 +18,13 @@ export interface OverviewSettings {
 
 export type OverviewToWebview =
   | CommonToWebview
-  | { type: 'overview'; data: OverviewResult; settings: OverviewSettings; labels?: (string | null)[]; links: PanelLink[] }
+  | {
+      type: 'overview';
+      data: OverviewResult;
+      settings: OverviewSettings;
+      labels?: (string | null)[];
+      links: PanelLink[];
+    }
   | { type: 'neighbours'; row: number; label?: string; metric: Metric; k: number; items: NeighbourItem[] }
   | { type: 'colour'; column: string; kind: ColumnKind; values: (string | number | null)[] };
 

@@ -17,7 +17,14 @@ export type PairsToWebview =
   | CommonToWebview
   | { type: 'gap'; file: PairsFile; result: ModalityGapResult; pairColumn?: string; links: PanelLink[] }
   | { type: 'collapse'; file: PairsFile; result: NeuralCollapseResult; weights?: string; links: PanelLink[] }
-  | { type: 'compare'; fileA: PairsFile; fileB: PairsFile; result: CompareResult; labels?: (string | null)[]; links: PanelLink[] };
+  | {
+      type: 'compare';
+      fileA: PairsFile;
+      fileB: PairsFile;
+      result: CompareResult;
+      labels?: (string | null)[];
+      links: PanelLink[];
+    };
 
 export type PairsFromWebview =
   | CommonFromWebview
@@ -41,9 +48,21 @@ export function gapFindings(r: ModalityGapResult): Finding[] {
   const b = r.groups.b.name;
   const out: Finding[] = [];
   const l2mText = `The centres of '${a}' and '${b}' are ${num(r.l2m)} apart (L2M; 0 = same centre, 2 = opposite directions on the unit sphere).`;
-  out.push({ severity: r.l2m > 0.3 ? 'warning' : 'info', text: r.l2m > 0.3 ? `${l2mText} The two groups occupy separate regions: a modality gap.` : `${l2mText} No marked gap.` });
-  if (r.separability >= 0.95) out.push({ severity: 'warning', text: `A linear classifier tells '${a}' from '${b}' with ${pct(r.separability)} cross-validated accuracy: the groups are linearly separable.` });
-  else out.push({ severity: 'info', text: `A linear classifier tells the groups apart with ${pct(r.separability)} cross-validated accuracy (50% would be chance for equal groups).` });
+  out.push({
+    severity: r.l2m > 0.3 ? 'warning' : 'info',
+    text:
+      r.l2m > 0.3 ? `${l2mText} The two groups occupy separate regions: a modality gap.` : `${l2mText} No marked gap.`,
+  });
+  if (r.separability >= 0.95)
+    out.push({
+      severity: 'warning',
+      text: `A linear classifier tells '${a}' from '${b}' with ${pct(r.separability)} cross-validated accuracy: the groups are linearly separable.`,
+    });
+  else
+    out.push({
+      severity: 'info',
+      text: `A linear classifier tells the groups apart with ${pct(r.separability)} cross-validated accuracy (50% would be chance for equal groups).`,
+    });
   if (r.rmg !== null) {
     out.push({
       severity: r.rmg > 0.5 ? 'warning' : 'info',
@@ -61,8 +80,16 @@ export function gapFindings(r: ModalityGapResult): Finding[] {
   }
   const top = r.gapDimensions.slice(0, 2);
   const share = top.reduce((s, g) => s + g.share, 0);
-  if (top.length && share > 0.3) out.push({ severity: 'info', text: `${top.length === 1 ? 'Dimension' : 'Dimensions'} ${top.map((g) => g.dim).join(' and ')} carry ${pct(share)} of the gap vector's squared length.` });
-  if (r.ignoredRows) out.push({ severity: 'info', text: `${r.ignoredRows} row(s) were left out (in neither group, or NaN/Inf/zero vectors).` });
+  if (top.length && share > 0.3)
+    out.push({
+      severity: 'info',
+      text: `${top.length === 1 ? 'Dimension' : 'Dimensions'} ${top.map((g) => g.dim).join(' and ')} carry ${pct(share)} of the gap vector's squared length.`,
+    });
+  if (r.ignoredRows)
+    out.push({
+      severity: 'info',
+      text: `${r.ignoredRows} row(s) were left out (in neither group, or NaN/Inf/zero vectors).`,
+    });
   return out;
 }
 
@@ -88,9 +115,24 @@ export function collapseFindings(r: NeuralCollapseResult): Finding[] {
     });
   }
   const single = r.perClass.filter((c) => c.rows < 2);
-  if (single.length) out.push({ severity: 'warning', text: `${single.length} class(es) have a single row (${single.slice(0, 5).map((c) => c.name).join(', ')}): their spread is 0 and their mean is that row.` });
-  if (r.classes - 1 > r.dims) out.push({ severity: 'warning', text: `${r.classes} classes in ${r.dims} dimensions: the class means cannot form a simplex (it needs C − 1 ≤ d).` });
-  if (r.ignoredRows) out.push({ severity: 'info', text: `${r.ignoredRows} row(s) without a label or with NaN/Inf values were left out.` });
+  if (single.length)
+    out.push({
+      severity: 'warning',
+      text: `${single.length} class(es) have a single row (${single
+        .slice(0, 5)
+        .map((c) => c.name)
+        .join(', ')}): their spread is 0 and their mean is that row.`,
+    });
+  if (r.classes - 1 > r.dims)
+    out.push({
+      severity: 'warning',
+      text: `${r.classes} classes in ${r.dims} dimensions: the class means cannot form a simplex (it needs C − 1 ≤ d).`,
+    });
+  if (r.ignoredRows)
+    out.push({
+      severity: 'info',
+      text: `${r.ignoredRows} row(s) without a label or with NaN/Inf values were left out.`,
+    });
   return out;
 }
 
@@ -106,12 +148,18 @@ export function compareFindings(r: CompareResult, nameA = 'A', nameB = 'B'): Fin
     text: `On average ${pct(r.mutualKnn)} of a row's ${r.k} nearest neighbours are the same in both files (mutual k-NN).`,
   });
   const p = r.procrustes;
-  const how = p.alignment === 'orthogonal' ? 'a rotation' : `a rotation after reducing both files to ${p.alignedDims} dims by their own PCA (the widths differ)`;
+  const how =
+    p.alignment === 'orthogonal'
+      ? 'a rotation'
+      : `a rotation after reducing both files to ${p.alignedDims} dims by their own PCA (the widths differ)`;
   out.push({
     severity: 'info',
     text: `Aligned by ${how}, row i of ${nameA} retrieves row i of ${nameB} first for ${pct(p.top1After)} of rows${p.top1Before !== null ? ` (before alignment ${pct(p.top1Before)})` : ''}; Procrustes disparity ${num(p.residual)} (0 = identical shapes).`,
   });
-  out.push({ severity: 'info', text: `Relative representations over ${r.relative.anchors} anchor rows agree with mean cosine ${num(r.relative.meanCosine)}; matched top-1 ${pct(r.relative.top1)}.` });
+  out.push({
+    severity: 'info',
+    text: `Relative representations over ${r.relative.anchors} anchor rows agree with mean cosine ${num(r.relative.meanCosine)}; matched top-1 ${pct(r.relative.top1)}.`,
+  });
   let low = 0;
   let valid = 0;
   for (const j of r.jaccard) {
@@ -119,9 +167,22 @@ export function compareFindings(r: CompareResult, nameA = 'A', nameB = 'B'): Fin
     valid++;
     if (j === 0) low++;
   }
-  if (valid) out.push({ severity: low / valid > 0.25 ? 'warning' : 'info', text: `${pct(low / valid)} of rows share no neighbour at all between the two files: the map shows where.` });
-  if (r.idColumn) out.push({ severity: 'info', text: `Rows were checked to be the same items by the '${r.idColumn}' column.` });
-  else out.push({ severity: 'info', text: `No id column to check: rows are assumed to be the same items in the same order.` });
-  if (r.usedRows < r.rows) out.push({ severity: 'warning', text: `${r.rows - r.usedRows} row(s) with NaN/Inf or zero vectors in either file were left out.` });
+  if (valid)
+    out.push({
+      severity: low / valid > 0.25 ? 'warning' : 'info',
+      text: `${pct(low / valid)} of rows share no neighbour at all between the two files: the map shows where.`,
+    });
+  if (r.idColumn)
+    out.push({ severity: 'info', text: `Rows were checked to be the same items by the '${r.idColumn}' column.` });
+  else
+    out.push({
+      severity: 'info',
+      text: `No id column to check: rows are assumed to be the same items in the same order.`,
+    });
+  if (r.usedRows < r.rows)
+    out.push({
+      severity: 'warning',
+      text: `${r.rows - r.usedRows} row(s) with NaN/Inf or zero vectors in either file were left out.`,
+    });
   return out;
 }

@@ -28,6 +28,10 @@ export async function runCli(argv: string[]): Promise<CliResult> {
 
 /** Runs the CLI in a child process, as a user's shell would (no build step needed). */
 export function spawnCli(argv: string[]): CliResult {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/engine/cli.ts'), ...argv], { encoding: 'utf8', cwd: ROOT, timeout: 120_000 });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/engine/cli.ts'), ...argv], {
+    encoding: 'utf8',
+    cwd: ROOT,
+    timeout: 120_000,
+  });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

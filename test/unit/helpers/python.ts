@@ -26,7 +26,10 @@ let skipReason: string | null | undefined;
 export function pythonSkipReason(modules: string[] = ['numpy', 'scipy', 'sklearn']): string | null {
   if (skipReason !== undefined && modules.length === 3) return skipReason;
   const r = spawnSync(PYTHON, ['-c', `import ${modules.join(', ')}`], { encoding: 'utf8' });
-  const reason = r.status === 0 ? null : `${PYTHON} with ${modules.join('/')} is not available (${(r.error?.message ?? r.stderr).trim().split('\n').pop()})`;
+  const reason =
+    r.status === 0
+      ? null
+      : `${PYTHON} with ${modules.join('/')} is not available (${(r.error?.message ?? r.stderr).trim().split('\n').pop()})`;
   if (modules.length === 3) skipReason = reason;
   return reason;
 }
@@ -48,14 +51,21 @@ export interface PyResult {
  * Runs `test/reference/<script>` (or an absolute path) on the given arrays and params.
  * Throws with the script's stderr when it fails.
  */
-export function runPython(script: string, arrays: Record<string, PyArray>, params: unknown = {}, timeoutMs = 600_000): PyResult {
+export function runPython(
+  script: string,
+  arrays: Record<string, PyArray>,
+  params: unknown = {},
+  timeoutMs = 600_000,
+): PyResult {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'elens-py-'));
   try {
-    for (const [name, a] of Object.entries(arrays)) fs.writeFileSync(path.join(dir, `${name}.npy`), encodeNpy(a.data, a.shape));
+    for (const [name, a] of Object.entries(arrays))
+      fs.writeFileSync(path.join(dir, `${name}.npy`), encodeNpy(a.data, a.shape));
     fs.writeFileSync(path.join(dir, 'params.json'), JSON.stringify(params));
     const file = path.isAbsolute(script) ? script : path.join(REFERENCE_DIR, script);
     const r = spawnSync(PYTHON, [file, dir], { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 1 << 28 });
-    if (r.status !== 0) throw new Error(`${path.basename(file)} failed (${r.status ?? r.signal}): ${r.error?.message ?? ''}${r.stderr}`);
+    if (r.status !== 0)
+      throw new Error(`${path.basename(file)} failed (${r.status ?? r.signal}): ${r.error?.message ?? ''}${r.stderr}`);
     const json = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}');
     const out: PyResult['arrays'] = {};
     for (const name of (json.npy_outputs as string[] | undefined) ?? []) {
@@ -80,7 +90,11 @@ export function readNpyFloat64(file: string): { data: Float64Array; shape: numbe
   const descr = /'descr':\s*'([^']+)'/.exec(header)?.[1];
   const shapeText = /'shape':\s*\(([^)]*)\)/.exec(header)?.[1] ?? '';
   if (/'fortran_order':\s*True/.test(header)) throw new Error(`${file}: Fortran order not supported`);
-  const shape = shapeText.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
+  const shape = shapeText
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map(Number);
   const count = shape.reduce((a, b) => a * b, 1);
   const body = buf.subarray(start + hlen);
   const ab = body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength);

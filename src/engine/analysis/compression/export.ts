@@ -10,7 +10,12 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import type { CompressionExportFiles, ExportCompressionParams, ExportCompressionResult, ExportedArray } from '../../../shared/protocol';
+import type {
+  CompressionExportFiles,
+  ExportCompressionParams,
+  ExportCompressionResult,
+  ExportedArray,
+} from '../../../shared/protocol';
 import { Matrix } from '../../core/matrix';
 import { Dataset, datasetNorms } from '../../data/dataset';
 import { writeNpy } from '../../io/npy';
@@ -40,19 +45,34 @@ interface Pending {
   dtype: string;
 }
 
-export async function exportCompression(ds: Dataset, p: Omit<ExportCompressionParams, 'datasetId'>, opts: { token?: Cancellation } = {}): Promise<ExportCompressionResult> {
+export async function exportCompression(
+  ds: Dataset,
+  p: Omit<ExportCompressionParams, 'datasetId'>,
+  opts: { token?: Cancellation } = {},
+): Promise<ExportCompressionResult> {
   const { config, files } = p;
   const allowed = ROLES[config?.method];
-  if (!allowed) throw new InputError(undefined, `cannot export method '${config?.method}' (export one of: ${Object.keys(ROLES).join(', ')})`);
+  if (!allowed)
+    throw new InputError(
+      undefined,
+      `cannot export method '${config?.method}' (export one of: ${Object.keys(ROLES).join(', ')})`,
+    );
   const d = ds.matrix.cols;
   const m = config.dims;
-  if (!Number.isInteger(m) || m < 1 || m > d) throw new InputError(ds.path, `cannot keep ${m} dimensions: the file has ${d}`);
+  if (!Number.isInteger(m) || m < 1 || m > d)
+    throw new InputError(ds.path, `cannot keep ${m} dimensions: the file has ${d}`);
   const roles = (Object.keys(files ?? {}) as Role[]).filter((r) => files[r]);
   if (!roles.length) throw new InputError(undefined, 'no output file was chosen');
-  for (const r of roles) if (!allowed.includes(r)) throw new InputError(undefined, `${config.method} has no '${r}' to export (it has: ${allowed.join(', ')})`);
+  for (const r of roles)
+    if (!allowed.includes(r))
+      throw new InputError(undefined, `${config.method} has no '${r}' to export (it has: ${allowed.join(', ')})`);
   const targets = checkTargets(ds, files, roles, p.overwrite === true);
   const bad = countNonFinite(ds);
-  if (bad) throw new InputError(ds.path, `has ${bad} row${bad === 1 ? '' : 's'} with NaN or Inf values; remove them before exporting a compressed copy`);
+  if (bad)
+    throw new InputError(
+      ds.path,
+      `has ${bad} row${bad === 1 ? '' : 's'} with NaN or Inf values; remove them before exporting a compressed copy`,
+    );
 
   const pending = await compute(ds, config.method, m, new Set(roles), opts.token);
   const written: ExportedArray[] = [];
@@ -64,7 +84,13 @@ export async function exportCompression(ds: Dataset, p: Omit<ExportCompressionPa
   return { written };
 }
 
-async function compute(ds: Dataset, method: string, m: number, want: Set<Role>, token?: Cancellation): Promise<Pending[]> {
+async function compute(
+  ds: Dataset,
+  method: string,
+  m: number,
+  want: Set<Role>,
+  token?: Cancellation,
+): Promise<Pending[]> {
   const X = ds.matrix;
   const n = X.rows;
   const d = X.cols;
@@ -75,7 +101,8 @@ async function compute(ds: Dataset, method: string, m: number, want: Set<Role>, 
     const pca = await compressionPca(ds, m, token);
     const comps = pca.components.subarray(0, m * d);
     if (want.has('pcaMean')) out.push({ role: 'pcaMean', data: Float64Array.from(pca.mean), shape: [d], dtype: '<f8' });
-    if (want.has('pcaComponents')) out.push({ role: 'pcaComponents', data: Float64Array.from(comps), shape: [m, d], dtype: '<f8' });
+    if (want.has('pcaComponents'))
+      out.push({ role: 'pcaComponents', data: Float64Array.from(comps), shape: [m, d], dtype: '<f8' });
     Z = { rows: n, cols: m, data: await projectRows(X, comps, m, { mean: pca.mean, token }) };
   } else if (method === 'truncate') {
     Z = truncateColumns(X, m);
@@ -84,9 +111,16 @@ async function compute(ds: Dataset, method: string, m: number, want: Set<Role>, 
     const q = await fitInt8Async(Z, token);
     if (want.has('int8Offset')) out.push({ role: 'int8Offset', data: q.offset, shape: [Z.cols], dtype: '<f8' });
     if (want.has('int8Scale')) out.push({ role: 'int8Scale', data: q.scale, shape: [Z.cols], dtype: '<f8' });
-    if (want.has('matrix')) out.push({ role: 'matrix', data: await encodeInt8Async(Z, q, token), shape: [n, Z.cols], dtype: '|u1' });
+    if (want.has('matrix'))
+      out.push({ role: 'matrix', data: await encodeInt8Async(Z, q, token), shape: [n, Z.cols], dtype: '|u1' });
   } else if (method === 'binary' || method === 'binary+rescore') {
-    if (want.has('matrix')) out.push({ role: 'matrix', data: packbitsNumpy(await encodeBinaryAsync(X, token)), shape: [n, Math.ceil(d / 8)], dtype: '|u1' });
+    if (want.has('matrix'))
+      out.push({
+        role: 'matrix',
+        data: packbitsNumpy(await encodeBinaryAsync(X, token)),
+        shape: [n, Math.ceil(d / 8)],
+        dtype: '|u1',
+      });
   } else if (want.has('matrix')) {
     out.push({ role: 'matrix', data: Z.data, shape: [n, Z.cols], dtype: '<f4' });
   }
@@ -94,18 +128,25 @@ async function compute(ds: Dataset, method: string, m: number, want: Set<Role>, 
 }
 
 /** Resolved target per role, after checking all of them (nothing is written if one is bad). */
-function checkTargets(ds: Dataset, files: CompressionExportFiles, roles: Role[], overwrite: boolean): Map<Role, string> {
+function checkTargets(
+  ds: Dataset,
+  files: CompressionExportFiles,
+  roles: Role[],
+  overwrite: boolean,
+): Map<Role, string> {
   const protectedPaths = new Set([ds.path, ds.metadata?.source].filter(Boolean).map((f) => path.resolve(f!)));
   const seen = new Set<string>();
   const out = new Map<Role, string>();
   for (const r of roles) {
     const file = path.resolve(files[r]!);
-    if (path.extname(file).toLowerCase() !== '.npy') throw new InputError(file, 'exports are .npy files; use a name ending in .npy');
+    if (path.extname(file).toLowerCase() !== '.npy')
+      throw new InputError(file, 'exports are .npy files; use a name ending in .npy');
     if (protectedPaths.has(file)) throw new InputError(file, 'is the opened data file; an export never replaces it');
     if (seen.has(file)) throw new InputError(file, 'was chosen for two different arrays');
     seen.add(file);
     if (!fs.existsSync(path.dirname(file))) throw new InputError(file, `folder ${path.dirname(file)} does not exist`);
-    if (fs.existsSync(file) && !overwrite) throw new InputError(file, 'already exists (choose another name, or confirm replacing it)');
+    if (fs.existsSync(file) && !overwrite)
+      throw new InputError(file, 'already exists (choose another name, or confirm replacing it)');
     out.set(r, file);
   }
   return out;

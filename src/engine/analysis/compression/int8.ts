@@ -132,7 +132,12 @@ export function decodeInt8(codes: Uint8Array, n: number, q: Int8Quantizer): Matr
 }
 
 /** decodeInt8 in blocks of rows, yielding between them. */
-export async function decodeInt8Async(codes: Uint8Array, n: number, q: Int8Quantizer, token?: Cancellation): Promise<Matrix> {
+export async function decodeInt8Async(
+  codes: Uint8Array,
+  n: number,
+  q: Int8Quantizer,
+  token?: Cancellation,
+): Promise<Matrix> {
   const out = new Float32Array(n * q.d);
   const step = blockRows(q.d);
   for (let r = 0; r < n; r += step) {

@@ -16,7 +16,11 @@ import { Matrix, rowNorms, rowSlice } from '../../core/matrix';
 import { prepareCorpus, PreparedCorpus } from '../../kernels/knn';
 import { Cancellation, throwIfCancelled, yieldToEventLoop } from '../../util/errors';
 
-export async function prepareCorpusAsync(source: Matrix, metric: Metric, token?: Cancellation): Promise<PreparedCorpus> {
+export async function prepareCorpusAsync(
+  source: Matrix,
+  metric: Metric,
+  token?: Cancellation,
+): Promise<PreparedCorpus> {
   const { rows: n, cols: d } = source;
   const step = Math.max(1, Math.floor((1 << 20) / Math.max(1, d)));
   const norms = new Float64Array(n);

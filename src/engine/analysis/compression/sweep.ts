@@ -10,7 +10,14 @@
  * query's own row is excluded. Queries are compressed like corpus rows
  * (symmetric), which is what the int8 reference value 0.991 assumes.
  */
-import type { CompressionConfig, CompressionPoint, CompressParams, CompressResult, DatasetRef, Metric } from '../../../shared/protocol';
+import type {
+  CompressionConfig,
+  CompressionPoint,
+  CompressParams,
+  CompressResult,
+  DatasetRef,
+  Metric,
+} from '../../../shared/protocol';
 import { METRICS } from '../../../shared/protocol';
 import { smallestMeeting } from '../../../shared/webview/compression';
 import { gatherRows, Matrix, rowSlice } from '../../core/matrix';
@@ -57,11 +64,24 @@ export async function compressionSweep(ds: Dataset, opts: CompressOptions = {}):
   const k = Math.min(s.k, n - 1);
   if (k < s.k) warnings.push(`k lowered from ${s.k} to ${k}: the file has only ${n} usable rows`);
   const q = Math.min(s.queries, n);
-  if (q < s.queries) warnings.push(`${s.queries} queries asked but the file has ${n} usable rows: every row is a query`);
+  if (q < s.queries)
+    warnings.push(`${s.queries} queries asked but the file has ${n} usable rows: every row is a query`);
   const dims = sweepDims(d, s.dims, warnings);
 
-  const sample = sampleRows(Array.from({ length: n }, (_, i) => i), q, s.seed);
-  const ctx: Ctx = { X, corpus, sample, k, metric: s.metric, token: opts.token, exact: undefined as unknown as KnnResult };
+  const sample = sampleRows(
+    Array.from({ length: n }, (_, i) => i),
+    q,
+    s.seed,
+  );
+  const ctx: Ctx = {
+    X,
+    corpus,
+    sample,
+    k,
+    metric: s.metric,
+    token: opts.token,
+    exact: undefined as unknown as KnnResult,
+  };
   const configs = sweepConfigs(d, dims, s.rescore);
   const steps = configs.length + 2;
   const progress = (i: number, msg: string) => opts.progress?.(Math.min(1, i / steps), msg);
@@ -69,7 +89,9 @@ export async function compressionSweep(ds: Dataset, opts: CompressOptions = {}):
   // Warm the onnxruntime session so the first timed search is not charged for it.
   await knnSearch(corpus, gatherRows(X, [sample[0]]), { k });
   progress(0, 'exact search of the queries');
-  const exact = await timeBest(() => knnSearch(corpus, gatherRows(X, sample), { k, exclude: sample, token: opts.token }));
+  const exact = await timeBest(() =>
+    knnSearch(corpus, gatherRows(X, sample), { k, exclude: sample, token: opts.token }),
+  );
   ctx.exact = exact.value;
   let full = exact.seconds;
 
@@ -125,7 +147,10 @@ export async function compressionSweep(ds: Dataset, opts: CompressOptions = {}):
  * (The rule lives in src/shared so the panel re-applies it when the target moves.)
  */
 export function recommend(points: CompressionPoint[]): CompressionPoint | null {
-  return smallestMeeting(points.filter((p) => p.meetsTarget), -Infinity);
+  return smallestMeeting(
+    points.filter((p) => p.meetsTarget),
+    -Infinity,
+  );
 }
 
 interface Ctx {
@@ -146,11 +171,21 @@ interface Evaluation {
 
 const INT8_NOTE = 'timed as float32 search on the dequantised values (this engine has no int8 GEMM kernel)';
 
-async function evaluate(ctx: Ctx, c: CompressionConfig, pca: Pca | undefined, P: Float32Array | undefined): Promise<Evaluation> {
+async function evaluate(
+  ctx: Ctx,
+  c: CompressionConfig,
+  pca: Pca | undefined,
+  P: Float32Array | undefined,
+): Promise<Evaluation> {
   const { X, sample, k } = ctx;
   switch (c.method) {
     case 'float32':
-      return { recall: 1, seconds: (await timeBest(() => knnSearch(ctx.corpus, gatherRows(X, sample), { k, exclude: sample, token: ctx.token }))).seconds };
+      return {
+        recall: 1,
+        seconds: (
+          await timeBest(() => knnSearch(ctx.corpus, gatherRows(X, sample), { k, exclude: sample, token: ctx.token }))
+        ).seconds,
+      };
     case 'truncate':
       return floatSearch(ctx, truncateColumns(X, c.dims), 0);
     case 'int8': {
@@ -167,9 +202,12 @@ async function evaluate(ctx: Ctx, c: CompressionConfig, pca: Pca | undefined, P:
     case 'binary+rescore': {
       const codes = await binaryCodes(ctx);
       hammingKernel(codes);
-      const r = c.method === 'binary' ? 1 : c.rescore ?? 1;
+      const r = c.method === 'binary' ? 1 : (c.rescore ?? 1);
       // Warm-up: V8 compiles WASM in a baseline tier first; time the optimised kernel.
-      await hammingSearch(codes, sample.subarray(0, Math.min(sample.length, 64)), { count: r * k, exclude: sample.subarray(0, 64) });
+      await hammingSearch(codes, sample.subarray(0, Math.min(sample.length, 64)), {
+        count: r * k,
+        exclude: sample.subarray(0, 64),
+      });
       const run = async () => {
         const cand = await hammingSearch(codes, sample, { count: r * k, exclude: sample, token: ctx.token });
         return c.method === 'binary' ? cand : rescore(ctx.corpus, sample, cand, k);
@@ -240,13 +278,20 @@ async function timeBest<T>(fn: () => Promise<T>): Promise<{ value: T; seconds: n
  * The rows every method can use: finite, and non-zero under cosine. Others are
  * dropped (with a warning) so that no codec sees NaN and no query lacks neighbours.
  */
-function usableMatrix(ds: Dataset, metric: Metric, warnings: string[]): { X: Matrix; corpus: PreparedCorpus; fromDataset: boolean } {
+function usableMatrix(
+  ds: Dataset,
+  metric: Metric,
+  warnings: string[],
+): { X: Matrix; corpus: PreparedCorpus; fromDataset: boolean } {
   const norms = datasetNorms(ds);
   const keep: number[] = [];
-  for (let i = 0; i < norms.length; i++) if (Number.isFinite(norms[i]) && (metric !== 'cosine' || norms[i] > 0)) keep.push(i);
+  for (let i = 0; i < norms.length; i++)
+    if (Number.isFinite(norms[i]) && (metric !== 'cosine' || norms[i] > 0)) keep.push(i);
   if (keep.length === ds.matrix.rows) return { X: ds.matrix, corpus: preparedCorpus(ds, metric), fromDataset: true };
   const dropped = ds.matrix.rows - keep.length;
-  warnings.push(`${dropped} row${dropped === 1 ? '' : 's'} with NaN/Inf${metric === 'cosine' ? ' or zero norm' : ''} left out of the sweep (row numbers below refer to the remaining rows)`);
+  warnings.push(
+    `${dropped} row${dropped === 1 ? '' : 's'} with NaN/Inf${metric === 'cosine' ? ' or zero norm' : ''} left out of the sweep (row numbers below refer to the remaining rows)`,
+  );
   const X = gatherRows(ds.matrix, keep);
   return { X, corpus: prepareCorpus(X, metric), fromDataset: false };
 }
@@ -262,13 +307,15 @@ function sweepDims(d: number, given: number[] | undefined, warnings: string[]): 
 function validate(o: CompressOptions): Settings {
   const int = (name: string, v: number | undefined, def: number, min: number) => {
     if (v === undefined) return def;
-    if (!Number.isInteger(v) || v < min) throw new InputError(undefined, `${name} must be an integer ≥ ${min}, got ${v}`);
+    if (!Number.isInteger(v) || v < min)
+      throw new InputError(undefined, `${name} must be an integer ≥ ${min}, got ${v}`);
     return v;
   };
   const target = o.target ?? COMPRESS_DEFAULTS.target;
   if (!(target > 0 && target <= 1)) throw new InputError(undefined, `target recall must be in (0, 1], got ${target}`);
   const metric = o.metric ?? COMPRESS_DEFAULTS.metric;
-  if (!METRICS.includes(metric)) throw new InputError(undefined, `metric must be one of ${METRICS.join(', ')}, got '${metric}'`);
+  if (!METRICS.includes(metric))
+    throw new InputError(undefined, `metric must be one of ${METRICS.join(', ')}, got '${metric}'`);
   const list = (name: string, v: number[] | undefined) => {
     if (v === undefined) return undefined;
     if (!Array.isArray(v) || v.length === 0) throw new InputError(undefined, `${name} must list at least one value`);

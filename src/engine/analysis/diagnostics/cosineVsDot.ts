@@ -46,11 +46,23 @@ export function normSummary(norms: Float64Array): NormSummary {
   const sorted = Float64Array.from(fin).sort();
   const quantiles: Record<string, number> = {};
   for (const q of [0, 0.05, 0.25, 0.5, 0.75, 0.95, 1]) quantiles[String(q)] = quantileSorted(sorted, q);
-  return { cv: mean > 0 ? std / mean : NaN, mean, std, zero: fin.filter((v) => v === 0).length, nonFinite: norms.length - n, quantiles };
+  return {
+    cv: mean > 0 ? std / mean : NaN,
+    mean,
+    std,
+    zero: fin.filter((v) => v === 0).length,
+    nonFinite: norms.length - n,
+    quantiles,
+  };
 }
 
 /** Mean over query rows of |A∩B|/|A∪B| and |A∩B|/k between two k-NN lists (rows with no neighbours skipped). */
-export function topkAgreement(a: Graph, b: Graph, k: number, isQuery: (i: number) => boolean): { jaccard: number; overlap: number } {
+export function topkAgreement(
+  a: Graph,
+  b: Graph,
+  k: number,
+  isQuery: (i: number) => boolean,
+): { jaccard: number; overlap: number } {
   let sj = 0;
   let so = 0;
   let c = 0;
@@ -79,7 +91,13 @@ export function topkAgreement(a: Graph, b: Graph, k: number, isQuery: (i: number
  * Mean Spearman correlation (Spearman 1904) between a query's dot-product scores and its
  * cosine scores over all other usable rows, for `queries` rows.
  */
-export async function dotCosineSpearman(X: Matrix, norms: Float64Array, queries: Int32Array, valid: (i: number) => boolean, opts: WorkOptions = {}): Promise<number> {
+export async function dotCosineSpearman(
+  X: Matrix,
+  norms: Float64Array,
+  queries: Int32Array,
+  valid: (i: number) => boolean,
+  opts: WorkOptions = {},
+): Promise<number> {
   const { rows: n, cols: d, data } = X;
   if (!queries.length) return NaN;
   const q = new Float32Array(queries.length * d);
@@ -121,7 +139,14 @@ export async function dotCosineSpearman(X: Matrix, norms: Float64Array, queries:
  * exp(σ·z), recompute the cosine top-k of sampled queries, and report the mean Jaccard
  * with the original cosine top-k (1 = the neighbours do not depend on the scaling).
  */
-export async function rescalingSensitivity(X: Matrix, cosine: Graph, k: number, queries: Int32Array, seed: number, opts: WorkOptions = {}): Promise<number> {
+export async function rescalingSensitivity(
+  X: Matrix,
+  cosine: Graph,
+  k: number,
+  queries: Int32Array,
+  seed: number,
+  opts: WorkOptions = {},
+): Promise<number> {
   const { rows: n, cols: d, data } = X;
   if (!queries.length) return NaN;
   const r = rng(seed ^ 0x5eed);
@@ -132,7 +157,11 @@ export async function rescalingSensitivity(X: Matrix, cosine: Graph, k: number, 
   const corpus = prepareCorpus(Xs, 'cosine');
   const qm = new Float32Array(queries.length * d);
   queries.forEach((row, t) => qm.set(scaled.subarray(row * d, row * d + d), t * d));
-  const res = await knnSearch(corpus, { rows: queries.length, cols: d, data: qm }, { k, exclude: queries, token: opts.token });
+  const res = await knnSearch(
+    corpus,
+    { rows: queries.length, cols: d, data: qm },
+    { k, exclude: queries, token: opts.token },
+  );
   let s = 0;
   let c = 0;
   queries.forEach((row, t) => {
@@ -156,7 +185,11 @@ export async function rescalingSensitivity(X: Matrix, cosine: Graph, k: number, 
 }
 
 /** Spearman correlation between row norm and every numeric metadata column (rows where both are finite). */
-export function normCorrelations(norms: Float64Array, columns: MetaColumn[], rowOf: (i: number) => number): NormCorrelation[] {
+export function normCorrelations(
+  norms: Float64Array,
+  columns: MetaColumn[],
+  rowOf: (i: number) => number,
+): NormCorrelation[] {
   const out: NormCorrelation[] = [];
   for (const c of columns) {
     if (c.kind !== 'number') continue;
@@ -198,7 +231,8 @@ export async function cosineVsDotSection(inp: CosineVsDotInput, opts: WorkOption
   if (inp.dot) {
     agreement = topkAgreement(cosine, inp.dot, k, valid);
     spearmanMean = await dotCosineSpearman(rows, norms, pick(RANK_QUERIES), valid, opts);
-    if (validRows.length > RANK_QUERIES) notes.push(`rank correlation: mean Spearman over ${RANK_QUERIES} seeded query rows against all rows`);
+    if (validRows.length > RANK_QUERIES)
+      notes.push(`rank correlation: mean Spearman over ${RANK_QUERIES} seeded query rows against all rows`);
   } else {
     notes.push(`all norms are equal (CV < ${EQUAL_NORM_CV}): cosine and dot product rank neighbours identically`);
   }

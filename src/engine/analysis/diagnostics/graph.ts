@@ -29,7 +29,14 @@ interface Slot {
  * The k-NN graph of `rows` (the dataset's own matrix when `key` is 'all') under `metric`.
  * `key` names the row set so different subsets (deduplicated, sampled) get their own cache slot.
  */
-export async function neighborGraph(ds: Dataset, key: string, rows: Matrix, metric: Metric, k: number, opts: WorkOptions = {}): Promise<Graph> {
+export async function neighborGraph(
+  ds: Dataset,
+  key: string,
+  rows: Matrix,
+  metric: Metric,
+  k: number,
+  opts: WorkOptions = {},
+): Promise<Graph> {
   const kk = Math.max(1, Math.min(k, rows.rows - 1));
   const slots = cached(ds, 'diag:graphs', () => new Map<string, Slot>());
   const id = `${key}:${metric}`;

@@ -14,7 +14,13 @@ import type { WorkOptions } from '../overview';
 import { sampleIndices, skewness } from './stats';
 
 /** N_k(x): how many of the query rows have x among their first k neighbours (self already excluded). */
-export function kOccurrence(indices: Int32Array, rowsK: number, n: number, k: number, isQuery: (i: number) => boolean = () => true): Int32Array {
+export function kOccurrence(
+  indices: Int32Array,
+  rowsK: number,
+  n: number,
+  k: number,
+  isQuery: (i: number) => boolean = () => true,
+): Int32Array {
   const occ = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     if (!isQuery(i)) continue;
@@ -61,7 +67,11 @@ export function hubnessStats(occ: ArrayLike<number>, k: number): HubnessStats {
  * Hubness from a precomputed n×n distance matrix (row-major), as scikit-hubness's
  * `Hubness(metric='precomputed')`: each row's k nearest other rows, ties by lower index.
  */
-export function hubnessFromDistances(dist: ArrayLike<number>, n: number, k: number): { occurrence: Int32Array; stats: HubnessStats } {
+export function hubnessFromDistances(
+  dist: ArrayLike<number>,
+  n: number,
+  k: number,
+): { occurrence: Int32Array; stats: HubnessStats } {
   const indices = new Int32Array(n * k).fill(-1);
   for (let i = 0; i < n; i++) {
     const order = Array.from({ length: n }, (_, j) => j)
@@ -149,11 +159,20 @@ export const MP_SAMPLE = 2000;
  * tiny σ and can make hubness worse (dexter: skewness 3.98 → 4.42 instead of ≈ 1.2).
  * Distances: 1 − cosine, or euclidean.
  */
-export async function distanceMoments(X: Matrix, metric: 'cosine' | 'euclidean', valid: (i: number) => boolean, seed: number, opts: WorkOptions = {}): Promise<{ mu: Float64Array; sd: Float64Array; sampled: number }> {
+export async function distanceMoments(
+  X: Matrix,
+  metric: 'cosine' | 'euclidean',
+  valid: (i: number) => boolean,
+  seed: number,
+  opts: WorkOptions = {},
+): Promise<{ mu: Float64Array; sd: Float64Array; sampled: number }> {
   const { rows: n, cols: d } = X;
   const usable: number[] = [];
   for (let i = 0; i < n; i++) if (valid(i)) usable.push(i);
-  const picked = usable.length <= MP_SAMPLE + 1 ? usable : Array.from(sampleIndices(usable.length, MP_SAMPLE, seed ^ 0x4d50), (t) => usable[t]);
+  const picked =
+    usable.length <= MP_SAMPLE + 1
+      ? usable
+      : Array.from(sampleIndices(usable.length, MP_SAMPLE, seed ^ 0x4d50), (t) => usable[t]);
   const S = picked.length;
   const norms = rowNorms(X);
   const cos = metric === 'cosine';
@@ -172,7 +191,8 @@ export async function distanceMoments(X: Matrix, metric: 'cosine' | 'euclidean',
     throwIfCancelled(opts.token);
     const rows = usable.slice(r0, r0 + block);
     rows.forEach((r, t) => scaled(r, A, t * d));
-    const y = (await run(matMulTransB, { A: tensor(A.subarray(0, rows.length * d), [rows.length, d]), B: Bt })).Y.data as Float32Array;
+    const y = (await run(matMulTransB, { A: tensor(A.subarray(0, rows.length * d), [rows.length, d]), B: Bt })).Y
+      .data as Float32Array;
     rows.forEach((i, t) => {
       let s1 = 0;
       let s2 = 0;
@@ -202,7 +222,8 @@ export async function distanceMoments(X: Matrix, metric: 'cosine' | 'euclidean',
  * the top-k (ties by lower row index).
  */
 export function mutualProximity(g: CandidateGraph, k: number, mu: Float64Array, sd: Float64Array): Int32Array {
-  const sf = (x: number, m: number, s: number) => (s > 0 ? 0.5 * erfc((x - m) / (s * Math.SQRT2)) : x < m ? 1 : x > m ? 0 : 0.5);
+  const sf = (x: number, m: number, s: number) =>
+    s > 0 ? 0.5 * erfc((x - m) / (s * Math.SQRT2)) : x < m ? 1 : x > m ? 0 : 0.5;
   return rerank(g, k, (i, t) => {
     const j = g.indices[i * g.K + t];
     const dd = g.dist[i * g.K + t];
@@ -221,7 +242,7 @@ export function csls(g: CandidateGraph, k: number, kr = 10): Int32Array {
   for (let i = 0; i < g.n; i++) {
     let s = 0;
     let c = 0;
-    for (let t = 0; t < Math.min(kr, g.K); t++) if (g.indices[i * g.K + t] >= 0) (s -= g.dist[i * g.K + t]), c++;
+    for (let t = 0; t < Math.min(kr, g.K); t++) if (g.indices[i * g.K + t] >= 0) ((s -= g.dist[i * g.K + t]), c++);
     r[i] = c ? s / c : 0;
   }
   // Ascending score = descending CSLS: −(2s − r(y)) = 2d + r(y).

@@ -33,12 +33,17 @@ export interface DiagnoseOptions extends WorkOptions {
   perRow?: boolean;
 }
 
-export async function diagnose(ds: Dataset, params: Omit<DiagnoseParams, 'datasetId'> = {}, opts: DiagnoseOptions = {}): Promise<DiagnoseResult> {
+export async function diagnose(
+  ds: Dataset,
+  params: Omit<DiagnoseParams, 'datasetId'> = {},
+  opts: DiagnoseOptions = {},
+): Promise<DiagnoseResult> {
   const t0 = Date.now();
   const k = params.k ?? 10;
   const seed = params.seed ?? 0;
   if (!Number.isInteger(k) || k < 1) throw new InputError(undefined, `k must be a positive integer, got ${k}`);
-  if (params.sample !== undefined && (!Number.isInteger(params.sample) || params.sample < 2)) throw new InputError(undefined, `--sample must be an integer ≥ 2, got ${params.sample}`);
+  if (params.sample !== undefined && (!Number.isInteger(params.sample) || params.sample < 2))
+    throw new InputError(undefined, `--sample must be an integer ≥ 2, got ${params.sample}`);
   const n = ds.matrix.rows;
   const d = ds.matrix.cols;
   if (n === 0) throw new InputError(ds.path, 'has no rows');
@@ -48,10 +53,12 @@ export async function diagnose(ds: Dataset, params: Omit<DiagnoseParams, 'datase
   const notes: string[] = [];
   // Sub-steps report their own fractions (moments, eigen-solver, graphs): never let the bar go back.
   let shown = 0;
-  const stage = (a: number, b: number, msg: string): Progress => (f) => {
-    shown = Math.max(shown, a + (b - a) * Math.min(1, Math.max(0, f)));
-    opts.progress?.(shown, msg);
-  };
+  const stage =
+    (a: number, b: number, msg: string): Progress =>
+    (f) => {
+      shown = Math.max(shown, a + (b - a) * Math.min(1, Math.max(0, f)));
+      opts.progress?.(shown, msg);
+    };
 
   // --- rows for the quadratic parts
   const sampleN = params.sample ?? (n > AUTO_SAMPLE_ROWS ? AUTO_SAMPLE_ROWS : undefined);
@@ -65,8 +72,14 @@ export async function diagnose(ds: Dataset, params: Omit<DiagnoseParams, 'datase
     key = `sample:${sampleN}:${seed}`;
     rowOf = (i) => idx[i];
     sample = { rows: sampleN, of: n, seed, sections: ['intrinsicDimension', 'hubness', 'cosineVsDot'] };
-    if (params.sample === undefined) notes.push(`more than ${AUTO_SAMPLE_ROWS} rows: the k-NN parts ran on a seeded sample of ${sampleN} rows (pass --sample to choose)`);
-    else notes.push(`--sample ${sampleN}: intrinsic dimension, hubness and cosine vs dot ran on ${sampleN} of ${n} rows (seed ${seed}); rank and isotropy used every row`);
+    if (params.sample === undefined)
+      notes.push(
+        `more than ${AUTO_SAMPLE_ROWS} rows: the k-NN parts ran on a seeded sample of ${sampleN} rows (pass --sample to choose)`,
+      );
+    else
+      notes.push(
+        `--sample ${sampleN}: intrinsic dimension, hubness and cosine vs dot ran on ${sampleN} of ${n} rows (seed ${seed}); rank and isotropy used every row`,
+      );
   } else if (params.sample !== undefined) {
     notes.push(`--sample ${params.sample} is not below the ${n} rows: every row was used`);
   }
@@ -84,9 +97,18 @@ export async function diagnose(ds: Dataset, params: Omit<DiagnoseParams, 'datase
     spectrumNote = e.message;
     notes.push(e.message);
   }
-  const coords = spec?.coordinates && spec.spectrum.n >= 2 ? await spec.coordinates({ token: opts.token, progress: stage(0.1, 0.15, 'projecting') }) : undefined;
-  if (spec && !spec.coordinates) spectrumNote = `min(n, d) = ${Math.min(spec.spectrum.n, spec.spectrum.d)} is above ${SPECTRUM_LIMITS.vectors}: eigenvalues only, so I(W) and the post-processing previews are not computed (use --sample to analyse fewer rows when n < d)`;
-  const isotropy = await isotropySection({ sums: cosineSums(ds.matrix, norms), spectrum: spec?.spectrum, coordinates: coords, spectrumNote });
+  const coords =
+    spec?.coordinates && spec.spectrum.n >= 2
+      ? await spec.coordinates({ token: opts.token, progress: stage(0.1, 0.15, 'projecting') })
+      : undefined;
+  if (spec && !spec.coordinates)
+    spectrumNote = `min(n, d) = ${Math.min(spec.spectrum.n, spec.spectrum.d)} is above ${SPECTRUM_LIMITS.vectors}: eigenvalues only, so I(W) and the post-processing previews are not computed (use --sample to analyse fewer rows when n < d)`;
+  const isotropy = await isotropySection({
+    sums: cosineSums(ds.matrix, norms),
+    spectrum: spec?.spectrum,
+    coordinates: coords,
+    spectrumNote,
+  });
 
   // --- graphs: the largest k per metric first, so later sections reuse prefixes
   const hubMetric: 'cosine' | 'euclidean' = params.metric ?? 'cosine';
@@ -101,7 +123,7 @@ export async function diagnose(ds: Dataset, params: Omit<DiagnoseParams, 'datase
     let s = 0;
     let s2 = 0;
     let c = 0;
-    for (const v of rowNorm) if (Number.isFinite(v)) (s += v), (s2 += v * v), c++;
+    for (const v of rowNorm) if (Number.isFinite(v)) ((s += v), (s2 += v * v), c++);
     const m = s / c;
     cv = m > 0 ? Math.sqrt(Math.max(0, s2 / c - m * m)) / m : 0;
   }
@@ -114,19 +136,41 @@ export async function diagnose(ds: Dataset, params: Omit<DiagnoseParams, 'datase
   let done = 0;
   for (const m of order) {
     const a = 0.15 + (0.8 * done) / order.length;
-    await neighborGraph(ds, key, rows, m, needs.get(m)!, { token: opts.token, progress: stage(a, a + 0.8 / order.length, `${m} k-NN graph`) });
+    await neighborGraph(ds, key, rows, m, needs.get(m)!, {
+      token: opts.token,
+      progress: stage(a, a + 0.8 / order.length, `${m} k-NN graph`),
+    });
     done++;
   }
 
-  const id = await intrinsicDimensionSection(ds, key, rows, idMetric, { token: opts.token, progress: stage(0.95, 0.97, 'intrinsic dimension') }, equalNorms);
-  const hub = await hubnessSection(ds, key, rows, rowNorm, hubMetric, k, seed, rowOf, { token: opts.token, progress: stage(0.97, 0.985, 'hubness reduction') });
+  const id = await intrinsicDimensionSection(
+    ds,
+    key,
+    rows,
+    idMetric,
+    { token: opts.token, progress: stage(0.95, 0.97, 'intrinsic dimension') },
+    equalNorms,
+  );
+  const hub = await hubnessSection(ds, key, rows, rowNorm, hubMetric, k, seed, rowOf, {
+    token: opts.token,
+    progress: stage(0.97, 0.985, 'hubness reduction'),
+  });
   // Copies sit at distance 0 from each other and fill each other's lists first (ties by row index).
-  if (ins.duplicateRows) hub.section.notes.push(`the file has ${ins.duplicateRows} duplicate row${ins.duplicateRows === 1 ? '' : 's'}: copies are each other's nearest neighbours, which shifts k-occurrence towards them`);
+  if (ins.duplicateRows)
+    hub.section.notes.push(
+      `the file has ${ins.duplicateRows} duplicate row${ins.duplicateRows === 1 ? '' : 's'}: copies are each other's nearest neighbours, which shifts k-occurrence towards them`,
+    );
   const cosG = await neighborGraph(ds, key, rows, 'cosine', k, { token: opts.token });
   const dotG = dotNeeded ? await neighborGraph(ds, key, rows, 'dot', k, { token: opts.token }) : undefined;
-  const cosineVsDot = await cosineVsDotSection({ rows, norms: rowNorm, k, cosine: cosG, dot: dotG, seed, columns: ds.metadata?.columns ?? [], rowOf }, { token: opts.token, progress: stage(0.985, 1, 'cosine versus dot') });
+  const cosineVsDot = await cosineVsDotSection(
+    { rows, norms: rowNorm, k, cosine: cosG, dot: dotG, seed, columns: ds.metadata?.columns ?? [], rowOf },
+    { token: opts.token, progress: stage(0.985, 1, 'cosine versus dot') },
+  );
 
-  if (n === 1) notes.push('a single row: pairwise measures (cosine, hubness, intrinsic dimension) are not defined and shown as NaN (null in JSON)');
+  if (n === 1)
+    notes.push(
+      'a single row: pairwise measures (cosine, hubness, intrinsic dimension) are not defined and shown as NaN (null in JSON)',
+    );
   const partial: Omit<DiagnoseResult, 'findings' | 'seconds'> = {
     file: ds.path,
     rows: n,
@@ -178,8 +222,16 @@ async function hubnessSection(
   const occurrence = kOccurrence(g.indices, g.k, n, kk, valid);
   const occValid = validRows.map((i) => occurrence[i]);
   const nan = { skewness: NaN, robinHood: NaN, antihubShare: NaN, hubOccurrence: NaN, maxOccurrence: NaN };
-  if (kk < k) notes.push(validRows.length < 2 ? 'fewer than 2 usable rows: hubness is not defined (NaN)' : `k reduced to ${kk}: only ${validRows.length} usable rows`);
-  if (n - validRows.length) notes.push(`${n - validRows.length} row${n - validRows.length === 1 ? '' : 's'} left out (${metric === 'cosine' ? 'zero, NaN or Inf' : 'NaN or Inf'})`);
+  if (kk < k)
+    notes.push(
+      validRows.length < 2
+        ? 'fewer than 2 usable rows: hubness is not defined (NaN)'
+        : `k reduced to ${kk}: only ${validRows.length} usable rows`,
+    );
+  if (n - validRows.length)
+    notes.push(
+      `${n - validRows.length} row${n - validRows.length === 1 ? '' : 's'} left out (${metric === 'cosine' ? 'zero, NaN or Inf' : 'NaN or Inf'})`,
+    );
   const stats = kk >= 1 ? hubnessStats(occValid, kk) : nan;
   const hist: number[] = [];
   for (const v of occValid) hist[v] = (hist[v] ?? 0) + 1;
@@ -193,18 +245,28 @@ async function hubnessSection(
       for (let t = 0; t < kk; t++) if (g.indices[q * g.k + t] === i) pointedBy.push(rowOf(q));
     }
     const lv = label ? metadataRow(ds, rowOf(i))[label] : undefined;
-    return { row: rowOf(i), occurrence: occurrence[i], label: lv === undefined || lv === null ? undefined : String(lv), pointedBy };
+    return {
+      row: rowOf(i),
+      occurrence: occurrence[i],
+      label: lv === undefined || lv === null ? undefined : String(lv),
+      pointedBy,
+    };
   });
   const cand = { n, K: g.k, indices: g.indices, dist: metric === 'cosine' ? g.scores.map((s) => 1 - s) : g.scores };
   const reduced = (idx: Int32Array) => {
     if (kk < 1) return nan;
     const occ = kOccurrence(idx, kk, n, kk, valid);
-    return hubnessStats(validRows.map((i) => occ[i]), kk);
+    return hubnessStats(
+      validRows.map((i) => occ[i]),
+      kk,
+    );
   };
   const moments = kk >= 1 ? await distanceMoments(rows, metric, valid, seed, opts) : undefined;
   const mpIdx = moments ? mutualProximity(cand, kk, moments.mu, moments.sd) : new Int32Array(0);
   const csIdx = kk >= 1 ? csls(cand, kk) : new Int32Array(0);
-  notes.push(`hubness reduction re-ranks each row's ${g.k} nearest candidates (as scikit-hubness does with approximate neighbours)${moments && moments.sampled < validRows.length - 1 ? `; mutual proximity's per-row distance distributions are estimated from ${moments.sampled} seeded rows` : ''}`);
+  notes.push(
+    `hubness reduction re-ranks each row's ${g.k} nearest candidates (as scikit-hubness does with approximate neighbours)${moments && moments.sampled < validRows.length - 1 ? `; mutual proximity's per-row distance distributions are estimated from ${moments.sampled} seeded rows` : ''}`,
+  );
   return {
     section: {
       k: kk,

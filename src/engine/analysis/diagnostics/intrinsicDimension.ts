@@ -44,7 +44,12 @@ export function twoNN(r1: ArrayLike<number>, r2: ArrayLike<number>, discard = TW
  * the inverse of the mean of the inverse local estimates.
  * `dist` is n×kd sorted neighbour distances (self excluded); uses the first k.
  */
-export function mle(dist: ArrayLike<number>, n: number, kd: number, k = MLE_K): { global: number; local: Float64Array } {
+export function mle(
+  dist: ArrayLike<number>,
+  n: number,
+  kd: number,
+  k = MLE_K,
+): { global: number; local: Float64Array } {
   const local = new Float64Array(n);
   let invSum = 0;
   let cnt = 0;
@@ -126,9 +131,15 @@ export async function intrinsicDimensionSection(
   const nu = unique.length;
   const notes: string[] = [];
   const localId = new Float64Array(rows.rows).fill(NaN);
-  const base = { metric: cosine ? ('cosine' as const) : ('euclidean' as const), rowsUsed: nu, duplicatesRemoved: nValid - nu };
+  const base = {
+    metric: cosine ? ('cosine' as const) : ('euclidean' as const),
+    rowsUsed: nu,
+    duplicatesRemoved: nValid - nu,
+  };
   if (nu < 3) {
-    notes.push(`only ${nu} distinct usable row${nu === 1 ? '' : 's'}: both estimators need at least 3, so they are not defined (NaN)`);
+    notes.push(
+      `only ${nu} distinct usable row${nu === 1 ? '' : 's'}: both estimators need at least 3, so they are not defined (NaN)`,
+    );
     return { section: { ...base, twoNN: NaN, mle: NaN, mleK: MLE_K, twoNNDiscard: TWONN_DISCARD, notes }, localId };
   }
   const k = Math.min(MLE_K, nu - 1);
@@ -160,6 +171,12 @@ export async function intrinsicDimensionSection(
   const est = mle(dist, nu, g.k, k);
   for (let u = 0; u < nu; u++) localId[unique[u]] = est.local[u];
   for (let i = 0; i < rows.rows; i++) if (rep[i] >= 0 && rep[i] !== i) localId[i] = localId[rep[i]];
-  if (nValid < rows.rows) notes.push(`${rows.rows - nValid} row${rows.rows - nValid === 1 ? '' : 's'} left out (${cosine ? 'zero, NaN or Inf' : 'NaN or Inf'})`);
-  return { section: { ...base, twoNN: twoNN(r1, r2), mle: est.global, mleK: k, twoNNDiscard: TWONN_DISCARD, notes }, localId };
+  if (nValid < rows.rows)
+    notes.push(
+      `${rows.rows - nValid} row${rows.rows - nValid === 1 ? '' : 's'} left out (${cosine ? 'zero, NaN or Inf' : 'NaN or Inf'})`,
+    );
+  return {
+    section: { ...base, twoNN: twoNN(r1, r2), mle: est.global, mleK: k, twoNNDiscard: TWONN_DISCARD, notes },
+    localId,
+  };
 }

@@ -121,13 +121,27 @@ export function partitionIsotropy(logZ: ArrayLike<number>): number {
  * (kernels/graphs.ts columnExpSums: max, then Σ exp(v − max)); the blocks combine here by
  * rescaling to the running max, so nothing overflows.
  */
-async function columnLogSumExp(co: Coordinates, shift: Float64Array | null, scale: Float64Array | null, cols: number[]): Promise<number[]> {
+async function columnLogSumExp(
+  co: Coordinates,
+  shift: Float64Array | null,
+  scale: Float64Array | null,
+  cols: number[],
+): Promise<number[]> {
   const { n, r, z } = co;
   const m = cols.length;
   if (m === 0) return [];
-  const colsT = tensor(BigInt64Array.from(cols, (j) => BigInt(j)), [m]);
-  const sh = tensor(Float64Array.from(cols, (j) => (shift ? shift[j] : 0)), [m]);
-  const sc = tensor(Float64Array.from(cols, (j) => (scale ? scale[j] : 1)), [m]);
+  const colsT = tensor(
+    BigInt64Array.from(cols, (j) => BigInt(j)),
+    [m],
+  );
+  const sh = tensor(
+    Float64Array.from(cols, (j) => (shift ? shift[j] : 0)),
+    [m],
+  );
+  const sc = tensor(
+    Float64Array.from(cols, (j) => (scale ? scale[j] : 1)),
+    [m],
+  );
   const ax0 = tensor(BigInt64Array.of(0n), [1]);
   // Blocks of ~4M values (a few float64 copies of the block live in the graph at once).
   const block = Math.max(256, Math.floor(4e6 / m));
@@ -137,7 +151,13 @@ async function columnLogSumExp(co: Coordinates, shift: Float64Array | null, scal
   const sm = new Float64Array(m);
   for (let r0 = 0; r0 < n; r0 += block) {
     const r1 = Math.min(n, r0 + block);
-    const out = await run(columnExpSums, { Z: tensor(z.subarray(r0 * r, r1 * r), [r1 - r0, r]), cols: colsT, shift: sh, scale: sc, ax0 });
+    const out = await run(columnExpSums, {
+      Z: tensor(z.subarray(r0 * r, r1 * r), [r1 - r0, r]),
+      cols: colsT,
+      shift: sh,
+      scale: sc,
+      ax0,
+    });
     const bh = out.hi.data as Float64Array;
     const bs = out.sp.data as Float64Array;
     const bl = out.lo.data as Float64Array;
@@ -212,10 +232,18 @@ export async function isotropySection(inp: IsotropyInput): Promise<DiagIsotropy>
   const mc = meanCosine(sums);
   const d = sums.sum.length;
   const contrib = Array.from(mc.perDim);
-  const order = contrib.map((_, j) => j).filter((j) => Number.isFinite(contrib[j])).sort((a, b) => contrib[b] - contrib[a] || a - b);
-  const topContributors = order.slice(0, 10).map((j) => ({ dim: j, contribution: contrib[j], share: mc.mean !== 0 ? contrib[j] / mc.mean : NaN }));
+  const order = contrib
+    .map((_, j) => j)
+    .filter((j) => Number.isFinite(contrib[j]))
+    .sort((a, b) => contrib[b] - contrib[a] || a - b);
+  const topContributors = order
+    .slice(0, 10)
+    .map((j) => ({ dim: j, contribution: contrib[j], share: mc.mean !== 0 ? contrib[j] / mc.mean : NaN }));
   const notes: string[] = [];
-  if (sums.zeroRows) notes.push(`${sums.zeroRows} zero row${sums.zeroRows === 1 ? '' : 's'} left out of the cosine measures (cosine is undefined for them)`);
+  if (sums.zeroRows)
+    notes.push(
+      `${sums.zeroRows} zero row${sums.zeroRows === 1 ? '' : 's'} left out of the cosine measures (cosine is undefined for them)`,
+    );
   if (sums.nonFinite) notes.push(`${sums.nonFinite} row${sums.nonFinite === 1 ? '' : 's'} with NaN/Inf left out`);
   if (sums.n < 2) notes.push('fewer than 2 usable rows: the mean pairwise cosine is not defined (NaN)');
   const base: DiagIsotropy = {
@@ -242,7 +270,12 @@ export async function isotropySection(inp: IsotropyInput): Promise<DiagIsotropy>
   if (!co) {
     // Eigenvalues only (large min(n, d)): what needs no eigenvectors.
     if (inp.spectrumNote) notes.push(inp.spectrumNote);
-    return { ...base, isoScore: sp.n >= 2 ? isoScore(sp.cov, d) : NaN, outlierDimensions, dimensionVariance: Array.from(sp.colVar) };
+    return {
+      ...base,
+      isoScore: sp.n >= 2 ? isoScore(sp.cov, d) : NaN,
+      outlierDimensions,
+      dimensionVariance: Array.from(sp.colVar),
+    };
   }
 
   const all = Array.from({ length: co.r }, (_, j) => j);

@@ -82,7 +82,9 @@ export function spectralData(ds: Dataset, opts: WorkOptions = {}): Promise<Spect
     const m = Math.min(n, d);
     if (m > SPECTRUM_LIMITS.values) throw new SpectrumTooLarge(n, d);
     const valuesOnly = m > SPECTRUM_LIMITS.vectors;
-    return n >= d ? await viaCovariance(ds, opts, valuesOnly) : await viaRowGram(fin.matrix, ds.matrix.rows - n, opts, valuesOnly);
+    return n >= d
+      ? await viaCovariance(ds, opts, valuesOnly)
+      : await viaRowGram(fin.matrix, ds.matrix.rows - n, opts, valuesOnly);
   });
 }
 
@@ -91,7 +93,9 @@ export class SpectrumTooLarge extends Error {
     readonly n: number,
     readonly d: number,
   ) {
-    super(`min(n, d) = ${Math.min(n, d)} is above ${SPECTRUM_LIMITS.values}: the full spectrum is not computed (use --sample to analyse fewer rows when n < d)`);
+    super(
+      `min(n, d) = ${Math.min(n, d)} is above ${SPECTRUM_LIMITS.values}: the full spectrum is not computed (use --sample to analyse fewer rows when n < d)`,
+    );
   }
 }
 
@@ -109,7 +113,19 @@ async function viaCovariance(ds: Dataset, opts: WorkOptions, valuesOnly: boolean
   if (valuesOnly) {
     const cov = clamp(await eigvalshAsync(C, d, { token: opts.token, overwrite: true }));
     opts.progress?.(1);
-    return { spectrum: { n: mom.n, d, nonFinite: mom.skipped, route: 'dxd', rawSq: clamp(rawValues), cov, colVar, mean: mom.mean, r: 0 } };
+    return {
+      spectrum: {
+        n: mom.n,
+        d,
+        nonFinite: mom.skipped,
+        route: 'dxd',
+        rawSq: clamp(rawValues),
+        cov,
+        colVar,
+        mean: mom.mean,
+        r: 0,
+      },
+    };
   }
   const eig = await eighAsync(C, d, d, { token: opts.token });
   opts.progress?.(1);
@@ -155,7 +171,9 @@ async function viaRowGram(X: Matrix, nonFinite: number, opts: WorkOptions, value
   const Gc = await gram(xc, n, d);
   throwIfCancelled(opts.token);
   const rawSq = clamp(await eigvalshAsync(G, n, { token: opts.token, overwrite: true }));
-  const eig = valuesOnly ? { values: await eigvalshAsync(Gc, n, { token: opts.token, overwrite: true }), vectors: new Float64Array(0) } : await eighAsync(Gc, n, n, { token: opts.token });
+  const eig = valuesOnly
+    ? { values: await eigvalshAsync(Gc, n, { token: opts.token, overwrite: true }), vectors: new Float64Array(0) }
+    : await eighAsync(Gc, n, n, { token: opts.token });
   // Non-zero eigenvalues of Xc·Xcᵀ are (n−1)·λ(C); the rest of C's d eigenvalues are 0.
   const cov = new Float64Array(d);
   const scale = 1 / Math.max(1, n - 1);

@@ -25,13 +25,22 @@ export function readVector(file: string): Float32Array {
     if (!(h.shape.length === 1 || (h.shape.length === 2 && Math.min(...h.shape) === 1))) {
       throw new InputError(file, `has shape (${h.shape.join(', ')}); a bias must be a vector of C values`);
     }
-    if (h.kind !== 'f' || (h.itemSize !== 4 && h.itemSize !== 8)) throw new InputError(file, `has dtype ${h.descr}; a bias must be float32 or float64`);
+    if (h.kind !== 'f' || (h.itemSize !== 4 && h.itemSize !== 8))
+      throw new InputError(file, `has dtype ${h.descr}; a bias must be float32 or float64`);
     const bytes = Buffer.alloc(count * h.itemSize);
-    if (fs.readSync(fd, bytes, 0, bytes.length, h.dataOffset) < bytes.length) throw new InputError(file, `truncated: expected ${count} values`);
+    if (fs.readSync(fd, bytes, 0, bytes.length, h.dataOffset) < bytes.length)
+      throw new InputError(file, `truncated: expected ${count} values`);
     const out = new Float32Array(count);
     for (let i = 0; i < count; i++) {
       const o = i * h.itemSize;
-      out[i] = h.itemSize === 4 ? (h.littleEndian ? bytes.readFloatLE(o) : bytes.readFloatBE(o)) : h.littleEndian ? bytes.readDoubleLE(o) : bytes.readDoubleBE(o);
+      out[i] =
+        h.itemSize === 4
+          ? h.littleEndian
+            ? bytes.readFloatLE(o)
+            : bytes.readFloatBE(o)
+          : h.littleEndian
+            ? bytes.readDoubleLE(o)
+            : bytes.readDoubleBE(o);
     }
     return out;
   } finally {

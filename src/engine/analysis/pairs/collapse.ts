@@ -55,7 +55,11 @@ export async function neuralCollapse(ds: Dataset, opts: CollapseOptions): Promis
   // Only classes with rows take part (integer labels may skip values).
   const present = Array.from(counts.keys()).filter((c) => counts[c] > 0);
   const C = present.length;
-  if (C < 2) throw new InputError(ds.metadata?.source ?? ds.path, `column '${opts.labels}' has ${C} class(es) with usable rows; neural collapse needs at least 2`);
+  if (C < 2)
+    throw new InputError(
+      ds.metadata?.source ?? ds.path,
+      `column '${opts.labels}' has ${C} class(es) with usable rows; neural collapse needs at least 2`,
+    );
   const slot = new Int32Array(lab.classes.length).fill(-1);
   present.forEach((c, s) => (slot[c] = s));
   const N = usedRows.length;
@@ -123,7 +127,12 @@ export async function neuralCollapse(ds: Dataset, opts: CollapseOptions): Promis
   const k = Math.max(1, Math.min(opts.k ?? 10, N - 1));
   const knnAccuracy = await leaveOneOutKnn(Xu, y, C, k, opts.token, (f) => progress(0.3 + 0.6 * f, 'k-NN accuracy'));
 
-  const perClass: ClassSpread[] = present.map((c, s) => ({ name: lab.classes[c], rows: counts[c], spread: spread[s] / counts[c], meanNorm: meanNorm[s] }));
+  const perClass: ClassSpread[] = present.map((c, s) => ({
+    name: lab.classes[c],
+    rows: counts[c],
+    spread: spread[s] / counts[c],
+    meanNorm: meanNorm[s],
+  }));
   const result: NeuralCollapseResult = {
     column: opts.labels,
     classes: C,
@@ -132,7 +141,12 @@ export async function neuralCollapse(ds: Dataset, opts: CollapseOptions): Promis
     ignoredRows: X.rows - N,
     nc1,
     withinBetweenRatio: trW / trB,
-    nc2: { equinorm: nc2.equinorm, equiangularity: nc2.equiangularity, meanCosine: nc2.meanCosine, idealCosine: nc2.idealCosine },
+    nc2: {
+      equinorm: nc2.equinorm,
+      equiangularity: nc2.equiangularity,
+      meanCosine: nc2.meanCosine,
+      idealCosine: nc2.idealCosine,
+    },
     ncmAccuracy: ncmCorrect / N,
     knnAccuracy,
     k,
@@ -140,7 +154,11 @@ export async function neuralCollapse(ds: Dataset, opts: CollapseOptions): Promis
     meanCosines: Array.from(nc2.cos),
     classNames: present.map((c) => lab.classes[c]),
   };
-  if (opts.classifier) Object.assign(result, await classifierTerms(ds, opts.classifier, lab.integerCodes, present, Xu, y, M, ncm.indices, opts.token));
+  if (opts.classifier)
+    Object.assign(
+      result,
+      await classifierTerms(ds, opts.classifier, lab.integerCodes, present, Xu, y, M, ncm.indices, opts.token),
+    );
   progress(1);
   return result;
 }
@@ -204,7 +222,13 @@ function equinormEquiangular(M: Float64Array, meanNorm: Float64Array, C: number,
     }
   }
   const pairs = C * (C - 1);
-  return { equinorm: Math.sqrt(varN) / mu, equiangularity: dev / pairs, meanCosine: sumCos / pairs, idealCosine: ideal, cos };
+  return {
+    equinorm: Math.sqrt(varN) / mu,
+    equiangularity: dev / pairs,
+    meanCosine: sumCos / pairs,
+    idealCosine: ideal,
+    cos,
+  };
 }
 
 /**
@@ -212,7 +236,14 @@ function equinormEquiangular(M: Float64Array, meanNorm: Float64Array, C: number,
  * lower row index): the majority label of the k neighbours, ties between labels
  * going to the lower class index (scikit-learn's KNeighborsClassifier rule).
  */
-export async function leaveOneOutKnn(X: Matrix, y: Int32Array, C: number, k: number, token?: Cancellation, progress?: Progress): Promise<number> {
+export async function leaveOneOutKnn(
+  X: Matrix,
+  y: Int32Array,
+  C: number,
+  k: number,
+  token?: Cancellation,
+  progress?: Progress,
+): Promise<number> {
   const g = await knnGraph(prepareCorpus(X, 'euclidean'), { k, token, progress });
   const votes = new Int32Array(C);
   let correct = 0;
@@ -229,14 +260,37 @@ export async function leaveOneOutKnn(X: Matrix, y: Int32Array, C: number, k: num
   return correct / X.rows;
 }
 
-async function classifierTerms(ds: Dataset, clf: Classifier, integerCodes: boolean, present: number[], X: Matrix, y: Int32Array, M: Float64Array, ncmPred: Int32Array, token?: Cancellation) {
+async function classifierTerms(
+  ds: Dataset,
+  clf: Classifier,
+  integerCodes: boolean,
+  present: number[],
+  X: Matrix,
+  y: Int32Array,
+  M: Float64Array,
+  ncmPred: Int32Array,
+  token?: Cancellation,
+) {
   const W = clf.weights;
   const d = X.cols;
-  if (!integerCodes) throw new InputError(ds.metadata?.source ?? ds.path, 'with classifier weights, the label column must hold integer class indices 0..C−1 (row c of the weights scores class c)');
-  if (W.cols !== d) throw new InputError(clf.weightsPath, `has ${W.cols} columns but the embeddings have ${d} dims (weights must be C×d)`);
+  if (!integerCodes)
+    throw new InputError(
+      ds.metadata?.source ?? ds.path,
+      'with classifier weights, the label column must hold integer class indices 0..C−1 (row c of the weights scores class c)',
+    );
+  if (W.cols !== d)
+    throw new InputError(
+      clf.weightsPath,
+      `has ${W.cols} columns but the embeddings have ${d} dims (weights must be C×d)`,
+    );
   const maxClass = present[present.length - 1];
-  if (W.rows <= maxClass) throw new InputError(clf.weightsPath, `has ${W.rows} rows but the labels go up to class ${maxClass} (weights must be C×d, row c = class c)`);
-  if (clf.bias && clf.bias.length !== W.rows) throw new InputError(clf.weightsPath, `bias has ${clf.bias.length} values but the weights have ${W.rows} rows`);
+  if (W.rows <= maxClass)
+    throw new InputError(
+      clf.weightsPath,
+      `has ${W.rows} rows but the labels go up to class ${maxClass} (weights must be C×d, row c = class c)`,
+    );
+  if (clf.bias && clf.bias.length !== W.rows)
+    throw new InputError(clf.weightsPath, `bias has ${clf.bias.length} values but the weights have ${W.rows} rows`);
   const Cw = W.rows;
   const logits = await projectRows(X, W.data, Cw, { token });
   let agree = 0;
@@ -267,6 +321,7 @@ async function classifierTerms(ds: Dataset, clf: Classifier, integerCodes: boole
   nw = Math.sqrt(nw);
   nm = Math.sqrt(nm);
   let nc3 = 0;
-  for (let s = 0; s < C; s++) for (let j = 0; j < d; j++) nc3 += (W.data[present[s] * d + j] / nw - M[s * d + j] / nm) ** 2;
+  for (let s = 0; s < C; s++)
+    for (let j = 0; j < d; j++) nc3 += (W.data[present[s] * d + j] / nw - M[s * d + j] / nm) ** 2;
   return { nc3, nc4: (X.rows - agree) / X.rows, classifierAccuracy: correct / X.rows };
 }

@@ -40,8 +40,14 @@ export function twoGroups(ds: Dataset, column: string, values?: [string, string]
   }
   let names: [string, string];
   if (values) {
-    if (values[0] === values[1]) throw new InputError(undefined, `the two groups must differ, got '${values[0]}' twice`);
-    for (const v of values) if (!seen.includes(v)) throw new InputError(source(ds), `column '${column}' has no value '${v}' (values: ${seen.slice(0, 10).join(', ')})`);
+    if (values[0] === values[1])
+      throw new InputError(undefined, `the two groups must differ, got '${values[0]}' twice`);
+    for (const v of values)
+      if (!seen.includes(v))
+        throw new InputError(
+          source(ds),
+          `column '${column}' has no value '${v}' (values: ${seen.slice(0, 10).join(', ')})`,
+        );
     names = values;
   } else {
     if (seen.length !== 2) {
@@ -61,8 +67,15 @@ export function twoGroups(ds: Dataset, column: string, values?: [string, string]
     else if (k === names[1]) b.push(i);
     else ignored++;
   });
-  for (const [g, rows] of [[names[0], a], [names[1], b]] as const) {
-    if (rows.length < 2) throw new InputError(source(ds), `group '${g}' of column '${column}' has ${rows.length} row(s); the gap needs at least 2 per group`);
+  for (const [g, rows] of [
+    [names[0], a],
+    [names[1], b],
+  ] as const) {
+    if (rows.length < 2)
+      throw new InputError(
+        source(ds),
+        `group '${g}' of column '${column}' has ${rows.length} row(s); the gap needs at least 2 per group`,
+      );
   }
   return { names, rows: [Int32Array.from(a), Int32Array.from(b)], ignored };
 }
@@ -83,7 +96,11 @@ export function pairRows(ds: Dataset, column: string, groups: TwoGroups): Pairin
     for (const r of rows) {
       const k = key(col.values[r]);
       if (k === null) continue;
-      if (m.has(k)) throw new InputError(source(ds), `pair id '${k}' of column '${column}' appears more than once in group '${g}' (rows ${m.get(k)} and ${r}); each pair id must link one row of each group`);
+      if (m.has(k))
+        throw new InputError(
+          source(ds),
+          `pair id '${k}' of column '${column}' appears more than once in group '${g}' (rows ${m.get(k)} and ${r}); each pair id must link one row of each group`,
+        );
       m.set(k, r);
     }
     return m;
@@ -99,8 +116,16 @@ export function pairRows(ds: Dataset, column: string, groups: TwoGroups): Pairin
       b.push(s);
     }
   }
-  if (a.length < 2) throw new InputError(source(ds), `column '${column}' links only ${a.length} pair(s) between groups '${groups.names[0]}' and '${groups.names[1]}'; matched retrieval needs at least 2`);
-  return { a: Int32Array.from(a), b: Int32Array.from(b), unpaired: groups.rows[0].length + groups.rows[1].length - 2 * a.length };
+  if (a.length < 2)
+    throw new InputError(
+      source(ds),
+      `column '${column}' links only ${a.length} pair(s) between groups '${groups.names[0]}' and '${groups.names[1]}'; matched retrieval needs at least 2`,
+    );
+  return {
+    a: Int32Array.from(a),
+    b: Int32Array.from(b),
+    unpaired: groups.rows[0].length + groups.rows[1].length - 2 * a.length,
+  };
 }
 
 export interface Labels {
@@ -122,7 +147,11 @@ export function labelCodes(ds: Dataset, column: string): Labels {
   const n = ds.matrix.rows;
   const keys = Array.from({ length: n }, (_, i) => key(col.values[i]));
   const distinct = [...new Set(keys.filter((k): k is string => k !== null))];
-  if (distinct.length > 100_000) throw new InputError(source(ds), `column '${column}' has ${distinct.length} distinct values; that is not a class-label column`);
+  if (distinct.length > 100_000)
+    throw new InputError(
+      source(ds),
+      `column '${column}' has ${distinct.length} distinct values; that is not a class-label column`,
+    );
   const ints = distinct.every((k) => /^\d+$/.test(k)) && distinct.length > 0;
   let classes: string[];
   if (ints) {
@@ -132,7 +161,7 @@ export function labelCodes(ds: Dataset, column: string): Labels {
     classes = distinct.sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
   }
   const index = new Map(classes.map((c, i) => [c, i]));
-  const codes = Int32Array.from(keys, (k) => (k === null ? -1 : index.get(ints ? String(Number(k)) : k) ?? -1));
+  const codes = Int32Array.from(keys, (k) => (k === null ? -1 : (index.get(ints ? String(Number(k)) : k) ?? -1)));
   return { classes, codes, integerCodes: ints };
 }
 
@@ -146,7 +175,10 @@ export const ID_COLUMNS = ['id', 'uid', 'key', 'item_id', 'row_id', 'word', 'pat
  */
 export function checkAligned(a: Dataset, b: Dataset, idColumn?: string): string | undefined {
   if (a.matrix.rows !== b.matrix.rows) {
-    throw new InputError(b.path, `has ${b.matrix.rows} rows but ${shortName(a)} has ${a.matrix.rows}; comparing two models needs the same items in the same order (row counts differ)`);
+    throw new InputError(
+      b.path,
+      `has ${b.matrix.rows} rows but ${shortName(a)} has ${a.matrix.rows}; comparing two models needs the same items in the same order (row counts differ)`,
+    );
   }
   let name = idColumn;
   if (!name) {
@@ -160,7 +192,10 @@ export function checkAligned(a: Dataset, b: Dataset, idColumn?: string): string 
     const x = key(ca.values[i]);
     const y = key(cb.values[i]);
     if (x !== y) {
-      throw new InputError(b.path, `row ${i} has ${name} '${y ?? '(empty)'}' but row ${i} of ${shortName(a)} has '${x ?? '(empty)'}'; the files are not row-aligned (id column '${name}' disagrees)`);
+      throw new InputError(
+        b.path,
+        `row ${i} has ${name} '${y ?? '(empty)'}' but row ${i} of ${shortName(a)} has '${x ?? '(empty)'}'; the files are not row-aligned (id column '${name}' disagrees)`,
+      );
     }
   }
   return name;

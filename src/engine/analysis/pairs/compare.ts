@@ -54,13 +54,17 @@ export async function compareSpaces(a: Dataset, b: Dataset, opts: CompareOptions
   const na = datasetNorms(a);
   const nb = datasetNorms(b);
   const used: number[] = [];
-  for (let i = 0; i < n0; i++) if (na[i] > 0 && Number.isFinite(na[i]) && nb[i] > 0 && Number.isFinite(nb[i])) used.push(i);
+  for (let i = 0; i < n0; i++)
+    if (na[i] > 0 && Number.isFinite(na[i]) && nb[i] > 0 && Number.isFinite(nb[i])) used.push(i);
   const n = used.length;
   const all = n === n0;
   const k = opts.k ?? 10;
   if (!Number.isInteger(k) || k < 1) throw new InputError(undefined, `k must be a positive integer, got ${k}`);
   if (n < Math.max(4, k + 1)) {
-    throw new InputError(b.path, `only ${n} row(s) have finite, non-zero vectors in both files; comparing needs at least ${Math.max(4, k + 1)} (k = ${k} neighbours plus the row itself)`);
+    throw new InputError(
+      b.path,
+      `only ${n} row(s) have finite, non-zero vectors in both files; comparing needs at least ${Math.max(4, k + 1)} (k = ${k} neighbours plus the row itself)`,
+    );
   }
   const X = all ? a.matrix : gatherRows(a.matrix, used);
   const Y = all ? b.matrix : gatherRows(b.matrix, used);
@@ -77,7 +81,11 @@ export async function compareSpaces(a: Dataset, b: Dataset, opts: CompareOptions
   const { mutual, jaccard } = neighbourhoodAgreement(gA, gB, n);
 
   progress(0.7, 'Procrustes alignment');
-  const queries = sampleSorted(Int32Array.from({ length: n }, (_, i) => i), opts.maxQueries ?? 10000, seed);
+  const queries = sampleSorted(
+    Int32Array.from({ length: n }, (_, i) => i),
+    opts.maxQueries ?? 10000,
+    seed,
+  );
   const procrustes = await procrustesSummary(X, Y, jm, queries, token);
 
   progress(0.85, 'relative representations');
@@ -109,14 +117,25 @@ export async function compareSpaces(a: Dataset, b: Dataset, opts: CompareOptions
   };
 }
 
-async function knnOf(ds: Dataset, M: Matrix, all: boolean, k: number, token?: Cancellation, progress?: Progress): Promise<KnnResult> {
+async function knnOf(
+  ds: Dataset,
+  M: Matrix,
+  all: boolean,
+  k: number,
+  token?: Cancellation,
+  progress?: Progress,
+): Promise<KnnResult> {
   const compute = () => knnGraph(prepareCorpus(M, 'cosine'), { k, token, progress });
   // The graph of a whole file is worth keeping: the panel asks again with the other file or k.
   return all ? cached(ds, `pairs:knn:cosine:${k}`, compute) : compute();
 }
 
 /** Mean |N_A ∩ N_B|/k (Huh et al. 2024) and per-row Jaccard |∩|/|∪|. */
-export function neighbourhoodAgreement(gA: KnnResult, gB: KnnResult, n: number): { mutual: number; jaccard: Float64Array } {
+export function neighbourhoodAgreement(
+  gA: KnnResult,
+  gB: KnnResult,
+  n: number,
+): { mutual: number; jaccard: Float64Array } {
   const k = gA.k;
   const jaccard = new Float64Array(n);
   const mark = new Int32Array(n).fill(-1);
@@ -145,7 +164,13 @@ export function neighbourhoodAgreement(gA: KnnResult, gB: KnnResult, n: number):
   return { mutual: total / n, jaccard };
 }
 
-async function procrustesSummary(X: Matrix, Y: Matrix, jm: Awaited<ReturnType<typeof jointMoments>>, queries: Int32Array, token?: Cancellation): Promise<CompareResult['procrustes']> {
+async function procrustesSummary(
+  X: Matrix,
+  Y: Matrix,
+  jm: Awaited<ReturnType<typeof jointMoments>>,
+  queries: Int32Array,
+  token?: Cancellation,
+): Promise<CompareResult['procrustes']> {
   const dx = X.cols;
   const dy = Y.cols;
   let before: { top1: number; meanRank: number } | null = null;
@@ -212,19 +237,37 @@ function anchorsFor(opts: CompareOptions, used: number[], n: number, seed: numbe
     const pos = new Map(used.map((r, t) => [r, t]));
     return Int32Array.from(opts.anchors, (r) => {
       const t = pos.get(r);
-      if (t === undefined) throw new InputError(undefined, `anchor row ${r} is out of range or has a NaN/Inf/zero vector in one of the files`);
+      if (t === undefined)
+        throw new InputError(
+          undefined,
+          `anchor row ${r} is out of range or has a NaN/Inf/zero vector in one of the files`,
+        );
       return t;
     });
   }
-  return sampleSorted(Int32Array.from({ length: n }, (_, i) => i), Math.min(opts.anchorCount ?? 300, n), seed + 1);
+  return sampleSorted(
+    Int32Array.from({ length: n }, (_, i) => i),
+    Math.min(opts.anchorCount ?? 300, n),
+    seed + 1,
+  );
 }
 
 /** Cosines of every row to the anchors, in each space; then how well those K-dim codes agree across spaces. */
-async function relativeRepresentations(X: Matrix, Y: Matrix, anchors: Int32Array, queries: Int32Array, token?: Cancellation): Promise<CompareResult['relative']> {
+async function relativeRepresentations(
+  X: Matrix,
+  Y: Matrix,
+  anchors: Int32Array,
+  queries: Int32Array,
+  token?: Cancellation,
+): Promise<CompareResult['relative']> {
   const rel = async (M: Matrix): Promise<Matrix> => {
     const U = normalizeRows(M);
     const anchorRows = gatherRows(U, anchors);
-    return { rows: M.rows, cols: anchors.length, data: await projectRows(U, anchorRows.data, anchors.length, { token }) };
+    return {
+      rows: M.rows,
+      cols: anchors.length,
+      data: await projectRows(U, anchorRows.data, anchors.length, { token }),
+    };
   };
   const RA = await rel(X);
   const RB = await rel(Y);

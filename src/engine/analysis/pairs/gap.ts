@@ -49,8 +49,12 @@ export async function modalityGap(ds: Dataset, opts: GapOptions): Promise<Modali
   const rowsA = groups.rows[0].filter(usable);
   const rowsB = groups.rows[1].filter(usable);
   const dropped = groups.rows[0].length + groups.rows[1].length - rowsA.length - rowsB.length;
-  for (const [name, rows] of [[groups.names[0], rowsA], [groups.names[1], rowsB]] as const) {
-    if (rows.length < 2) throw new InputError(ds.path, `group '${name}' has fewer than 2 rows with finite, non-zero vectors`);
+  for (const [name, rows] of [
+    [groups.names[0], rowsA],
+    [groups.names[1], rowsB],
+  ] as const) {
+    if (rows.length < 2)
+      throw new InputError(ds.path, `group '${name}' has fewer than 2 rows with finite, non-zero vectors`);
   }
   const unit = cached(ds, 'pairs:unitRows', () => normalizeRows(ds.matrix, norms));
   const d = unit.cols;
@@ -72,7 +76,11 @@ export async function modalityGap(ds: Dataset, opts: GapOptions): Promise<Modali
     const keep = new Set([...rowsA, ...rowsB]);
     const p = pairRows(ds, opts.pair, groups);
     const idx = Array.from(p.a.keys()).filter((t) => keep.has(p.a[t]) && keep.has(p.b[t]));
-    if (idx.length < 2) throw new InputError(ds.path, `fewer than 2 pairs of column '${opts.pair}' have finite, non-zero vectors on both sides`);
+    if (idx.length < 2)
+      throw new InputError(
+        ds.path,
+        `fewer than 2 pairs of column '${opts.pair}' have finite, non-zero vectors on both sides`,
+      );
     const pa = Int32Array.from(idx, (t) => p.a[t]);
     const pb = Int32Array.from(idx, (t) => p.b[t]);
     pairs = pa.length;
@@ -116,7 +124,11 @@ export async function modalityGap(ds: Dataset, opts: GapOptions): Promise<Modali
   };
 }
 
-async function bothWays(A: Matrix, B: Matrix, opts: GapOptions): Promise<{ aToB: RetrievalSummary; bToA: RetrievalSummary }> {
+async function bothWays(
+  A: Matrix,
+  B: Matrix,
+  opts: GapOptions,
+): Promise<{ aToB: RetrievalSummary; bToA: RetrievalSummary }> {
   const ab = await matchedRetrieval(A, B, undefined, { token: opts.token });
   const ba = await matchedRetrieval(B, A, undefined, { token: opts.token });
   return { aToB: { top1: ab.top1, meanRank: ab.meanRank }, bToA: { top1: ba.top1, meanRank: ba.meanRank } };
@@ -157,7 +169,14 @@ function separability(unit: Matrix, rowsA: Int32Array, rowsB: Int32Array, opts: 
   return { accuracy: cv.accuracy, detail: { folds: k, rows: n, foldAccuracy: cv.foldAccuracy, seed, C: 1 } };
 }
 
-async function sharedMap(unit: Matrix, rowsA: Int32Array, rowsB: Int32Array, meanA: Float64Array, meanB: Float64Array, opts: GapOptions): Promise<ModalityGapResult['map']> {
+async function sharedMap(
+  unit: Matrix,
+  rowsA: Int32Array,
+  rowsB: Int32Array,
+  meanA: Float64Array,
+  meanB: Float64Array,
+  opts: GapOptions,
+): Promise<ModalityGapResult['map']> {
   const cap = opts.maxMapRows ?? 20000;
   const a = sampleSorted(rowsA, cap, 7);
   const b = sampleSorted(rowsB, cap, 8);

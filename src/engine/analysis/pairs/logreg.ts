@@ -33,7 +33,13 @@ export interface LogisticModel {
 }
 
 /** Rows `rows` of X (n×d row-major float64) with 0/1 labels y. */
-export function fitLogistic(X: Float64Array, d: number, y: Uint8Array, rows: ArrayLike<number>, opts: LogisticOptions = {}): LogisticModel {
+export function fitLogistic(
+  X: Float64Array,
+  d: number,
+  y: Uint8Array,
+  rows: ArrayLike<number>,
+  opts: LogisticOptions = {},
+): LogisticModel {
   const C = opts.C ?? 1;
   const maxIter = opts.maxIter ?? 2000;
   const gtol = opts.gtol ?? 1e-9;
@@ -86,7 +92,9 @@ export function fitLogistic(X: Float64Array, d: number, y: Uint8Array, rows: Arr
       alpha[k] = rho[k] * dotp(S[k], dir);
       axpy(-alpha[k], Yh[k], dir);
     }
-    const gamma = S.length ? dotp(S[S.length - 1], Yh[Yh.length - 1]) / dotp(Yh[Yh.length - 1], Yh[Yh.length - 1]) : 1 / Math.max(1e-300, maxAbs(g));
+    const gamma = S.length
+      ? dotp(S[S.length - 1], Yh[Yh.length - 1]) / dotp(Yh[Yh.length - 1], Yh[Yh.length - 1])
+      : 1 / Math.max(1e-300, maxAbs(g));
     for (let j = 0; j < p; j++) dir[j] *= gamma;
     for (let k = 0; k < S.length; k++) {
       const beta = rho[k] * dotp(Yh[k], dir);
@@ -183,7 +191,15 @@ export interface CvResult {
 }
 
 /** Mean held-out accuracy over the k stratified folds. */
-export function crossValidatedAccuracy(X: Float64Array, d: number, y: Uint8Array, k = 5, seed = 0, opts: LogisticOptions = {}, folds?: Int32Array): CvResult {
+export function crossValidatedAccuracy(
+  X: Float64Array,
+  d: number,
+  y: Uint8Array,
+  k = 5,
+  seed = 0,
+  opts: LogisticOptions = {},
+  folds?: Int32Array,
+): CvResult {
   const f = folds ?? stratifiedFolds(y, k, seed);
   const foldAccuracy: number[] = [];
   let converged = true;

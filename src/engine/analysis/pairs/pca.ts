@@ -22,7 +22,12 @@ export interface Components {
   values: Float64Array;
 }
 
-export async function topComponents(scatter: Float64Array, d: number, m: number, token?: Cancellation): Promise<Components> {
+export async function topComponents(
+  scatter: Float64Array,
+  d: number,
+  m: number,
+  token?: Cancellation,
+): Promise<Components> {
   const values = await eigvalshAsync(scatter, d, { token });
   const eig = await topEigenvectors(scatter, d, m, { values, token });
   const v = eig.vectors;
@@ -47,5 +52,10 @@ export async function map2d(M: Matrix, token?: Cancellation): Promise<Map2d> {
   const comps = await topComponents(covariance(mom), M.cols, 2, token);
   const coords = await projectRows(M, comps.vectors, comps.m, { mean: mom.mean, token });
   const total = comps.values.reduce((s, x) => s + x, 0);
-  return { coords, mean: mom.mean, components: comps, explained: Array.from(comps.values.slice(0, comps.m), (x) => (total > 0 ? x / total : 0)) };
+  return {
+    coords,
+    mean: mom.mean,
+    components: comps,
+    explained: Array.from(comps.values.slice(0, comps.m), (x) => (total > 0 ? x / total : 0)),
+  };
 }

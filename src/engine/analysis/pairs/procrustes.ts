@@ -29,7 +29,8 @@ export async function orthogonalProcrustes(M: Float64Array, m: number, token?: C
   const Mt = tensor(M, [m, m]);
   // MᵀM, made exactly symmetric (a blocked GEMM need not sum both triangles in the same order).
   const A = (await run(matMulTransA64, { A: Mt, B: Mt })).Y.data as Float64Array;
-  for (let i = 0; i < m; i++) for (let j = 0; j < i; j++) A[i * m + j] = A[j * m + i] = 0.5 * (A[i * m + j] + A[j * m + i]);
+  for (let i = 0; i < m; i++)
+    for (let j = 0; j < i; j++) A[i * m + j] = A[j * m + i] = 0.5 * (A[i * m + j] + A[j * m + i]);
   // All m eigenvectors are needed: the dense solver, not subspace iteration.
   const eig = await eighAsync(A, m, m, { token });
   const V = eig.vectors; // row k = v_k

@@ -47,8 +47,14 @@ export interface RankOptions {
  * Cosine retrieval of `candidates` by `queries` (same dims); query i's correct
  * candidate is `target[i]` (query i ↔ candidate i when omitted).
  */
-export async function matchedRetrieval(queries: Matrix, candidates: Matrix, target?: Int32Array, opts: RankOptions = {}): Promise<RetrievalStats> {
-  if (queries.cols !== candidates.cols) throw new RangeError(`queries have ${queries.cols} dims, candidates ${candidates.cols}`);
+export async function matchedRetrieval(
+  queries: Matrix,
+  candidates: Matrix,
+  target?: Int32Array,
+  opts: RankOptions = {},
+): Promise<RetrievalStats> {
+  if (queries.cols !== candidates.cols)
+    throw new RangeError(`queries have ${queries.cols} dims, candidates ${candidates.cols}`);
   const q = normalizeRows(queries);
   const c = normalizeRows(candidates);
   const nq = q.rows;
@@ -66,7 +72,8 @@ export async function matchedRetrieval(queries: Matrix, candidates: Matrix, targ
   for (let q0 = 0; q0 < nq; q0 += b) {
     throwIfCancelled(opts.token);
     const qb = Math.min(b, nq - q0);
-    const S = (await run(scoreGraph, { Q: tensor(q.data.subarray(q0 * d, (q0 + qb) * d), [qb, d]), C: cT })).S.data as Float32Array;
+    const S = (await run(scoreGraph, { Q: tensor(q.data.subarray(q0 * d, (q0 + qb) * d), [qb, d]), C: cT })).S
+      .data as Float32Array;
     for (let i = 0; i < qb; i++) {
       const qi = q0 + i;
       const target = tgt[qi];

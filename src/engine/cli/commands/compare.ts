@@ -6,8 +6,10 @@ import { InputError } from '../../util/errors';
 /** `compare A B`: two representations of the same rows (CKA, mutual k-NN, Procrustes, relative representations). */
 export const compareCommand: Command = {
   name: 'compare',
-  summary: 'compare two embedding files with the same rows: linear/debiased CKA, mutual k-NN, Procrustes retrieval before/after, relative representations',
-  usage: 'compare A B [--k 10] [--meta META] [--meta-b META] [--id-column COL] [--anchors N] [--queries N] [--seed S] [--per-row] --json',
+  summary:
+    'compare two embedding files with the same rows: linear/debiased CKA, mutual k-NN, Procrustes retrieval before/after, relative representations',
+  usage:
+    'compare A B [--k 10] [--meta META] [--meta-b META] [--id-column COL] [--anchors N] [--queries N] [--seed S] [--per-row] --json',
   flags: {
     ...FILE_FLAGS,
     'meta-b': { value: true },
@@ -22,10 +24,21 @@ export const compareCommand: Command = {
   async run(args, io) {
     const fileA = args.need(0, 'the first file A');
     const fileB = args.need(1, 'the second file B');
-    if (args.positional.length > 2) throw new InputError(undefined, `compare takes two files, got ${args.positional.length}`);
+    if (args.positional.length > 2)
+      throw new InputError(undefined, `compare takes two files, got ${args.positional.length}`);
     const k = args.int('k', 10);
-    const a = await loadDataset({ path: fileA, metaPath: args.str('meta'), column: args.str('column'), flattenLeading: args.has('flatten') });
-    const b = await loadDataset({ path: fileB, metaPath: args.str('meta-b'), column: args.str('column-b') ?? args.str('column'), flattenLeading: args.has('flatten') });
+    const a = await loadDataset({
+      path: fileA,
+      metaPath: args.str('meta'),
+      column: args.str('column'),
+      flattenLeading: args.has('flatten'),
+    });
+    const b = await loadDataset({
+      path: fileB,
+      metaPath: args.str('meta-b'),
+      column: args.str('column-b') ?? args.str('column'),
+      flattenLeading: args.has('flatten'),
+    });
     const r = await compareSpaces(a, b, {
       k,
       idColumn: args.str('id-column'),
@@ -36,6 +49,15 @@ export const compareCommand: Command = {
     });
     const { rows, linearCka, debiasedCka, mutualKnn, procrustes, jaccard, mapA: _a, mapB: _b, ...rest } = r;
     const warnings = [...a.warnings, ...b.warnings];
-    return { rows, linearCka, debiasedCka, mutualKnn, procrustes, ...rest, jaccard: args.has('per-row') ? jaccard : undefined, warnings: warnings.length ? warnings : undefined };
+    return {
+      rows,
+      linearCka,
+      debiasedCka,
+      mutualKnn,
+      procrustes,
+      ...rest,
+      jaccard: args.has('per-row') ? jaccard : undefined,
+      warnings: warnings.length ? warnings : undefined,
+    };
   },
 };

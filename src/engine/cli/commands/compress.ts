@@ -9,15 +9,27 @@ function intList(args: Args, name: string): number[] | undefined {
   const s = args.str(name);
   if (s === undefined) return undefined;
   const v = s.split(',').map((x) => Number(x.trim()));
-  if (!v.length || v.some((x) => !Number.isInteger(x) || x < 1)) throw new InputError(undefined, `--${name} must be a comma-separated list of positive integers, got '${s}'`);
+  if (!v.length || v.some((x) => !Number.isInteger(x) || x < 1))
+    throw new InputError(undefined, `--${name} must be a comma-separated list of positive integers, got '${s}'`);
   return v;
 }
 
 export const compressCommand: Command = {
   name: 'compress',
-  summary: 'recall@k, size and query time of PCA, truncation, int8 and binary compression vs exact search; recommends the smallest config meeting --target',
-  usage: 'compress FILE [--k 10] [--queries 1000] [--target 0.95] [--seed 0] [--metric cosine|dot|euclidean] [--dims 8,16,...] [--rescore 4,10] --json',
-  flags: { ...FILE_FLAGS, k: { value: true }, queries: { value: true }, target: { value: true }, seed: { value: true }, metric: { value: true }, dims: { value: true }, rescore: { value: true } },
+  summary:
+    'recall@k, size and query time of PCA, truncation, int8 and binary compression vs exact search; recommends the smallest config meeting --target',
+  usage:
+    'compress FILE [--k 10] [--queries 1000] [--target 0.95] [--seed 0] [--metric cosine|dot|euclidean] [--dims 8,16,...] [--rescore 4,10] --json',
+  flags: {
+    ...FILE_FLAGS,
+    k: { value: true },
+    queries: { value: true },
+    target: { value: true },
+    seed: { value: true },
+    metric: { value: true },
+    dims: { value: true },
+    rescore: { value: true },
+  },
   async run(args, io) {
     const ds = await openFromArgs(args);
     const r = await compressionSweep(ds, {

@@ -7,10 +7,18 @@ export const diagnoseCommand: Command = {
   name: 'diagnose',
   summary: 'geometry diagnostics: rank axes, intrinsic dimension, isotropy, hubness, cosine vs dot, with findings',
   usage: 'diagnose FILE [--k 10] [--metric cosine|euclidean] [--sample N] [--seed S] [--per-row] --json',
-  flags: { ...FILE_FLAGS, k: { value: true }, metric: { value: true }, sample: { value: true }, seed: { value: true }, 'per-row': { value: false } },
+  flags: {
+    ...FILE_FLAGS,
+    k: { value: true },
+    metric: { value: true },
+    sample: { value: true },
+    seed: { value: true },
+    'per-row': { value: false },
+  },
   async run(args, io) {
     const metric = args.str('metric');
-    if (metric !== undefined && metric !== 'cosine' && metric !== 'euclidean') throw new InputError(undefined, `--metric must be cosine or euclidean, got '${metric}'`);
+    if (metric !== undefined && metric !== 'cosine' && metric !== 'euclidean')
+      throw new InputError(undefined, `--metric must be cosine or euclidean, got '${metric}'`);
     const k = args.int('k', 10);
     const sample = args.has('sample') ? args.int('sample', 0, 2) : undefined;
     const seed = args.int('seed', 0, 0);

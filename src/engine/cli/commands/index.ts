@@ -10,4 +10,14 @@ import { gapCommand } from './gap';
 import { collapseCommand } from './collapse';
 import { compareCommand } from './compare';
 
-export const COMMANDS: Command[] = [inspectCommand, neighborsCommand, embedCommand, diagnoseCommand, compressCommand, projectCommand, gapCommand, collapseCommand, compareCommand];
+export const COMMANDS: Command[] = [
+  inspectCommand,
+  neighborsCommand,
+  embedCommand,
+  diagnoseCommand,
+  compressCommand,
+  projectCommand,
+  gapCommand,
+  collapseCommand,
+  compareCommand,
+];

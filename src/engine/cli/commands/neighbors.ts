@@ -7,8 +7,16 @@ import { neighborsOfTextCommand } from '../../text/cli';
 export const neighborsCommand: Command = {
   name: 'neighbors',
   summary: 'the k nearest rows of a row (self excluded, ties by lower row index) or of a text embedded with a model',
-  usage: 'neighbors FILE (--row I | --text "..." [--model DIR|builtin]) [--k 10] [--metric cosine|dot|euclidean] --json',
-  flags: { ...FILE_FLAGS, row: { value: true }, k: { value: true }, metric: { value: true }, text: { value: true }, model: { value: true } },
+  usage:
+    'neighbors FILE (--row I | --text "..." [--model DIR|builtin]) [--k 10] [--metric cosine|dot|euclidean] --json',
+  flags: {
+    ...FILE_FLAGS,
+    row: { value: true },
+    k: { value: true },
+    metric: { value: true },
+    text: { value: true },
+    model: { value: true },
+  },
   async run(args) {
     if (args.has('text')) return neighborsOfTextCommand(args, () => openFromArgs(args));
     if (!args.has('row')) throw new InputError(undefined, 'missing --row I (or --text "...")');

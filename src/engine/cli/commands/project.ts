@@ -6,8 +6,10 @@ import { writeCoords } from '../../projection/export';
 
 export const projectCommand: Command = {
   name: 'project',
-  summary: 'a 2-D/3-D map (PCA, UMAP or t-SNE) with its trustworthiness, continuity and k-NN recall; --out writes the coordinates as CSV (Parquet when the name ends in .parquet)',
-  usage: 'project FILE --method pca|umap|tsne [--dims 2] [--seed 0] [--k 10] [--metric cosine|euclidean] [--neighbors 15] [--min-dist 0.1] [--perplexity 30] [--iterations N] [--knn auto|exact|approx] [--out coords.csv|coords.parquet [--force]] --json',
+  summary:
+    'a 2-D/3-D map (PCA, UMAP or t-SNE) with its trustworthiness, continuity and k-NN recall; --out writes the coordinates as CSV (Parquet when the name ends in .parquet)',
+  usage:
+    'project FILE --method pca|umap|tsne [--dims 2] [--seed 0] [--k 10] [--metric cosine|euclidean] [--neighbors 15] [--min-dist 0.1] [--perplexity 30] [--iterations N] [--knn auto|exact|approx] [--out coords.csv|coords.parquet [--force]] --json',
   flags: {
     ...FILE_FLAGS,
     method: { value: true },
@@ -25,10 +27,12 @@ export const projectCommand: Command = {
   },
   async run(args, io) {
     const method = (args.str('method') ?? 'pca') as ProjectionMethod;
-    if (!PROJECTION_METHODS.includes(method)) throw new InputError(undefined, `--method must be one of ${PROJECTION_METHODS.join(', ')}, got '${method}'`);
+    if (!PROJECTION_METHODS.includes(method))
+      throw new InputError(undefined, `--method must be one of ${PROJECTION_METHODS.join(', ')}, got '${method}'`);
     const metric = args.metric('metric', 'cosine', ['cosine', 'euclidean']) as 'cosine' | 'euclidean';
     const knn = (args.str('knn') ?? 'auto') as KnnMode;
-    if (!KNN_MODES.includes(knn)) throw new InputError(undefined, `--knn must be one of ${KNN_MODES.join(', ')}, got '${knn}'`);
+    if (!KNN_MODES.includes(knn))
+      throw new InputError(undefined, `--knn must be one of ${KNN_MODES.join(', ')}, got '${knn}'`);
     const opt = (name: string) => (args.has(name) ? args.num(name, 0) : undefined);
     const settings = {
       method,
