@@ -28,9 +28,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { encodeNpy, readNpy } from '../src/engine/io/npy';
 import { loadDataset } from '../src/engine/data/dataset';
-import { KnnMode, project } from '../src/engine/projection/project';
-import { mapQuality } from '../src/engine/projection/quality';
-import { Rng } from '../src/engine/projection/random';
+import { KnnMode, project } from '../src/engine/analysis/map/project';
+import { mapQuality } from '../src/engine/analysis/map/quality';
+import { Rng } from '../src/engine/analysis/map/random';
 
 const PY = '/usr/bin/python3';
 const argv = process.argv.slice(2);

@@ -726,12 +726,12 @@ export const RowNeighborsWithText = request<RowNeighborsParams, RowNeighborsResu
 // a 1M-point map is 8 MB that way instead of ~20 MB of JSON digits, and NaN
 // (rows with no place on the map) survives, which JSON would turn into null.
 
-export type ProjectionMethod = 'pca' | 'umap' | 'tsne';
+export type MapMethod = 'pca' | 'umap' | 'tsne';
 
 export interface ProjectParams extends DatasetRef {
   /** Chosen by the host; keys the streamed layouts and later requests (export). */
   jobId: string;
-  method: ProjectionMethod;
+  method: MapMethod;
   /** 2 or 3 (t-SNE: 2). */
   dims: number;
   seed: number;
@@ -771,7 +771,7 @@ export interface ProjectKnnGraph {
 
 export interface ProjectResult {
   jobId: string;
-  method: ProjectionMethod;
+  method: MapMethod;
   rows: number;
   dims: number;
   /** base64 float32 rows×dims; NaN for rows left out. */
@@ -799,7 +799,7 @@ export interface ProjectFrame {
   jobId: string;
   /** Increases with every new layout of the job. */
   seq: number;
-  stage: ProjectionMethod;
+  stage: MapMethod;
   step: number;
   steps: number;
   dims: number;
@@ -838,7 +838,7 @@ export interface MapSelectionResult {
   /** Most frequent values first (at most 12, then "other"). */
   mix: { value: string; count: number }[];
   /** Nearest rows to the selection's centroid, outside the selection. */
-  neighbours: { row: number; score: number; label?: string }[];
+  neighbors: { row: number; score: number; label?: string }[];
 }
 
 export const MapSelection = request<MapSelectionParams, MapSelectionResult>('embeddingLens/mapSelection');

@@ -2,7 +2,7 @@
 // UI test: the overview panel in a real VS Code (code-server) driven by Chromium, like a user.
 //   explorer: right-click glove.npy -> "Embedding Lens: Open"
 //   webview:  plotly scatter (#scatter.js-plotly-plot, data-point-count = rows shown)
-//   click a point -> #neighbours tr[data-row] lists its neighbours, which must match
+//   click a point -> #neighbors tr[data-row] lists its neighbours, which must match
 //   `embedding-lens neighbors FILE --row I --k K --json`.
 //   then from the palette, on the same file: Show Diagnostics (every section charted, findings with
 //   numbers), Show Map (all rows, trustworthiness), Compression Explorer (recall per method),
@@ -116,7 +116,7 @@ try {
     return `${count} points shown, file has ${rows} rows${count === rows ? '' : ' (subsampled)'}`;
   });
 
-  await step('clicking a point lists its neighbours in #neighbours', async () => {
+  await step('clicking a point lists its neighbours in #neighbors', async () => {
     const { frame } = overview;
     const target = await frame.$eval(plotSelector, pickIsolatedPoint);
     let how;
@@ -129,19 +129,19 @@ try {
       how = `clicked point ${target.index} of trace ${target.trace} at (${target.px.toFixed(0)}, ${target.py.toFixed(0)})`;
       queryRow = target.row;
     }
-    let listed = await frame.waitForSelector('#neighbours tr[data-row]', { timeout: 15_000 }).catch(() => null);
+    let listed = await frame.waitForSelector('#neighbors tr[data-row]', { timeout: 15_000 }).catch(() => null);
     if (!listed) {
       // Fallback contract: keyboard access, Enter on the focused scatter selects row 0.
       await frame.focus('#scatter');
       await page.keyboard.press('Enter');
       how = `${how ? `${how} gave no neighbours; ` : ''}keyboard fallback: Enter on #scatter`;
       queryRow = 0;
-      listed = await frame.waitForSelector('#neighbours tr[data-row]', { timeout: 30_000 });
+      listed = await frame.waitForSelector('#neighbors tr[data-row]', { timeout: 30_000 });
     }
     // If the webview says which row is selected, that is the truth.
     const selected = await frame.getAttribute('#scatter', 'data-selected-row');
     if (selected !== null && selected !== '') queryRow = Number(selected);
-    await screenshot(page, 'ui-3-neighbours');
+    await screenshot(page, 'ui-3-neighbors');
     if (!Number.isInteger(queryRow))
       throw new Error(
         `${how}, but cannot tell which row was selected (expose data-selected-row on #scatter, or customdata/ids on the trace)`,
@@ -151,7 +151,7 @@ try {
 
   await step('neighbour rows and scores match the CLI', async () => {
     const { frame } = overview;
-    let shown = await frame.$$eval('#neighbours tr[data-row]', (trs) =>
+    let shown = await frame.$$eval('#neighbors tr[data-row]', (trs) =>
       trs.map((tr) => {
         const numbers = [...tr.querySelectorAll('td')]
           .map((td) => td.textContent.trim())
@@ -232,7 +232,7 @@ try {
     const { frame } = await waitInFrame(page, '#map-chart[data-point-count]', { timeout: 30_000 });
     const plot = '#map-chart.js-plotly-plot, #map-chart .js-plotly-plot';
     const before = await frame.$eval(plot, (gd) => gd._fullData.length);
-    await frame.$eval('#colour-by', (sel) => {
+    await frame.$eval('#color-by', (sel) => {
       sel.value = 'freq_band';
       sel.dispatchEvent(new Event('change'));
     });
@@ -258,7 +258,7 @@ try {
       { timeout: 60_000 },
     );
     const summary = await frame.$eval('#selection-summary', (e) => e.textContent.trim());
-    await frame.waitForSelector('#selection-neighbours li[data-row]', { timeout: 60_000 });
+    await frame.waitForSelector('#selection-neighbors li[data-row]', { timeout: 60_000 });
     await screenshot(page, 'ui-5b-map-selection');
     // Export: VS Code's own save dialog (code-server: the simple file dialog, a quick input holding
     // the proposed path, next to the file). Accept the proposal, check the file, remove it.

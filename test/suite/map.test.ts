@@ -48,7 +48,7 @@ suite('map', () => {
   test('Project on the sample: PCA and a short UMAP give finite maps with sane scores; UMAP beats PCA', async function () {
     this.timeout(300_000);
     const info = await api.context.datasets.get({ uri: sampleUri('glove.npy') });
-    const run = (method: protocol.ProjectionMethod, iterations?: number) =>
+    const run = (method: protocol.MapMethod, iterations?: number) =>
       api.context.engine.request(protocol.Project, {
         datasetId: info.id,
         jobId: `suite-${method}`,
@@ -79,6 +79,6 @@ suite('map', () => {
       metric: 'cosine',
     });
     assert.strictEqual(sel.count, 3);
-    assert.strictEqual(sel.neighbours.length, 5);
+    assert.strictEqual(sel.neighbors.length, 5);
   });
 });

@@ -99,7 +99,7 @@ suite('text', () => {
 
   test('Find Neighbours of Text with the built-in model: "king" finds itself, then "queen"', async () => {
     const res = await vscode.commands.executeCommand<protocol.NeighborsOfTextResult>(
-      'embeddingLens.findNeighboursOfText',
+      'embeddingLens.findNeighborsOfText',
       sampleUri('glove.npy'),
       'king',
       { panel: false, k: 10, metric: 'cosine' },
@@ -116,7 +116,7 @@ suite('text', () => {
   });
 
   test('the Search by Text panel opens on the file', async () => {
-    await vscode.commands.executeCommand('embeddingLens.findNeighboursOfText', sampleUri('glove.npy'), 'paris');
+    await vscode.commands.executeCommand('embeddingLens.findNeighborsOfText', sampleUri('glove.npy'), 'paris');
     const tabs = await waitForTabs((t) => t.label.startsWith('Search by Text: glove.npy'));
     assert.ok(tabs.length >= 1, 'a Search by Text tab');
   });
@@ -132,7 +132,7 @@ suite('text', () => {
     );
     await assert.rejects(
       Promise.resolve(
-        vscode.commands.executeCommand('embeddingLens.findNeighboursOfText', vscode.Uri.file(file), 'king', {
+        vscode.commands.executeCommand('embeddingLens.findNeighborsOfText', vscode.Uri.file(file), 'king', {
           panel: false,
         }),
       ),

@@ -12,7 +12,7 @@ import {
   csvRecords,
   csvRecordStarts,
   mdText,
-  neighboursMarkdown,
+  neighborsMarkdown,
   rowAtLine,
   sidecarKind,
 } from '../../src/host/text/rows';
@@ -77,10 +77,10 @@ test("each line maps to the engine's row for it: CSV continuation lines belong t
 });
 
 test('hover Markdown escapes metadata text (no links, HTML or table breaks) and lists every neighbour', () => {
-  const md = neighboursMarkdown({
+  const md = neighborsMarkdown({
     title: 'Neighbours of row 3',
     metric: 'cosine',
-    neighbours: [
+    neighbors: [
       { row: 1, score: 0.91234, text: 'a | b [x](command:evil) <img src=x>' },
       { row: 7, score: 0.5 },
     ],

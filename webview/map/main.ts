@@ -7,7 +7,7 @@
  * limit; PNG/SVG/CSV export through the host's save dialogs.
  */
 import '../common/elements';
-import type { ProjectionMethod, ProjectQuality, ProjectResult, MapSelectionResult } from '../../src/shared/protocol';
+import type { MapMethod, ProjectQuality, ProjectResult, MapSelectionResult } from '../../src/shared/protocol';
 import type { MapFromWebview, MapInit, MapToWebview } from '../../src/shared/webview/map';
 import { connect, send as sendAny } from '../common/vscode';
 import { byId, fmt, h, setBusy } from '../common/dom';
@@ -27,7 +27,7 @@ import {
 } from './data';
 
 const send = (m: MapFromWebview) => sendAny(m);
-const METHOD_NAMES: Record<ProjectionMethod, string> = { pca: 'PCA', umap: 'UMAP', tsne: 't-SNE' };
+const METHOD_NAMES: Record<MapMethod, string> = { pca: 'PCA', umap: 'UMAP', tsne: 't-SNE' };
 const MAX_CATEGORIES = 12;
 /**
  * Points drawn over the density view where the user zooms. Software WebGL (no GPU:
@@ -51,7 +51,7 @@ interface Decoded {
   top3?: Int32Array;
   norms: Float32Array;
 }
-interface Colour {
+interface Color {
   name: string;
   kind: 'category' | 'number';
   values: ArrayLike<string | number | null>;
@@ -60,13 +60,13 @@ interface Colour {
 let init: MapInit | undefined;
 let coords: Float32Array | undefined;
 let dims = 2;
-let shownStage: ProjectionMethod | undefined;
+let shownStage: MapMethod | undefined;
 let jobId: string | undefined;
 let running = false;
 let result: Decoded | undefined;
-const scores = new Map<ProjectionMethod, ProjectQuality & { seconds: number }>();
-let colourChoice = '';
-let colour: Colour | undefined;
+const scores = new Map<MapMethod, ProjectQuality & { seconds: number }>();
+let colorChoice = '';
+let color: Color | undefined;
 let searchHits: Int32Array | undefined;
 let selection: { rows: number[]; summary?: MapSelectionResult } | undefined;
 let hoverCache: { key: unknown; text: (string | undefined)[] } | undefined;
@@ -82,7 +82,7 @@ connect<MapToWebview>((msg) => {
       // The old map's scores, preservation and CSV belong to the old layout: drop them until this one finishes.
       result = undefined;
       hoverCache = undefined;
-      if (colourChoice.startsWith(':')) colour = undefined;
+      if (colorChoice.startsWith(':')) color = undefined;
       setRunning(true, `Computing ${METHOD_NAMES[msg.method]}…`, 0);
       break;
     case 'progress':
@@ -108,8 +108,8 @@ connect<MapToWebview>((msg) => {
           ? `Stopped. The map shows the last layout${shownStage ? ` (${METHOD_NAMES[shownStage]})` : ''}; its quality was not scored.`
           : `Failed: ${msg.message ?? ''}`;
       break;
-    case 'colour':
-      colour = { name: msg.column, kind: msg.kind === 'number' ? 'number' : 'category', values: msg.values };
+    case 'color':
+      color = { name: msg.column, kind: msg.kind === 'number' ? 'number' : 'category', values: msg.values };
       drawMap();
       break;
     case 'selection':
@@ -152,7 +152,7 @@ function onResult(r: ProjectResult): void {
   byId('map-status').textContent = `${METHOD_NAMES[r.method]} done in ${fmt(r.timings.total ?? 0, 3)} s.`;
   byId('map-title').textContent = `${METHOD_NAMES[r.method]} map`;
   byId('warnings').replaceChildren(...r.warnings.map((w) => h('div', { class: 'warning', role: 'note' }, w)));
-  if (colourChoice.startsWith(':')) pickColour(colourChoice);
+  if (colorChoice.startsWith(':')) pickColor(colorChoice);
   renderQuality();
   drawMap();
 }
@@ -230,8 +230,8 @@ function render(): void {
         h(
           'div',
           { class: 'toolbar' },
-          h('vscode-label', { for: 'colour-by' }, 'Colour by'),
-          colourSelect(),
+          h('vscode-label', { for: 'color-by' }, 'Colour by'),
+          colorSelect(),
           h(
             'vscode-button',
             {
@@ -317,7 +317,7 @@ function render(): void {
           h('div', { id: 'selection-summary', class: 'muted' }, 'Select points with Box Select or Lasso Select.'),
           h('table', { id: 'selection-mix' }),
           h('div', { id: 'selection-nn-caption', class: 'muted' }),
-          h('ol', { id: 'selection-neighbours' }),
+          h('ol', { id: 'selection-neighbors' }),
         ),
         h(
           'section',
@@ -369,7 +369,7 @@ function compute(): void {
   if (err) err.hidden = true;
   send({
     type: 'compute',
-    method: (value('method') || 'umap') as ProjectionMethod,
+    method: (value('method') || 'umap') as MapMethod,
     metric: (value('metric') || 'cosine') as 'cosine' | 'euclidean',
     k,
     seed,
@@ -387,7 +387,7 @@ function setRunning(on: boolean, message?: string, fraction?: number): void {
   (byId('compute') as unknown as { disabled: boolean }).disabled = on;
 }
 
-function colourSelect(): HTMLElement {
+function colorSelect(): HTMLElement {
   const opts: [string, string][] = [
     ['', '(none)'],
     [':pres', 'neighbourhood preservation'],
@@ -397,37 +397,37 @@ function colourSelect(): HTMLElement {
   ];
   const sel = h(
     'vscode-single-select',
-    { id: 'colour-by' },
+    { id: 'color-by' },
     ...opts.map(([v, t]) => h('vscode-option', { value: v }, t)),
   );
-  sel.addEventListener('change', () => pickColour((sel as unknown as { value: string }).value));
+  sel.addEventListener('change', () => pickColor((sel as unknown as { value: string }).value));
   return sel;
 }
 
-function pickColour(v: string): void {
-  colourChoice = v;
-  if (!v) colour = undefined;
+function pickColor(v: string): void {
+  colorChoice = v;
+  if (!v) color = undefined;
   else if (v.startsWith(':')) {
     if (!result) {
       byId('map-note').textContent = 'This colouring is available once the map is finished.';
-      colour = undefined;
+      color = undefined;
     } else if ((v === ':pres' || v === ':kocc') && !result.kOccurrence) {
       byId('map-note').textContent =
         'Neighbourhood preservation and k-occurrence need the k-NN graph, which this PCA map did not compute (too many rows; see the warning above). UMAP and t-SNE always compute one.';
-      colour = undefined;
+      color = undefined;
       return;
     } else if (v === ':pres')
-      colour = {
+      color = {
         name: `neighbourhood preservation (share of ${result.raw.quality.k} nearest kept)`,
         kind: 'number',
         values: result.preservation,
       };
     else if (v === ':kocc')
-      colour = result.kOccurrence
+      color = result.kOccurrence
         ? { name: `k-occurrence (k = ${result.raw.quality.k})`, kind: 'number', values: result.kOccurrence }
         : undefined;
-    else colour = { name: 'row norm', kind: 'number', values: result.norms };
-  } else return send({ type: 'colourBy', column: v });
+    else color = { name: 'row norm', kind: 'number', values: result.norms };
+  } else return send({ type: 'colorBy', column: v });
   drawMap();
 }
 
@@ -510,25 +510,25 @@ function trace(
 
 /** Point traces for `rows` under the current colouring. */
 function pointTraces(rows: Int32Array): Record<string, unknown>[] {
-  if (!colour) return [trace(rows, 'rows', accent())];
-  if (colour.kind === 'number') {
+  if (!color) return [trace(rows, 'rows', accent())];
+  if (color.kind === 'number') {
     const vals = Array.from(rows, (i) => {
-      const v = colour!.values[i];
+      const v = color!.values[i];
       return typeof v === 'number' && Number.isFinite(v) ? v : NaN;
     });
     return [
-      trace(rows, colour.name, vals, {
+      trace(rows, color.name, vals, {
         marker: {
           colorscale: 'Viridis',
           showscale: true,
-          colorbar: { title: { text: colour.name, side: 'right' }, thickness: 12 },
+          colorbar: { title: { text: color.name, side: 'right' }, thickness: 12 },
         },
       }),
     ];
   }
   const counts = new Map<string, number>();
   const keyOf = (i: number) => {
-    const v = colour!.values[i];
+    const v = color!.values[i];
     return v === null || v === '' ? '(missing)' : String(v);
   };
   for (const i of rows) counts.set(keyOf(i), (counts.get(keyOf(i)) ?? 0) + 1);
@@ -620,7 +620,7 @@ function drawMap(): void {
     }`;
   } else {
     traces.push(...pointTraces(rows));
-    note = `All ${fmt(rows.length)} rows drawn${colour ? `, coloured by ${colour.name}` : ''}.`;
+    note = `All ${fmt(rows.length)} rows drawn${color ? `, coloured by ${color.name}` : ''}.`;
   }
   if (rows.length < init.rows)
     note += ` ${fmt(init.rows - rows.length)} rows with NaN/Inf (or zero vectors under cosine) have no place on the map.`;
@@ -630,10 +630,10 @@ function drawMap(): void {
         marker: { size: 10, line: { width: 2, color: '#e15759' } },
       }),
     );
-  if (selection?.summary?.neighbours.length)
+  if (selection?.summary?.neighbors.length)
     traces.push(
       trace(
-        selection.summary.neighbours.map((n) => n.row),
+        selection.summary.neighbors.map((n) => n.row),
         'neighbours of selection',
         '#edc948',
         { marker: { size: 10, symbol: 'diamond', line: { width: 1, color: '#000' } } },
@@ -644,7 +644,7 @@ function drawMap(): void {
   el.dataset.pointCount = String(dense ? 0 : rows.length);
   el.dataset.stage = shownStage ?? '';
   const layout = themeLayout({
-    showlegend: !!colour && colour.kind === 'category',
+    showlegend: !!color && color.kind === 'category',
     dragmode: (el as unknown as { layout?: { dragmode?: string } }).layout?.dragmode ?? 'pan',
     hovermode: 'closest',
     uirevision: jobId ?? 'map',
@@ -678,7 +678,7 @@ function bindEvents(el: HTMLElement): void {
     if (!rows.length) return;
     selection = { rows };
     byId('selection-summary').textContent = `${fmt(rows.length)} rows selected; summarising…`;
-    const column = colour?.kind === 'category' && !colourChoice.startsWith(':') ? colourChoice : undefined;
+    const column = color?.kind === 'category' && !colorChoice.startsWith(':') ? colorChoice : undefined;
     send({ type: 'select', rows, column });
   });
   plot.on('plotly_deselect', () => clearSelection());
@@ -772,7 +772,7 @@ function graphNote(r: ProjectResult): string {
 function renderSelection(): void {
   const sum = byId('selection-summary');
   const mix = byId('selection-mix');
-  const nn = byId('selection-neighbours');
+  const nn = byId('selection-neighbors');
   if (!selection) {
     sum.textContent = 'Select points with Box Select or Lasso Select.';
     mix.replaceChildren();
@@ -813,12 +813,12 @@ function renderSelection(): void {
       ),
     ),
   );
-  byId('selection-nn-caption').textContent = s.neighbours.length
+  byId('selection-nn-caption').textContent = s.neighbors.length
     ? 'Nearest rows to the selection’s centre, outside it (marked ◆ on the map):'
     : '';
   const scoreName = s.metric === 'euclidean' ? 'distance' : 'cosine';
   nn.replaceChildren(
-    ...s.neighbours.map((n) =>
+    ...s.neighbors.map((n) =>
       h('li', { 'data-row': n.row }, `${n.label ?? `row ${n.row}`} (row ${n.row}, ${scoreName} ${n.score.toFixed(3)})`),
     ),
   );

@@ -5,7 +5,7 @@
 import '../common/elements';
 import type { Metric, OverviewResult } from '../../src/shared/protocol';
 import type {
-  NeighbourItem,
+  NeighborItem,
   OverviewFromWebview,
   OverviewSettings,
   OverviewToWebview,
@@ -17,7 +17,7 @@ import { PALETTE, PLOT_CONFIG, Plotly, accent, themeLayout } from '../common/plo
 
 const send = (m: OverviewFromWebview) => sendAny(m);
 
-interface Colour {
+interface Color {
   column: string;
   kind: 'text' | 'category' | 'number';
   values: (string | number | null)[];
@@ -26,8 +26,8 @@ interface Colour {
 let data: OverviewResult | undefined;
 let labels: (string | null)[] | undefined;
 let settings: OverviewSettings = { metric: 'cosine', k: 10, maxPoints: 200000 };
-let colour: Colour | undefined;
-let selected: { row: number; items: NeighbourItem[] } | undefined;
+let color: Color | undefined;
+let selected: { row: number; items: NeighborItem[] } | undefined;
 const MAX_CATEGORIES = 12;
 
 connect<OverviewToWebview>((msg) => {
@@ -37,18 +37,18 @@ connect<OverviewToWebview>((msg) => {
       data = msg.data;
       labels = msg.labels;
       settings = msg.settings;
-      colour = undefined;
+      color = undefined;
       selected = undefined;
       render(msg.links);
       break;
-    case 'colour':
-      colour = { column: msg.column, kind: msg.kind, values: msg.values };
+    case 'color':
+      color = { column: msg.column, kind: msg.kind, values: msg.values };
       drawScatter();
       break;
-    case 'neighbours':
+    case 'neighbors':
       setBusy();
       selected = { row: msg.row, items: msg.items };
-      renderNeighbours(msg.row, msg.label, msg.metric, msg.items);
+      renderNeighbors(msg.row, msg.label, msg.metric, msg.items);
       drawScatter();
       break;
   }
@@ -126,8 +126,8 @@ function render(links: PanelLink[]): void {
         h(
           'div',
           { class: 'toolbar' },
-          h('vscode-label', { for: 'colour-by' }, 'Colour by'),
-          colourSelect(ds.columns.map((c) => c.name)),
+          h('vscode-label', { for: 'color-by' }, 'Colour by'),
+          colorSelect(ds.columns.map((c) => c.name)),
         ),
         h('div', {
           id: 'scatter',
@@ -168,10 +168,10 @@ function render(links: PanelLink[]): void {
         metricSelect(),
         h('vscode-label', { for: 'k-input' }, 'k'),
         h('vscode-textfield', { id: 'k-input', type: 'number', min: 1, max: 1000, value: String(settings.k) }),
-        h('vscode-button', { id: 'find-neighbours', onclick: () => requestRow(rowFieldValue()) }, 'Show Neighbours'),
+        h('vscode-button', { id: 'find-neighbors', onclick: () => requestRow(rowFieldValue()) }, 'Show Neighbours'),
       ),
       h('div', { id: 'nn-caption', class: 'muted' }, 'Click a point on the map, or enter a row number.'),
-      h('table', { id: 'neighbours', 'aria-labelledby': 'nn-title' }),
+      h('table', { id: 'neighbors', 'aria-labelledby': 'nn-title' }),
     ),
   );
   drawHistogram();
@@ -191,10 +191,10 @@ function pct(v: number | undefined): string {
   return v === undefined ? '–' : `${(100 * v).toFixed(1)}%`;
 }
 
-function colourSelect(columns: string[]): HTMLElement {
+function colorSelect(columns: string[]): HTMLElement {
   const sel = h(
     'vscode-single-select',
-    { id: 'colour-by' },
+    { id: 'color-by' },
     h('vscode-option', { value: '' }, '(none)'),
     h('vscode-option', { value: ':norm' }, 'row norm'),
     ...columns.map((c) => h('vscode-option', { value: c }, c)),
@@ -202,12 +202,12 @@ function colourSelect(columns: string[]): HTMLElement {
   sel.addEventListener('change', () => {
     const v = (sel as unknown as { value: string }).value;
     if (!v) {
-      colour = undefined;
+      color = undefined;
       drawScatter();
     } else if (v === ':norm') {
-      colour = { column: 'row norm', kind: 'number', values: data?.norms ?? [] };
+      color = { column: 'row norm', kind: 'number', values: data?.norms ?? [] };
       drawScatter();
-    } else send({ type: 'colourBy', column: v });
+    } else send({ type: 'colorBy', column: v });
   });
   return sel;
 }
@@ -316,10 +316,10 @@ function drawScatter(): void {
     });
     byId('scatter-note').textContent =
       `${fmt(rows.length)} rows exceed the scatter limit (${fmt(settings.maxPoints)}, setting embeddingLens.scatter.maxPoints): showing row density. Zoom in to see points.`;
-  } else if (colour && colour.kind !== 'number') {
+  } else if (color && color.kind !== 'number') {
     const counts = new Map<string, number>();
     for (const i of rows) {
-      const v = colour.values[i];
+      const v = color.values[i];
       const key = v === null || v === '' ? '(missing)' : String(v);
       counts.set(key, (counts.get(key) ?? 0) + 1);
     }
@@ -329,7 +329,7 @@ function drawScatter(): void {
       .map(([k]) => k);
     const groups = new Map<string, number[]>();
     for (const i of rows) {
-      const v = colour.values[i];
+      const v = color.values[i];
       let key = v === null || v === '' ? '(missing)' : String(v);
       if (!top.includes(key)) key = 'other';
       if (!groups.has(key)) groups.set(key, []);
@@ -340,19 +340,19 @@ function drawScatter(): void {
       traces.push(pointsTrace(rs, key, key === 'other' ? '#888' : PALETTE[gi++ % PALETTE.length]));
     drawn = rows.length;
     byId('scatter-note').textContent =
-      `${fmt(rows.length)} points coloured by ${colour.column}${counts.size > MAX_CATEGORIES ? ` (top ${MAX_CATEGORIES} of ${counts.size} values; the rest as "other")` : ''}.`;
-  } else if (colour) {
+      `${fmt(rows.length)} points coloured by ${color.column}${counts.size > MAX_CATEGORIES ? ` (top ${MAX_CATEGORIES} of ${counts.size} values; the rest as "other")` : ''}.`;
+  } else if (color) {
     const vals = rows.map((i) => {
-      const v = colour!.values[i];
+      const v = color!.values[i];
       return typeof v === 'number' ? v : NaN;
     });
     traces.push(
-      pointsTrace(rows, colour.column, vals, {
-        marker: { colorscale: 'Viridis', showscale: true, colorbar: { title: { text: colour.column } } },
+      pointsTrace(rows, color.column, vals, {
+        marker: { colorscale: 'Viridis', showscale: true, colorbar: { title: { text: color.column } } },
       }),
     );
     drawn = rows.length;
-    byId('scatter-note').textContent = `${fmt(rows.length)} points coloured by ${colour.column}.`;
+    byId('scatter-note').textContent = `${fmt(rows.length)} points coloured by ${color.column}.`;
   } else {
     traces.push(pointsTrace(rows, 'rows', accent()));
     drawn = rows.length;
@@ -363,7 +363,7 @@ function drawScatter(): void {
     traces.push(
       pointsTrace(
         selected.items.map((n) => n.row),
-        'neighbours',
+        'neighbors',
         'rgba(0,0,0,0)',
         { marker: { size: 11, line: { width: 2, color: '#e15759' } } },
       ),
@@ -378,7 +378,7 @@ function drawScatter(): void {
     el,
     traces,
     themeLayout({
-      showlegend: !!colour && colour.kind !== 'number',
+      showlegend: !!color && color.kind !== 'number',
       dragmode: 'pan',
       hovermode: 'closest',
       uirevision: 'keep',
@@ -424,8 +424,8 @@ function zoomPoints(el: HTMLElement, ev: Record<string, number>): void {
   el.dataset.pointCount = String(rows.length);
 }
 
-function renderNeighbours(row: number, label: string | undefined, metric: Metric, items: NeighbourItem[]): void {
-  const table = byId('neighbours');
+function renderNeighbors(row: number, label: string | undefined, metric: Metric, items: NeighborItem[]): void {
+  const table = byId('neighbors');
   // The host may select a row itself (hover link, other panels): keep the Row field in step.
   (byId('row-input') as unknown as { value: string }).value = String(row);
   const metaCols = items[0]?.meta ? Object.keys(items[0].meta) : [];

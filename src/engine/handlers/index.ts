@@ -5,7 +5,7 @@ import { registerDatasetHandlers } from './datasets';
 import { registerDiagnosticsHandlers } from './diagnostics';
 import { registerCompressionHandlers } from './compression';
 import { registerPairsHandlers } from './pairs';
-import { registerProjectionHandlers } from './projection';
+import { registerMapHandlers } from './map';
 
 export const HANDLERS: ((ctx: EngineContext) => void)[] = [
   registerDatasetHandlers,
@@ -13,5 +13,5 @@ export const HANDLERS: ((ctx: EngineContext) => void)[] = [
   registerCompressionHandlers,
   registerTextHandlers,
   registerPairsHandlers,
-  registerProjectionHandlers,
+  registerMapHandlers,
 ];

@@ -15,7 +15,7 @@ import { EngineCancelled, EngineInputError } from '../engine';
 import { showFilePanel } from '../panels/filePanels';
 import { TextPanel } from '../panels/textPanel';
 import { defaultK, defaultMetric } from '../settings';
-import { FIND_TEXT_COMMAND, NeighbourHovers, SHOW_ROW_COMMAND } from '../text/hover';
+import { FIND_TEXT_COMMAND, NeighborHovers, SHOW_ROW_COMMAND } from '../text/hover';
 import { BUILTIN, modelForRequests, modelLabel, setModelSetting } from '../text/model';
 import { addPanelLink } from './links';
 import { DOWNLOAD_MODEL_COMMAND, downloadModelFromHub } from '../text/hubCommand';
@@ -60,7 +60,7 @@ export interface FindTextOptions {
  * Embeds `text` (asked for in an input box when absent) and returns the file's nearest rows;
  * shows them in the file's Search by Text panel.
  */
-async function findNeighboursOfText(
+async function findNeighborsOfText(
   ctx: HostContext,
   uriArg?: unknown,
   textArg?: unknown,
@@ -257,7 +257,7 @@ async function chooseModelFolder(ctx: HostContext, dirArg?: unknown): Promise<pr
 }
 
 export function activateText(ctx: HostContext): vscode.Disposable[] {
-  const hovers = new NeighbourHovers(ctx);
+  const hovers = new NeighborHovers(ctx);
   addPanelLink({ command: FIND_TEXT_COMMAND, title: 'Search by Text' });
   return [
     ...hovers.register(),
@@ -266,7 +266,7 @@ export function activateText(ctx: HostContext): vscode.Disposable[] {
       showTextColumn(ctx, asUri(uri), typeof column === 'string' ? column : undefined),
     ),
     vscode.commands.registerCommand(FIND_TEXT_COMMAND, (uri?: unknown, text?: unknown, opts?: FindTextOptions) =>
-      findNeighboursOfText(ctx, uri, text, opts),
+      findNeighborsOfText(ctx, uri, text, opts),
     ),
     vscode.commands.registerCommand(EMBED_FILE_COMMAND, (uri?: unknown, opts?: EmbedFileOptions) =>
       embedTextFile(ctx, uri, opts),

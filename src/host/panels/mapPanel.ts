@@ -192,13 +192,13 @@ export class MapPanel extends LensPanel<MapToWebview, MapFromWebview> {
       case 'cancel':
         this.job?.cts.cancel();
         return;
-      case 'colourBy': {
+      case 'colorBy': {
         const col = await this.ctx.engine.request(
           protocol.ColumnValues,
           { datasetId: info.id, column: msg.column },
           { token: this.token },
         );
-        this.post({ type: 'colour', column: col.column, kind: col.kind, values: col.values });
+        this.post({ type: 'color', column: col.column, kind: col.kind, values: col.values });
         return;
       }
       case 'select': {

@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import * as protocol from '../../shared/protocol';
-import type { OverviewFromWebview, OverviewToWebview, NeighbourItem } from '../../shared/webview/overview';
+import type { OverviewFromWebview, OverviewToWebview, NeighborItem } from '../../shared/webview/overview';
 import type { HostContext } from '../context';
 import { defaultK, defaultMetric, scatterMaxPoints } from '../settings';
 import { LensPanel } from './panel';
@@ -69,7 +69,7 @@ export class OverviewPanel extends LensPanel<OverviewToWebview, OverviewFromWebv
     if (this.pendingRow !== undefined) {
       const row = this.pendingRow;
       this.pendingRow = undefined;
-      await this.showNeighbours(row, defaultMetric(), defaultK());
+      await this.showNeighbors(row, defaultMetric(), defaultK());
     }
   }
 
@@ -79,21 +79,21 @@ export class OverviewPanel extends LensPanel<OverviewToWebview, OverviewFromWebv
       this.pendingRow = row;
       return;
     }
-    void this.guard(() => this.showNeighbours(row, defaultMetric(), defaultK()));
+    void this.guard(() => this.showNeighbors(row, defaultMetric(), defaultK()));
   }
 
   protected async onMessage(msg: OverviewFromWebview): Promise<void> {
     switch (msg.type) {
       case 'selectRow':
-        return this.showNeighbours(msg.row, msg.metric, msg.k);
-      case 'colourBy': {
+        return this.showNeighbors(msg.row, msg.metric, msg.k);
+      case 'colorBy': {
         const info = await this.dataset();
         const col = await this.ctx.engine.request(
           protocol.ColumnValues,
           { datasetId: info.id, column: msg.column },
           { token: this.token },
         );
-        this.post({ type: 'colour', column: col.column, kind: col.kind, values: col.values });
+        this.post({ type: 'color', column: col.column, kind: col.kind, values: col.values });
         return;
       }
       case 'chooseMetadata':
@@ -102,7 +102,7 @@ export class OverviewPanel extends LensPanel<OverviewToWebview, OverviewFromWebv
   }
 
   /** Lists row `row`'s neighbours with their metadata; the webview highlights them. */
-  async showNeighbours(row: number, metric: protocol.Metric, k: number): Promise<void> {
+  async showNeighbors(row: number, metric: protocol.Metric, k: number): Promise<void> {
     const info = await this.dataset();
     const res = await this.ctx.engine.request(
       protocol.Neighbors,
@@ -120,13 +120,13 @@ export class OverviewPanel extends LensPanel<OverviewToWebview, OverviewFromWebv
       const v = r && info.labelColumn ? r[info.labelColumn] : undefined;
       return v === undefined || v === null ? undefined : String(v);
     };
-    const items: NeighbourItem[] = res.neighbors.map((n, i) => ({
+    const items: NeighborItem[] = res.neighbors.map((n, i) => ({
       row: n.row,
       score: n.score,
       label: label(i + 1),
       meta: record(i + 1),
     }));
-    this.post({ type: 'neighbours', row, label: label(0), metric, k, items });
+    this.post({ type: 'neighbors', row, label: label(0), metric, k, items });
   }
 
   private async chooseMetadata(): Promise<void> {

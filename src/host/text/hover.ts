@@ -15,11 +15,11 @@ import type { HostContext } from '../context';
 import { EngineCancelled, EngineInputError } from '../engine';
 import { defaultK, defaultMetric } from '../settings';
 import { modelConfigured, modelForRequests } from './model';
-import { csvRecords, mdText, neighboursMarkdown, rowAtLine, sidecarKind } from './rows';
+import { csvRecords, mdText, neighborsMarkdown, rowAtLine, sidecarKind } from './rows';
 import { parseRowTextUri, ROW_TEXT_SCHEME } from './rowText';
 
 export const SHOW_ROW_COMMAND = 'embeddingLens.showRow';
-export const FIND_TEXT_COMMAND = 'embeddingLens.findNeighboursOfText';
+export const FIND_TEXT_COMMAND = 'embeddingLens.findNeighborsOfText';
 const MAX_SELECTION_CHARS = 2000;
 
 function norm(p: string): string {
@@ -39,7 +39,7 @@ function trusted(md: string): vscode.MarkdownString {
   return m;
 }
 
-export class NeighbourHovers {
+export class NeighborHovers {
   /** Sidecar path → embedding file, learned from the overviews the user focuses. */
   private readonly byMeta = new Map<string, vscode.Uri>();
   private csvCache: { key: string; records: { starts: number[]; end: number } } | undefined;
@@ -148,10 +148,10 @@ export class NeighbourHovers {
         { datasetId: ds.info.id, row, k: defaultK(), metric },
         { token },
       );
-      const md = neighboursMarkdown({
+      const md = neighborsMarkdown({
         title: `Neighbours of row ${row}${res.text ? ` · ${mdText(res.text, 60)}` : ''}`,
         metric,
-        neighbours: res.neighbors,
+        neighbors: res.neighbors,
         link: { title: 'Show in Embedding Lens', uri: commandUri(SHOW_ROW_COMMAND, [ds.uri.toString(), row]) },
         note: `${path.basename(ds.info.path)} · ${Math.round(res.ms)} ms`,
       });
@@ -183,10 +183,10 @@ export class NeighbourHovers {
         { datasetId: info.id, text, k: defaultK(), metric, model: modelForRequests() },
         { token },
       );
-      const md = neighboursMarkdown({
+      const md = neighborsMarkdown({
         title: `Neighbours of the selection in ${mdText(path.basename(info.path), 60)}`,
         metric,
-        neighbours: res.neighbors,
+        neighbors: res.neighbors,
         link: { title: 'Search by Text', uri: commandUri(FIND_TEXT_COMMAND, [act.uri.toString(), text]) },
         note: `model: ${res.model.split(/[\\/]/).pop()}`,
       });

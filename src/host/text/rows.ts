@@ -97,7 +97,7 @@ export function mdText(s: string, max = 80): string {
   return cut.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, (c) => `\\${c}`);
 }
 
-export interface HoverNeighbour {
+export interface HoverNeighbor {
   row: number;
   score: number;
   text?: string;
@@ -111,20 +111,20 @@ export function scoreName(metric: string): string {
  * The hover's Markdown: a heading, one compact table row per neighbour (#, text, score),
  * and a trailing command link. `link` is a ready `command:` URI or undefined.
  */
-export function neighboursMarkdown(opts: {
+export function neighborsMarkdown(opts: {
   title: string;
   metric: string;
-  neighbours: HoverNeighbour[];
+  neighbors: HoverNeighbor[];
   link?: { title: string; uri: string };
   note?: string;
 }): string {
   const lines = [`**${opts.title}**`, '', `| # | text | ${scoreName(opts.metric)} |`, '|--:|:--|--:|'];
-  opts.neighbours.forEach((n, i) =>
+  opts.neighbors.forEach((n, i) =>
     lines.push(
       `| ${i + 1} | ${n.text !== undefined && n.text !== '' ? mdText(n.text, 60) : `row ${n.row}`} | ${n.score.toFixed(3)} |`,
     ),
   );
-  if (opts.neighbours.length === 0) lines.push('| | (no neighbours) | |');
+  if (opts.neighbors.length === 0) lines.push('| | (no neighbours) | |');
   lines.push('');
   const tail = [
     opts.link ? `[${opts.link.title}](${opts.link.uri})` : '',

@@ -3,11 +3,11 @@
  * scores). Arrays of numbers travel as base64 float32/int32 strings, decoded in
  * the webview (see the Project section of ../protocol.ts).
  */
-import type { ColumnInfo, ColumnKind, MapSelectionResult, ProjectionMethod, ProjectResult } from '../protocol';
+import type { ColumnInfo, ColumnKind, MapSelectionResult, MapMethod, ProjectResult } from '../protocol';
 import type { CommonFromWebview, CommonToWebview, PanelLink } from './common';
 
 export interface MapSettings {
-  method: ProjectionMethod;
+  method: MapMethod;
   seed: number;
   k: number;
   metric: 'cosine' | 'euclidean';
@@ -33,12 +33,12 @@ export type MapToWebview =
   | CommonToWebview
   | { type: 'init'; init: MapInit }
   /** A job started: the map shows its layouts as they come. */
-  | { type: 'started'; jobId: string; method: ProjectionMethod }
+  | { type: 'started'; jobId: string; method: MapMethod }
   | { type: 'progress'; jobId: string; fraction: number; message?: string }
   | {
       type: 'layout';
       jobId: string;
-      stage: ProjectionMethod;
+      stage: MapMethod;
       step: number;
       steps: number;
       dims: number;
@@ -46,16 +46,16 @@ export type MapToWebview =
     }
   | { type: 'result'; result: ProjectResult }
   | { type: 'stopped'; jobId: string; reason: 'cancelled' | 'failed'; message?: string }
-  | { type: 'colour'; column: string; kind: ColumnKind; values: (string | number | null)[] }
+  | { type: 'color'; column: string; kind: ColumnKind; values: (string | number | null)[] }
   | { type: 'selection'; rows: number; result: MapSelectionResult }
   | { type: 'search'; text: string; rows: number[]; total: number }
   | { type: 'exported'; what: 'png' | 'svg' | 'csv'; file: string };
 
 export type MapFromWebview =
   | CommonFromWebview
-  | { type: 'compute'; method: ProjectionMethod; seed: number; k: number; metric: 'cosine' | 'euclidean' }
+  | { type: 'compute'; method: MapMethod; seed: number; k: number; metric: 'cosine' | 'euclidean' }
   | { type: 'cancel' }
-  | { type: 'colourBy'; column: string }
+  | { type: 'colorBy'; column: string }
   /** `column`: the categorical column the map is coloured by, whose mix the summary counts. */
   | { type: 'select'; rows: number[]; column?: string }
   | { type: 'search'; text: string }

@@ -2,7 +2,7 @@
 import type { Metric, OverviewResult, ColumnKind } from '../protocol';
 import type { CommonFromWebview, CommonToWebview, PanelLink } from './common';
 
-export interface NeighbourItem {
+export interface NeighborItem {
   row: number;
   score: number;
   /** The row's label (text column) when there is metadata. */
@@ -25,11 +25,11 @@ export type OverviewToWebview =
       labels?: (string | null)[];
       links: PanelLink[];
     }
-  | { type: 'neighbours'; row: number; label?: string; metric: Metric; k: number; items: NeighbourItem[] }
-  | { type: 'colour'; column: string; kind: ColumnKind; values: (string | number | null)[] };
+  | { type: 'neighbors'; row: number; label?: string; metric: Metric; k: number; items: NeighborItem[] }
+  | { type: 'color'; column: string; kind: ColumnKind; values: (string | number | null)[] };
 
 export type OverviewFromWebview =
   | CommonFromWebview
   | { type: 'selectRow'; row: number; metric: Metric; k: number }
-  | { type: 'colourBy'; column: string }
+  | { type: 'colorBy'; column: string }
   | { type: 'chooseMetadata' };

@@ -15,7 +15,7 @@ export const ROGUE_SHARE = 0.25;
 export const ROGUE_FAIR_MULTIPLE = 3;
 export const NORM_CV_VARIES = 0.1;
 /** Share of top-k neighbours that differ between cosine and dot above which the choice matters. */
-export const NEIGHBOUR_DISAGREEMENT = 0.2;
+export const NEIGHBOR_DISAGREEMENT = 0.2;
 
 const pct = (x: number) => `${Math.round(100 * x)}%`;
 const f2 = (x: number) =>
@@ -259,9 +259,9 @@ function normFindings(r: Omit<DiagnoseResult, 'findings' | 'seconds'>): Finding[
       detail: 'Cosine similarity and dot product rank neighbours identically.',
     });
   // Judged by what users see (neighbour lists), not by the CV alone: a CV of 0.1 can already reorder most top-k lists.
-  else if (c.normCv >= NORM_CV_VARIES || c.topkOverlap < 1 - NEIGHBOUR_DISAGREEMENT)
+  else if (c.normCv >= NORM_CV_VARIES || c.topkOverlap < 1 - NEIGHBOR_DISAGREEMENT)
     out.push({
-      severity: 1 - c.topkOverlap >= NEIGHBOUR_DISAGREEMENT ? 'warning' : 'info',
+      severity: 1 - c.topkOverlap >= NEIGHBOR_DISAGREEMENT ? 'warning' : 'info',
       section: 'cosineVsDot',
       title: `Norms vary (CV ${f2(c.normCv)}): cosine and dot disagree on ${pct(1 - c.topkOverlap)} of top-${c.k} neighbours`,
       detail: `Choose the similarity on purpose: dot product keeps what the norm encodes, cosine discards it (top-${c.k} Jaccard ${f2(c.topkJaccard)}, mean Spearman of the two scores ${f2(c.rankCorrelation)}).`,

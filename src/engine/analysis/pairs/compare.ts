@@ -78,7 +78,7 @@ export async function compareSpaces(a: Dataset, b: Dataset, opts: CompareOptions
   const gA = await knnOf(a, X, all, k, token, (f) => progress(0.1 + 0.3 * f, 'k-NN of the first file'));
   progress(0.4, 'k-NN of the second file');
   const gB = await knnOf(b, Y, all, k, token, (f) => progress(0.4 + 0.3 * f, 'k-NN of the second file'));
-  const { mutual, jaccard } = neighbourhoodAgreement(gA, gB, n);
+  const { mutual, jaccard } = neighborhoodAgreement(gA, gB, n);
 
   progress(0.7, 'Procrustes alignment');
   const queries = sampleSorted(
@@ -131,7 +131,7 @@ async function knnOf(
 }
 
 /** Mean |N_A ∩ N_B|/k (Huh et al. 2024) and per-row Jaccard |∩|/|∪|. */
-export function neighbourhoodAgreement(
+export function neighborhoodAgreement(
   gA: KnnResult,
   gB: KnnResult,
   n: number,

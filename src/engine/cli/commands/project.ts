@@ -1,8 +1,8 @@
 import { Command, FILE_FLAGS } from '../command';
 import { openFromArgs } from '../open';
 import { InputError } from '../../util/errors';
-import { KNN_MODES, KnnMode, PROJECTION_METHODS, project, ProjectionMethod } from '../../projection/project';
-import { writeCoords } from '../../projection/export';
+import { KNN_MODES, KnnMode, MAP_METHODS, project, MapMethod } from '../../analysis/map/project';
+import { writeCoords } from '../../analysis/map/export';
 
 export const projectCommand: Command = {
   name: 'project',
@@ -26,9 +26,9 @@ export const projectCommand: Command = {
     force: { value: false },
   },
   async run(args, io) {
-    const method = (args.str('method') ?? 'pca') as ProjectionMethod;
-    if (!PROJECTION_METHODS.includes(method))
-      throw new InputError(undefined, `--method must be one of ${PROJECTION_METHODS.join(', ')}, got '${method}'`);
+    const method = (args.str('method') ?? 'pca') as MapMethod;
+    if (!MAP_METHODS.includes(method))
+      throw new InputError(undefined, `--method must be one of ${MAP_METHODS.join(', ')}, got '${method}'`);
     const metric = args.metric('metric', 'cosine', ['cosine', 'euclidean']) as 'cosine' | 'euclidean';
     const knn = (args.str('knn') ?? 'auto') as KnnMode;
     if (!KNN_MODES.includes(knn))

@@ -15,22 +15,22 @@
  * still count as candidates), with the leading n replaced by |S|: an unbiased
  * estimate of the full score. The result says how many rows were used.
  */
-import type { Matrix } from '../core/matrix';
-import { Cancellation, InputError, Progress, throwIfCancelled, yieldToEventLoop } from '../util/errors';
-import { run, tensor } from '../kernels/ort';
-import { matMulTransB } from '../kernels/graphs';
+import type { Matrix } from '../../core/matrix';
+import { Cancellation, InputError, Progress, throwIfCancelled, yieldToEventLoop } from '../../util/errors';
+import { run, tensor } from '../../kernels/ort';
+import { matMulTransB } from '../../kernels/graphs';
 import { Rng, sampleRows } from './random';
 import { TopK } from './topk';
-import type { ProjectQuality } from '../../shared/protocol';
+import type { ProjectQuality } from '../../../shared/protocol';
 
-export type ProjectionMetric = 'cosine' | 'euclidean';
+export type MapMetric = 'cosine' | 'euclidean';
 
 /** The scores of one map (the protocol's ProjectQuality). */
 export type MapQuality = ProjectQuality;
 
 export interface QualityOptions {
   k: number;
-  metric: ProjectionMetric;
+  metric: MapMetric;
   /** Query rows; default: all rows when the work is small, else a seeded sample. */
   sample?: Int32Array;
   seed?: number;
@@ -124,7 +124,7 @@ interface RankCorpus {
   bias: Float32Array;
 }
 
-function rankCorpus(X: Matrix, metric: ProjectionMetric): RankCorpus {
+function rankCorpus(X: Matrix, metric: MapMetric): RankCorpus {
   const { rows: n, cols: d, data } = X;
   const bias = new Float32Array(n);
   if (metric === 'euclidean') {

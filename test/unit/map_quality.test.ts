@@ -6,16 +6,16 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mapQuality, rowPreservation } from '../../src/engine/projection/quality';
-import { layoutKnn } from '../../src/engine/projection/lowdim';
-import { findAbParams } from '../../src/engine/projection/abparams';
-import { fuzzySimplicialSet } from '../../src/engine/projection/fuzzy';
-import { jointP } from '../../src/engine/projection/perplexity';
-import { Rng, sampleRows } from '../../src/engine/projection/random';
-import { distanceGraph } from '../../src/engine/projection/graph';
+import { mapQuality, rowPreservation } from '../../src/engine/analysis/map/quality';
+import { layoutKnn } from '../../src/engine/analysis/map/lowdim';
+import { findAbParams } from '../../src/engine/analysis/map/abparams';
+import { fuzzySimplicialSet } from '../../src/engine/analysis/map/fuzzy';
+import { jointP } from '../../src/engine/analysis/map/perplexity';
+import { Rng, sampleRows } from '../../src/engine/analysis/map/random';
+import { distanceGraph } from '../../src/engine/analysis/map/graph';
 import { prepareCorpus } from '../../src/engine/kernels/knn';
 import { pythonSkipReason, runPython } from './helpers/python';
-import { gaussianClusters, noisyProjection } from './helpers/projectionData';
+import { gaussianClusters, noisyProjection } from './helpers/mapData';
 import { gloveSkipReason, loadGlove } from './helpers/glove';
 
 const py = pythonSkipReason();

@@ -19,10 +19,10 @@ import {
   graphRecallOn,
   reducedRows,
   reducedSpaceRecall,
-} from '../../src/engine/projection/approxGraph';
-import { Rng } from '../../src/engine/projection/random';
+} from '../../src/engine/analysis/map/approxGraph';
+import { Rng } from '../../src/engine/analysis/map/random';
 import { writeNpy } from '../../src/engine/io/npy';
-import { project, ProjectSettings } from '../../src/engine/projection/project';
+import { project, ProjectSettings } from '../../src/engine/analysis/map/project';
 import { runCli } from './helpers/cli';
 import { pythonSkipReason, runPython } from './helpers/python';
 

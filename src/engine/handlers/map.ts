@@ -5,23 +5,23 @@
  */
 import * as protocol from '../../shared/protocol';
 import { Dataset, datasetInfo, datasetNorms } from '../data/dataset';
-import { project, ProjectionResult } from '../projection/project';
-import { writeCoords } from '../projection/export';
-import { searchRows, selectionSummary } from '../projection/selection';
+import { project, MapResult } from '../analysis/map/project';
+import { writeCoords } from '../analysis/map/export';
+import { searchRows, selectionSummary } from '../analysis/map/selection';
 import { InputError } from '../util/errors';
 import { EngineContext } from './context';
 
 interface Job {
   datasetId: string;
   seq: number;
-  stage: protocol.ProjectionMethod;
+  stage: protocol.MapMethod;
   step: number;
   steps: number;
   dims: number;
   coords?: Float32Array;
   fraction: number;
   message?: string;
-  result?: ProjectionResult;
+  result?: MapResult;
 }
 
 /** Running and recent jobs; finished ones are kept (a few) for export. */
@@ -41,7 +41,7 @@ function forgetOld(): void {
   for (const [id] of done.slice(0, Math.max(0, done.length - KEEP_FINISHED))) jobs.delete(id);
 }
 
-export function registerProjectionHandlers(ctx: EngineContext): void {
+export function registerMapHandlers(ctx: EngineContext): void {
   ctx.handle(protocol.Project, 'Computing the map', async (p, w) => {
     const ds: Dataset = ctx.dataset(p.datasetId);
     const job: Job = { datasetId: p.datasetId, seq: 0, stage: 'pca', step: 0, steps: 1, dims: p.dims, fraction: 0 };

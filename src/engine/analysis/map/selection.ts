@@ -4,11 +4,11 @@
  * i.e. the direction the selection shares; euclidean: the mean row), and rows
  * whose metadata text contains a search string.
  */
-import type { MapSearchResult, MapSelectionResult } from '../../shared/protocol';
-import { Dataset, metadataColumn } from '../data/dataset';
-import { pickLabelColumn } from '../io/metadata';
-import { preparedCorpus } from '../analysis/overview';
-import { Cancellation, InputError, throwIfCancelled } from '../util/errors';
+import type { MapSearchResult, MapSelectionResult } from '../../../shared/protocol';
+import { Dataset, metadataColumn } from '../../data/dataset';
+import { pickLabelColumn } from '../../io/metadata';
+import { preparedCorpus } from '../overview';
+import { Cancellation, InputError, throwIfCancelled } from '../../util/errors';
 import { TopK } from './topk';
 
 const MAX_MIX = 12;
@@ -60,7 +60,7 @@ export function selectionSummary(ds: Dataset, rows: number[], o: SelectionOption
     for (let j = 0; j < d; j++) c[j] += X[i * d + j];
     used++;
   }
-  const neighbours: MapSelectionResult['neighbours'] = [];
+  const neighbors: MapSelectionResult['neighbors'] = [];
   if (used && o.k > 0) {
     for (let j = 0; j < d; j++) c[j] /= used;
     let cn = 0;
@@ -84,14 +84,14 @@ export function selectionSummary(ds: Dataset, rows: number[], o: SelectionOption
     for (let t = 0; t < top.size; t++) {
       const r = top.idx[t];
       const v = labels?.[r];
-      neighbours.push({
+      neighbors.push({
         row: r,
         score: o.metric === 'cosine' ? -top.dist[t] : top.dist[t],
         label: v === null || v === undefined ? undefined : String(v),
       });
     }
   }
-  return { count, metric: o.metric, column: mixName, mix, neighbours };
+  return { count, metric: o.metric, column: mixName, mix, neighbors };
 }
 
 /** Rows whose metadata (one column, or every text/category column) contains `text`, case-insensitively. */

@@ -13,7 +13,7 @@
  * t-SNE and UMAP", Nat. Biotechnol.): it also lets the panel morph from the
  * PCA map it shows first.
  */
-import { Cancellation, Progress, throwIfCancelled, yieldToEventLoop } from '../util/errors';
+import { Cancellation, Progress, throwIfCancelled, yieldToEventLoop } from '../../util/errors';
 import { findAbParams } from './abparams';
 import type { EdgeList } from './fuzzy';
 import { Rng } from './random';

@@ -12,7 +12,7 @@
  * (Belkina et al. 2019); PCA initialisation scaled to std 1e-4 in the first
  * coordinate (Kobak & Linderman 2021).
  */
-import { Cancellation, Progress, throwIfCancelled, yieldToEventLoop } from '../util/errors';
+import { Cancellation, Progress, throwIfCancelled, yieldToEventLoop } from '../../util/errors';
 import type { EdgeList } from './fuzzy';
 import { QuadTree } from './quadtree';
 

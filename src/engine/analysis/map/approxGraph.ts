@@ -21,13 +21,13 @@
  * The recall is not assumed: `graphRecall` compares the graph with the exact
  * neighbours (knnSearch) of a seeded sample of rows and the result reports it.
  */
-import type { Matrix } from '../core/matrix';
-import { gatherRows, rowDot64, rowSquaredDistance64 } from '../core/matrix';
-import { knnSearch, prepareCorpus, PreparedCorpus } from '../kernels/knn';
-import { projectRows } from '../kernels/pca';
-import { Cancellation, Progress, throwIfCancelled, yieldToEventLoop } from '../util/errors';
+import type { Matrix } from '../../core/matrix';
+import { gatherRows, rowDot64, rowSquaredDistance64 } from '../../core/matrix';
+import { knnSearch, prepareCorpus, PreparedCorpus } from '../../kernels/knn';
+import { projectRows } from '../../kernels/pca';
+import { Cancellation, Progress, throwIfCancelled, yieldToEventLoop } from '../../util/errors';
 import type { DistanceGraph } from './graph';
-import type { ProjectionMetric } from './quality';
+import type { MapMetric } from './quality';
 import { Rng, sampleRows } from './random';
 
 export interface ApproxGraphOptions {
@@ -66,7 +66,7 @@ export function reducedRows(
 }
 
 /** Full-space distance of rows i and j as the exact graph defines it (1 − cos, or euclidean). */
-function makeDistance(corpus: PreparedCorpus, metric: ProjectionMetric): (i: number, j: number) => number {
+function makeDistance(corpus: PreparedCorpus, metric: MapMetric): (i: number, j: number) => number {
   const { source, norms } = corpus;
   const d = source.cols;
   const x = source.data;
@@ -77,7 +77,7 @@ function makeDistance(corpus: PreparedCorpus, metric: ProjectionMetric): (i: num
 /** The approximate k-NN graph (self excluded, ascending distance, ties by lower index). */
 export async function approximateGraph(
   corpus: PreparedCorpus,
-  metric: ProjectionMetric,
+  metric: MapMetric,
   k: number,
   opts: ApproxGraphOptions,
 ): Promise<DistanceGraph> {

@@ -16,8 +16,8 @@ import {
   rowsInBoxIndexed,
   thinEvenly,
 } from '../../webview/map/data';
-import { b64 } from '../../src/engine/handlers/projection';
-import { Rng } from '../../src/engine/projection/random';
+import { b64 } from '../../src/engine/handlers/map';
+import { Rng } from '../../src/engine/analysis/map/random';
 import { pythonSkipReason, runPython } from './helpers/python';
 
 const py = pythonSkipReason(['numpy']);

@@ -5,8 +5,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { findAbParams } from '../../src/engine/projection/abparams';
-import { force, forceTable } from '../../src/engine/projection/umap';
+import { findAbParams } from '../../src/engine/analysis/map/abparams';
+import { force, forceTable } from '../../src/engine/analysis/map/umap';
 
 test('tabulated attractive and repulsive coefficients are within 1e-4 of the exact formulas', () => {
   for (const minDist of [0, 0.1, 0.5]) {

@@ -7,8 +7,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Dataset } from '../data/dataset';
-import { InputError } from '../util/errors';
+import type { Dataset } from '../../data/dataset';
+import { InputError } from '../../util/errors';
 
 export interface CoordsTable {
   dims: number;

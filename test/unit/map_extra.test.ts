@@ -10,8 +10,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadDataset, metadataColumn } from '../../src/engine/data/dataset';
-import { project } from '../../src/engine/projection/project';
-import { layoutKnn } from '../../src/engine/projection/lowdim';
+import { project } from '../../src/engine/analysis/map/project';
+import { layoutKnn } from '../../src/engine/analysis/map/lowdim';
 
 const SHARED = path.resolve(__dirname, '../../../shared/data');
 const SETS = [

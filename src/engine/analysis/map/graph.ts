@@ -4,10 +4,10 @@
  * metric at the largest k asked so UMAP (k = 14), t-SNE (k = 90) and the quality
  * scores (k = 10) share one GEMM pass whenever the larger one ran first.
  */
-import type { Matrix } from '../core/matrix';
-import { knnGraph, PreparedCorpus } from '../kernels/knn';
-import { Cancellation, Progress } from '../util/errors';
-import type { ProjectionMetric } from './quality';
+import type { Matrix } from '../../core/matrix';
+import { knnGraph, PreparedCorpus } from '../../kernels/knn';
+import { Cancellation, Progress } from '../../util/errors';
+import type { MapMetric } from './quality';
 
 export interface DistanceGraph {
   n: number;
@@ -24,7 +24,7 @@ export interface GraphCache {
 
 export async function distanceGraph(
   corpus: PreparedCorpus,
-  metric: ProjectionMetric,
+  metric: MapMetric,
   k: number,
   cache: GraphCache,
   opts: { token?: Cancellation; progress?: Progress } = {},

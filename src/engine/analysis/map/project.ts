@@ -8,18 +8,18 @@
  * Rows that cannot be placed (NaN/Inf, or all-zero under cosine) are left out
  * of the computation and get NaN coordinates; the result says how many.
  */
-import { gatherRows, Matrix } from '../core/matrix';
-import { cached, Dataset, datasetNorms } from '../data/dataset';
-import { datasetPca, preparedCorpus } from '../analysis/overview';
-import { prepareCorpus, PreparedCorpus } from '../kernels/knn';
-import { projectRows } from '../kernels/pca';
-import { Cancellation, InputError, Progress } from '../util/errors';
+import { gatherRows, Matrix } from '../../core/matrix';
+import { cached, Dataset, datasetNorms } from '../../data/dataset';
+import { datasetPca, preparedCorpus } from '../overview';
+import { prepareCorpus, PreparedCorpus } from '../../kernels/knn';
+import { projectRows } from '../../kernels/pca';
+import { Cancellation, InputError, Progress } from '../../util/errors';
 import { distanceGraph, DistanceGraph, sliceGraph } from './graph';
 import { fuzzySimplicialSet } from './fuzzy';
 import { umapLayout } from './umap';
 import { jointP } from './perplexity';
 import { tsneLayout } from './tsne';
-import { mapQuality, MapQuality, ProjectionMetric, rowPreservation } from './quality';
+import { mapQuality, MapQuality, MapMetric, rowPreservation } from './quality';
 import { layoutKnn } from './lowdim';
 import {
   approximateGraph,
@@ -30,18 +30,18 @@ import {
   reducedRows,
   reducedSpaceRecall,
 } from './approxGraph';
-import type { ProjectKnnGraph } from '../../shared/protocol';
+import type { ProjectKnnGraph } from '../../../shared/protocol';
 
-export type ProjectionMethod = 'pca' | 'umap' | 'tsne';
-export const PROJECTION_METHODS: readonly ProjectionMethod[] = ['pca', 'umap', 'tsne'];
+export type MapMethod = 'pca' | 'umap' | 'tsne';
+export const MAP_METHODS: readonly MapMethod[] = ['pca', 'umap', 'tsne'];
 
 export interface ProjectSettings {
-  method: ProjectionMethod;
+  method: MapMethod;
   dims: number;
   seed: number;
   /** Neighbourhood size of the quality scores and preservation colouring. */
   k: number;
-  metric: ProjectionMetric;
+  metric: MapMetric;
   /** UMAP n_neighbors (counting the point itself, as umap-learn). */
   nNeighbors?: number;
   minDist?: number;
@@ -60,7 +60,7 @@ export const KNN_MODES: readonly KnnMode[] = ['auto', 'exact', 'approx'];
 /** How the k-NN graph behind a map was built, and how good it is (the protocol's ProjectKnnGraph). */
 export type KnnGraphInfo = ProjectKnnGraph;
 
-export interface ProjectionResult {
+export interface MapResult {
   settings: ProjectSettings;
   rows: number;
   dims: number;
@@ -110,14 +110,14 @@ const RECALL_SAMPLE = 1000;
 const APPROX_MIN_PILOT_RECALL = 0.8;
 
 /** Where the pilot and the graphs of a dataset are cached. */
-const graphKey = (metric: ProjectionMetric, approx: boolean) => `projection:graph:${metric}${approx ? ':approx' : ''}`;
+const graphKey = (metric: MapMetric, approx: boolean) => `projection:graph:${metric}${approx ? ':approx' : ''}`;
 
 /**
  * The k-NN graph behind a map. Exact unless `approx` (set by the caller from the rows, dims and
  * the knn setting); then, under `auto`, a pilot on the recall sample first checks that the reduced
  * space finds enough true neighbours, and the exact graph is built when it does not.
  */
-async function neighbourGraph(
+async function neighborGraph(
   ds: Dataset,
   corpus: PreparedCorpus,
   s: ProjectSettings,
@@ -198,8 +198,8 @@ async function neighbourGraph(
 }
 
 export function checkSettings(s: ProjectSettings, n: number, file?: string): void {
-  if (!PROJECTION_METHODS.includes(s.method))
-    throw new InputError(undefined, `method must be one of ${PROJECTION_METHODS.join(', ')}, got '${s.method}'`);
+  if (!MAP_METHODS.includes(s.method))
+    throw new InputError(undefined, `method must be one of ${MAP_METHODS.join(', ')}, got '${s.method}'`);
   if (s.method === 'tsne' && s.dims !== 2)
     throw new InputError(undefined, `t-SNE supports 2 dimensions only, got --dims ${s.dims}`);
   if (!(s.dims === 2 || s.dims === 3)) throw new InputError(undefined, `dims must be 2 or 3, got ${s.dims}`);
@@ -215,7 +215,7 @@ export function checkSettings(s: ProjectSettings, n: number, file?: string): voi
     throw new InputError(file, `perplexity must be > 0 and < n/3 = ${(n / 3).toFixed(1)}, got ${s.perplexity}`);
 }
 
-export async function project(ds: Dataset, s: ProjectSettings, cb: ProjectCallbacks = {}): Promise<ProjectionResult> {
+export async function project(ds: Dataset, s: ProjectSettings, cb: ProjectCallbacks = {}): Promise<MapResult> {
   const t0 = Date.now();
   const timings: Record<string, number> = {};
   const lap = (name: string, since: number) => (timings[name] = (Date.now() - since) / 1000);
@@ -247,7 +247,7 @@ export async function project(ds: Dataset, s: ProjectSettings, cb: ProjectCallba
   cb.onLayout?.(scatter(pcaWork), 'pca', 0, 1);
 
   // 2. The k-NN graph (exact, or approximate with measured recall), shared by the method and the preservation colouring.
-  const graphK = graphNeighbours(s, m);
+  const graphK = graphNeighbors(s, m);
   let graph: DistanceGraph | undefined;
   let knnInfo: KnnGraphInfo | undefined;
   if (s.method !== 'pca' || m <= (s.maxGraphRows ?? DEFAULT_MAX_GRAPH_ROWS)) {
@@ -259,7 +259,7 @@ export async function project(ds: Dataset, s: ProjectSettings, cb: ProjectCallba
     const approx =
       comps < d &&
       (s.knn === 'approx' || ((s.knn ?? 'auto') === 'auto' && m > APPROX_ABOVE_ROWS && d >= 2 * APPROX_COMPONENTS));
-    const built = await neighbourGraph(
+    const built = await neighborGraph(
       ds,
       corpus,
       s,
@@ -351,7 +351,7 @@ export async function project(ds: Dataset, s: ProjectSettings, cb: ProjectCallba
 }
 
 /** k of the graph a method needs: max(quality k, UMAP n_neighbors − 1, t-SNE 3·perplexity + 1). */
-function graphNeighbours(s: ProjectSettings, m: number): number {
+function graphNeighbors(s: ProjectSettings, m: number): number {
   let k = s.k;
   if (s.method === 'umap') k = Math.max(k, (s.nNeighbors ?? 15) - 1);
   if (s.method === 'tsne') k = Math.max(k, Math.floor(3 * (s.perplexity ?? 30) + 1));
@@ -383,7 +383,7 @@ function graphExtras(
   return { kOccurrence, top3 };
 }
 
-function usableRows(ds: Dataset, metric: ProjectionMetric): Int32Array {
+function usableRows(ds: Dataset, metric: MapMetric): Int32Array {
   const norms = datasetNorms(ds);
   const out: number[] = [];
   for (let i = 0; i < norms.length; i++)

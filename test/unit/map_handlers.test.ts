@@ -16,9 +16,9 @@ import * as protocol from '../../src/shared/protocol';
 import { ENGINE_ERROR_INPUT } from '../../src/shared/errors';
 import { createContext } from '../../src/engine/handlers/context';
 import { registerDatasetHandlers } from '../../src/engine/handlers/datasets';
-import { registerProjectionHandlers } from '../../src/engine/handlers/projection';
+import { registerMapHandlers } from '../../src/engine/handlers/map';
 import { loadDataset } from '../../src/engine/data/dataset';
-import { project } from '../../src/engine/projection/project';
+import { project } from '../../src/engine/analysis/map/project';
 import { pythonSkipReason, runPython } from './helpers/python';
 
 const CLIP = path.resolve(__dirname, '../fixtures/clip_vitb16_coco500.npy');
@@ -39,7 +39,7 @@ const fakeConnection = {
 };
 const ctx = createContext(fakeConnection as never);
 registerDatasetHandlers(ctx);
-registerProjectionHandlers(ctx);
+registerMapHandlers(ctx);
 
 async function call<P, R>(
   def: protocol.RequestDef<P, R>,
@@ -180,10 +180,10 @@ test(
       { op: 'centroid_nn', k: 5 },
     ).json;
     assert.deepEqual(
-      sel.neighbours.map((n) => n.row),
+      sel.neighbors.map((n) => n.row),
       ref.rows,
     );
-    sel.neighbours.forEach((n, i) =>
+    sel.neighbors.forEach((n, i) =>
       assert.ok(Math.abs(n.score - ref.scores[i]) < 1e-6, `${n.score} vs ${ref.scores[i]}`),
     );
 

@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadDataset } from '../../src/engine/data/dataset';
-import { project, ProjectSettings } from '../../src/engine/projection/project';
+import { project, ProjectSettings } from '../../src/engine/analysis/map/project';
 import { CancelledError } from '../../src/engine/util/errors';
 import { runCli } from './helpers/cli';
 import { pythonSkipReason, runPython } from './helpers/python';
@@ -253,9 +253,9 @@ test('rows with NaN are left off the map and said so; 3-D PCA and UMAP work', as
 
 test("UMAP's unrolled 2-D epoch gives exactly the any-dimension epoch's layout", async () => {
   const { prepareCorpus } = await import('../../src/engine/kernels/knn');
-  const { distanceGraph } = await import('../../src/engine/projection/graph');
-  const { fuzzySimplicialSet } = await import('../../src/engine/projection/fuzzy');
-  const { umapLayout } = await import('../../src/engine/projection/umap');
+  const { distanceGraph } = await import('../../src/engine/analysis/map/graph');
+  const { fuzzySimplicialSet } = await import('../../src/engine/analysis/map/fuzzy');
+  const { umapLayout } = await import('../../src/engine/analysis/map/umap');
   const ds = await loadDataset({ path: CLIP });
   let g: never | undefined;
   const gr = await distanceGraph(prepareCorpus(ds.matrix, 'cosine'), 'cosine', 14, {
