@@ -3,9 +3,18 @@
  * layouts that follow the VS Code theme through its --vscode-* CSS variables.
  */
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type PlotlyApi = any;
-export const Plotly: PlotlyApi = (window as unknown as { Plotly: PlotlyApi }).Plotly;
+/** The part of plotly.js the pages use (the bundle ships no types); every call resolves when drawn. */
+export interface PlotlyApi {
+  react(el: HTMLElement | string, data: object[], layout?: object, config?: object): Promise<HTMLElement>;
+  relayout(el: HTMLElement | string, update: object): Promise<HTMLElement>;
+  addTraces(el: HTMLElement | string, traces: object | object[]): Promise<HTMLElement>;
+  deleteTraces(el: HTMLElement | string, indices: number | number[]): Promise<HTMLElement>;
+  toImage(
+    el: HTMLElement | string,
+    opts: { format: 'png' | 'svg'; width?: number; height?: number; scale?: number },
+  ): Promise<string>;
+}
+export const Plotly = (window as unknown as { Plotly: PlotlyApi }).Plotly;
 
 export function cssVar(name: string, fallback = ''): string {
   return getComputedStyle(document.body).getPropertyValue(name).trim() || fallback;
@@ -21,8 +30,8 @@ export function themeLayout(extra: Record<string, unknown> = {}): Record<string,
     plot_bgcolor: 'rgba(0,0,0,0)',
     font: { color: fg, family: font, size: 12 },
     margin: { l: 48, r: 16, t: 28, b: 40 },
-    xaxis: { ...axis, ...((extra.xaxis as object) ?? {}) },
-    yaxis: { ...axis, ...((extra.yaxis as object) ?? {}) },
+    xaxis: { ...axis, ...(extra.xaxis ?? {}) },
+    yaxis: { ...axis, ...(extra.yaxis ?? {}) },
     legend: { font: { color: fg } },
     hoverlabel: {
       bgcolor: cssVar('--vscode-editorHoverWidget-background', '#252526'),

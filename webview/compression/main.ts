@@ -39,6 +39,8 @@ document.head.append(h('style', {}, PANEL_CSS));
 
 connect<CompressionToWebview>((msg) => {
   switch (msg.type) {
+    case 'busy':
+      break; // connect() shows busy the same way in every panel
     case 'error': // shown by connect(); the run has ended
       setRunning(false);
       break;
@@ -225,7 +227,7 @@ function run(): void {
   if (!file) return;
   const k = readInt('k-input', 'k', 1, 1000);
   const queries = readInt('queries-input', 'Queries', 1, 100000);
-  const problem = [k, queries].find((x) => typeof x === 'string') as string | undefined;
+  const problem = [k, queries].find((x): x is string => typeof x === 'string');
   const box = byId('controls-error');
   box.hidden = !problem;
   box.textContent = problem ?? '';
@@ -429,7 +431,7 @@ function drawChart(best: CompressionPoint | null): void {
   const el = byId('tradeoff-chart');
   el.dataset.points = String(r.results.length);
   el.dataset.recommended = best ? `${best.method}:${best.dims}${best.rescore ? `:${best.rescore}` : ''}` : '';
-  Plotly.react(
+  void Plotly.react(
     el,
     traces,
     themeLayout({

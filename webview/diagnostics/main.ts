@@ -54,6 +54,8 @@ table.compact { width: auto; min-width: 50%; }
 
 connect<DiagnosticsToWebview>((msg) => {
   switch (msg.type) {
+    case 'busy':
+      break; // connect() shows busy the same way in every panel
     case 'error': // shown by connect(); the run has ended
       setRunning(false);
       break;
@@ -176,8 +178,7 @@ function renderShell(links: PanelLink[]): void {
     ),
   );
   app.setAttribute('aria-busy', 'false');
-  for (const id of ['k-input', 'sample-input'])
-    byId(id).addEventListener('keydown', (e) => (e as KeyboardEvent).key === 'Enter' && run());
+  for (const id of ['k-input', 'sample-input']) byId(id).addEventListener('keydown', (e) => e.key === 'Enter' && run());
 }
 
 function fieldNumber(id: string): number {
@@ -313,7 +314,7 @@ function renderRank(r: DiagnoseResult): void {
     line: { color, dash: 'dot', width: 1.5 },
     label: { text: label, textposition: 'end', font: { color, size: 11 } },
   });
-  Plotly.react(
+  void Plotly.react(
     'rank-chart',
     [
       {
@@ -398,7 +399,7 @@ function renderId(r: DiagnoseResult): void {
     line: { color, width: 2 },
     label: { text: label, textposition: 'end', font: { color, size: 11 } },
   });
-  Plotly.react(
+  void Plotly.react(
     'intrinsicDimension-chart',
     [
       {
@@ -500,7 +501,7 @@ function renderIsotropy(r: DiagnoseResult): void {
   const d = iso.cosineContributions.length;
   const outlier = new Set(iso.outlierDimensions);
   const x = Array.from({ length: d }, (_, j) => j);
-  Plotly.react(
+  void Plotly.react(
     'isotropy-chart',
     [
       {
@@ -522,7 +523,7 @@ function renderIsotropy(r: DiagnoseResult): void {
   );
   if (iso.dimensionVariance.length) {
     const mean = iso.dimensionVariance.reduce((a, b) => a + b, 0) / iso.dimensionVariance.length;
-    Plotly.react(
+    void Plotly.react(
       'isotropy-variance-chart',
       [
         {
@@ -657,7 +658,7 @@ function renderHubness(r: DiagnoseResult): void {
     ...(hb.notes.length ? [h('ul', { class: 'notes' }, ...hb.notes.map((n) => h('li', {}, n)))] : []),
   );
   const hist = hb.occurrenceHistogram;
-  Plotly.react(
+  void Plotly.react(
     'hubness-chart',
     [
       {
@@ -770,7 +771,7 @@ function renderCosineVsDot(r: DiagnoseResult): void {
   );
   const hist = c.normHistogram;
   const x = hist.counts.map((_, i) => (hist.edges[i] + hist.edges[i + 1]) / 2);
-  Plotly.react(
+  void Plotly.react(
     'cosineVsDot-chart',
     [
       {

@@ -73,6 +73,9 @@ let hoverCache: { key: unknown; text: (string | undefined)[] } | undefined;
 
 connect<MapToWebview>((msg) => {
   switch (msg.type) {
+    case 'busy':
+    case 'error':
+      break; // connect() shows busy and error the same way in every panel
     case 'init':
       init = msg.init;
       render();
@@ -326,8 +329,16 @@ function render(): void {
           h(
             'div',
             { class: 'toolbar' },
-            h('vscode-button', { id: 'export-png', secondary: true, onclick: () => exportImage('png') }, 'Save PNG…'),
-            h('vscode-button', { id: 'export-svg', secondary: true, onclick: () => exportImage('svg') }, 'Save SVG…'),
+            h(
+              'vscode-button',
+              { id: 'export-png', secondary: true, onclick: () => void exportImage('png') },
+              'Save PNG…',
+            ),
+            h(
+              'vscode-button',
+              { id: 'export-svg', secondary: true, onclick: () => void exportImage('svg') },
+              'Save SVG…',
+            ),
             h(
               'vscode-button',
               {
@@ -378,7 +389,7 @@ function compute(): void {
 
 function setRunning(on: boolean, message?: string, fraction?: number): void {
   running = on;
-  const bar = byId('map-progress') as HTMLProgressElement;
+  const bar = byId<HTMLProgressElement>('map-progress');
   bar.hidden = !on;
   if (fraction !== undefined) bar.value = fraction;
   if (message !== undefined)
@@ -443,7 +454,7 @@ function search(): void {
 }
 
 function setDrag(mode: 'pan' | 'select' | 'lasso'): void {
-  Plotly.relayout('map-chart', { dragmode: mode });
+  void Plotly.relayout('map-chart', { dragmode: mode });
 }
 
 function clearSelection(): void {
@@ -653,7 +664,7 @@ function drawMap(): void {
     margin: { l: 36, r: 16, t: 16, b: 28 },
     images,
   });
-  Plotly.react(el, traces, layout, MAP_PLOT_CONFIG).then(() => bindEvents(el));
+  void Plotly.react(el, traces, layout, MAP_PLOT_CONFIG).then(() => bindEvents(el));
 }
 
 let bound = false;
@@ -697,7 +708,7 @@ function bindEvents(el: HTMLElement): void {
         e['yaxis.range[1]'] ?? yr?.[1],
       ];
       if (!v.every((x) => typeof x === 'number')) return;
-      const [x0, x1, y0, y1] = v as number[];
+      const [x0, x1, y0, y1] = v;
       next = { x0: Math.min(x0, x1), x1: Math.max(x0, x1), y0: Math.min(y0, y1), y1: Math.max(y0, y1) };
     }
     // The same view again (e.g. the relayout our own redraw causes) must not draw twice.
@@ -764,9 +775,9 @@ function graphNote(r: ProjectResult): string {
   const g = r.knnGraph;
   if (!g) return r.method === 'pca' ? 'exact PCA, no k-NN graph' : 'the exact k-NN graph';
   if (g.method === 'exact' && g.pilotRecall !== undefined)
-    return `${r.method === 'pca' ? 'exact PCA, ' : ''}the exact k-NN graph (an approximate one would have found only ${(100 * g.pilotRecall).toFixed(0)}% of the true neighbours of ${fmt(g.sample!)} seeded rows)`;
+    return `${r.method === 'pca' ? 'exact PCA, ' : ''}the exact k-NN graph (an approximate one would have found only ${(100 * g.pilotRecall).toFixed(0)}% of the true neighbours of ${fmt(g.sample)} seeded rows)`;
   if (g.method === 'exact') return `${r.method === 'pca' ? 'exact PCA, ' : ''}the exact k-NN graph`;
-  return `${r.method === 'pca' ? 'exact PCA, ' : ''}an approximate k-NN graph (recall@${g.k} ${g.recall!.toFixed(3)} against the exact neighbours of ${fmt(g.sample!)} seeded rows)`;
+  return `${r.method === 'pca' ? 'exact PCA, ' : ''}an approximate k-NN graph (recall@${g.k} ${g.recall!.toFixed(3)} against the exact neighbours of ${fmt(g.sample)} seeded rows)`;
 }
 
 function renderSelection(): void {

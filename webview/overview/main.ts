@@ -32,6 +32,9 @@ const MAX_CATEGORIES = 12;
 
 connect<OverviewToWebview>((msg) => {
   switch (msg.type) {
+    case 'busy':
+    case 'error':
+      break; // connect() shows busy and error the same way in every panel
     case 'overview':
       setBusy();
       data = msg.data;
@@ -249,7 +252,7 @@ function drawHistogram(): void {
   const hist = data.normHistogram;
   const x = hist.counts.map((_, i) => (hist.edges[i] + hist.edges[i + 1]) / 2);
   const width = hist.edges.length > 1 ? hist.edges[1] - hist.edges[0] : 1;
-  Plotly.react(
+  void Plotly.react(
     'norm-hist',
     [
       {
@@ -290,7 +293,7 @@ function pointsTrace(
     customdata: rows,
     text: rows.map(labelOf),
     hovertemplate: '%{text}<extra>row %{customdata}</extra>',
-    marker: { size: rows.length > 20000 ? 3 : 5, color, opacity: 0.8, ...((extra.marker as object) ?? {}) },
+    marker: { size: rows.length > 20000 ? 3 : 5, color, opacity: 0.8, ...(extra.marker ?? {}) },
     ...Object.fromEntries(Object.entries(extra).filter(([k]) => k !== 'marker')),
   };
 }
@@ -374,7 +377,7 @@ function drawScatter(): void {
   }
   el.dataset.pointCount = String(drawn);
   el.dataset.mode = dense ? 'density' : 'points';
-  Plotly.react(
+  void Plotly.react(
     el,
     traces,
     themeLayout({
@@ -410,7 +413,7 @@ function zoomPoints(el: HTMLElement, ev: Record<string, number>): void {
   const y1 = ev['yaxis.range[1]'];
   const gd = el as unknown as { data: { name?: string }[] };
   const existing = gd.data.findIndex((t) => t.name === 'zoomed points');
-  if (existing >= 0) Plotly.deleteTraces(el, existing);
+  if (existing >= 0) void Plotly.deleteTraces(el, existing);
   if (![x0, x1, y0, y1].every(Number.isFinite)) return;
   const c = data.pca.coords;
   const rows: number[] = [];
@@ -420,7 +423,7 @@ function zoomPoints(el: HTMLElement, ev: Record<string, number>): void {
     if (x >= x0 && x <= x1 && y >= y0 && y <= y1) rows.push(i);
     if (rows.length > settings.maxPoints) return;
   }
-  Plotly.addTraces(el, pointsTrace(rows, 'zoomed points', '#ffffff', { marker: { size: 4, opacity: 0.9 } }));
+  void Plotly.addTraces(el, pointsTrace(rows, 'zoomed points', '#ffffff', { marker: { size: 4, opacity: 0.9 } }));
   el.dataset.pointCount = String(rows.length);
 }
 

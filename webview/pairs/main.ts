@@ -34,6 +34,9 @@ document.head.append(
 
 connect<PairsToWebview>((msg) => {
   switch (msg.type) {
+    case 'busy':
+    case 'error':
+      break; // connect() shows busy and error the same way in every panel
     case 'gap':
       hideError();
       renderGap(msg.file, msg.result, msg.pairColumn, msg.links);
@@ -282,7 +285,7 @@ function renderGap(file: PairsFile, r: ModalityGapResult, pairColumn: string | u
     marker: { size: 12, symbol: 'x', color: cssVar('--vscode-editor-foreground', '#ccc') },
     hoverinfo: 'text',
   });
-  Plotly.react(
+  void Plotly.react(
     byId('gap-chart'),
     traces,
     themeLayout({
@@ -394,7 +397,7 @@ function renderCollapse(
   }
   const span = Math.max(0.05, ...dev.flat().filter(Number.isFinite).map(Math.abs));
   const names = r.classNames;
-  Plotly.react(
+  void Plotly.react(
     byId('cosine-chart'),
     [
       {
@@ -423,7 +426,7 @@ function renderCollapse(
   );
   const off: number[] = [];
   for (let i = 0; i < C; i++) for (let j = i + 1; j < C; j++) off.push(z[i][j]);
-  Plotly.react(
+  void Plotly.react(
     byId('offdiag-chart'),
     [
       {
@@ -583,7 +586,7 @@ function renderCompare(
   );
   drawAgreement();
   const valid = r.jaccard.filter((j): j is number => j !== null && Number.isFinite(j));
-  Plotly.react(
+  void Plotly.react(
     byId('jaccard-chart'),
     [
       {
@@ -621,7 +624,7 @@ function drawAgreement(): void {
     const lab = labels?.[i];
     text.push(`row ${i}${lab ? ` · ${lab}` : ''}`);
   }
-  Plotly.react(
+  void Plotly.react(
     byId('agreement-chart'),
     [
       {

@@ -19,6 +19,9 @@ let canSearch = false;
 
 connect<TextToWebview>((msg) => {
   switch (msg.type) {
+    case 'busy':
+    case 'error':
+      break; // connect() shows busy and error the same way in every panel
     case 'init':
       file = msg.file;
       render(
@@ -113,20 +116,20 @@ function render(
     ),
     h('table', { id: 'results', 'aria-labelledby': 'results-caption' }),
   );
-  (byId('query-input') as HTMLElement).focus();
+  byId<HTMLElement>('query-input').focus();
 }
 
 function search(): void {
   if (!canSearch) return;
-  const text = (byId('query-input') as Field).value.trim();
+  const text = byId<Field>('query-input').value.trim();
   const caption = byId('results-caption');
   if (!text) {
     caption.textContent = 'Type some text to search for first.';
     return;
   }
-  const kRaw = Number((byId('k-input') as Field).value);
+  const kRaw = Number(byId<Field>('k-input').value);
   const k = Number.isInteger(kRaw) && kRaw >= 1 ? Math.min(kRaw, 1000) : 10;
-  const metric = ((byId('metric') as Field).value || 'cosine') as Metric;
+  const metric = (byId<Field>('metric').value || 'cosine') as Metric;
   send({ type: 'search', text, k, metric });
 }
 
