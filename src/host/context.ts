@@ -1,7 +1,7 @@
 /** What every host feature gets: the engine, opened datasets, the log, and the active file. */
 import * as path from 'path';
 import * as vscode from 'vscode';
-import type { DatasetInfo } from '../shared/protocol';
+import type { DatasetInfo } from '../shared/protocol/datasets';
 import { DatasetService } from './datasets';
 import { EngineClient } from './engine';
 

@@ -4,7 +4,8 @@
 import * as assert from 'assert';
 import { suite, suiteSetup, test } from 'mocha';
 import * as vscode from 'vscode';
-import * as protocol from '../../src/shared/protocol';
+import type { MapMethod } from '../../src/shared/protocol/map';
+import { MapSelection, Project } from '../../src/shared/protocol/map';
 import type { EmbeddingLensApi } from '../../src/host/extension';
 import type { MapPanel } from '../../src/host/panels/mapPanel';
 import { waitForTabs } from './tabs';
@@ -48,8 +49,8 @@ suite('map', () => {
   test('Project on the sample: PCA and a short UMAP give finite maps with sane scores; UMAP beats PCA', async function () {
     this.timeout(300_000);
     const info = await api.context.datasets.get({ uri: sampleUri('glove.npy') });
-    const run = (method: protocol.MapMethod, iterations?: number) =>
-      api.context.engine.request(protocol.Project, {
+    const run = (method: MapMethod, iterations?: number) =>
+      api.context.engine.request(Project, {
         datasetId: info.id,
         jobId: `suite-${method}`,
         method,
@@ -72,7 +73,7 @@ suite('map', () => {
       umap.quality.trustworthiness > pca.quality.trustworthiness,
       `UMAP ${umap.quality.trustworthiness} vs PCA ${pca.quality.trustworthiness}`,
     );
-    const sel = await api.context.engine.request(protocol.MapSelection, {
+    const sel = await api.context.engine.request(MapSelection, {
       datasetId: info.id,
       rows: [0, 1, 2],
       k: 5,

@@ -8,7 +8,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { suite, suiteSetup, suiteTeardown, test } from 'mocha';
 import * as vscode from 'vscode';
-import * as protocol from '../../src/shared/protocol';
+import { Compare, ModalityGap, NeuralCollapse } from '../../src/shared/protocol/pairs';
 import type { EmbeddingLensApi } from '../../src/host/extension';
 import { EXTENSION_ID, sampleUri, writeNpyF32 } from './workspace';
 
@@ -41,7 +41,7 @@ suite('pairs', () => {
 
   test('modality gap of the CLIP fixture: L2M 0.85135, RMG 0.59146, top-1 0.552, and the panel opens', async () => {
     const info = await api.context.datasets.get({ uri: clip });
-    const r = await api.context.engine.request(protocol.ModalityGap, {
+    const r = await api.context.engine.request(ModalityGap, {
       datasetId: info.id,
       group: 'modality',
       pair: 'pair_id',
@@ -58,7 +58,7 @@ suite('pairs', () => {
   test('neural collapse by frequency band of the sample: finite measures, one cosine per class pair', async () => {
     const uri = sampleUri('glove.npy');
     const info = await api.context.datasets.get({ uri });
-    const r = await api.context.engine.request(protocol.NeuralCollapse, { datasetId: info.id, labels: 'freq_band' });
+    const r = await api.context.engine.request(NeuralCollapse, { datasetId: info.id, labels: 'freq_band' });
     assert.ok(r.classes >= 2);
     assert.strictEqual(r.rows + r.ignoredRows, info.rows);
     assert.ok(Number.isFinite(r.nc1) && r.nc1 > 0);
@@ -89,7 +89,7 @@ suite('pairs', () => {
     writeNpyF32(c, rows - 1, cols, data.subarray(0, (rows - 1) * cols));
     const ia = await api.context.datasets.get({ uri: vscode.Uri.file(a) });
     const ib = await api.context.datasets.get({ uri: vscode.Uri.file(b) });
-    const r = await api.context.engine.request(protocol.CompareSpaces, { datasetId: ia.id, otherId: ib.id, k: 10 });
+    const r = await api.context.engine.request(Compare, { datasetId: ia.id, otherId: ib.id, k: 10 });
     assert.strictEqual(r.rows, rows);
     assert.ok(Math.abs(r.linearCka - 1) < 1e-6, `CKA ${r.linearCka}`);
     assert.ok(r.mutualKnn > 0.99, `mutual k-NN ${r.mutualKnn}`);
@@ -97,7 +97,7 @@ suite('pairs', () => {
     assert.strictEqual(r.mapA.length, 2 * rows);
     const ic = await api.context.datasets.get({ uri: vscode.Uri.file(c) });
     await assert.rejects(
-      api.context.engine.request(protocol.CompareSpaces, { datasetId: ia.id, otherId: ic.id }),
+      api.context.engine.request(Compare, { datasetId: ia.id, otherId: ic.id }),
       /c\.npy: has 999 rows but a\.npy has 1000/,
     );
     await vscode.commands.executeCommand('embeddingLens.compareWith', vscode.Uri.file(a), {

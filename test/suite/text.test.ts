@@ -9,7 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { suite, suiteSetup, test } from 'mocha';
 import * as vscode from 'vscode';
-import * as protocol from '../../src/shared/protocol';
+import type { EmbedFileResult, NeighborsOfTextResult } from '../../src/shared/protocol/text';
 import type { EmbeddingLensApi } from '../../src/host/extension';
 import { waitForTabs } from './tabs';
 import { bruteCosine, EXTENSION_ID, readNpyF32, sampleUri, writeNpyF32 } from './workspace';
@@ -98,7 +98,7 @@ suite('text', () => {
   });
 
   test('Find Neighbours of Text with the built-in model: "king" finds itself, then "queen"', async () => {
-    const res = await vscode.commands.executeCommand<protocol.NeighborsOfTextResult>(
+    const res = await vscode.commands.executeCommand<NeighborsOfTextResult>(
       'embeddingLens.findNeighborsOfText',
       sampleUri('glove.npy'),
       'king',
@@ -145,7 +145,7 @@ suite('text', () => {
     const input = path.join(dir, 'items.txt');
     fs.writeFileSync(input, 'king\n\nqueen\nparis france\n');
     const out = path.join(dir, 'items.npy');
-    const res = await vscode.commands.executeCommand<protocol.EmbedFileResult>(
+    const res = await vscode.commands.executeCommand<EmbedFileResult>(
       'embeddingLens.embedTextFile',
       vscode.Uri.file(input),
       { out, quiet: true },

@@ -11,7 +11,8 @@
  */
 import * as path from 'path';
 import * as vscode from 'vscode';
-import type { ColumnInfo, DatasetInfo } from '../../shared/protocol';
+import type { ColumnInfo } from '../../shared/protocol/common';
+import type { DatasetInfo } from '../../shared/protocol/datasets';
 import type { HostContext } from '../context';
 import { pickWorkspaceEmbeddingFile } from '../context';
 import { showFilePanel } from '../panels/filePanels';

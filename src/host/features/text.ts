@@ -8,7 +8,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import * as protocol from '../../shared/protocol';
+import type { Metric } from '../../shared/protocol/common';
+import type { EmbedFileResult, NeighborsOfTextResult, TextModelInfo } from '../../shared/protocol/text';
+import { EmbedFile, NeighborsOfText, TextColumns, TextModelDescribe } from '../../shared/protocol/text';
 import type { HostContext } from '../context';
 import { openOverview, showRowInOverview } from '../editor';
 import { EngineCancelled, EngineInputError } from '../engine';
@@ -51,7 +53,7 @@ function selectedText(): string | undefined {
 
 export interface FindTextOptions {
   k?: number;
-  metric?: protocol.Metric;
+  metric?: Metric;
   /** false: return the neighbours without opening the panel (tests, scripts). */
   panel?: boolean;
 }
@@ -65,7 +67,7 @@ async function findNeighborsOfText(
   uriArg?: unknown,
   textArg?: unknown,
   opts: FindTextOptions = {},
-): Promise<protocol.NeighborsOfTextResult | undefined> {
+): Promise<NeighborsOfTextResult | undefined> {
   const uri = await ctx.pickFile(asUri(uriArg), 'Find neighbours of text in which embedding file?');
   if (!uri) return undefined;
   let text = typeof textArg === 'string' ? textArg : undefined;
@@ -85,7 +87,7 @@ async function findNeighborsOfText(
     const info = await ctx.datasets.get({ uri });
     const t0 = Date.now();
     const res = await ctx.engine.request(
-      protocol.NeighborsOfText,
+      NeighborsOfText,
       { datasetId: info.id, text, k, metric, model: modelForRequests() },
       { progressTitle: `Embedding Lens: neighbours of "${text.length > 40 ? text.slice(0, 39) + '…' : text}"` },
     );
@@ -123,7 +125,7 @@ async function embedTextFile(
   ctx: HostContext,
   uriArg?: unknown,
   opts: EmbedFileOptions = {},
-): Promise<protocol.EmbedFileResult | undefined> {
+): Promise<EmbedFileResult | undefined> {
   let input = asUri(uriArg);
   if (!input || !TEXT_INPUTS.includes(path.extname(input.fsPath).slice(1).toLowerCase())) {
     const picked = await vscode.window.showOpenDialog({
@@ -138,7 +140,7 @@ async function embedTextFile(
   try {
     let column = opts.column;
     if (column === undefined) {
-      const cols = await ctx.engine.request(protocol.TextColumns, { input: input.fsPath });
+      const cols = await ctx.engine.request(TextColumns, { input: input.fsPath });
       if (cols.columns.length === 1) column = cols.columns[0];
       else if (cols.columns.length > 1) {
         const ordered = cols.suggested
@@ -181,7 +183,7 @@ async function embedTextFile(
       force = true;
     }
     const res = await ctx.engine.request(
-      protocol.EmbedFile,
+      EmbedFile,
       { input: input.fsPath, out, textColumn: column, force, model: modelForRequests() },
       { progressTitle: `Embedding Lens: embedding ${path.basename(input.fsPath)} with ${modelLabel()}` },
     );
@@ -201,7 +203,7 @@ async function embedTextFile(
 }
 
 /** Sets embeddingLens.model.path to a folder the engine could load (or to the built-in model). */
-async function chooseModelFolder(ctx: HostContext, dirArg?: unknown): Promise<protocol.TextModelInfo | undefined> {
+async function chooseModelFolder(ctx: HostContext, dirArg?: unknown): Promise<TextModelInfo | undefined> {
   let dir = typeof dirArg === 'string' ? dirArg : dirArg instanceof vscode.Uri ? dirArg.fsPath : undefined;
   if (!dir) {
     const pick = await vscode.window.showQuickPick(
@@ -241,7 +243,7 @@ async function chooseModelFolder(ctx: HostContext, dirArg?: unknown): Promise<pr
   }
   try {
     const info = await ctx.engine.request(
-      protocol.TextModelDescribe,
+      TextModelDescribe,
       { model: dir === BUILTIN ? undefined : dir },
       { progressTitle: 'Embedding Lens: loading the model' },
     );

@@ -5,7 +5,9 @@
  */
 import * as path from 'path';
 import * as vscode from 'vscode';
-import * as protocol from '../../shared/protocol';
+import { MetadataRows } from '../../shared/protocol/datasets';
+import type { DiagnoseResult } from '../../shared/protocol/diagnostics';
+import { Diagnose } from '../../shared/protocol/diagnostics';
 import { cleanSettings, DIAGNOSTICS_DEFAULTS } from '../../shared/webview/diagnostics';
 import type {
   DiagnosticsFromWebview,
@@ -20,9 +22,9 @@ import { LensPanel } from './panel';
 
 export class DiagnosticsPanel extends LensPanel<DiagnosticsToWebview, DiagnosticsFromWebview> {
   private settings: DiagnosticsSettings = { ...DIAGNOSTICS_DEFAULTS };
-  private result: protocol.DiagnoseResult | undefined;
+  private result: DiagnoseResult | undefined;
   /** The last result, for tests and the "pointed by" lookups. */
-  get lastResult(): protocol.DiagnoseResult | undefined {
+  get lastResult(): DiagnoseResult | undefined {
     return this.result;
   }
 
@@ -71,7 +73,7 @@ export class DiagnosticsPanel extends LensPanel<DiagnosticsToWebview, Diagnostic
       this.post({ type: 'running', settings: this.settings });
       const { k, metric, sample } = this.settings;
       this.result = await this.ctx.engine.request(
-        protocol.Diagnose,
+        Diagnose,
         { datasetId: info.id, k, metric: metric === 'auto' ? undefined : metric, sample: sample || undefined },
         {
           token,
@@ -98,11 +100,7 @@ export class DiagnosticsPanel extends LensPanel<DiagnosticsToWebview, Diagnostic
     let labels: (string | undefined)[] = [];
     const rows = [row, ...hub.pointedBy];
     if (info.labelColumn) {
-      const meta = await this.ctx.engine.request(
-        protocol.MetadataRows,
-        { datasetId: info.id, rows },
-        { token: this.token },
-      );
+      const meta = await this.ctx.engine.request(MetadataRows, { datasetId: info.id, rows }, { token: this.token });
       const c = meta.columns.indexOf(info.labelColumn);
       labels = meta.values.map((v) => (c >= 0 && v[c] !== null && v[c] !== undefined ? String(v[c]) : undefined));
     }

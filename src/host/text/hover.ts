@@ -10,7 +10,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import * as protocol from '../../shared/protocol';
+import type { DatasetInfo } from '../../shared/protocol/datasets';
+import { NeighborsOfText, RowNeighborsWithText } from '../../shared/protocol/text';
 import type { HostContext } from '../context';
 import { EngineCancelled, EngineInputError } from '../engine';
 import { defaultK, defaultMetric } from '../settings';
@@ -71,7 +72,7 @@ export class NeighborHovers {
   async datasetFor(
     file: string,
     token?: vscode.CancellationToken,
-  ): Promise<{ uri: vscode.Uri; info: protocol.DatasetInfo } | undefined> {
+  ): Promise<{ uri: vscode.Uri; info: DatasetInfo } | undefined> {
     const key = norm(file);
     const candidates: vscode.Uri[] = [];
     const act = this.ctx.activeDataset;
@@ -136,7 +137,7 @@ export class NeighborHovers {
   }
 
   private async rowHover(
-    ds: { uri: vscode.Uri; info: protocol.DatasetInfo },
+    ds: { uri: vscode.Uri; info: DatasetInfo },
     row: number,
     range: vscode.Range,
     token: vscode.CancellationToken,
@@ -144,7 +145,7 @@ export class NeighborHovers {
     const metric = defaultMetric();
     try {
       const res = await this.ctx.engine.request(
-        protocol.RowNeighborsWithText,
+        RowNeighborsWithText,
         { datasetId: ds.info.id, row, k: defaultK(), metric },
         { token },
       );
@@ -179,7 +180,7 @@ export class NeighborHovers {
     try {
       const info = await this.ctx.datasets.get({ uri: act.uri }, token);
       const res = await this.ctx.engine.request(
-        protocol.NeighborsOfText,
+        NeighborsOfText,
         { datasetId: info.id, text, k: defaultK(), metric, model: modelForRequests() },
         { token },
       );
