@@ -69,3 +69,10 @@ export async function pickWorkspaceEmbeddingFile(title: string): Promise<vscode.
   );
   return item?.uri;
 }
+
+/** A command's file argument: a Uri, or (from a hover's command link) a URI string or a path. */
+export function asUri(v: unknown): vscode.Uri | undefined {
+  if (v instanceof vscode.Uri) return v;
+  if (typeof v === 'string' && v) return v.includes('://') ? vscode.Uri.parse(v) : vscode.Uri.file(v);
+  return undefined;
+}

@@ -10,6 +10,7 @@ import { Compress, ExportCompression } from '../../src/shared/protocol/compressi
 import type { EmbeddingLensApi } from '../../src/host/extension';
 import { waitForTabCount, waitForTabs } from './tabs';
 import { EXTENSION_ID, sampleUri } from './workspace';
+import { COMMANDS } from '../../src/host/commands';
 
 const isCompressionTab = (t: vscode.Tab) =>
   t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('embeddingLens.compression');
@@ -26,8 +27,8 @@ suite('compression', () => {
 
   test('the command opens one Compression panel per file and reveals it when run again', async () => {
     const uri = sampleUri('glove.npy');
-    await vscode.commands.executeCommand('embeddingLens.compression', uri);
-    await vscode.commands.executeCommand('embeddingLens.compression', uri);
+    await vscode.commands.executeCommand(COMMANDS.compression.show, uri);
+    await vscode.commands.executeCommand(COMMANDS.compression.show, uri);
     const tabs = await compressionTabs();
     assert.strictEqual(tabs.length, 1, 'one panel for the file');
     assert.strictEqual(tabs[0].label, 'Compression: glove.npy');

@@ -8,6 +8,7 @@ import { Diagnose } from '../../src/shared/protocol/diagnostics';
 import type { EmbeddingLensApi } from '../../src/host/extension';
 import { waitForTabs } from './tabs';
 import { EXTENSION_ID, sampleUri } from './workspace';
+import { COMMANDS } from '../../src/host/commands';
 
 suite('diagnostics', () => {
   let api: EmbeddingLensApi;
@@ -19,8 +20,8 @@ suite('diagnostics', () => {
 
   test('Show Diagnostics opens one panel per file and reveals it when asked again', async () => {
     const uri = sampleUri('glove.npy');
-    await vscode.commands.executeCommand('embeddingLens.diagnostics', uri);
-    await vscode.commands.executeCommand('embeddingLens.diagnostics', uri);
+    await vscode.commands.executeCommand(COMMANDS.diagnostics.show, uri);
+    await vscode.commands.executeCommand(COMMANDS.diagnostics.show, uri);
     const tabs = await waitForTabs(
       (t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('embeddingLens.diagnostics'),
     );

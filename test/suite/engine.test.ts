@@ -12,6 +12,7 @@ import { Neighbors } from '../../src/shared/protocol/neighbors';
 import { Overview } from '../../src/shared/protocol/overview';
 import type { EmbeddingLensApi } from '../../src/host/extension';
 import { bruteCosine, EXTENSION_ID, readNpyF32, sampleUri } from './workspace';
+import { COMMANDS } from '../../src/host/commands';
 
 suite('engine', () => {
   let api: EmbeddingLensApi;
@@ -67,7 +68,7 @@ suite('engine', () => {
 
   test('the open command shows the overview editor', async () => {
     const uri = sampleUri('glove.npy');
-    await vscode.commands.executeCommand('embeddingLens.open', uri);
+    await vscode.commands.executeCommand(COMMANDS.overview.open, uri);
     const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
     assert.ok(tab?.input instanceof vscode.TabInputCustom, 'a custom editor tab is active');
     assert.strictEqual((tab.input as vscode.TabInputCustom).viewType, 'embeddingLens.overview');
@@ -94,7 +95,7 @@ suite('engine', () => {
         resolve();
       });
     });
-    await vscode.commands.executeCommand('embeddingLens.restartEngine');
+    await vscode.commands.executeCommand(COMMANDS.engine.restart);
     await restarted;
     const after = await api.context.engine.request(Ping, undefined);
     assert.notStrictEqual(after.pid, before.pid);

@@ -10,6 +10,7 @@ import type { EmbeddingLensApi } from '../../src/host/extension';
 import type { MapPanel } from '../../src/host/panels/mapPanel';
 import { waitForTabs } from './tabs';
 import { EXTENSION_ID, sampleUri } from './workspace';
+import { COMMANDS } from '../../src/host/commands';
 
 function mapTabs(): Promise<vscode.Tab[]> {
   return waitForTabs(
@@ -32,8 +33,8 @@ suite('map', () => {
   test('the command opens one Map panel per file, reveals it when run again, and finishes a map', async function () {
     this.timeout(300_000); // UMAP of 5,000 rows on a shared machine
     const uri = sampleUri('glove.npy');
-    const panel = (await vscode.commands.executeCommand('embeddingLens.map', uri)) as MapPanel | undefined;
-    await vscode.commands.executeCommand('embeddingLens.map', uri);
+    const panel = (await vscode.commands.executeCommand(COMMANDS.map.show, uri)) as MapPanel | undefined;
+    await vscode.commands.executeCommand(COMMANDS.map.show, uri);
     const tabs = await mapTabs();
     assert.strictEqual(tabs.length, 1, 'one panel for the file');
     assert.strictEqual(tabs[0].label, 'Map: glove.npy');

@@ -11,6 +11,7 @@ import * as vscode from 'vscode';
 import { Compare, ModalityGap, NeuralCollapse } from '../../src/shared/protocol/pairs';
 import type { EmbeddingLensApi } from '../../src/host/extension';
 import { EXTENSION_ID, sampleUri, writeNpyF32 } from './workspace';
+import { COMMANDS } from '../../src/host/commands';
 
 /** True once a tab with this title is open (the panel registry lives in the extension's bundle, not this one). */
 function tabOpen(title: string): boolean {
@@ -51,7 +52,7 @@ suite('pairs', () => {
     assert.strictEqual(r.separability, 1);
     assert.strictEqual(r.retrieval?.aToB.top1, 0.552);
     assert.strictEqual(r.map.group.length * 2, r.map.coords.length);
-    await vscode.commands.executeCommand('embeddingLens.modalityGap', clip, { group: 'modality', pair: 'pair_id' });
+    await vscode.commands.executeCommand(COMMANDS.pairs.modalityGap, clip, { group: 'modality', pair: 'pair_id' });
     await waitFor(() => tabOpen('Modality Gap: clip_vitb16_coco500.npy'));
   });
 
@@ -64,7 +65,7 @@ suite('pairs', () => {
     assert.ok(Number.isFinite(r.nc1) && r.nc1 > 0);
     assert.ok(r.ncmAccuracy > 0 && r.ncmAccuracy <= 1);
     assert.strictEqual(r.meanCosines.length, r.classes * r.classes);
-    await vscode.commands.executeCommand('embeddingLens.neuralCollapse', uri, { labels: 'freq_band' });
+    await vscode.commands.executeCommand(COMMANDS.pairs.neuralCollapse, uri, { labels: 'freq_band' });
     await waitFor(() => tabOpen('Neural Collapse: glove.npy'));
   });
 
@@ -100,7 +101,7 @@ suite('pairs', () => {
       api.context.engine.request(Compare, { datasetId: ia.id, otherId: ic.id }),
       /c\.npy: has 999 rows but a\.npy has 1000/,
     );
-    await vscode.commands.executeCommand('embeddingLens.compareWith', vscode.Uri.file(a), {
+    await vscode.commands.executeCommand(COMMANDS.pairs.compareWith, vscode.Uri.file(a), {
       other: vscode.Uri.file(b),
     });
     await waitFor(() => tabOpen('Compare: a.npy'));

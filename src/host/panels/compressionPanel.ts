@@ -20,6 +20,7 @@ import { EngineCancelled } from '../engine';
 import type { HostContext } from '../context';
 import { panelLinks } from '../features/links';
 import { LensPanel } from './panel';
+import { COMMANDS } from '../commands';
 
 type Role = keyof CompressionExportFiles;
 
@@ -110,7 +111,7 @@ export class CompressionPanel extends LensPanel<CompressionToWebview, Compressio
         type: 'file',
         file: { name: path.basename(this.uri.fsPath), rows: info.rows, dims: info.dims, fileBytes: info.fileBytes },
         settings: this.settings,
-        links: panelLinks().filter((l) => l.command !== 'embeddingLens.compression'),
+        links: panelLinks().filter((l) => l.command !== COMMANDS.compression.show),
       });
       this.post({ type: 'busy' });
       this.post({ type: 'running', settings: this.settings });

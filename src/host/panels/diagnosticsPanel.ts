@@ -19,6 +19,7 @@ import { EngineCancelled } from '../engine';
 import type { HostContext } from '../context';
 import { panelLinks } from '../features/links';
 import { LensPanel } from './panel';
+import { COMMANDS } from '../commands';
 
 export class DiagnosticsPanel extends LensPanel<DiagnosticsToWebview, DiagnosticsFromWebview> {
   private settings: DiagnosticsSettings = { ...DIAGNOSTICS_DEFAULTS };
@@ -67,7 +68,7 @@ export class DiagnosticsPanel extends LensPanel<DiagnosticsToWebview, Diagnostic
         type: 'file',
         file: { name: path.basename(this.uri.fsPath), rows: info.rows, dims: info.dims, labelColumn: info.labelColumn },
         settings: this.settings,
-        links: panelLinks().filter((l) => l.command !== 'embeddingLens.diagnostics'),
+        links: panelLinks().filter((l) => l.command !== COMMANDS.diagnostics.show),
       });
       this.post({ type: 'busy' });
       this.post({ type: 'running', settings: this.settings });

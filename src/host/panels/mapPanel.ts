@@ -19,6 +19,7 @@ import { EngineCancelled } from '../engine';
 import { panelLinks } from '../features/links';
 import { scatterMaxPoints } from '../settings';
 import { LensPanel } from './panel';
+import { COMMANDS } from '../commands';
 
 const POLL_MS = 250;
 /** Above this many rows the panel opens with PCA only (UMAP/t-SNE need the exact k-NN graph, n² work: ~20 s at 50k here); the user can still ask for them. */
@@ -102,7 +103,7 @@ export class MapPanel extends LensPanel<MapToWebview, MapFromWebview> {
         labelColumn: info.labelColumn,
         labels,
         settings,
-        links: panelLinks().filter((l) => l.command !== 'embeddingLens.map'),
+        links: panelLinks().filter((l) => l.command !== COMMANDS.map.show),
       },
     });
     this.post({ type: 'busy' });

@@ -15,6 +15,7 @@ import type { PairsFile, PairsFromWebview, PairsToWebview } from '../../shared/w
 import type { HostContext } from '../context';
 import { panelLinks } from '../features/links';
 import { LensPanel } from './panel';
+import { COMMANDS } from '../commands';
 
 export type PairsSpec =
   | { mode: 'gap'; group: string; pair?: string; values?: [string, string] }
@@ -24,10 +25,11 @@ export type PairsSpec =
 /** Asks the user again for what the panel needs (columns, files); undefined when they cancel. */
 export type Rechoose = (uri: vscode.Uri, current: PairsSpec) => Promise<PairsSpec | undefined>;
 
-export const PAIRS_COMMANDS = {
-  gap: 'embeddingLens.modalityGap',
-  collapse: 'embeddingLens.neuralCollapse',
-  compare: 'embeddingLens.compareWith',
+/** The command that opens each mode (its link is left out of the panel's own toolbar). */
+const MODE_COMMANDS = {
+  gap: COMMANDS.pairs.modalityGap,
+  collapse: COMMANDS.pairs.neuralCollapse,
+  compare: COMMANDS.pairs.compareWith,
 } as const;
 
 export class PairsPanel extends LensPanel<PairsToWebview, PairsFromWebview> {
@@ -52,7 +54,7 @@ export class PairsPanel extends LensPanel<PairsToWebview, PairsFromWebview> {
     this.post({ type: 'busy', message: `Reading ${name}…` });
     const info = await this.ctx.datasets.get({ uri: this.uri }, token);
     const file = fileOf(this.uri, info);
-    const links = panelLinks().filter((l) => l.command !== PAIRS_COMMANDS[this.spec.mode]);
+    const links = panelLinks().filter((l) => l.command !== MODE_COMMANDS[this.spec.mode]);
     const spec = this.spec;
     if (spec.mode === 'gap') {
       this.post({ type: 'busy', message: `Measuring the gap between the groups of '${spec.group}'…` });

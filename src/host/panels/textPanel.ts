@@ -16,6 +16,7 @@ import { showRowInOverview } from '../editor';
 import { defaultK, defaultMetric } from '../settings';
 import { modelForRequests, MODEL_SETTING } from '../text/model';
 import { LensPanel } from './panel';
+import { COMMANDS } from '../commands';
 
 /** A search and its answer, shown again after the panel re-renders. */
 export interface TextSearch {
@@ -100,7 +101,7 @@ export class TextPanel extends LensPanel<TextToWebview, TextFromWebview> {
       case 'showRow':
         return showRowInOverview(this.uri, msg.row);
       case 'chooseModel':
-        await vscode.commands.executeCommand('embeddingLens.chooseModelFolder');
+        await vscode.commands.executeCommand(COMMANDS.text.chooseModelFolder);
         return;
     }
   }

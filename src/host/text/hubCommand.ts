@@ -16,7 +16,6 @@ import { hubEndpoint, localFolderFor, onnxChoices, planModelFiles, repoIdProblem
 import { setModelSetting } from './model';
 import { hubAuthFor } from './hubToken';
 
-export const DOWNLOAD_MODEL_COMMAND = 'embeddingLens.downloadModel';
 export const HUB_ENDPOINT_SETTING = 'model.hubEndpoint';
 const SUGGESTED = 'sentence-transformers/all-MiniLM-L6-v2';
 

@@ -11,7 +11,6 @@ import { ColumnValues } from '../../shared/protocol/datasets';
 import type { HostContext } from '../context';
 
 export const ROW_TEXT_SCHEME = 'embedding-lens-rows';
-export const SHOW_TEXT_COLUMN_COMMAND = 'embeddingLens.showTextColumn';
 
 interface RowTextRef {
   file: vscode.Uri;
