@@ -55,13 +55,13 @@ function fakeVscode(): Record<string, unknown> {
       registered.push(id);
       return { dispose() {} };
     },
-    executeCommand: async () => undefined,
+    executeCommand: () => Promise.resolve(undefined),
   };
   return mod;
 }
 
 const fakes: Record<string, unknown> = { vscode: fakeVscode(), 'vscode-languageclient/node': absorbing() };
-const loader = Module as unknown as { _load(request: string, ...rest: unknown[]): unknown };
+const loader = Module as unknown as { _load: (this: unknown, request: string, ...rest: unknown[]) => unknown };
 const realLoad = loader._load;
 loader._load = function (request: string, ...rest: unknown[]) {
   if (request in fakes) return fakes[request];

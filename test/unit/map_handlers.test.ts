@@ -1,5 +1,5 @@
 /**
- * The map's engine handlers (src/engine/handlers/projection.ts) through the real
+ * The map's engine handlers (src/engine/handlers/map.ts) through the real
  * request context on a stand-in LSP connection: Project streams layouts (push and
  * poll) and answers with decodable arrays whose scores equal the engine's own
  * project(); hovers' top-3 neighbours and the selection's centroid neighbours equal

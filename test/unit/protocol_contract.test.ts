@@ -59,7 +59,7 @@ function registeredBy(register: (ctx: EngineContext) => void): string[] {
       methods.push(method);
     },
     sendNotification() {},
-    window: { attachWorkDoneProgress: async () => ({ begin() {}, report() {}, done() {} }) },
+    window: { attachWorkDoneProgress: () => Promise.resolve({ begin() {}, report() {}, done() {} }) },
   };
   register(createContext(connection as never));
   return methods;
