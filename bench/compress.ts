@@ -26,7 +26,7 @@ import { sampleRows } from '../src/engine/analysis/compression/sample';
 import { knnSearch } from '../src/engine/kernels/knn';
 import { gatherRows } from '../src/engine/core/matrix';
 import { preparedCorpus } from '../src/engine/analysis/overview';
-import type { CompressResult } from '../src/shared/protocol';
+import type { CompressResult } from '../src/shared/protocol/compression';
 
 const PY = '/usr/bin/python3';
 const argv = process.argv.slice(2);

@@ -25,6 +25,8 @@ import * as path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { onnx } from 'onnx-proto';
 import { encodeNpy } from '../src/engine/io/npy';
+import { Open } from '../src/shared/protocol/datasets';
+import { RowNeighborsWithText } from '../src/shared/protocol/text';
 import { MAX_BATCH, MAX_TEXT_BATCH, TextModel } from '../src/engine/text/model';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { builtinModelDir } from '../src/engine/text/registry';
@@ -471,11 +473,11 @@ async function hoverBench(): Promise<void> {
   await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {} });
   conn.sendNotification('initialized', {});
   let t0 = performance.now();
-  const open = (await conn.sendRequest('embeddingLens/open', { path: file })) as { dataset: { id: string } };
+  const open = (await conn.sendRequest(Open.method, { path: file })) as { dataset: { id: string } };
   const openMs = performance.now() - t0;
   const k = 10;
   const ask = (row: number) =>
-    conn.sendRequest('embeddingLens/text/rowNeighbors', {
+    conn.sendRequest(RowNeighborsWithText.method, {
       datasetId: open.dataset.id,
       row,
       k,

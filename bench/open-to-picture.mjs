@@ -48,10 +48,10 @@ async function engineOnce() {
   conn.listen();
   await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {} });
   conn.sendNotification('initialized', {});
-  await conn.sendRequest('embeddingLens/ping');
+  await conn.sendRequest('embeddingLens/engine/ping');
   const t0 = performance.now();
-  const open = await conn.sendRequest('embeddingLens/open', { path: file });
-  const ov = await conn.sendRequest('embeddingLens/overview', { datasetId: open.dataset.id });
+  const open = await conn.sendRequest('embeddingLens/datasets/open', { path: file });
+  const ov = await conn.sendRequest('embeddingLens/overview/compute', { datasetId: open.dataset.id });
   const tEngine = performance.now() - t0;
   const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
   const hwm = Number(/VmHWM:\s+(\d+) kB/.exec(status)[1]) * 1024;

@@ -1,7 +1,7 @@
 /** What every host feature gets: the engine, opened datasets, the log, and the active file. */
 import * as path from 'path';
 import * as vscode from 'vscode';
-import type { DatasetInfo } from '../shared/protocol';
+import type { DatasetInfo } from '../shared/protocol/datasets';
 import { DatasetService } from './datasets';
 import { EngineClient } from './engine';
 
@@ -68,4 +68,11 @@ export async function pickWorkspaceEmbeddingFile(title: string): Promise<vscode.
     { title, matchOnDescription: true, placeHolder: 'Search .npy and .parquet files in the workspace' },
   );
   return item?.uri;
+}
+
+/** A command's file argument: a Uri, or (from a hover's command link) a URI string or a path. */
+export function asUri(v: unknown): vscode.Uri | undefined {
+  if (v instanceof vscode.Uri) return v;
+  if (typeof v === 'string' && v) return v.includes('://') ? vscode.Uri.parse(v) : vscode.Uri.file(v);
+  return undefined;
 }

@@ -5,7 +5,8 @@
  */
 import * as path from 'path';
 import * as vscode from 'vscode';
-import * as protocol from '../shared/protocol';
+import type { DatasetInfo } from '../shared/protocol/datasets';
+import { Open } from '../shared/protocol/datasets';
 import { EngineClient } from './engine';
 
 export interface OpenRequest {
@@ -17,7 +18,7 @@ export interface OpenRequest {
 
 export class DatasetService {
   /** Open datasets by file path + options, so two panels on one file share the engine's copy. */
-  private readonly open = new Map<string, Promise<protocol.DatasetInfo>>();
+  private readonly open = new Map<string, Promise<DatasetInfo>>();
   /** Choices the user already made for a file (column, flatten), reused when re-opening after a restart. */
   private readonly choices = new Map<string, Partial<OpenRequest>>();
 
@@ -25,7 +26,7 @@ export class DatasetService {
     engine.onDidRestart(() => this.open.clear());
   }
 
-  async get(req: OpenRequest, token?: vscode.CancellationToken): Promise<protocol.DatasetInfo> {
+  async get(req: OpenRequest, token?: vscode.CancellationToken): Promise<DatasetInfo> {
     const remembered = this.choices.get(req.uri.fsPath) ?? {};
     const full: OpenRequest = { ...remembered, ...stripUndefined(req), uri: req.uri };
     const key = JSON.stringify([full.uri.fsPath, full.metaPath, full.column, full.flattenLeading]);
@@ -38,10 +39,10 @@ export class DatasetService {
     return p;
   }
 
-  private async load(req: OpenRequest, token?: vscode.CancellationToken): Promise<protocol.DatasetInfo> {
+  private async load(req: OpenRequest, token?: vscode.CancellationToken): Promise<DatasetInfo> {
     const file = req.uri.fsPath;
     const res = await this.engine.request(
-      protocol.Open,
+      Open,
       { path: file, metaPath: req.metaPath, column: req.column, flattenLeading: req.flattenLeading },
       { progressTitle: `Embedding Lens: opening ${path.basename(file)}`, token },
     );

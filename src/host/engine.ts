@@ -1,7 +1,7 @@
 /**
  * The extension host's side of the engine channel: starts the engine process
  * with vscode-languageclient over Node IPC, sends the typed requests declared in
- * src/shared/protocol.ts with progress and cancellation, and tells listeners
+ * the feature modules of src/shared/protocol/ with progress and cancellation, and tells listeners
  * when the process was restarted (after a crash or on the user's command) so
  * open panels can ask again for what they show.
  */
@@ -16,7 +16,9 @@ import {
   TransportKind,
   WorkDoneProgress,
 } from 'vscode-languageclient/node';
-import * as protocol from '../shared/protocol';
+import type { EngineSettings } from '../shared/protocol/engine';
+import { Configure } from '../shared/protocol/engine';
+import type { RequestDef } from '../shared/protocol/request';
 import { ENGINE_ERROR_INPUT } from '../shared/errors';
 import { engineThreads } from './settings';
 
@@ -75,7 +77,7 @@ export class EngineClient implements vscode.Disposable {
     const clientOptions: LanguageClientOptions = {
       documentSelector: [],
       outputChannel: this.log,
-      initializationOptions: { threads: engineThreads() } satisfies protocol.EngineSettings,
+      initializationOptions: { threads: engineThreads() } satisfies EngineSettings,
     };
     const client = new LanguageClient('embeddingLens.engine', 'Embedding Lens Engine', serverOptions, clientOptions);
     let wasRunning = false;
@@ -111,7 +113,7 @@ export class EngineClient implements vscode.Disposable {
     return this.generation;
   }
 
-  async request<P, R>(def: protocol.RequestDef<P, R>, params: P, opts: RequestOptions = {}): Promise<R> {
+  async request<P, R>(def: RequestDef<P, R>, params: P, opts: RequestOptions = {}): Promise<R> {
     const client = await this.ensure();
     const run = async (
       token: vscode.CancellationToken,
@@ -162,8 +164,8 @@ export class EngineClient implements vscode.Disposable {
   }
 
   /** Sends the settings the engine needs now (after a configuration change). */
-  async configure(settings: protocol.EngineSettings): Promise<void> {
-    if (this.client?.state === State.Running) await this.request(protocol.Configure, settings);
+  async configure(settings: EngineSettings): Promise<void> {
+    if (this.client?.state === State.Running) await this.request(Configure, settings);
   }
 
   dispose(): void {

@@ -5,10 +5,8 @@
 import * as vscode from 'vscode';
 import { DatasetService } from './datasets';
 import { EngineClient } from './engine';
-import { HostContext, pickWorkspaceEmbeddingFile } from './context';
-import { openOverview, registerOverviewEditors } from './editor';
+import { HostContext } from './context';
 import { FEATURES } from './features/index';
-import { engineThreads } from './settings';
 
 /** What `activate` returns: used by the integration tests and by other extensions. */
 export interface EmbeddingLensApi {
@@ -21,31 +19,7 @@ export function activate(extension: vscode.ExtensionContext): EmbeddingLensApi {
   const datasets = new DatasetService(engine);
   const ctx = new HostContext(extension, engine, datasets, log);
 
-  extension.subscriptions.push(
-    log,
-    engine,
-    ...registerOverviewEditors(ctx),
-    vscode.commands.registerCommand('embeddingLens.open', async (uri?: vscode.Uri, selected?: vscode.Uri[]) => {
-      const targets = selected?.length ? selected : uri ? [uri] : [];
-      if (!targets.length) {
-        const picked = await pickWorkspaceEmbeddingFile('Open an embedding file');
-        if (picked) targets.push(picked);
-      }
-      for (const t of targets) await openOverview(t);
-    }),
-    vscode.commands.registerCommand('embeddingLens.openFile', async () => {
-      const picked = await pickWorkspaceEmbeddingFile('Open an embedding file');
-      if (picked) await openOverview(picked);
-    }),
-    vscode.commands.registerCommand('embeddingLens.showEngineLog', () => log.show()),
-    vscode.commands.registerCommand('embeddingLens.restartEngine', async () => {
-      await engine.restart();
-      void vscode.window.showInformationMessage('Embedding Lens: engine restarted.');
-    }),
-    vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('embeddingLens.engine.threads')) void engine.configure({ threads: engineThreads() });
-    }),
-  );
+  extension.subscriptions.push(log, engine);
   for (const activateFeature of FEATURES) {
     const subs = activateFeature(ctx);
     if (subs) extension.subscriptions.push(...subs);

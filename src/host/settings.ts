@@ -1,7 +1,7 @@
 /** Typed access to the extension's settings (contributed in package.json). */
 import * as vscode from 'vscode';
-import type { Metric } from '../shared/protocol';
-import { METRICS } from '../shared/protocol';
+import type { Metric } from '../shared/protocol/common';
+import { METRICS } from '../shared/protocol/common';
 
 function cfg(): vscode.WorkspaceConfiguration {
   return vscode.workspace.getConfiguration('embeddingLens');

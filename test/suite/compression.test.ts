@@ -6,10 +6,11 @@ import * as os from 'os';
 import * as path from 'path';
 import { suite, suiteSetup, test } from 'mocha';
 import * as vscode from 'vscode';
-import * as protocol from '../../src/shared/protocol';
+import { Compress, ExportCompression } from '../../src/shared/protocol/compression';
 import type { EmbeddingLensApi } from '../../src/host/extension';
 import { waitForTabCount, waitForTabs } from './tabs';
 import { EXTENSION_ID, sampleUri } from './workspace';
+import { COMMANDS } from '../../src/host/commands';
 
 const isCompressionTab = (t: vscode.Tab) =>
   t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('embeddingLens.compression');
@@ -26,8 +27,8 @@ suite('compression', () => {
 
   test('the command opens one Compression panel per file and reveals it when run again', async () => {
     const uri = sampleUri('glove.npy');
-    await vscode.commands.executeCommand('embeddingLens.compression', uri);
-    await vscode.commands.executeCommand('embeddingLens.compression', uri);
+    await vscode.commands.executeCommand(COMMANDS.compression.show, uri);
+    await vscode.commands.executeCommand(COMMANDS.compression.show, uri);
     const tabs = await compressionTabs();
     assert.strictEqual(tabs.length, 1, 'one panel for the file');
     assert.strictEqual(tabs[0].label, 'Compression: glove.npy');
@@ -35,7 +36,7 @@ suite('compression', () => {
 
   test('the sweep on the sample gives sane recall, sizes and a recommendation', async () => {
     const info = await api.context.datasets.get({ uri: sampleUri('glove.npy') });
-    const r = await api.context.engine.request(protocol.Compress, {
+    const r = await api.context.engine.request(Compress, {
       datasetId: info.id,
       k: 10,
       queries: 300,
@@ -74,7 +75,7 @@ suite('compression', () => {
         pcaMean: path.join(dir, 'mean.npy'),
         pcaComponents: path.join(dir, 'components.npy'),
       };
-      const res = await api.context.engine.request(protocol.ExportCompression, {
+      const res = await api.context.engine.request(ExportCompression, {
         datasetId: info.id,
         config: { method: 'pca', dims: 16 },
         files,
@@ -88,7 +89,7 @@ suite('compression', () => {
         assert.strictEqual(fs.readFileSync(f).subarray(1, 6).toString('latin1'), 'NUMPY');
       const before = fs.readFileSync(files.matrix);
       await assert.rejects(
-        api.context.engine.request(protocol.ExportCompression, {
+        api.context.engine.request(ExportCompression, {
           datasetId: info.id,
           config: { method: 'truncate', dims: 8 },
           files: { matrix: files.matrix },

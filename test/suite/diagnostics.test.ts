@@ -4,10 +4,11 @@
 import * as assert from 'assert';
 import { suite, suiteSetup, test } from 'mocha';
 import * as vscode from 'vscode';
-import * as protocol from '../../src/shared/protocol';
+import { Diagnose } from '../../src/shared/protocol/diagnostics';
 import type { EmbeddingLensApi } from '../../src/host/extension';
 import { waitForTabs } from './tabs';
 import { EXTENSION_ID, sampleUri } from './workspace';
+import { COMMANDS } from '../../src/host/commands';
 
 suite('diagnostics', () => {
   let api: EmbeddingLensApi;
@@ -19,8 +20,8 @@ suite('diagnostics', () => {
 
   test('Show Diagnostics opens one panel per file and reveals it when asked again', async () => {
     const uri = sampleUri('glove.npy');
-    await vscode.commands.executeCommand('embeddingLens.diagnostics', uri);
-    await vscode.commands.executeCommand('embeddingLens.diagnostics', uri);
+    await vscode.commands.executeCommand(COMMANDS.diagnostics.show, uri);
+    await vscode.commands.executeCommand(COMMANDS.diagnostics.show, uri);
     const tabs = await waitForTabs(
       (t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('embeddingLens.diagnostics'),
     );
@@ -31,7 +32,7 @@ suite('diagnostics', () => {
   test('the engine diagnoses the sample GloVe vectors with sane values', async function () {
     this.timeout(240_000); // four k-NN graphs of 5000 rows on a shared machine
     const info = await api.context.datasets.get({ uri: sampleUri('glove.npy') });
-    const r = await api.context.engine.request(protocol.Diagnose, { datasetId: info.id, k: 10 });
+    const r = await api.context.engine.request(Diagnose, { datasetId: info.id, k: 10 });
     assert.strictEqual(r.rows, 5000);
     assert.ok(r.rank, 'rank section');
     assert.strictEqual(r.rank.singularValues.length, 100, 'min(n, d) singular values');

@@ -7,9 +7,12 @@ import * as os from 'os';
 import * as path from 'path';
 import { suite, suiteSetup, test } from 'mocha';
 import * as vscode from 'vscode';
-import * as protocol from '../../src/shared/protocol';
+import { Ping } from '../../src/shared/protocol/engine';
+import { Neighbors } from '../../src/shared/protocol/neighbors';
+import { Overview } from '../../src/shared/protocol/overview';
 import type { EmbeddingLensApi } from '../../src/host/extension';
 import { bruteCosine, EXTENSION_ID, readNpyF32, sampleUri } from './workspace';
+import { COMMANDS } from '../../src/host/commands';
 
 suite('engine', () => {
   let api: EmbeddingLensApi;
@@ -20,7 +23,7 @@ suite('engine', () => {
   });
 
   test('the engine process answers', async () => {
-    const ping = await api.context.engine.request(protocol.Ping, undefined);
+    const ping = await api.context.engine.request(Ping, undefined);
     assert.ok(ping.pid > 0 && ping.pid !== process.pid, 'the engine is a separate process');
     assert.ok(ping.threads >= 1);
   });
@@ -35,7 +38,7 @@ suite('engine', () => {
       'the sidecar glove.tsv is found by its stem',
     );
     assert.strictEqual(info.labelColumn, 'word');
-    const ov = await api.context.engine.request(protocol.Overview, { datasetId: info.id });
+    const ov = await api.context.engine.request(Overview, { datasetId: info.id });
     assert.strictEqual(ov.pca.coords.length, 2 * 5000);
     assert.ok(ov.pca.coords.every(Number.isFinite));
     assert.strictEqual(ov.inspect.nanRows, 0);
@@ -46,7 +49,7 @@ suite('engine', () => {
     const info = await api.context.datasets.get({ uri });
     const m = readNpyF32(uri.fsPath);
     for (const row of [0, 123, 4999]) {
-      const res = await api.context.engine.request(protocol.Neighbors, {
+      const res = await api.context.engine.request(Neighbors, {
         datasetId: info.id,
         row,
         k: 10,
@@ -65,7 +68,7 @@ suite('engine', () => {
 
   test('the open command shows the overview editor', async () => {
     const uri = sampleUri('glove.npy');
-    await vscode.commands.executeCommand('embeddingLens.open', uri);
+    await vscode.commands.executeCommand(COMMANDS.overview.open, uri);
     const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
     assert.ok(tab?.input instanceof vscode.TabInputCustom, 'a custom editor tab is active');
     assert.strictEqual((tab.input as vscode.TabInputCustom).viewType, 'embeddingLens.overview');
@@ -79,25 +82,25 @@ suite('engine', () => {
     await assert.rejects(api.context.datasets.get({ uri: vscode.Uri.file(bad) }), (e: Error) =>
       /el-not-npy-\d+\.npy: not a NumPy \.npy file/.test(e.message),
     );
-    const ping = await api.context.engine.request(protocol.Ping, undefined);
+    const ping = await api.context.engine.request(Ping, undefined);
     assert.ok(ping.pid > 0);
     fs.rmSync(bad, { force: true });
   });
 
   test('after a restart the engine is a new process and datasets re-open', async () => {
-    const before = await api.context.engine.request(protocol.Ping, undefined);
+    const before = await api.context.engine.request(Ping, undefined);
     const restarted = new Promise<void>((resolve) => {
       const sub = api.context.engine.onDidRestart(() => {
         sub.dispose();
         resolve();
       });
     });
-    await vscode.commands.executeCommand('embeddingLens.restartEngine');
+    await vscode.commands.executeCommand(COMMANDS.engine.restart);
     await restarted;
-    const after = await api.context.engine.request(protocol.Ping, undefined);
+    const after = await api.context.engine.request(Ping, undefined);
     assert.notStrictEqual(after.pid, before.pid);
     const info = await api.context.datasets.get({ uri: sampleUri('glove.npy') });
-    const res = await api.context.engine.request(protocol.Neighbors, {
+    const res = await api.context.engine.request(Neighbors, {
       datasetId: info.id,
       row: 0,
       k: 3,
@@ -107,7 +110,7 @@ suite('engine', () => {
   });
 
   test('if the engine process dies, it is restarted without reloading the window', async () => {
-    const before = await api.context.engine.request(protocol.Ping, undefined);
+    const before = await api.context.engine.request(Ping, undefined);
     const restarted = new Promise<void>((resolve) => {
       const sub = api.context.engine.onDidRestart(() => {
         sub.dispose();
@@ -116,7 +119,7 @@ suite('engine', () => {
     });
     process.kill(before.pid, 'SIGKILL');
     await restarted;
-    const after = await api.context.engine.request(protocol.Ping, undefined);
+    const after = await api.context.engine.request(Ping, undefined);
     assert.notStrictEqual(after.pid, before.pid);
   });
 });

@@ -4,11 +4,13 @@
 import * as assert from 'assert';
 import { suite, suiteSetup, test } from 'mocha';
 import * as vscode from 'vscode';
-import * as protocol from '../../src/shared/protocol';
+import type { MapMethod } from '../../src/shared/protocol/map';
+import { MapSelection, Project } from '../../src/shared/protocol/map';
 import type { EmbeddingLensApi } from '../../src/host/extension';
 import type { MapPanel } from '../../src/host/panels/mapPanel';
 import { waitForTabs } from './tabs';
 import { EXTENSION_ID, sampleUri } from './workspace';
+import { COMMANDS } from '../../src/host/commands';
 
 function mapTabs(): Promise<vscode.Tab[]> {
   return waitForTabs(
@@ -31,8 +33,8 @@ suite('map', () => {
   test('the command opens one Map panel per file, reveals it when run again, and finishes a map', async function () {
     this.timeout(300_000); // UMAP of 5,000 rows on a shared machine
     const uri = sampleUri('glove.npy');
-    const panel = (await vscode.commands.executeCommand('embeddingLens.map', uri)) as MapPanel | undefined;
-    await vscode.commands.executeCommand('embeddingLens.map', uri);
+    const panel = (await vscode.commands.executeCommand(COMMANDS.map.show, uri)) as MapPanel | undefined;
+    await vscode.commands.executeCommand(COMMANDS.map.show, uri);
     const tabs = await mapTabs();
     assert.strictEqual(tabs.length, 1, 'one panel for the file');
     assert.strictEqual(tabs[0].label, 'Map: glove.npy');
@@ -48,8 +50,8 @@ suite('map', () => {
   test('Project on the sample: PCA and a short UMAP give finite maps with sane scores; UMAP beats PCA', async function () {
     this.timeout(300_000);
     const info = await api.context.datasets.get({ uri: sampleUri('glove.npy') });
-    const run = (method: protocol.MapMethod, iterations?: number) =>
-      api.context.engine.request(protocol.Project, {
+    const run = (method: MapMethod, iterations?: number) =>
+      api.context.engine.request(Project, {
         datasetId: info.id,
         jobId: `suite-${method}`,
         method,
@@ -72,7 +74,7 @@ suite('map', () => {
       umap.quality.trustworthiness > pca.quality.trustworthiness,
       `UMAP ${umap.quality.trustworthiness} vs PCA ${pca.quality.trustworthiness}`,
     );
-    const sel = await api.context.engine.request(protocol.MapSelection, {
+    const sel = await api.context.engine.request(MapSelection, {
       datasetId: info.id,
       rows: [0, 1, 2],
       k: 5,

@@ -8,9 +8,10 @@ import * as os from 'os';
 import * as path from 'path';
 import { suite, suiteSetup, suiteTeardown, test } from 'mocha';
 import * as vscode from 'vscode';
-import * as protocol from '../../src/shared/protocol';
+import { Compare, ModalityGap, NeuralCollapse } from '../../src/shared/protocol/pairs';
 import type { EmbeddingLensApi } from '../../src/host/extension';
 import { EXTENSION_ID, sampleUri, writeNpyF32 } from './workspace';
+import { COMMANDS } from '../../src/host/commands';
 
 /** True once a tab with this title is open (the panel registry lives in the extension's bundle, not this one). */
 function tabOpen(title: string): boolean {
@@ -41,7 +42,7 @@ suite('pairs', () => {
 
   test('modality gap of the CLIP fixture: L2M 0.85135, RMG 0.59146, top-1 0.552, and the panel opens', async () => {
     const info = await api.context.datasets.get({ uri: clip });
-    const r = await api.context.engine.request(protocol.ModalityGap, {
+    const r = await api.context.engine.request(ModalityGap, {
       datasetId: info.id,
       group: 'modality',
       pair: 'pair_id',
@@ -51,20 +52,20 @@ suite('pairs', () => {
     assert.strictEqual(r.separability, 1);
     assert.strictEqual(r.retrieval?.aToB.top1, 0.552);
     assert.strictEqual(r.map.group.length * 2, r.map.coords.length);
-    await vscode.commands.executeCommand('embeddingLens.modalityGap', clip, { group: 'modality', pair: 'pair_id' });
+    await vscode.commands.executeCommand(COMMANDS.pairs.modalityGap, clip, { group: 'modality', pair: 'pair_id' });
     await waitFor(() => tabOpen('Modality Gap: clip_vitb16_coco500.npy'));
   });
 
   test('neural collapse by frequency band of the sample: finite measures, one cosine per class pair', async () => {
     const uri = sampleUri('glove.npy');
     const info = await api.context.datasets.get({ uri });
-    const r = await api.context.engine.request(protocol.NeuralCollapse, { datasetId: info.id, labels: 'freq_band' });
+    const r = await api.context.engine.request(NeuralCollapse, { datasetId: info.id, labels: 'freq_band' });
     assert.ok(r.classes >= 2);
     assert.strictEqual(r.rows + r.ignoredRows, info.rows);
     assert.ok(Number.isFinite(r.nc1) && r.nc1 > 0);
     assert.ok(r.ncmAccuracy > 0 && r.ncmAccuracy <= 1);
     assert.strictEqual(r.meanCosines.length, r.classes * r.classes);
-    await vscode.commands.executeCommand('embeddingLens.neuralCollapse', uri, { labels: 'freq_band' });
+    await vscode.commands.executeCommand(COMMANDS.pairs.neuralCollapse, uri, { labels: 'freq_band' });
     await waitFor(() => tabOpen('Neural Collapse: glove.npy'));
   });
 
@@ -89,7 +90,7 @@ suite('pairs', () => {
     writeNpyF32(c, rows - 1, cols, data.subarray(0, (rows - 1) * cols));
     const ia = await api.context.datasets.get({ uri: vscode.Uri.file(a) });
     const ib = await api.context.datasets.get({ uri: vscode.Uri.file(b) });
-    const r = await api.context.engine.request(protocol.CompareSpaces, { datasetId: ia.id, otherId: ib.id, k: 10 });
+    const r = await api.context.engine.request(Compare, { datasetId: ia.id, otherId: ib.id, k: 10 });
     assert.strictEqual(r.rows, rows);
     assert.ok(Math.abs(r.linearCka - 1) < 1e-6, `CKA ${r.linearCka}`);
     assert.ok(r.mutualKnn > 0.99, `mutual k-NN ${r.mutualKnn}`);
@@ -97,10 +98,10 @@ suite('pairs', () => {
     assert.strictEqual(r.mapA.length, 2 * rows);
     const ic = await api.context.datasets.get({ uri: vscode.Uri.file(c) });
     await assert.rejects(
-      api.context.engine.request(protocol.CompareSpaces, { datasetId: ia.id, otherId: ic.id }),
+      api.context.engine.request(Compare, { datasetId: ia.id, otherId: ic.id }),
       /c\.npy: has 999 rows but a\.npy has 1000/,
     );
-    await vscode.commands.executeCommand('embeddingLens.compareWith', vscode.Uri.file(a), {
+    await vscode.commands.executeCommand(COMMANDS.pairs.compareWith, vscode.Uri.file(a), {
       other: vscode.Uri.file(b),
     });
     await waitFor(() => tabOpen('Compare: a.npy'));

@@ -9,10 +9,11 @@ import * as os from 'os';
 import * as path from 'path';
 import { suite, suiteSetup, test } from 'mocha';
 import * as vscode from 'vscode';
-import * as protocol from '../../src/shared/protocol';
+import type { EmbedFileResult, NeighborsOfTextResult } from '../../src/shared/protocol/text';
 import type { EmbeddingLensApi } from '../../src/host/extension';
 import { waitForTabs } from './tabs';
 import { bruteCosine, EXTENSION_ID, readNpyF32, sampleUri, writeNpyF32 } from './workspace';
+import { COMMANDS } from '../../src/host/commands';
 
 function hoverText(hovers: vscode.Hover[]): string {
   return hovers
@@ -57,7 +58,7 @@ suite('text', () => {
     const text = hoverText(hovers);
     for (const w of want) assert.ok(text.includes(`| ${w} |`), `${w} in hover:\n${text}`);
     assert.ok(text.includes('Show in Embedding Lens'), text);
-    assert.ok(text.includes('command:embeddingLens.showRow'), text);
+    assert.ok(text.includes(`command:${COMMANDS.overview.showRow}`), text);
     // The header line has no row, so no neighbour hover.
     const header = hoverText(
       await vscode.commands.executeCommand<vscode.Hover[]>(
@@ -73,7 +74,7 @@ suite('text', () => {
     const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
     const pq = vscode.Uri.joinPath(ext.extensionUri, 'test', 'fixtures', 'glove2k.parquet');
     const npy = vscode.Uri.joinPath(ext.extensionUri, 'test', 'fixtures', 'glove2k.npy');
-    const editor = await vscode.commands.executeCommand<vscode.TextEditor>('embeddingLens.showTextColumn', pq, 'word');
+    const editor = await vscode.commands.executeCommand<vscode.TextEditor>(COMMANDS.text.showColumn, pq, 'word');
     assert.ok(editor, 'an editor');
     const doc = editor.document;
     assert.strictEqual(doc.uri.scheme, 'embedding-lens-rows');
@@ -98,8 +99,8 @@ suite('text', () => {
   });
 
   test('Find Neighbours of Text with the built-in model: "king" finds itself, then "queen"', async () => {
-    const res = await vscode.commands.executeCommand<protocol.NeighborsOfTextResult>(
-      'embeddingLens.findNeighborsOfText',
+    const res = await vscode.commands.executeCommand<NeighborsOfTextResult>(
+      COMMANDS.text.findNeighbors,
       sampleUri('glove.npy'),
       'king',
       { panel: false, k: 10, metric: 'cosine' },
@@ -116,7 +117,7 @@ suite('text', () => {
   });
 
   test('the Search by Text panel opens on the file', async () => {
-    await vscode.commands.executeCommand('embeddingLens.findNeighborsOfText', sampleUri('glove.npy'), 'paris');
+    await vscode.commands.executeCommand(COMMANDS.text.findNeighbors, sampleUri('glove.npy'), 'paris');
     const tabs = await waitForTabs((t) => t.label.startsWith('Search by Text: glove.npy'));
     assert.ok(tabs.length >= 1, 'a Search by Text tab');
   });
@@ -132,7 +133,7 @@ suite('text', () => {
     );
     await assert.rejects(
       Promise.resolve(
-        vscode.commands.executeCommand('embeddingLens.findNeighborsOfText', vscode.Uri.file(file), 'king', {
+        vscode.commands.executeCommand(COMMANDS.text.findNeighbors, vscode.Uri.file(file), 'king', {
           panel: false,
         }),
       ),
@@ -145,11 +146,10 @@ suite('text', () => {
     const input = path.join(dir, 'items.txt');
     fs.writeFileSync(input, 'king\n\nqueen\nparis france\n');
     const out = path.join(dir, 'items.npy');
-    const res = await vscode.commands.executeCommand<protocol.EmbedFileResult>(
-      'embeddingLens.embedTextFile',
-      vscode.Uri.file(input),
-      { out, quiet: true },
-    );
+    const res = await vscode.commands.executeCommand<EmbedFileResult>(COMMANDS.text.embedFile, vscode.Uri.file(input), {
+      out,
+      quiet: true,
+    });
     assert.strictEqual(res.rows, 3);
     assert.strictEqual(res.dims, 100);
     assert.strictEqual(readNpyF32(out).rows, 3);
@@ -162,7 +162,7 @@ suite('text', () => {
     const before = fs.readFileSync(out);
     await assert.rejects(
       Promise.resolve(
-        vscode.commands.executeCommand('embeddingLens.embedTextFile', vscode.Uri.file(input), {
+        vscode.commands.executeCommand(COMMANDS.text.embedFile, vscode.Uri.file(input), {
           out,
           quiet: true,
           overwrite: false,

@@ -13,6 +13,7 @@ import { suite, suiteSetup, suiteTeardown, test } from 'mocha';
 import * as vscode from 'vscode';
 import type { EmbeddingLensApi } from '../../src/host/extension';
 import { EXTENSION_ID } from './workspace';
+import { COMMANDS } from '../../src/host/commands';
 
 const ID = 'local-test/glove-100d';
 const PRIVATE = 'local-test/private-glove';
@@ -97,7 +98,7 @@ suite('text: download a model from a hub', () => {
   test('downloads into global storage, the engine loads it, the model setting is left alone unless asked', async () => {
     const before = vscode.workspace.getConfiguration('embeddingLens').get<string>('model.path');
     const r = await vscode.commands.executeCommand<{ dir: string; info?: { dims: number } } | undefined>(
-      'embeddingLens.downloadModel',
+      COMMANDS.text.downloadModel,
       ID,
       { use: false },
     );
@@ -114,19 +115,19 @@ suite('text: download a model from a hub', () => {
 
   test('a private repo: refused without a token, downloaded after Set Hugging Face Token…, which the hub receives', async () => {
     const storage = path.join(api.context.extension.globalStorageUri.fsPath, 'models', 'local-test', 'private-glove');
-    await vscode.commands.executeCommand('embeddingLens.clearHubToken', true);
+    await vscode.commands.executeCommand(COMMANDS.text.clearHubToken, true);
     const saved = process.env.HF_TOKEN;
     delete process.env.HF_TOKEN;
     try {
       assert.strictEqual(
-        await vscode.commands.executeCommand('embeddingLens.downloadModel', PRIVATE, { use: false }),
+        await vscode.commands.executeCommand(COMMANDS.text.downloadModel, PRIVATE, { use: false }),
         undefined,
       );
       assert.ok(!fs.existsSync(storage), 'nothing written without the token');
       assert.deepStrictEqual(authSeen, [undefined]);
-      assert.strictEqual(await vscode.commands.executeCommand('embeddingLens.setHubToken', TOKEN), true);
+      assert.strictEqual(await vscode.commands.executeCommand(COMMANDS.text.setHubToken, TOKEN), true);
       const r = await vscode.commands.executeCommand<{ dir: string; info?: { dims: number } } | undefined>(
-        'embeddingLens.downloadModel',
+        COMMANDS.text.downloadModel,
         PRIVATE,
         { use: false },
       );
@@ -138,13 +139,13 @@ suite('text: download a model from a hub', () => {
         `authorization headers: ${authSeen.join(', ')}`,
       );
     } finally {
-      await vscode.commands.executeCommand('embeddingLens.clearHubToken', true);
+      await vscode.commands.executeCommand(COMMANDS.text.clearHubToken, true);
       if (saved !== undefined) process.env.HF_TOKEN = saved;
     }
   });
 
   test('a repo the hub does not have: nothing is written', async () => {
-    const r = await vscode.commands.executeCommand('embeddingLens.downloadModel', 'local-test/missing', { use: false });
+    const r = await vscode.commands.executeCommand(COMMANDS.text.downloadModel, 'local-test/missing', { use: false });
     assert.strictEqual(r, undefined);
     assert.ok(
       !fs.existsSync(path.join(api.context.extension.globalStorageUri.fsPath, 'models', 'local-test', 'missing')),

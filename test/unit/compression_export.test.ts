@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { CompressionExportFiles, CompressionMethod } from '../../src/shared/protocol';
+import type { CompressionExportFiles, CompressionMethod } from '../../src/shared/protocol/compression';
 import { Dataset, loadDataset } from '../../src/engine/data/dataset';
 import { exportCompression } from '../../src/engine/analysis/compression/export';
 import { InputError } from '../../src/engine/util/errors';

@@ -10,7 +10,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
-import type { DiagnoseResult } from '../../src/shared/protocol';
+import type { DiagnoseResult } from '../../src/shared/protocol/diagnostics';
 import { Matrix, gatherRows } from '../../src/engine/core/matrix';
 import { Dataset } from '../../src/engine/data/dataset';
 import { readNpy } from '../../src/engine/io/npy';

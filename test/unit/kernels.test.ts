@@ -13,7 +13,7 @@ import { knnGraph, knnSearch, prepareCorpus, KnnResult } from '../../src/engine/
 import { computeMoments, covariance, MomentAccumulator, rawGram } from '../../src/engine/kernels/moments';
 import { fitPca } from '../../src/engine/kernels/pca';
 import { CancelledError } from '../../src/engine/util/errors';
-import type { Metric } from '../../src/shared/protocol';
+import type { Metric } from '../../src/shared/protocol/common';
 import { pythonSkipReason, runPython } from './helpers/python';
 import { gloveSkipReason, loadGlove } from './helpers/glove';
 

@@ -1,5 +1,5 @@
 /**
- * The map's engine handlers (src/engine/handlers/projection.ts) through the real
+ * The map's engine handlers (src/engine/handlers/map.ts) through the real
  * request context on a stand-in LSP connection: Project streams layouts (push and
  * poll) and answers with decodable arrays whose scores equal the engine's own
  * project(); hovers' top-3 neighbours and the selection's centroid neighbours equal
@@ -12,10 +12,20 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { LSPErrorCodes } from 'vscode-languageserver/node';
-import * as protocol from '../../src/shared/protocol';
+import { Open } from '../../src/shared/protocol/datasets';
+import type { ProjectFrame, ProjectParams } from '../../src/shared/protocol/map';
+import {
+  ExportCoords,
+  MapSearch,
+  MapSelection,
+  Project,
+  ProjectLayout,
+  ProjectPoll,
+} from '../../src/shared/protocol/map';
+import type { RequestDef } from '../../src/shared/protocol/request';
 import { ENGINE_ERROR_INPUT } from '../../src/shared/errors';
 import { createContext } from '../../src/engine/handlers/context';
-import { registerDatasetHandlers } from '../../src/engine/handlers/datasets';
+import { registerDatasetsHandlers } from '../../src/engine/handlers/datasets';
 import { registerMapHandlers } from '../../src/engine/handlers/map';
 import { loadDataset } from '../../src/engine/data/dataset';
 import { project } from '../../src/engine/analysis/map/project';
@@ -26,26 +36,22 @@ const py = pythonSkipReason(['numpy']);
 
 type Handler = (params: unknown, token: { isCancellationRequested: boolean }) => Promise<unknown>;
 const handlers = new Map<string, Handler>();
-const notes: protocol.ProjectFrame[] = [];
+const notes: ProjectFrame[] = [];
 const fakeConnection = {
   onRequest(method: string, fn: Handler) {
     handlers.set(method, fn);
   },
-  sendNotification(method: string, p: protocol.ProjectFrame) {
-    assert.equal(method, protocol.ProjectLayout.method);
+  sendNotification(method: string, p: ProjectFrame) {
+    assert.equal(method, ProjectLayout.method);
     notes.push(p);
   },
   window: { attachWorkDoneProgress: async () => ({ begin() {}, report() {}, done() {} }) },
 };
 const ctx = createContext(fakeConnection as never);
-registerDatasetHandlers(ctx);
+registerDatasetsHandlers(ctx);
 registerMapHandlers(ctx);
 
-async function call<P, R>(
-  def: protocol.RequestDef<P, R>,
-  params: P,
-  token = { isCancellationRequested: false },
-): Promise<R> {
+async function call<P, R>(def: RequestDef<P, R>, params: P, token = { isCancellationRequested: false }): Promise<R> {
   const fn = handlers.get(def.method);
   assert.ok(fn, `${def.method} is registered`);
   return (await fn(params, token)) as R;
@@ -71,7 +77,7 @@ function normsOf(x: Float32Array, d: number): Float32Array {
 }
 
 async function openClip(): Promise<string> {
-  const r = await call(protocol.Open, { path: CLIP });
+  const r = await call(Open, { path: CLIP });
   assert.ok('dataset' in r);
   return r.dataset.id;
 }
@@ -81,7 +87,7 @@ test(
   { skip: py ?? false },
   async () => {
     const datasetId = await openClip();
-    const params: protocol.ProjectParams = {
+    const params: ProjectParams = {
       datasetId,
       jobId: 'job-1',
       method: 'umap',
@@ -92,12 +98,12 @@ test(
       iterations: 150,
       notify: true,
     };
-    const polled: protocol.ProjectFrame[] = [];
+    const polled: ProjectFrame[] = [];
     let stop = false;
     const poller = (async () => {
       let after = 0;
       while (!stop) {
-        const f = (await call(protocol.ProjectPoll, { jobId: 'job-1', after }))?.frame;
+        const f = (await call(ProjectPoll, { jobId: 'job-1', after }))?.frame;
         if (f) {
           assert.ok(f.seq > after);
           after = f.seq;
@@ -106,7 +112,7 @@ test(
         await new Promise((r) => setTimeout(r, 100));
       }
     })();
-    const res = await call(protocol.Project, params);
+    const res = await call(Project, params);
     stop = true;
     await poller;
     assert.ok(notes.length >= 2, `${notes.length} notifications`);
@@ -158,12 +164,12 @@ test(
 );
 
 test(
-  'MapSelection: label mix and centroid neighbours equal numpy; MapSearch; MapExportCsv asks before overwriting',
+  'MapSelection: label mix and centroid neighbours equal numpy; MapSearch; ExportCoords asks before overwriting',
   { skip: py ?? false },
   async () => {
     const datasetId = await openClip();
     const rows = [0, 1, 2, 3, 500, 501, 777];
-    const sel = await call(protocol.MapSelection, { datasetId, rows, k: 5, metric: 'cosine' });
+    const sel = await call(MapSelection, { datasetId, rows, k: 5, metric: 'cosine' });
     assert.equal(sel.count, 7);
     assert.equal(sel.column, 'modality');
     assert.deepEqual(
@@ -187,12 +193,12 @@ test(
       assert.ok(Math.abs(n.score - ref.scores[i]) < 1e-6, `${n.score} vs ${ref.scores[i]}`),
     );
 
-    const found = await call(protocol.MapSearch, { datasetId, text: 'IMAGE', column: 'modality' });
+    const found = await call(MapSearch, { datasetId, text: 'IMAGE', column: 'modality' });
     assert.equal(found.total, 500);
     assert.deepEqual(found.rows.slice(0, 3), [0, 1, 2]);
-    assert.equal((await call(protocol.MapSearch, { datasetId, text: 'no such thing' })).total, 0);
+    assert.equal((await call(MapSearch, { datasetId, text: 'no such thing' })).total, 0);
 
-    const res = await call(protocol.Project, {
+    const res = await call(Project, {
       datasetId,
       jobId: 'job-2',
       method: 'pca',
@@ -203,7 +209,7 @@ test(
     });
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'el-map-'));
     const file = path.join(dir, 'map.csv');
-    const w = await call(protocol.MapExportCsv, { datasetId, jobId: 'job-2', file });
+    const w = await call(ExportCoords, { datasetId, jobId: 'job-2', file });
     assert.equal(w.rows, 1000);
     const lines = fs.readFileSync(file, 'utf8').trim().split('\n');
     assert.equal(lines.length, 1001);
@@ -213,16 +219,13 @@ test(
     assert.equal(first[4], 'image');
     fs.writeFileSync(file, 'keep me');
     await assert.rejects(
-      call(protocol.MapExportCsv, { datasetId, jobId: 'job-2', file }),
+      call(ExportCoords, { datasetId, jobId: 'job-2', file }),
       (e: { code: number; message: string }) => e.code === ENGINE_ERROR_INPUT && /already exists/.test(e.message),
     );
     assert.equal(fs.readFileSync(file, 'utf8'), 'keep me');
-    await call(protocol.MapExportCsv, { datasetId, jobId: 'job-2', file, overwrite: true });
+    await call(ExportCoords, { datasetId, jobId: 'job-2', file, overwrite: true });
     assert.notEqual(fs.readFileSync(file, 'utf8'), 'keep me');
-    await assert.rejects(
-      call(protocol.MapExportCsv, { datasetId, jobId: 'nope', file, overwrite: true }),
-      /no finished map/,
-    );
+    await assert.rejects(call(ExportCoords, { datasetId, jobId: 'nope', file, overwrite: true }), /no finished map/);
     fs.rmSync(dir, { recursive: true, force: true });
   },
 );
@@ -232,16 +235,12 @@ test('cancelling Project answers RequestCancelled; bad settings answer an input 
   const token = { isCancellationRequested: false };
   setTimeout(() => (token.isCancellationRequested = true), 500);
   await assert.rejects(
-    call(
-      protocol.Project,
-      { datasetId, jobId: 'job-3', method: 'tsne', dims: 2, seed: 0, k: 10, metric: 'cosine' },
-      token,
-    ),
+    call(Project, { datasetId, jobId: 'job-3', method: 'tsne', dims: 2, seed: 0, k: 10, metric: 'cosine' }, token),
     (e: { code: number }) => e.code === LSPErrorCodes.RequestCancelled,
   );
-  assert.equal(await call(protocol.ProjectPoll, { jobId: 'job-3', after: 0 }), null, 'the cancelled job is gone');
+  assert.equal(await call(ProjectPoll, { jobId: 'job-3', after: 0 }), null, 'the cancelled job is gone');
   await assert.rejects(
-    call(protocol.Project, { datasetId, jobId: 'job-4', method: 'tsne', dims: 3, seed: 0, k: 10, metric: 'cosine' }),
+    call(Project, { datasetId, jobId: 'job-4', method: 'tsne', dims: 3, seed: 0, k: 10, metric: 'cosine' }),
     (e: { code: number; message: string }) => e.code === ENGINE_ERROR_INPUT && /2 dimensions only/.test(e.message),
   );
 });

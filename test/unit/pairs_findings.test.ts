@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
-import type { CompareResult, ModalityGapResult, NeuralCollapseResult } from '../../src/shared/protocol';
+import type { CompareResult, ModalityGapResult, NeuralCollapseResult } from '../../src/shared/protocol/pairs';
 import { collapseFindings, compareFindings, gapFindings } from '../../src/shared/webview/pairs';
 import { loadDataset } from '../../src/engine/data/dataset';
 import { rowSlice } from '../../src/engine/core/matrix';

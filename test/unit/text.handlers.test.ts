@@ -10,7 +10,17 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { LSPErrorCodes } from 'vscode-languageserver/node';
-import * as protocol from '../../src/shared/protocol';
+import type { DatasetInfo } from '../../src/shared/protocol/datasets';
+import { Open } from '../../src/shared/protocol/datasets';
+import type { RequestDef } from '../../src/shared/protocol/request';
+import {
+  EmbedFile,
+  EmbedText,
+  NeighborsOfText,
+  RowNeighborsWithText,
+  TextColumns,
+  TextModelDescribe,
+} from '../../src/shared/protocol/text';
 import { ENGINE_ERROR_INPUT } from '../../src/shared/errors';
 import { createContext } from '../../src/engine/handlers/context';
 import { HANDLERS } from '../../src/engine/handlers/index';
@@ -53,11 +63,7 @@ const fakeConnection = {
 const ctx = createContext(fakeConnection as never);
 for (const register of HANDLERS) register(ctx);
 
-async function call<P, R>(
-  def: protocol.RequestDef<P, R>,
-  params: P,
-  token = { isCancellationRequested: false },
-): Promise<R> {
+async function call<P, R>(def: RequestDef<P, R>, params: P, token = { isCancellationRequested: false }): Promise<R> {
   const fn = handlers.get(def.method);
   assert.ok(fn, `${def.method} is registered`);
   return (await fn(params, token)) as R;
@@ -76,13 +82,13 @@ async function rejects(p: Promise<unknown>, code: number, ...parts: (string | Re
   assert.fail('expected the request to fail');
 }
 
-async function open(file: string): Promise<protocol.DatasetInfo> {
-  const r = await call(protocol.Open, { path: file });
+async function open(file: string): Promise<DatasetInfo> {
+  const r = await call(Open, { path: file });
   assert.ok('dataset' in r);
   return r.dataset;
 }
 
-let glove: protocol.DatasetInfo;
+let glove: DatasetInfo;
 let words: string[];
 before(async () => {
   glove = await open(path.join(FIX, 'glove2k.npy'));
@@ -94,19 +100,12 @@ before(async () => {
 });
 
 test('every text request is registered with the engine', () => {
-  for (const def of [
-    protocol.TextModelDescribe,
-    protocol.EmbedText,
-    protocol.NeighborsOfText,
-    protocol.TextColumns,
-    protocol.EmbedFile,
-    protocol.RowNeighborsWithText,
-  ])
+  for (const def of [TextModelDescribe, EmbedText, NeighborsOfText, TextColumns, EmbedFile, RowNeighborsWithText])
     assert.ok(handlers.has(def.method), def.method);
 });
 
 test('the built-in model describes itself', { skip: skip ?? false }, async () => {
-  const info = await call(protocol.TextModelDescribe, {});
+  const info = await call(TextModelDescribe, {});
   assert.equal(info.builtin, true);
   assert.equal(info.dims, 100);
   assert.ok(info.notes.length > 0);
@@ -117,7 +116,7 @@ test(
   { skip: skip ?? pyReason ?? false },
   async () => {
     const texts = ['king', 'paris', 'computer software'];
-    const emb = await call(protocol.EmbedText, { texts });
+    const emb = await call(EmbedText, { texts });
     assert.equal(emb.dims, 100);
     const X = readNpy(path.join(FIX, 'glove2k.npy')).matrix;
     const ref = runPython(
@@ -129,7 +128,7 @@ test(
       { k: 10 },
     );
     for (let q = 0; q < texts.length; q++) {
-      const res = await call(protocol.NeighborsOfText, {
+      const res = await call(NeighborsOfText, {
         datasetId: glove.id,
         text: texts[q],
         k: 10,
@@ -146,7 +145,7 @@ test(
       );
       res.neighbors.forEach((n) => assert.equal(n.text, words[n.row]));
     }
-    const king = await call(protocol.NeighborsOfText, { datasetId: glove.id, text: 'king', k: 10, metric: 'cosine' });
+    const king = await call(NeighborsOfText, { datasetId: glove.id, text: 'king', k: 10, metric: 'cosine' });
     assert.equal(king.neighbors[0].text, 'king');
     assert.ok(
       king.neighbors.some((n) => n.text === 'queen'),
@@ -174,7 +173,7 @@ test(
       { k: 8, exclude_self: true, rows },
     );
     for (let q = 0; q < rows.length; q++) {
-      const res = await call(protocol.RowNeighborsWithText, {
+      const res = await call(RowNeighborsWithText, {
         datasetId: glove.id,
         row: rows[q],
         k: 8,
@@ -188,7 +187,7 @@ test(
       res.neighbors.forEach((n, i) => assert.ok(Math.abs(n.score - ref.json.scores[q][i]) < 1e-5));
       assert.ok(res.ms >= 0);
     }
-    const paris = await call(protocol.RowNeighborsWithText, {
+    const paris = await call(RowNeighborsWithText, {
       datasetId: glove.id,
       row: rows[0],
       k: 10,
@@ -204,31 +203,27 @@ test(
   async () => {
     const clip = await open(path.join(FIX, 'clip_vitb16_coco500.npy'));
     await rejects(
-      call(protocol.NeighborsOfText, { datasetId: clip.id, text: 'a dog', k: 5, metric: 'cosine' }),
+      call(NeighborsOfText, { datasetId: clip.id, text: 'a dog', k: 5, metric: 'cosine' }),
       ENGINE_ERROR_INPUT,
       '512-dimensional',
       '100-dimensional',
     );
     await rejects(
-      call(protocol.NeighborsOfText, { datasetId: glove.id, text: '   ', k: 5, metric: 'cosine' }),
+      call(NeighborsOfText, { datasetId: glove.id, text: '   ', k: 5, metric: 'cosine' }),
       ENGINE_ERROR_INPUT,
       'empty',
     );
     await rejects(
-      call(protocol.NeighborsOfText, { datasetId: 'nope', text: 'king', k: 5, metric: 'cosine' }),
+      call(NeighborsOfText, { datasetId: 'nope', text: 'king', k: 5, metric: 'cosine' }),
       ENGINE_ERROR_INPUT,
       'unknown dataset',
     );
     await rejects(
-      call(protocol.RowNeighborsWithText, { datasetId: glove.id, row: 2000, k: 5, metric: 'cosine' }),
+      call(RowNeighborsWithText, { datasetId: glove.id, row: 2000, k: 5, metric: 'cosine' }),
       ENGINE_ERROR_INPUT,
       'out of range',
     );
-    await rejects(
-      call(protocol.TextModelDescribe, { model: path.join(FIX, 'nowhere') }),
-      ENGINE_ERROR_INPUT,
-      'does not exist',
-    );
+    await rejects(call(TextModelDescribe, { model: path.join(FIX, 'nowhere') }), ENGINE_ERROR_INPUT, 'does not exist');
   },
 );
 
@@ -236,7 +231,7 @@ test('EmbedText reports progress and stops when cancelled', { skip: skip ?? fals
   const texts = words.filter((w) => /^[a-z]+$/.test(w));
   const many = Array.from({ length: 6000 }, (_, i) => `${texts[i % texts.length]} ${texts[(i * 7) % texts.length]}`);
   reports = [];
-  const done = await call(protocol.EmbedText, { texts: many.slice(0, 600), workDoneToken: 't1' });
+  const done = await call(EmbedText, { texts: many.slice(0, 600), workDoneToken: 't1' });
   assert.equal(done.vectors.length, 600);
   assert.equal(reports.at(-1)?.pct, 100);
   const token = { isCancellationRequested: false };
@@ -246,7 +241,7 @@ test('EmbedText reports progress and stops when cancelled', { skip: skip ?? fals
   };
   try {
     await rejects(
-      call(protocol.EmbedText, { texts: many, workDoneToken: 't2' }, token),
+      call(EmbedText, { texts: many, workDoneToken: 't2' }, token),
       LSPErrorCodes.RequestCancelled,
       'cancelled',
     );
@@ -267,11 +262,11 @@ test(
     const input = path.join(dir, 'items.csv');
     fs.writeFileSync(input, 'id,sentence\n1,the king and the queen\n2,paris is in france\n3,\n4,computer software\n');
     const before = fs.readFileSync(input);
-    const cols = await call(protocol.TextColumns, { input });
+    const cols = await call(TextColumns, { input });
     assert.deepEqual(cols, { columns: ['id', 'sentence'], suggested: 'sentence' });
     const out = path.join(dir, 'items.npy');
     reports = [];
-    const res = await call(protocol.EmbedFile, { input, out, textColumn: 'sentence', workDoneToken: 't3' });
+    const res = await call(EmbedFile, { input, out, textColumn: 'sentence', workDoneToken: 't3' });
     assert.equal(res.rows, 3);
     assert.equal(res.skippedBlank, 1);
     assert.equal(readNpy(out).matrix.rows, 3);
@@ -285,16 +280,12 @@ test(
     );
     assert.equal(reports.at(-1)?.pct, 100);
     assert.deepEqual(fs.readFileSync(input), before, 'the input is untouched');
-    await rejects(
-      call(protocol.EmbedFile, { input, out, textColumn: 'sentence' }),
-      ENGINE_ERROR_INPUT,
-      'already exists',
-    );
-    const again = await call(protocol.EmbedFile, { input, out, textColumn: 'sentence', force: true });
+    await rejects(call(EmbedFile, { input, out, textColumn: 'sentence' }), ENGINE_ERROR_INPUT, 'already exists');
+    const again = await call(EmbedFile, { input, out, textColumn: 'sentence', force: true });
     assert.equal(again.rows, 3);
     const out2 = path.join(dir, 'cancelled.npy');
     await rejects(
-      call(protocol.EmbedFile, { input, out: out2, textColumn: 'sentence' }, { isCancellationRequested: true }),
+      call(EmbedFile, { input, out: out2, textColumn: 'sentence' }, { isCancellationRequested: true }),
       LSPErrorCodes.RequestCancelled,
     );
     assert.deepEqual(fs.readdirSync(dir).sort(), ['items.csv', 'items.meta.jsonl', 'items.npy']);

@@ -84,7 +84,7 @@ test('hover Markdown escapes metadata text (no links, HTML or table breaks) and 
       { row: 1, score: 0.91234, text: 'a | b [x](command:evil) <img src=x>' },
       { row: 7, score: 0.5 },
     ],
-    link: { title: 'Show in Embedding Lens', uri: 'command:embeddingLens.showRow?%5B%5D' },
+    link: { title: 'Show in Embedding Lens', uri: 'command:embeddingLens.overview.showRow?%5B%5D' },
   });
   const lines = md.split('\n');
   assert.equal(lines.filter((l) => l.startsWith('| 1 |') || l.startsWith('| 2 |')).length, 2);
@@ -92,6 +92,6 @@ test('hover Markdown escapes metadata text (no links, HTML or table breaks) and 
   assert.ok(!/(^|[^\\])</.test(md), 'every < is escaped');
   assert.ok(md.includes('a \\| b'));
   assert.ok(md.includes('| 2 | row 7 | 0.500 |'));
-  assert.ok(md.includes('[Show in Embedding Lens](command:embeddingLens.showRow?%5B%5D)'));
+  assert.ok(md.includes('[Show in Embedding Lens](command:embeddingLens.overview.showRow?%5B%5D)'));
   assert.equal(mdText('x'.repeat(100), 10).length, 10);
 });

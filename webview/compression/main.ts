@@ -5,7 +5,7 @@
  * target re-ranks without measuring again), and Export on every row.
  */
 import '../common/elements';
-import type { CompressionPoint, CompressResult } from '../../src/shared/protocol';
+import type { CompressionPoint, CompressResult } from '../../src/shared/protocol/compression';
 import type {
   CompressionFile,
   CompressionFromWebview,

@@ -5,7 +5,7 @@
  * the rows that have it among their nearest neighbours.
  */
 import '../common/elements';
-import type { DiagnoseResult, Finding, HubnessStats } from '../../src/shared/protocol';
+import type { DiagnoseResult, Finding, HubnessStats } from '../../src/shared/protocol/diagnostics';
 import type {
   DiagnosticsFile,
   DiagnosticsFromWebview,

@@ -7,7 +7,7 @@
  * limit; PNG/SVG/CSV export through the host's save dialogs.
  */
 import '../common/elements';
-import type { MapMethod, ProjectQuality, ProjectResult, MapSelectionResult } from '../../src/shared/protocol';
+import type { MapMethod, MapSelectionResult, ProjectQuality, ProjectResult } from '../../src/shared/protocol/map';
 import type { MapFromWebview, MapInit, MapToWebview } from '../../src/shared/webview/map';
 import { connect, send as sendAny } from '../common/vscode';
 import { byId, fmt, h, setBusy } from '../common/dom';

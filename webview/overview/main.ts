@@ -3,7 +3,8 @@
  * nearest neighbours of any row (click a point, or type a row and press Enter).
  */
 import '../common/elements';
-import type { Metric, OverviewResult } from '../../src/shared/protocol';
+import type { Metric } from '../../src/shared/protocol/common';
+import type { OverviewResult } from '../../src/shared/protocol/overview';
 import type {
   NeighborItem,
   OverviewFromWebview,

@@ -11,7 +11,7 @@
  * #agreement-chart, #jaccard-chart, #procrustes-table, #map-select, #k-input, #rerun, #rechoose.
  */
 import '../common/elements';
-import type { CompareResult, ModalityGapResult, NeuralCollapseResult } from '../../src/shared/protocol';
+import type { CompareResult, ModalityGapResult, NeuralCollapseResult } from '../../src/shared/protocol/pairs';
 import type { PanelLink } from '../../src/shared/webview/common';
 import type { Finding, PairsFile, PairsFromWebview, PairsToWebview } from '../../src/shared/webview/pairs';
 import { collapseFindings, compareFindings, gapFindings } from '../../src/shared/webview/pairs';

@@ -5,7 +5,8 @@
  * parsed as HTML.
  */
 import '../common/elements';
-import type { Metric, TextModelInfo, TextNeighbor } from '../../src/shared/protocol';
+import type { Metric } from '../../src/shared/protocol/common';
+import type { TextModelInfo, TextNeighbor } from '../../src/shared/protocol/text';
 import type { TextFromWebview, TextPanelFile, TextToWebview } from '../../src/shared/webview/text';
 import { connect, send as sendAny } from '../common/vscode';
 import { byId, fmt, h, hideError, setBusy } from '../common/dom';

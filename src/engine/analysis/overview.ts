@@ -3,13 +3,13 @@
  * shape, bad rows, exact duplicates, the distribution of row norms, and an
  * exact 2-D PCA map.
  */
-import type { Histogram, InspectResult, Metric, Neighbor, NormStats, OverviewResult } from '../../shared/protocol';
+import type { Histogram, Metric } from '../../shared/protocol/common';
+import type { InspectResult, NormStats, OverviewResult } from '../../shared/protocol/overview';
 import { Dataset, cached, datasetInfo, datasetNorms } from '../data/dataset';
-import { prepareCorpus, knnSearch, PreparedCorpus } from '../kernels/knn';
+import { prepareCorpus, PreparedCorpus } from '../kernels/knn';
 import { computeMoments, Moments } from '../kernels/moments';
 import { fitPca, Pca, projectRows } from '../kernels/pca';
-import { rowSlice } from '../core/matrix';
-import { Cancellation, InputError, Progress } from '../util/errors';
+import { Cancellation, Progress } from '../util/errors';
 
 export function inspect(ds: Dataset): InspectResult {
   return cached(ds, 'inspect', () => computeInspect(ds));
@@ -163,31 +163,4 @@ export async function overview(ds: Dataset, opts: WorkOptions = {}): Promise<Ove
 
 export function preparedCorpus(ds: Dataset, metric: Metric): PreparedCorpus {
   return cached(ds, `corpus:${metric}`, () => prepareCorpus(ds.matrix, metric, datasetNorms(ds)));
-}
-
-/** The k nearest rows of row `row` (self excluded). */
-export async function rowNeighbors(
-  ds: Dataset,
-  row: number,
-  k: number,
-  metric: Metric,
-  opts: WorkOptions = {},
-): Promise<Neighbor[]> {
-  const n = ds.matrix.rows;
-  if (!Number.isInteger(row) || row < 0 || row >= n)
-    throw new InputError(ds.path, `row ${row} is out of range (the file has rows 0–${n - 1})`);
-  if (!Number.isInteger(k) || k < 1) throw new InputError(undefined, `k must be a positive integer, got ${k}`);
-  const norms = datasetNorms(ds);
-  if (!Number.isFinite(norms[row]))
-    throw new InputError(ds.path, `row ${row} contains NaN or Inf values; it has no neighbours`);
-  if (metric === 'cosine' && norms[row] === 0)
-    throw new InputError(ds.path, `row ${row} is a zero vector; cosine similarity is undefined for it`);
-  const res = await knnSearch(preparedCorpus(ds, metric), rowSlice(ds.matrix, row, row + 1), {
-    k: Math.min(k, n - 1),
-    exclude: Int32Array.of(row),
-    token: opts.token,
-  });
-  const out: Neighbor[] = [];
-  for (let t = 0; t < res.k; t++) if (res.indices[t] >= 0) out.push({ row: res.indices[t], score: res.scores[t] });
-  return out;
 }

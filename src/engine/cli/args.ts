@@ -2,8 +2,8 @@
  * Minimal argv parsing for the CLI: `COMMAND POSITIONAL... --flag value --switch`.
  * Flags are declared per command so a typo is an error, not a silent default.
  */
-import type { Metric } from '../../shared/protocol';
-import { METRICS } from '../../shared/protocol';
+import type { Metric } from '../../shared/protocol/common';
+import { METRICS } from '../../shared/protocol/common';
 import { InputError } from '../util/errors';
 
 export interface FlagSpec {

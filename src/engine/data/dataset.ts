@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import type { DatasetInfo, OpenParams } from '../../shared/protocol';
+import type { DatasetInfo, OpenParams } from '../../shared/protocol/datasets';
 import { Matrix, rowNorms } from '../core/matrix';
 import { readNpy } from '../io/npy';
 import { readParquet } from '../io/parquet';

@@ -1,15 +1,15 @@
-import * as protocol from '../../shared/protocol';
+import { Compress, ExportCompression } from '../../shared/protocol/compression';
 import { exportCompression } from '../analysis/compression/export';
 import { compressionSweep } from '../analysis/compression/sweep';
 import { EngineContext } from './context';
 
 export function registerCompressionHandlers(ctx: EngineContext): void {
-  ctx.handle(protocol.Compress, 'Measuring compression', (p, w) => {
+  ctx.handle(Compress, 'Measuring compression', (p, w) => {
     const { datasetId, workDoneToken, ...opts } = p;
     void workDoneToken;
     return compressionSweep(ctx.dataset(datasetId), { ...opts, token: w.token, progress: w.progress });
   });
-  ctx.handle(protocol.ExportCompression, 'Exporting compressed embeddings', (p, w) =>
+  ctx.handle(ExportCompression, 'Exporting compressed embeddings', (p, w) =>
     exportCompression(
       ctx.dataset(p.datasetId),
       { config: p.config, files: p.files, overwrite: p.overwrite },

@@ -10,7 +10,7 @@ import {
   ResponseError,
   WorkDoneProgressReporter,
 } from 'vscode-languageserver/node';
-import type { RequestDef } from '../../shared/protocol';
+import type { RequestDef } from '../../shared/protocol/request';
 import { ENGINE_ERROR_INPUT } from '../../shared/errors';
 import { Dataset } from '../data/dataset';
 import { CancelledError, InputError, Progress } from '../util/errors';

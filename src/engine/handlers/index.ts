@@ -1,14 +1,23 @@
-/** Every group of engine request handlers. A feature adds its register function here, one line. */
+/**
+ * Every group of engine request handlers: `<name>.ts` answers the requests of
+ * src/shared/protocol/<name>.ts. A feature adds its register function here, one line.
+ */
 import { EngineContext } from './context';
-import { registerTextHandlers } from './text';
-import { registerDatasetHandlers } from './datasets';
+import { registerEngineHandlers } from './engine';
+import { registerDatasetsHandlers } from './datasets';
+import { registerOverviewHandlers } from './overview';
+import { registerNeighborsHandlers } from './neighbors';
 import { registerDiagnosticsHandlers } from './diagnostics';
 import { registerCompressionHandlers } from './compression';
+import { registerTextHandlers } from './text';
 import { registerPairsHandlers } from './pairs';
 import { registerMapHandlers } from './map';
 
 export const HANDLERS: ((ctx: EngineContext) => void)[] = [
-  registerDatasetHandlers,
+  registerEngineHandlers,
+  registerDatasetsHandlers,
+  registerOverviewHandlers,
+  registerNeighborsHandlers,
   registerDiagnosticsHandlers,
   registerCompressionHandlers,
   registerTextHandlers,

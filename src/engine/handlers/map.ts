@@ -3,7 +3,8 @@
  * they improve), the newest layout of a running job (poll or push), selection
  * summaries, metadata search and the coordinates CSV export.
  */
-import * as protocol from '../../shared/protocol';
+import type { MapMethod, ProjectFrame } from '../../shared/protocol/map';
+import { ExportCoords, MapSearch, MapSelection, Project, ProjectLayout, ProjectPoll } from '../../shared/protocol/map';
 import { Dataset, datasetInfo, datasetNorms } from '../data/dataset';
 import { project, MapResult } from '../analysis/map/project';
 import { writeCoords } from '../analysis/map/export';
@@ -14,7 +15,7 @@ import { EngineContext } from './context';
 interface Job {
   datasetId: string;
   seq: number;
-  stage: protocol.MapMethod;
+  stage: MapMethod;
   step: number;
   steps: number;
   dims: number;
@@ -32,7 +33,7 @@ export function b64(a: Float32Array | Int32Array): string {
   return Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
 }
 
-function frame(jobId: string, j: Job): protocol.ProjectFrame {
+function frame(jobId: string, j: Job): ProjectFrame {
   return { jobId, seq: j.seq, stage: j.stage, step: j.step, steps: j.steps, dims: j.dims, coords: b64(j.coords!) };
 }
 
@@ -42,7 +43,7 @@ function forgetOld(): void {
 }
 
 export function registerMapHandlers(ctx: EngineContext): void {
-  ctx.handle(protocol.Project, 'Computing the map', async (p, w) => {
+  ctx.handle(Project, 'Computing the map', async (p, w) => {
     const ds: Dataset = ctx.dataset(p.datasetId);
     const job: Job = { datasetId: p.datasetId, seq: 0, stage: 'pca', step: 0, steps: 1, dims: p.dims, fraction: 0 };
     jobs.set(p.jobId, job);
@@ -69,7 +70,7 @@ export function registerMapHandlers(ctx: EngineContext): void {
           },
           onLayout: (coords, stage, step, steps) => {
             Object.assign(job, { coords, stage, step, steps, seq: job.seq + 1 });
-            if (p.notify) void ctx.connection.sendNotification(protocol.ProjectLayout.method, frame(p.jobId, job));
+            if (p.notify) void ctx.connection.sendNotification(ProjectLayout.method, frame(p.jobId, job));
           },
         },
       );
@@ -98,7 +99,7 @@ export function registerMapHandlers(ctx: EngineContext): void {
     }
   });
 
-  ctx.handle(protocol.ProjectPoll, 'Map layout', (p) => {
+  ctx.handle(ProjectPoll, 'Map layout', (p) => {
     const j = jobs.get(p.jobId);
     if (!j || j.result) return null;
     return {
@@ -108,15 +109,13 @@ export function registerMapHandlers(ctx: EngineContext): void {
     };
   });
 
-  ctx.handle(protocol.MapSelection, 'Summarising the selection', (p, w) =>
+  ctx.handle(MapSelection, 'Summarising the selection', (p, w) =>
     selectionSummary(ctx.dataset(p.datasetId), p.rows, { k: p.k, metric: p.metric, column: p.column, token: w.token }),
   );
 
-  ctx.handle(protocol.MapSearch, 'Searching rows', (p) =>
-    searchRows(ctx.dataset(p.datasetId), p.text, p.column, p.limit),
-  );
+  ctx.handle(MapSearch, 'Searching rows', (p) => searchRows(ctx.dataset(p.datasetId), p.text, p.column, p.limit));
 
-  ctx.handle(protocol.MapExportCsv, 'Exporting map coordinates', async (p) => {
+  ctx.handle(ExportCoords, 'Exporting map coordinates', async (p) => {
     const ds = ctx.dataset(p.datasetId);
     const j = jobs.get(p.jobId);
     if (!j?.result || j.datasetId !== p.datasetId)

@@ -1,4 +1,4 @@
-import * as protocol from '../../shared/protocol';
+import { Compare, ModalityGap, NeuralCollapse } from '../../shared/protocol/pairs';
 import { loadClassifier } from '../analysis/pairs/classifier';
 import { neuralCollapse } from '../analysis/pairs/collapse';
 import { compareSpaces } from '../analysis/pairs/compare';
@@ -7,7 +7,7 @@ import { EngineContext } from './context';
 
 /** Modality gap, neural collapse and two-file comparison (issue 7). */
 export function registerPairsHandlers(ctx: EngineContext): void {
-  ctx.handle(protocol.ModalityGap, 'Measuring the modality gap', (p, w) =>
+  ctx.handle(ModalityGap, 'Measuring the modality gap', (p, w) =>
     modalityGap(ctx.dataset(p.datasetId), {
       group: p.group,
       pair: p.pair,
@@ -16,7 +16,7 @@ export function registerPairsHandlers(ctx: EngineContext): void {
       progress: w.progress,
     }),
   );
-  ctx.handle(protocol.NeuralCollapse, 'Measuring neural collapse', (p, w) =>
+  ctx.handle(NeuralCollapse, 'Measuring neural collapse', (p, w) =>
     neuralCollapse(ctx.dataset(p.datasetId), {
       labels: p.labels,
       k: p.k,
@@ -25,7 +25,7 @@ export function registerPairsHandlers(ctx: EngineContext): void {
       progress: w.progress,
     }),
   );
-  ctx.handle(protocol.CompareSpaces, 'Comparing two embedding files', (p, w) =>
+  ctx.handle(Compare, 'Comparing two embedding files', (p, w) =>
     compareSpaces(ctx.dataset(p.datasetId), ctx.dataset(p.otherId), {
       k: p.k,
       idColumn: p.idColumn,

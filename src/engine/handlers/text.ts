@@ -4,7 +4,14 @@
  * file into a new .npy + sidecar, and a row's neighbours with their texts (the
  * hover). Every long one reports progress and stops when the host cancels.
  */
-import * as protocol from '../../shared/protocol';
+import {
+  EmbedFile,
+  EmbedText,
+  NeighborsOfText,
+  RowNeighborsWithText,
+  TextColumns,
+  TextModelDescribe,
+} from '../../shared/protocol/text';
 import { embedFile } from '../text/embedFile';
 import { listTextColumns } from '../text/inputs';
 import { labelledRowNeighbors, neighborsOfText, rowText } from '../text/query';
@@ -25,7 +32,7 @@ function isBuiltin(model: string | undefined): boolean {
 }
 
 export function registerTextHandlers(ctx: EngineContext): void {
-  ctx.handle(protocol.TextModelDescribe, 'Loading text model', async (p) => {
+  ctx.handle(TextModelDescribe, 'Loading text model', async (p) => {
     const m = await getModel(p?.model);
     const s = m.spec;
     return {
@@ -40,7 +47,7 @@ export function registerTextHandlers(ctx: EngineContext): void {
     };
   });
 
-  ctx.handle(protocol.EmbedText, 'Embedding text', async (p, w) => {
+  ctx.handle(EmbedText, 'Embedding text', async (p, w) => {
     if (!Array.isArray(p.texts) || p.texts.some((t) => typeof t !== 'string'))
       throw new InputError(undefined, 'texts must be a list of strings');
     if (p.texts.length > MAX_EMBED_TEXTS)
@@ -58,7 +65,7 @@ export function registerTextHandlers(ctx: EngineContext): void {
     return { dims: r.matrix.cols, vectors, truncated: r.truncated };
   });
 
-  ctx.handle(protocol.NeighborsOfText, 'Finding neighbours of text', async (p, w) => {
+  ctx.handle(NeighborsOfText, 'Finding neighbours of text', async (p, w) => {
     const ds = ctx.dataset(p.datasetId);
     w.progress(0, 'loading model');
     const m = await getModel(p.model);
@@ -68,16 +75,16 @@ export function registerTextHandlers(ctx: EngineContext): void {
     return { model: m.spec.dir, dims: m.dims, neighbors };
   });
 
-  ctx.handle(protocol.TextColumns, 'Reading columns', (p) => listTextColumns(p.input));
+  ctx.handle(TextColumns, 'Reading columns', (p) => listTextColumns(p.input));
 
-  ctx.handle(protocol.EmbedFile, 'Embedding text file', (p, w) =>
+  ctx.handle(EmbedFile, 'Embedding text file', (p, w) =>
     embedFile(
       { input: p.input, out: p.out, model: p.model, textColumn: p.textColumn, force: p.force },
       { token: w.token, progress: w.progress },
     ),
   );
 
-  ctx.handle(protocol.RowNeighborsWithText, 'Finding neighbours', async (p, w) => {
+  ctx.handle(RowNeighborsWithText, 'Finding neighbours', async (p, w) => {
     const t0 = performance.now();
     const ds = ctx.dataset(p.datasetId);
     const neighbors = await labelledRowNeighbors(ds, p.row, p.k, p.metric, w.token);

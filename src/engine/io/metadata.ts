@@ -10,7 +10,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import type { ColumnInfo, ColumnKind } from '../../shared/protocol';
+import type { ColumnInfo, ColumnKind } from '../../shared/protocol/common';
 import { InputError } from '../util/errors';
 
 export type Cell = string | number | null;

@@ -19,7 +19,7 @@
  * onnxruntime run does ~BLOCK_FLOPS of work, keeping the event loop free
  * between runs for cancellation and other requests.
  */
-import type { Metric } from '../../shared/protocol';
+import type { Metric } from '../../shared/protocol/common';
 import { Matrix, rowDot64, rowNorms, rowSquaredDistance64 } from '../core/matrix';
 import { Cancellation, Progress, throwIfCancelled, yieldToEventLoop } from '../util/errors';
 import { run, tensor } from './ort';

@@ -11,7 +11,7 @@ import { findSidecar } from '../io/metadata';
 import { Cancellation, InputError, Progress } from '../util/errors';
 import { readTextItems } from './inputs';
 import { getModel } from './registry';
-import type { EmbedFileParams as EmbedFileRequest, EmbedFileResult } from '../../shared/protocol';
+import type { EmbedFileParams as EmbedFileRequest, EmbedFileResult } from '../../shared/protocol/text';
 
 export type { EmbedFileResult };
 

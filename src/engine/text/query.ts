@@ -2,8 +2,9 @@
  * Text queries against an open dataset: embed the text with a model, then the
  * engine's exact k-NN (kernels/knn.ts) over the dataset's cached prepared corpus.
  */
-import type { Metric, Neighbor } from '../../shared/protocol';
-import { rowNeighbors, preparedCorpus } from '../analysis/overview';
+import type { Metric, Neighbor } from '../../shared/protocol/common';
+import { rowNeighbors } from '../analysis/neighbors';
+import { preparedCorpus } from '../analysis/overview';
 import { matrix } from '../core/matrix';
 import { Dataset, datasetInfo, metadataRow } from '../data/dataset';
 import { knnSearch } from '../kernels/knn';

@@ -8,13 +8,12 @@ import type { HostContext } from '../context';
 import { showFilePanel } from '../panels/filePanels';
 import { CompressionPanel } from '../panels/compressionPanel';
 import { addPanelLink } from './links';
-
-export const COMPRESSION_COMMAND = 'embeddingLens.compression';
+import { COMMANDS } from '../commands';
 
 export function activateCompression(ctx: HostContext): vscode.Disposable[] {
-  addPanelLink({ command: COMPRESSION_COMMAND, title: 'Compression' });
+  addPanelLink({ command: COMMANDS.compression.show, title: 'Compression' });
   return [
-    vscode.commands.registerCommand(COMPRESSION_COMMAND, async (uri?: vscode.Uri) => {
+    vscode.commands.registerCommand(COMMANDS.compression.show, async (uri?: vscode.Uri) => {
       const file = await ctx.pickFile(uri, 'Choose an embedding file to explore compression on');
       if (!file) return;
       showFilePanel(

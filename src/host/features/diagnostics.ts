@@ -8,13 +8,12 @@ import type { HostContext } from '../context';
 import { showFilePanel } from '../panels/filePanels';
 import { DiagnosticsPanel } from '../panels/diagnosticsPanel';
 import { addPanelLink } from './links';
-
-export const DIAGNOSTICS_COMMAND = 'embeddingLens.diagnostics';
+import { COMMANDS } from '../commands';
 
 export function activateDiagnostics(ctx: HostContext): vscode.Disposable[] {
-  addPanelLink({ command: DIAGNOSTICS_COMMAND, title: 'Diagnostics' });
+  addPanelLink({ command: COMMANDS.diagnostics.show, title: 'Diagnostics' });
   return [
-    vscode.commands.registerCommand(DIAGNOSTICS_COMMAND, async (uri?: vscode.Uri) => {
+    vscode.commands.registerCommand(COMMANDS.diagnostics.show, async (uri?: vscode.Uri) => {
       const file = await ctx.pickFile(uri, 'Choose an embedding file to diagnose');
       if (!file) return;
       showFilePanel(

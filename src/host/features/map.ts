@@ -8,13 +8,12 @@ import type { HostContext } from '../context';
 import { showFilePanel } from '../panels/filePanels';
 import { MapPanel } from '../panels/mapPanel';
 import { addPanelLink } from './links';
-
-export const MAP_COMMAND = 'embeddingLens.map';
+import { COMMANDS } from '../commands';
 
 export function activateMap(ctx: HostContext): vscode.Disposable[] {
-  addPanelLink({ command: MAP_COMMAND, title: 'Map' });
+  addPanelLink({ command: COMMANDS.map.show, title: 'Map' });
   return [
-    vscode.commands.registerCommand(MAP_COMMAND, async (uri?: vscode.Uri): Promise<MapPanel | undefined> => {
+    vscode.commands.registerCommand(COMMANDS.map.show, async (uri?: vscode.Uri): Promise<MapPanel | undefined> => {
       const file = await ctx.pickFile(uri, 'Choose an embedding file to map');
       if (!file) return undefined;
       let created: MapPanel | undefined;

@@ -5,26 +5,28 @@
  *
  * Commands also take an options object as their second argument, so scripts and
  * the integration suite can run them without any picker:
- *   embeddingLens.modalityGap(uri, { group, pair?, values? })
- *   embeddingLens.neuralCollapse(uri, { labels, weightsPath?, biasPath? })
- *   embeddingLens.compareWith(uri, { other: Uri, k? })
+ *   embeddingLens.pairs.modalityGap(uri, { group, pair?, values? })
+ *   embeddingLens.pairs.neuralCollapse(uri, { labels, weightsPath?, biasPath? })
+ *   embeddingLens.pairs.compareWith(uri, { other: Uri, k? })
  */
 import * as path from 'path';
 import * as vscode from 'vscode';
-import type { ColumnInfo, DatasetInfo } from '../../shared/protocol';
+import type { ColumnInfo } from '../../shared/protocol/common';
+import type { DatasetInfo } from '../../shared/protocol/datasets';
 import type { HostContext } from '../context';
 import { pickWorkspaceEmbeddingFile } from '../context';
 import { showFilePanel } from '../panels/filePanels';
-import { PAIRS_COMMANDS, PairsPanel, PairsSpec } from '../panels/pairsPanel';
+import { PairsPanel, PairsSpec } from '../panels/pairsPanel';
 import { addPanelLink } from './links';
+import { COMMANDS } from '../commands';
 
 const PAIR_HINT = /pair|match|^id$|_id$|caption_id|image_id/i;
 const LABEL_HINT = /label|class|target|category|^y$/i;
 
 export function activatePairs(ctx: HostContext): vscode.Disposable[] {
-  addPanelLink({ command: PAIRS_COMMANDS.gap, title: 'Modality Gap' });
-  addPanelLink({ command: PAIRS_COMMANDS.collapse, title: 'Neural Collapse' });
-  addPanelLink({ command: PAIRS_COMMANDS.compare, title: 'Compare With…' });
+  addPanelLink({ command: COMMANDS.pairs.modalityGap, title: 'Modality Gap' });
+  addPanelLink({ command: COMMANDS.pairs.neuralCollapse, title: 'Neural Collapse' });
+  addPanelLink({ command: COMMANDS.pairs.compareWith, title: 'Compare With…' });
 
   const rechoose = async (uri: vscode.Uri, current: PairsSpec): Promise<PairsSpec | undefined> => {
     if (current.mode === 'compare') {
@@ -65,7 +67,7 @@ export function activatePairs(ctx: HostContext): vscode.Disposable[] {
 
   return [
     vscode.commands.registerCommand(
-      PAIRS_COMMANDS.gap,
+      COMMANDS.pairs.modalityGap,
       async (uri?: vscode.Uri, opts?: { group: string; pair?: string; values?: [string, string] }) => {
         const file = await ctx.pickFile(uri, 'Choose the embedding file with both groups (e.g. image and text rows)');
         if (!file) return;
@@ -81,7 +83,7 @@ export function activatePairs(ctx: HostContext): vscode.Disposable[] {
       },
     ),
     vscode.commands.registerCommand(
-      PAIRS_COMMANDS.collapse,
+      COMMANDS.pairs.neuralCollapse,
       async (uri?: vscode.Uri, opts?: { labels: string; weightsPath?: string; biasPath?: string }) => {
         const file = await ctx.pickFile(uri, 'Choose the labelled feature file');
         if (!file) return;
@@ -97,7 +99,7 @@ export function activatePairs(ctx: HostContext): vscode.Disposable[] {
       },
     ),
     vscode.commands.registerCommand(
-      PAIRS_COMMANDS.compare,
+      COMMANDS.pairs.compareWith,
       async (uri?: vscode.Uri, second?: vscode.Uri | vscode.Uri[] | { other: vscode.Uri; k?: number }) => {
         // Explorer: `uri` is the clicked file, `second` the multi-selection; from a script, { other }.
         let a: vscode.Uri | undefined;

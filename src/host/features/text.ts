@@ -8,31 +8,27 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import * as protocol from '../../shared/protocol';
+import type { Metric } from '../../shared/protocol/common';
+import type { EmbedFileResult, NeighborsOfTextResult, TextModelInfo } from '../../shared/protocol/text';
+import { EmbedFile, NeighborsOfText, TextColumns, TextModelDescribe } from '../../shared/protocol/text';
 import type { HostContext } from '../context';
-import { openOverview, showRowInOverview } from '../editor';
+import { asUri } from '../context';
+import { openOverview } from '../editor';
 import { EngineCancelled, EngineInputError } from '../engine';
 import { showFilePanel } from '../panels/filePanels';
 import { TextPanel } from '../panels/textPanel';
 import { defaultK, defaultMetric } from '../settings';
-import { FIND_TEXT_COMMAND, NeighborHovers, SHOW_ROW_COMMAND } from '../text/hover';
+import { NeighborHovers } from '../text/hover';
 import { BUILTIN, modelForRequests, modelLabel, setModelSetting } from '../text/model';
 import { addPanelLink } from './links';
-import { DOWNLOAD_MODEL_COMMAND, downloadModelFromHub } from '../text/hubCommand';
-import { CLEAR_HUB_TOKEN_COMMAND, clearHubToken, SET_HUB_TOKEN_COMMAND, setHubToken } from '../text/hubToken';
-import { ROW_TEXT_SCHEME, RowTextProvider, SHOW_TEXT_COLUMN_COMMAND, showTextColumn } from '../text/rowText';
+import { downloadModelFromHub } from '../text/hubCommand';
+import { clearHubToken, setHubToken } from '../text/hubToken';
+import { ROW_TEXT_SCHEME, RowTextProvider, showTextColumn } from '../text/rowText';
+import { COMMANDS } from '../commands';
 
-export const EMBED_FILE_COMMAND = 'embeddingLens.embedTextFile';
-export const CHOOSE_MODEL_COMMAND = 'embeddingLens.chooseModelFolder';
 const TEXT_INPUTS = ['txt', 'jsonl', 'ndjson', 'csv', 'tsv', 'parquet'];
 
 const textPanels = new WeakMap<vscode.WebviewPanel, TextPanel>();
-
-function asUri(v: unknown): vscode.Uri | undefined {
-  if (v instanceof vscode.Uri) return v;
-  if (typeof v === 'string' && v) return v.includes('://') ? vscode.Uri.parse(v) : vscode.Uri.file(v);
-  return undefined;
-}
 
 /** Shows an engine failure to the user; cancellations are silent. */
 function report(ctx: HostContext, e: unknown): void {
@@ -51,7 +47,7 @@ function selectedText(): string | undefined {
 
 export interface FindTextOptions {
   k?: number;
-  metric?: protocol.Metric;
+  metric?: Metric;
   /** false: return the neighbours without opening the panel (tests, scripts). */
   panel?: boolean;
 }
@@ -65,7 +61,7 @@ async function findNeighborsOfText(
   uriArg?: unknown,
   textArg?: unknown,
   opts: FindTextOptions = {},
-): Promise<protocol.NeighborsOfTextResult | undefined> {
+): Promise<NeighborsOfTextResult | undefined> {
   const uri = await ctx.pickFile(asUri(uriArg), 'Find neighbours of text in which embedding file?');
   if (!uri) return undefined;
   let text = typeof textArg === 'string' ? textArg : undefined;
@@ -85,7 +81,7 @@ async function findNeighborsOfText(
     const info = await ctx.datasets.get({ uri });
     const t0 = Date.now();
     const res = await ctx.engine.request(
-      protocol.NeighborsOfText,
+      NeighborsOfText,
       { datasetId: info.id, text, k, metric, model: modelForRequests() },
       { progressTitle: `Embedding Lens: neighbours of "${text.length > 40 ? text.slice(0, 39) + '…' : text}"` },
     );
@@ -123,7 +119,7 @@ async function embedTextFile(
   ctx: HostContext,
   uriArg?: unknown,
   opts: EmbedFileOptions = {},
-): Promise<protocol.EmbedFileResult | undefined> {
+): Promise<EmbedFileResult | undefined> {
   let input = asUri(uriArg);
   if (!input || !TEXT_INPUTS.includes(path.extname(input.fsPath).slice(1).toLowerCase())) {
     const picked = await vscode.window.showOpenDialog({
@@ -138,7 +134,7 @@ async function embedTextFile(
   try {
     let column = opts.column;
     if (column === undefined) {
-      const cols = await ctx.engine.request(protocol.TextColumns, { input: input.fsPath });
+      const cols = await ctx.engine.request(TextColumns, { input: input.fsPath });
       if (cols.columns.length === 1) column = cols.columns[0];
       else if (cols.columns.length > 1) {
         const ordered = cols.suggested
@@ -181,7 +177,7 @@ async function embedTextFile(
       force = true;
     }
     const res = await ctx.engine.request(
-      protocol.EmbedFile,
+      EmbedFile,
       { input: input.fsPath, out, textColumn: column, force, model: modelForRequests() },
       { progressTitle: `Embedding Lens: embedding ${path.basename(input.fsPath)} with ${modelLabel()}` },
     );
@@ -201,7 +197,7 @@ async function embedTextFile(
 }
 
 /** Sets embeddingLens.model.path to a folder the engine could load (or to the built-in model). */
-async function chooseModelFolder(ctx: HostContext, dirArg?: unknown): Promise<protocol.TextModelInfo | undefined> {
+async function chooseModelFolder(ctx: HostContext, dirArg?: unknown): Promise<TextModelInfo | undefined> {
   let dir = typeof dirArg === 'string' ? dirArg : dirArg instanceof vscode.Uri ? dirArg.fsPath : undefined;
   if (!dir) {
     const pick = await vscode.window.showQuickPick(
@@ -241,7 +237,7 @@ async function chooseModelFolder(ctx: HostContext, dirArg?: unknown): Promise<pr
   }
   try {
     const info = await ctx.engine.request(
-      protocol.TextModelDescribe,
+      TextModelDescribe,
       { model: dir === BUILTIN ? undefined : dir },
       { progressTitle: 'Embedding Lens: loading the model' },
     );
@@ -258,28 +254,25 @@ async function chooseModelFolder(ctx: HostContext, dirArg?: unknown): Promise<pr
 
 export function activateText(ctx: HostContext): vscode.Disposable[] {
   const hovers = new NeighborHovers(ctx);
-  addPanelLink({ command: FIND_TEXT_COMMAND, title: 'Search by Text' });
+  addPanelLink({ command: COMMANDS.text.findNeighbors, title: 'Search by Text' });
   return [
     ...hovers.register(),
     vscode.workspace.registerTextDocumentContentProvider(ROW_TEXT_SCHEME, new RowTextProvider(ctx)),
-    vscode.commands.registerCommand(SHOW_TEXT_COLUMN_COMMAND, (uri?: unknown, column?: unknown) =>
+    vscode.commands.registerCommand(COMMANDS.text.showColumn, (uri?: unknown, column?: unknown) =>
       showTextColumn(ctx, asUri(uri), typeof column === 'string' ? column : undefined),
     ),
-    vscode.commands.registerCommand(FIND_TEXT_COMMAND, (uri?: unknown, text?: unknown, opts?: FindTextOptions) =>
-      findNeighborsOfText(ctx, uri, text, opts),
+    vscode.commands.registerCommand(
+      COMMANDS.text.findNeighbors,
+      (uri?: unknown, text?: unknown, opts?: FindTextOptions) => findNeighborsOfText(ctx, uri, text, opts),
     ),
-    vscode.commands.registerCommand(EMBED_FILE_COMMAND, (uri?: unknown, opts?: EmbedFileOptions) =>
+    vscode.commands.registerCommand(COMMANDS.text.embedFile, (uri?: unknown, opts?: EmbedFileOptions) =>
       embedTextFile(ctx, uri, opts),
     ),
-    vscode.commands.registerCommand(CHOOSE_MODEL_COMMAND, (dir?: unknown) => chooseModelFolder(ctx, dir)),
-    vscode.commands.registerCommand(DOWNLOAD_MODEL_COMMAND, (id?: unknown, opts?: { use?: boolean }) =>
+    vscode.commands.registerCommand(COMMANDS.text.chooseModelFolder, (dir?: unknown) => chooseModelFolder(ctx, dir)),
+    vscode.commands.registerCommand(COMMANDS.text.downloadModel, (id?: unknown, opts?: { use?: boolean }) =>
       downloadModelFromHub(ctx, id, opts),
     ),
-    vscode.commands.registerCommand(SET_HUB_TOKEN_COMMAND, (token?: unknown) => setHubToken(ctx, token)),
-    vscode.commands.registerCommand(CLEAR_HUB_TOKEN_COMMAND, (quiet?: unknown) => clearHubToken(ctx, quiet)),
-    vscode.commands.registerCommand(SHOW_ROW_COMMAND, async (uri: unknown, row: unknown) => {
-      const u = asUri(uri);
-      if (u && typeof row === 'number') await showRowInOverview(u, row);
-    }),
+    vscode.commands.registerCommand(COMMANDS.text.setHubToken, (token?: unknown) => setHubToken(ctx, token)),
+    vscode.commands.registerCommand(COMMANDS.text.clearHubToken, (quiet?: unknown) => clearHubToken(ctx, quiet)),
   ];
 }

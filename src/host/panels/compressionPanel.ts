@@ -8,8 +8,8 @@
 import * as path from 'path';
 import * as fs from 'fs';
 import * as vscode from 'vscode';
-import * as protocol from '../../shared/protocol';
-import type { CompressionConfig, CompressionExportFiles } from '../../shared/protocol';
+import type { CompressionConfig, CompressionExportFiles } from '../../shared/protocol/compression';
+import { Compress, ExportCompression } from '../../shared/protocol/compression';
 import { COMPRESSION_DEFAULTS, describeConfig } from '../../shared/webview/compression';
 import type {
   CompressionFromWebview,
@@ -20,6 +20,7 @@ import { EngineCancelled } from '../engine';
 import type { HostContext } from '../context';
 import { panelLinks } from '../features/links';
 import { LensPanel } from './panel';
+import { COMMANDS } from '../commands';
 
 type Role = keyof CompressionExportFiles;
 
@@ -110,13 +111,13 @@ export class CompressionPanel extends LensPanel<CompressionToWebview, Compressio
         type: 'file',
         file: { name: path.basename(this.uri.fsPath), rows: info.rows, dims: info.dims, fileBytes: info.fileBytes },
         settings: this.settings,
-        links: panelLinks().filter((l) => l.command !== 'embeddingLens.compression'),
+        links: panelLinks().filter((l) => l.command !== COMMANDS.compression.show),
       });
       this.post({ type: 'busy' });
       this.post({ type: 'running', settings: this.settings });
       const { k, queries, target } = this.settings;
       const result = await this.ctx.engine.request(
-        protocol.Compress,
+        Compress,
         { datasetId: info.id, k, queries, target },
         {
           token,
@@ -201,7 +202,7 @@ export class CompressionPanel extends LensPanel<CompressionToWebview, Compressio
     }
     const info = await this.ctx.datasets.get({ uri: this.uri }, this.token);
     const res = await this.ctx.engine.request(
-      protocol.ExportCompression,
+      ExportCompression,
       { datasetId: info.id, config, files, overwrite },
       { token: this.token, progressTitle: `Embedding Lens: exporting ${name}` },
     );

@@ -5,7 +5,9 @@
  */
 import * as path from 'path';
 import * as vscode from 'vscode';
-import * as protocol from '../../shared/protocol';
+import { MetadataRows } from '../../shared/protocol/datasets';
+import type { DiagnoseResult } from '../../shared/protocol/diagnostics';
+import { Diagnose } from '../../shared/protocol/diagnostics';
 import { cleanSettings, DIAGNOSTICS_DEFAULTS } from '../../shared/webview/diagnostics';
 import type {
   DiagnosticsFromWebview,
@@ -17,12 +19,13 @@ import { EngineCancelled } from '../engine';
 import type { HostContext } from '../context';
 import { panelLinks } from '../features/links';
 import { LensPanel } from './panel';
+import { COMMANDS } from '../commands';
 
 export class DiagnosticsPanel extends LensPanel<DiagnosticsToWebview, DiagnosticsFromWebview> {
   private settings: DiagnosticsSettings = { ...DIAGNOSTICS_DEFAULTS };
-  private result: protocol.DiagnoseResult | undefined;
+  private result: DiagnoseResult | undefined;
   /** The last result, for tests and the "pointed by" lookups. */
-  get lastResult(): protocol.DiagnoseResult | undefined {
+  get lastResult(): DiagnoseResult | undefined {
     return this.result;
   }
 
@@ -65,13 +68,13 @@ export class DiagnosticsPanel extends LensPanel<DiagnosticsToWebview, Diagnostic
         type: 'file',
         file: { name: path.basename(this.uri.fsPath), rows: info.rows, dims: info.dims, labelColumn: info.labelColumn },
         settings: this.settings,
-        links: panelLinks().filter((l) => l.command !== 'embeddingLens.diagnostics'),
+        links: panelLinks().filter((l) => l.command !== COMMANDS.diagnostics.show),
       });
       this.post({ type: 'busy' });
       this.post({ type: 'running', settings: this.settings });
       const { k, metric, sample } = this.settings;
       this.result = await this.ctx.engine.request(
-        protocol.Diagnose,
+        Diagnose,
         { datasetId: info.id, k, metric: metric === 'auto' ? undefined : metric, sample: sample || undefined },
         {
           token,
@@ -98,11 +101,7 @@ export class DiagnosticsPanel extends LensPanel<DiagnosticsToWebview, Diagnostic
     let labels: (string | undefined)[] = [];
     const rows = [row, ...hub.pointedBy];
     if (info.labelColumn) {
-      const meta = await this.ctx.engine.request(
-        protocol.MetadataRows,
-        { datasetId: info.id, rows },
-        { token: this.token },
-      );
+      const meta = await this.ctx.engine.request(MetadataRows, { datasetId: info.id, rows }, { token: this.token });
       const c = meta.columns.indexOf(info.labelColumn);
       labels = meta.values.map((v) => (c >= 0 && v[c] !== null && v[c] !== undefined ? String(v[c]) : undefined));
     }

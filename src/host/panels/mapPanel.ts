@@ -9,13 +9,17 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import * as protocol from '../../shared/protocol';
+import type { DatasetInfo } from '../../shared/protocol/datasets';
+import { ColumnValues } from '../../shared/protocol/datasets';
+import type { ProjectResult } from '../../shared/protocol/map';
+import { ExportCoords, MapSearch, MapSelection, Project, ProjectPoll } from '../../shared/protocol/map';
 import type { MapFromWebview, MapSettings, MapToWebview } from '../../shared/webview/map';
 import type { HostContext } from '../context';
 import { EngineCancelled } from '../engine';
 import { panelLinks } from '../features/links';
 import { scatterMaxPoints } from '../settings';
 import { LensPanel } from './panel';
+import { COMMANDS } from '../commands';
 
 const POLL_MS = 250;
 /** Above this many rows the panel opens with PCA only (UMAP/t-SNE need the exact k-NN graph, n² work: ~20 s at 50k here); the user can still ask for them. */
@@ -30,13 +34,13 @@ function knnSetting(): 'auto' | 'exact' | 'approx' {
 
 export class MapPanel extends LensPanel<MapToWebview, MapFromWebview> {
   private static readonly byFile = new Map<string, MapPanel>();
-  private info: protocol.DatasetInfo | undefined;
+  private info: DatasetInfo | undefined;
   private job: { id: string; cts: vscode.CancellationTokenSource } | undefined;
   private lastJobId: string | undefined;
   private metric: 'cosine' | 'euclidean' = 'cosine';
-  private finished: ((r: protocol.ProjectResult) => void)[] = [];
+  private finished: ((r: ProjectResult) => void)[] = [];
   /** The newest finished map (tests read it). */
-  lastResult: protocol.ProjectResult | undefined;
+  lastResult: ProjectResult | undefined;
 
   constructor(
     ctx: HostContext,
@@ -56,7 +60,7 @@ export class MapPanel extends LensPanel<MapToWebview, MapFromWebview> {
   }
 
   /** Resolves with the next finished map (or the current one if nothing is running). */
-  whenComputed(): Promise<protocol.ProjectResult> {
+  whenComputed(): Promise<ProjectResult> {
     if (this.lastResult && !this.job) return Promise.resolve(this.lastResult);
     return new Promise((resolve) => this.finished.push(resolve));
   }
@@ -65,7 +69,7 @@ export class MapPanel extends LensPanel<MapToWebview, MapFromWebview> {
     return this.uri;
   }
 
-  private async dataset(): Promise<protocol.DatasetInfo> {
+  private async dataset(): Promise<DatasetInfo> {
     this.info = await this.ctx.datasets.get({ uri: this.uri }, this.token);
     return this.info;
   }
@@ -76,7 +80,7 @@ export class MapPanel extends LensPanel<MapToWebview, MapFromWebview> {
     let labels: (string | null)[] | undefined;
     if (info.labelColumn) {
       const col = await this.ctx.engine.request(
-        protocol.ColumnValues,
+        ColumnValues,
         { datasetId: info.id, column: info.labelColumn },
         { token: this.token },
       );
@@ -99,7 +103,7 @@ export class MapPanel extends LensPanel<MapToWebview, MapFromWebview> {
         labelColumn: info.labelColumn,
         labels,
         settings,
-        links: panelLinks().filter((l) => l.command !== 'embeddingLens.map'),
+        links: panelLinks().filter((l) => l.command !== COMMANDS.map.show),
       },
     });
     this.post({ type: 'busy' });
@@ -122,7 +126,7 @@ export class MapPanel extends LensPanel<MapToWebview, MapFromWebview> {
       if (polling) return;
       polling = true;
       try {
-        const p = await this.ctx.engine.request(protocol.ProjectPoll, { jobId: id, after });
+        const p = await this.ctx.engine.request(ProjectPoll, { jobId: id, after });
         if (!p || this.job?.id !== id) return;
         this.post({ type: 'progress', jobId: id, fraction: p.fraction, message: p.message });
         if (p.frame) {
@@ -145,7 +149,7 @@ export class MapPanel extends LensPanel<MapToWebview, MapFromWebview> {
     }, POLL_MS);
     try {
       const result = await this.ctx.engine.request(
-        protocol.Project,
+        Project,
         {
           datasetId: info.id,
           jobId: id,
@@ -194,7 +198,7 @@ export class MapPanel extends LensPanel<MapToWebview, MapFromWebview> {
         return;
       case 'colorBy': {
         const col = await this.ctx.engine.request(
-          protocol.ColumnValues,
+          ColumnValues,
           { datasetId: info.id, column: msg.column },
           { token: this.token },
         );
@@ -203,7 +207,7 @@ export class MapPanel extends LensPanel<MapToWebview, MapFromWebview> {
       }
       case 'select': {
         const result = await this.ctx.engine.request(
-          protocol.MapSelection,
+          MapSelection,
           { datasetId: info.id, rows: msg.rows, k: 10, metric: this.metric, column: msg.column },
           { token: this.token },
         );
@@ -212,7 +216,7 @@ export class MapPanel extends LensPanel<MapToWebview, MapFromWebview> {
       }
       case 'search': {
         const r = await this.ctx.engine.request(
-          protocol.MapSearch,
+          MapSearch,
           { datasetId: info.id, text: msg.text, limit: 50_000 },
           { token: this.token },
         );
@@ -275,7 +279,7 @@ export class MapPanel extends LensPanel<MapToWebview, MapFromWebview> {
     const target = await this.saveTarget('csv', 'CSV file', { 'Parquet file': ['parquet'] });
     if (!target) return;
     const r = await this.ctx.engine.request(
-      protocol.MapExportCsv,
+      ExportCoords,
       {
         datasetId: info.id,
         jobId: jobId || this.lastJobId || '',

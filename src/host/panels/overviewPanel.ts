@@ -4,7 +4,11 @@
  * nearest neighbours. Hosted by the custom editor for .npy/.parquet.
  */
 import * as vscode from 'vscode';
-import * as protocol from '../../shared/protocol';
+import type { Metric } from '../../shared/protocol/common';
+import type { DatasetInfo } from '../../shared/protocol/datasets';
+import { ColumnValues, MetadataRows } from '../../shared/protocol/datasets';
+import { Neighbors } from '../../shared/protocol/neighbors';
+import { Overview } from '../../shared/protocol/overview';
 import type { OverviewFromWebview, OverviewToWebview, NeighborItem } from '../../shared/webview/overview';
 import type { HostContext } from '../context';
 import { defaultK, defaultMetric, scatterMaxPoints } from '../settings';
@@ -12,7 +16,7 @@ import { LensPanel } from './panel';
 import { panelLinks } from '../features/links';
 
 export class OverviewPanel extends LensPanel<OverviewToWebview, OverviewFromWebview> {
-  private info: protocol.DatasetInfo | undefined;
+  private info: DatasetInfo | undefined;
   private metaPath: string | undefined;
   /** Set once the overview was posted; a row asked for before then waits in `pendingRow`. */
   private shown = false;
@@ -35,7 +39,7 @@ export class OverviewPanel extends LensPanel<OverviewToWebview, OverviewFromWebv
     return this.uri;
   }
 
-  private async dataset(): Promise<protocol.DatasetInfo> {
+  private async dataset(): Promise<DatasetInfo> {
     const info = await this.ctx.datasets.get({ uri: this.uri, metaPath: this.metaPath }, this.token);
     this.info = info;
     if (this.panel.active) this.ctx.setActive({ uri: this.uri, info });
@@ -48,11 +52,11 @@ export class OverviewPanel extends LensPanel<OverviewToWebview, OverviewFromWebv
     const info = await this.dataset();
     for (const w of info.warnings) void vscode.window.showWarningMessage(`Embedding Lens: ${w}`);
     this.post({ type: 'busy', message: 'Computing norms and the PCA map…' });
-    const data = await this.ctx.engine.request(protocol.Overview, { datasetId: info.id }, { token: this.token });
+    const data = await this.ctx.engine.request(Overview, { datasetId: info.id }, { token: this.token });
     let labels: (string | null)[] | undefined;
     if (info.labelColumn) {
       const col = await this.ctx.engine.request(
-        protocol.ColumnValues,
+        ColumnValues,
         { datasetId: info.id, column: info.labelColumn },
         { token: this.token },
       );
@@ -89,7 +93,7 @@ export class OverviewPanel extends LensPanel<OverviewToWebview, OverviewFromWebv
       case 'colorBy': {
         const info = await this.dataset();
         const col = await this.ctx.engine.request(
-          protocol.ColumnValues,
+          ColumnValues,
           { datasetId: info.id, column: msg.column },
           { token: this.token },
         );
@@ -102,16 +106,12 @@ export class OverviewPanel extends LensPanel<OverviewToWebview, OverviewFromWebv
   }
 
   /** Lists row `row`'s neighbours with their metadata; the webview highlights them. */
-  async showNeighbors(row: number, metric: protocol.Metric, k: number): Promise<void> {
+  async showNeighbors(row: number, metric: Metric, k: number): Promise<void> {
     const info = await this.dataset();
-    const res = await this.ctx.engine.request(
-      protocol.Neighbors,
-      { datasetId: info.id, row, k, metric },
-      { token: this.token },
-    );
+    const res = await this.ctx.engine.request(Neighbors, { datasetId: info.id, row, k, metric }, { token: this.token });
     const rows = [row, ...res.neighbors.map((n) => n.row)];
     const meta = info.columns.length
-      ? await this.ctx.engine.request(protocol.MetadataRows, { datasetId: info.id, rows }, { token: this.token })
+      ? await this.ctx.engine.request(MetadataRows, { datasetId: info.id, rows }, { token: this.token })
       : undefined;
     const record = (i: number) =>
       meta ? Object.fromEntries(meta.columns.map((c, j) => [c, meta.values[i][j]])) : undefined;

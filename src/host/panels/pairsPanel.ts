@@ -8,11 +8,14 @@
  */
 import * as path from 'path';
 import * as vscode from 'vscode';
-import * as protocol from '../../shared/protocol';
+import type { DatasetInfo } from '../../shared/protocol/datasets';
+import { ColumnValues } from '../../shared/protocol/datasets';
+import { Compare, ModalityGap, NeuralCollapse } from '../../shared/protocol/pairs';
 import type { PairsFile, PairsFromWebview, PairsToWebview } from '../../shared/webview/pairs';
 import type { HostContext } from '../context';
 import { panelLinks } from '../features/links';
 import { LensPanel } from './panel';
+import { COMMANDS } from '../commands';
 
 export type PairsSpec =
   | { mode: 'gap'; group: string; pair?: string; values?: [string, string] }
@@ -22,10 +25,11 @@ export type PairsSpec =
 /** Asks the user again for what the panel needs (columns, files); undefined when they cancel. */
 export type Rechoose = (uri: vscode.Uri, current: PairsSpec) => Promise<PairsSpec | undefined>;
 
-export const PAIRS_COMMANDS = {
-  gap: 'embeddingLens.modalityGap',
-  collapse: 'embeddingLens.neuralCollapse',
-  compare: 'embeddingLens.compareWith',
+/** The command that opens each mode (its link is left out of the panel's own toolbar). */
+const MODE_COMMANDS = {
+  gap: COMMANDS.pairs.modalityGap,
+  collapse: COMMANDS.pairs.neuralCollapse,
+  compare: COMMANDS.pairs.compareWith,
 } as const;
 
 export class PairsPanel extends LensPanel<PairsToWebview, PairsFromWebview> {
@@ -50,12 +54,12 @@ export class PairsPanel extends LensPanel<PairsToWebview, PairsFromWebview> {
     this.post({ type: 'busy', message: `Reading ${name}…` });
     const info = await this.ctx.datasets.get({ uri: this.uri }, token);
     const file = fileOf(this.uri, info);
-    const links = panelLinks().filter((l) => l.command !== PAIRS_COMMANDS[this.spec.mode]);
+    const links = panelLinks().filter((l) => l.command !== MODE_COMMANDS[this.spec.mode]);
     const spec = this.spec;
     if (spec.mode === 'gap') {
       this.post({ type: 'busy', message: `Measuring the gap between the groups of '${spec.group}'…` });
       const result = await this.ctx.engine.request(
-        protocol.ModalityGap,
+        ModalityGap,
         { datasetId: info.id, group: spec.group, pair: spec.pair, values: spec.values },
         { token, progressTitle: `Embedding Lens: modality gap of ${name}` },
       );
@@ -64,7 +68,7 @@ export class PairsPanel extends LensPanel<PairsToWebview, PairsFromWebview> {
     } else if (spec.mode === 'collapse') {
       this.post({ type: 'busy', message: `Measuring neural collapse by '${spec.labels}'…` });
       const result = await this.ctx.engine.request(
-        protocol.NeuralCollapse,
+        NeuralCollapse,
         { datasetId: info.id, labels: spec.labels, weightsPath: spec.weightsPath, biasPath: spec.biasPath },
         { token, progressTitle: `Embedding Lens: neural collapse of ${name}` },
       );
@@ -85,14 +89,14 @@ export class PairsPanel extends LensPanel<PairsToWebview, PairsFromWebview> {
         message: `Comparing ${name} with ${otherName} (k-NN of both files, CKA, Procrustes)…`,
       });
       const result = await this.ctx.engine.request(
-        protocol.CompareSpaces,
+        Compare,
         { datasetId: info.id, otherId: other.id, k: spec.k },
         { token, progressTitle: `Embedding Lens: comparing ${name} with ${otherName}` },
       );
       let labels: (string | null)[] | undefined;
       if (info.labelColumn) {
         const col = await this.ctx.engine.request(
-          protocol.ColumnValues,
+          ColumnValues,
           { datasetId: info.id, column: info.labelColumn },
           { token },
         );
@@ -119,6 +123,6 @@ export class PairsPanel extends LensPanel<PairsToWebview, PairsFromWebview> {
   }
 }
 
-function fileOf(uri: vscode.Uri, info: protocol.DatasetInfo): PairsFile {
+function fileOf(uri: vscode.Uri, info: DatasetInfo): PairsFile {
   return { name: path.basename(uri.fsPath), rows: info.rows, dims: info.dims };
 }

@@ -6,26 +6,30 @@
  */
 import * as path from 'path';
 import * as vscode from 'vscode';
-import * as protocol from '../../shared/protocol';
+import type { Metric } from '../../shared/protocol/common';
+import type { DatasetInfo } from '../../shared/protocol/datasets';
+import type { NeighborsOfTextResult, TextModelInfo } from '../../shared/protocol/text';
+import { NeighborsOfText, TextModelDescribe } from '../../shared/protocol/text';
 import type { TextFromWebview, TextToWebview } from '../../shared/webview/text';
 import type { HostContext } from '../context';
 import { showRowInOverview } from '../editor';
 import { defaultK, defaultMetric } from '../settings';
 import { modelForRequests, MODEL_SETTING } from '../text/model';
 import { LensPanel } from './panel';
+import { COMMANDS } from '../commands';
 
 /** A search and its answer, shown again after the panel re-renders. */
 export interface TextSearch {
   query: string;
   k: number;
-  metric: protocol.Metric;
-  result: protocol.NeighborsOfTextResult;
+  metric: Metric;
+  result: NeighborsOfTextResult;
   /** Wall time of the request, embedding included. */
   ms: number;
 }
 
 export class TextPanel extends LensPanel<TextToWebview, TextFromWebview> {
-  private info: protocol.DatasetInfo | undefined;
+  private info: DatasetInfo | undefined;
   private last: TextSearch | undefined;
   /** The page has its controls (the init message was posted), so results can be shown. */
   private initialised = false;
@@ -62,14 +66,10 @@ export class TextPanel extends LensPanel<TextToWebview, TextFromWebview> {
     this.post({ type: 'busy', message: 'Reading the file and loading the model…' });
     const info = await this.ctx.datasets.get({ uri: this.uri }, this.token);
     this.info = info;
-    let model: protocol.TextModelInfo | null = null;
+    let model: TextModelInfo | null = null;
     let modelError: string | undefined;
     try {
-      model = await this.ctx.engine.request(
-        protocol.TextModelDescribe,
-        { model: modelForRequests() },
-        { token: this.token },
-      );
+      model = await this.ctx.engine.request(TextModelDescribe, { model: modelForRequests() }, { token: this.token });
     } catch (e) {
       modelError = e instanceof Error ? e.message : String(e);
     }
@@ -101,12 +101,12 @@ export class TextPanel extends LensPanel<TextToWebview, TextFromWebview> {
       case 'showRow':
         return showRowInOverview(this.uri, msg.row);
       case 'chooseModel':
-        await vscode.commands.executeCommand('embeddingLens.chooseModelFolder');
+        await vscode.commands.executeCommand(COMMANDS.text.chooseModelFolder);
         return;
     }
   }
 
-  async search(text: string, k: number, metric: protocol.Metric): Promise<protocol.NeighborsOfTextResult> {
+  async search(text: string, k: number, metric: Metric): Promise<NeighborsOfTextResult> {
     this.restartWork();
     const info = this.info ?? (await this.ctx.datasets.get({ uri: this.uri }, this.token));
     this.post({
@@ -115,7 +115,7 @@ export class TextPanel extends LensPanel<TextToWebview, TextFromWebview> {
     });
     const t0 = Date.now();
     const res = await this.ctx.engine.request(
-      protocol.NeighborsOfText,
+      NeighborsOfText,
       { datasetId: info.id, text, k, metric, model: modelForRequests() },
       { token: this.token },
     );

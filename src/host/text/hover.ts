@@ -10,16 +10,16 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import * as protocol from '../../shared/protocol';
+import type { DatasetInfo } from '../../shared/protocol/datasets';
+import { NeighborsOfText, RowNeighborsWithText } from '../../shared/protocol/text';
 import type { HostContext } from '../context';
 import { EngineCancelled, EngineInputError } from '../engine';
 import { defaultK, defaultMetric } from '../settings';
 import { modelConfigured, modelForRequests } from './model';
 import { csvRecords, mdText, neighborsMarkdown, rowAtLine, sidecarKind } from './rows';
 import { parseRowTextUri, ROW_TEXT_SCHEME } from './rowText';
+import { COMMANDS } from '../commands';
 
-export const SHOW_ROW_COMMAND = 'embeddingLens.showRow';
-export const FIND_TEXT_COMMAND = 'embeddingLens.findNeighborsOfText';
 const MAX_SELECTION_CHARS = 2000;
 
 function norm(p: string): string {
@@ -34,7 +34,7 @@ function commandUri(command: string, args: unknown[]): string {
 function trusted(md: string): vscode.MarkdownString {
   const m = new vscode.MarkdownString(md);
   // Only our own two commands may run from the hover's links.
-  m.isTrusted = { enabledCommands: [SHOW_ROW_COMMAND, FIND_TEXT_COMMAND] };
+  m.isTrusted = { enabledCommands: [COMMANDS.overview.showRow, COMMANDS.text.findNeighbors] };
   m.supportHtml = false;
   return m;
 }
@@ -71,7 +71,7 @@ export class NeighborHovers {
   async datasetFor(
     file: string,
     token?: vscode.CancellationToken,
-  ): Promise<{ uri: vscode.Uri; info: protocol.DatasetInfo } | undefined> {
+  ): Promise<{ uri: vscode.Uri; info: DatasetInfo } | undefined> {
     const key = norm(file);
     const candidates: vscode.Uri[] = [];
     const act = this.ctx.activeDataset;
@@ -136,7 +136,7 @@ export class NeighborHovers {
   }
 
   private async rowHover(
-    ds: { uri: vscode.Uri; info: protocol.DatasetInfo },
+    ds: { uri: vscode.Uri; info: DatasetInfo },
     row: number,
     range: vscode.Range,
     token: vscode.CancellationToken,
@@ -144,7 +144,7 @@ export class NeighborHovers {
     const metric = defaultMetric();
     try {
       const res = await this.ctx.engine.request(
-        protocol.RowNeighborsWithText,
+        RowNeighborsWithText,
         { datasetId: ds.info.id, row, k: defaultK(), metric },
         { token },
       );
@@ -152,7 +152,7 @@ export class NeighborHovers {
         title: `Neighbours of row ${row}${res.text ? ` · ${mdText(res.text, 60)}` : ''}`,
         metric,
         neighbors: res.neighbors,
-        link: { title: 'Show in Embedding Lens', uri: commandUri(SHOW_ROW_COMMAND, [ds.uri.toString(), row]) },
+        link: { title: 'Show in Embedding Lens', uri: commandUri(COMMANDS.overview.showRow, [ds.uri.toString(), row]) },
         note: `${path.basename(ds.info.path)} · ${Math.round(res.ms)} ms`,
       });
       return new vscode.Hover(trusted(md), range);
@@ -179,7 +179,7 @@ export class NeighborHovers {
     try {
       const info = await this.ctx.datasets.get({ uri: act.uri }, token);
       const res = await this.ctx.engine.request(
-        protocol.NeighborsOfText,
+        NeighborsOfText,
         { datasetId: info.id, text, k: defaultK(), metric, model: modelForRequests() },
         { token },
       );
@@ -187,7 +187,7 @@ export class NeighborHovers {
         title: `Neighbours of the selection in ${mdText(path.basename(info.path), 60)}`,
         metric,
         neighbors: res.neighbors,
-        link: { title: 'Search by Text', uri: commandUri(FIND_TEXT_COMMAND, [act.uri.toString(), text]) },
+        link: { title: 'Search by Text', uri: commandUri(COMMANDS.text.findNeighbors, [act.uri.toString(), text]) },
         note: `model: ${res.model.split(/[\\/]/).pop()}`,
       });
       return new vscode.Hover(trusted(md), sel);

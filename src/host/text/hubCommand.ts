@@ -8,14 +8,14 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import * as protocol from '../../shared/protocol';
+import type { TextModelInfo } from '../../shared/protocol/text';
+import { TextModelDescribe } from '../../shared/protocol/text';
 import type { HostContext } from '../context';
 import { DownloadCancelled, downloadToFolder, fetchRepoListing } from './hubDownload';
 import { hubEndpoint, localFolderFor, onnxChoices, planModelFiles, repoIdProblem, resolveUrl } from './hubFiles';
 import { setModelSetting } from './model';
 import { hubAuthFor } from './hubToken';
 
-export const DOWNLOAD_MODEL_COMMAND = 'embeddingLens.downloadModel';
 export const HUB_ENDPOINT_SETTING = 'model.hubEndpoint';
 const SUGGESTED = 'sentence-transformers/all-MiniLM-L6-v2';
 
@@ -35,7 +35,7 @@ function endpointFromSettings(): { endpoint: string; fromWorkspace: boolean } {
 
 export interface DownloadModelResult {
   dir: string;
-  info?: protocol.TextModelInfo;
+  info?: TextModelInfo;
 }
 
 /**
@@ -157,10 +157,10 @@ export async function downloadModelFromHub(
     ctx.log.appendLine(
       `[text] downloaded ${id}@${revision} (${plan.map((p) => p.repoPath).join(', ')}) from ${endpoint} to ${dest}`,
     );
-    let info: protocol.TextModelInfo;
+    let info: TextModelInfo;
     try {
       info = await ctx.engine.request(
-        protocol.TextModelDescribe,
+        TextModelDescribe,
         { model: dest },
         { progressTitle: 'Embedding Lens: checking the downloaded model' },
       );

@@ -10,8 +10,6 @@ import * as vscode from 'vscode';
 import type { HostContext } from '../context';
 import type { HubAuth } from './hubDownload';
 
-export const SET_HUB_TOKEN_COMMAND = 'embeddingLens.setHubToken';
-export const CLEAR_HUB_TOKEN_COMMAND = 'embeddingLens.clearHubToken';
 const SECRET_KEY = 'embeddingLens.hubToken';
 
 export interface HubToken {

@@ -7,11 +7,10 @@
  */
 import * as path from 'path';
 import * as vscode from 'vscode';
-import * as protocol from '../../shared/protocol';
+import { ColumnValues } from '../../shared/protocol/datasets';
 import type { HostContext } from '../context';
 
 export const ROW_TEXT_SCHEME = 'embedding-lens-rows';
-export const SHOW_TEXT_COLUMN_COMMAND = 'embeddingLens.showTextColumn';
 
 interface RowTextRef {
   file: vscode.Uri;
@@ -50,11 +49,7 @@ export class RowTextProvider implements vscode.TextDocumentContentProvider {
     const ref = parseRowTextUri(uri);
     if (!ref) return '';
     const info = await this.ctx.datasets.get({ uri: ref.file }, token);
-    const col = await this.ctx.engine.request(
-      protocol.ColumnValues,
-      { datasetId: info.id, column: ref.column },
-      { token },
-    );
+    const col = await this.ctx.engine.request(ColumnValues, { datasetId: info.id, column: ref.column }, { token });
     return rowLines(col.values);
   }
 }

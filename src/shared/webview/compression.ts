@@ -1,5 +1,5 @@
 /** Host ↔ webview messages of the Compression Explorer panel, and the recommendation rule both ends use. */
-import type { CompressionConfig, CompressionPoint, CompressResult } from '../protocol';
+import type { CompressionConfig, CompressionPoint, CompressResult } from '../protocol/compression';
 import type { CommonFromWebview, CommonToWebview, PanelLink } from './common';
 
 export interface CompressionSettings {

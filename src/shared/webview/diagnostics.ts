@@ -1,5 +1,5 @@
 /** Host ↔ webview messages of the Diagnostics panel (geometry diagnostics of one file, issue 4). */
-import type { DiagnoseResult } from '../protocol';
+import type { DiagnoseResult } from '../protocol/diagnostics';
 import type { CommonFromWebview, CommonToWebview, PanelLink } from './common';
 
 export interface DiagnosticsSettings {

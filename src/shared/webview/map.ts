@@ -3,7 +3,8 @@
  * scores). Arrays of numbers travel as base64 float32/int32 strings, decoded in
  * the webview (see the Project section of ../protocol.ts).
  */
-import type { ColumnInfo, ColumnKind, MapSelectionResult, MapMethod, ProjectResult } from '../protocol';
+import type { ColumnInfo, ColumnKind } from '../protocol/common';
+import type { MapMethod, MapSelectionResult, ProjectResult } from '../protocol/map';
 import type { CommonFromWebview, CommonToWebview, PanelLink } from './common';
 
 export interface MapSettings {

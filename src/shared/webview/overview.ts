@@ -1,5 +1,6 @@
 /** Host ↔ webview messages of the overview panel (the custom editor for .npy/.parquet). */
-import type { Metric, OverviewResult, ColumnKind } from '../protocol';
+import type { ColumnKind, Metric } from '../protocol/common';
+import type { OverviewResult } from '../protocol/overview';
 import type { CommonFromWebview, CommonToWebview, PanelLink } from './common';
 
 export interface NeighborItem {

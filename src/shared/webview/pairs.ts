@@ -4,7 +4,7 @@
  * The findings are pure functions of the engine's results, shared so the unit
  * tests can check them without a browser.
  */
-import type { CompareResult, ModalityGapResult, NeuralCollapseResult } from '../protocol';
+import type { CompareResult, ModalityGapResult, NeuralCollapseResult } from '../protocol/pairs';
 import type { CommonFromWebview, CommonToWebview, PanelLink } from './common';
 
 export interface PairsFile {

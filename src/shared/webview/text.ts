@@ -1,5 +1,6 @@
 /** Host ↔ webview messages of the "Search by Text" panel (issue 6). */
-import type { Metric, TextModelInfo, TextNeighbor } from '../protocol';
+import type { Metric } from '../protocol/common';
+import type { TextModelInfo, TextNeighbor } from '../protocol/text';
 import type { CommonFromWebview, CommonToWebview } from './common';
 
 export interface TextPanelFile {

@@ -4,7 +4,7 @@
  * bits (⌈d/8⌉ bytes), plus the codec's fixed part (PCA mean and components as
  * float32, int8 offsets and scales as float32).
  */
-import type { CompressionConfig, CompressionMethod } from '../../../shared/protocol';
+import type { CompressionConfig, CompressionMethod } from '../../../shared/protocol/compression';
 
 export const DEFAULT_RESCORE = [4, 10];
 

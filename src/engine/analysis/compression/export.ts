@@ -15,7 +15,7 @@ import type {
   ExportCompressionParams,
   ExportCompressionResult,
   ExportedArray,
-} from '../../../shared/protocol';
+} from '../../../shared/protocol/compression';
 import { Matrix } from '../../core/matrix';
 import { Dataset, datasetNorms } from '../../data/dataset';
 import { writeNpy } from '../../io/npy';

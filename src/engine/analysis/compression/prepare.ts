@@ -11,7 +11,7 @@
  * euclidean centre), so the kernel prepares those in one call. Unit tests check
  * the result equals the kernel's on the whole matrix, field for field.
  */
-import type { Metric } from '../../../shared/protocol';
+import type { Metric } from '../../../shared/protocol/common';
 import { Matrix, rowNorms, rowSlice } from '../../core/matrix';
 import { prepareCorpus, PreparedCorpus } from '../../kernels/knn';
 import { Cancellation, throwIfCancelled, yieldToEventLoop } from '../../util/errors';

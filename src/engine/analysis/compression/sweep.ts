@@ -10,15 +10,14 @@
  * query's own row is excluded. Queries are compressed like corpus rows
  * (symmetric), which is what the int8 reference value 0.991 assumes.
  */
+import type { DatasetRef, Metric } from '../../../shared/protocol/common';
+import { METRICS } from '../../../shared/protocol/common';
 import type {
   CompressionConfig,
   CompressionPoint,
   CompressParams,
   CompressResult,
-  DatasetRef,
-  Metric,
-} from '../../../shared/protocol';
-import { METRICS } from '../../../shared/protocol';
+} from '../../../shared/protocol/compression';
 import { smallestMeeting } from '../../../shared/webview/compression';
 import { gatherRows, Matrix, rowSlice } from '../../core/matrix';
 import { Dataset, datasetNorms } from '../../data/dataset';

@@ -5,7 +5,7 @@
  * really about similarity?", WWW Companion) show cosine neighbours can also depend on
  * an arbitrary per-dimension scaling that training leaves free; we measure how much.
  */
-import type { DiagCosineVsDot, NormCorrelation } from '../../../shared/protocol';
+import type { DiagCosineVsDot, NormCorrelation } from '../../../shared/protocol/diagnostics';
 import { Matrix } from '../../core/matrix';
 import { knnSearch, prepareCorpus } from '../../kernels/knn';
 import { run, tensor } from '../../kernels/ort';

@@ -5,7 +5,7 @@
  * in Radovanović et al. 2010's tables; outlier dimensions at 5× the mean variance,
  * Rudman et al. 2023), and conservative rules of thumb otherwise, named in the text.
  */
-import type { DiagnoseResult, Finding } from '../../../shared/protocol';
+import type { DiagnoseResult, Finding } from '../../../shared/protocol/diagnostics';
 
 export const HUBNESS_STRONG = 1.2;
 export const HUBNESS_SEVERE = 3;

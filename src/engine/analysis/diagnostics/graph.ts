@@ -4,7 +4,7 @@
  * section needs and cached on the dataset; smaller k are prefixes of it
  * (rows are sorted by score, ties by lower row index, in knn.ts).
  */
-import type { Metric } from '../../../shared/protocol';
+import type { Metric } from '../../../shared/protocol/common';
 import { Matrix } from '../../core/matrix';
 import { Dataset, cached } from '../../data/dataset';
 import { knnGraph, prepareCorpus } from '../../kernels/knn';

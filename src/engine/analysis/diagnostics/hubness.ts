@@ -5,7 +5,7 @@
  * Statistics follow scikit-hubness (Feldbauer et al. 2020): biased skewness,
  * robin-hood index, antihub share, hub occurrence; ties by lower row index.
  */
-import type { HubnessStats } from '../../../shared/protocol';
+import type { HubnessStats } from '../../../shared/protocol/diagnostics';
 import { Matrix, rowNorms } from '../../core/matrix';
 import { run, tensor } from '../../kernels/ort';
 import { matMulTransB } from '../../kernels/graphs';

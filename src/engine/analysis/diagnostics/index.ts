@@ -7,7 +7,8 @@
  * O(n²d) and computed once per (rows, metric) at the largest k needed (graph.ts).
  * Above AUTO_SAMPLE_ROWS rows, or with `sample`, the graphs use a seeded sample.
  */
-import type { DiagHubness, DiagnoseParams, DiagnoseResult, Metric } from '../../../shared/protocol';
+import type { Metric } from '../../../shared/protocol/common';
+import type { DiagHubness, DiagnoseParams, DiagnoseResult } from '../../../shared/protocol/diagnostics';
 import { Matrix, gatherRows } from '../../core/matrix';
 import { Dataset, datasetInfo, datasetNorms, metadataRow } from '../../data/dataset';
 import { InputError, Progress } from '../../util/errors';

@@ -3,7 +3,8 @@
  * whatever the ambient dimension. Both estimators read nearest-neighbour
  * distances, so exact duplicate rows (distance 0) are removed first and counted.
  */
-import type { DiagIntrinsicDimension, Metric } from '../../../shared/protocol';
+import type { Metric } from '../../../shared/protocol/common';
+import type { DiagIntrinsicDimension } from '../../../shared/protocol/diagnostics';
 import { Matrix, gatherRows, normalizeRows, rowNorms } from '../../core/matrix';
 import { Dataset } from '../../data/dataset';
 import { WorkOptions } from '../overview';

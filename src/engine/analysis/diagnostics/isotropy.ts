@@ -2,7 +2,7 @@
  * Isotropy: do the vectors use all directions evenly, or do they share a common
  * direction (anisotropy) or lean on a few dimensions (rogue / outlier dimensions)?
  */
-import type { DiagIsotropy, IsotropyPreview } from '../../../shared/protocol';
+import type { DiagIsotropy, IsotropyPreview } from '../../../shared/protocol/diagnostics';
 import { Matrix, rowNorms } from '../../core/matrix';
 import { Coordinates, Spectrum } from './spectrum';
 import { run, tensor } from '../../kernels/ort';

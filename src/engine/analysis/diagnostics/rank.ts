@@ -1,7 +1,7 @@
 /**
  * Rank axes: how many directions the data really uses.
  */
-import type { DiagRank } from '../../../shared/protocol';
+import type { DiagRank } from '../../../shared/protocol/diagnostics';
 import { Spectrum } from './spectrum';
 
 /**

@@ -30,7 +30,7 @@ import {
   reducedRows,
   reducedSpaceRecall,
 } from './approxGraph';
-import type { ProjectKnnGraph } from '../../../shared/protocol';
+import type { ProjectKnnGraph } from '../../../shared/protocol/map';
 
 export type MapMethod = 'pca' | 'umap' | 'tsne';
 export const MAP_METHODS: readonly MapMethod[] = ['pca', 'umap', 'tsne'];

@@ -21,7 +21,7 @@ import { run, tensor } from '../../kernels/ort';
 import { matMulTransB } from '../../kernels/graphs';
 import { Rng, sampleRows } from './random';
 import { TopK } from './topk';
-import type { ProjectQuality } from '../../../shared/protocol';
+import type { ProjectQuality } from '../../../shared/protocol/map';
 
 export type MapMetric = 'cosine' | 'euclidean';
 

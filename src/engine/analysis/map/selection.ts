@@ -4,7 +4,7 @@
  * i.e. the direction the selection shares; euclidean: the mean row), and rows
  * whose metadata text contains a search string.
  */
-import type { MapSearchResult, MapSelectionResult } from '../../../shared/protocol';
+import type { MapSearchResult, MapSelectionResult } from '../../../shared/protocol/map';
 import { Dataset, metadataColumn } from '../../data/dataset';
 import { pickLabelColumn } from '../../io/metadata';
 import { preparedCorpus } from '../overview';

@@ -16,7 +16,7 @@
  *   tr(Σ_W Σ_B⁺) = Σ_k u_kᵀ Σ_W u_k / λ_k,
  * which needs no d×d eigenproblem and works when C > d.
  */
-import type { ClassSpread, NeuralCollapseResult } from '../../../shared/protocol';
+import type { ClassSpread, NeuralCollapseResult } from '../../../shared/protocol/pairs';
 import { gatherRows, Matrix } from '../../core/matrix';
 import { Dataset, datasetNorms } from '../../data/dataset';
 import { knnGraph, knnSearch, prepareCorpus } from '../../kernels/knn';

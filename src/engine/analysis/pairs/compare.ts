@@ -14,7 +14,7 @@
  *    communication", ICLR): each row as its cosines to K anchor rows, compared
  *    across the two files (mean cosine of matched rows, matched top-1).
  */
-import type { CompareResult } from '../../../shared/protocol';
+import type { CompareResult } from '../../../shared/protocol/pairs';
 import { gatherRows, Matrix, normalizeRows } from '../../core/matrix';
 import { cached, Dataset, datasetNorms } from '../../data/dataset';
 import { knnGraph, KnnResult, prepareCorpus } from '../../kernels/knn';

@@ -15,7 +15,7 @@
  *    after "closing the gap" (Liang et al. §4.2: shift each group by half the
  *    gap vector towards the other, re-normalise).
  */
-import type { ModalityGapResult, RetrievalSummary } from '../../../shared/protocol';
+import type { ModalityGapResult, RetrievalSummary } from '../../../shared/protocol/pairs';
 import { gatherRows, Matrix, normalizeRows } from '../../core/matrix';
 import { Dataset, cached, datasetNorms } from '../../data/dataset';
 import { Cancellation, InputError, Progress } from '../../util/errors';

@@ -1,4 +1,4 @@
-import { rowNeighbors } from '../../analysis/overview';
+import { rowNeighbors } from '../../analysis/neighbors';
 import { Command, FILE_FLAGS } from '../command';
 import { openFromArgs } from '../open';
 import { InputError } from '../../util/errors';
