@@ -17,7 +17,7 @@ export function readUtf8Text(file: string): string {
   return text;
 }
 
-export interface ParquetColumnDesc {
+interface ParquetColumnDesc {
   column_name: string;
   column_type: string;
 }

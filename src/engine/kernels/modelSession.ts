@@ -20,16 +20,11 @@ export interface ModelOutput {
   data: ArrayLike<number | bigint | string | boolean>;
 }
 
-export interface ModelInputInfo {
-  name: string;
-  /** Element type of a tensor input ('string' for text); undefined for a non-tensor input. */
-  type?: string;
-}
-
 export interface ModelSession {
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
-  readonly inputs: readonly ModelInputInfo[];
+  /** Each input's element type ('string' for text; undefined for a non-tensor input). */
+  readonly inputs: readonly { name: string; type?: string }[];
   /** One run; returns the named outputs. */
   run(feeds: Record<string, ModelFeed>, outputs: readonly string[]): Promise<Record<string, ModelOutput>>;
   release(): Promise<void>;
