@@ -22,11 +22,11 @@ import { execFileSync, fork, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import * as ort from 'onnxruntime-node';
 import { onnx } from 'onnx-proto';
 import { encodeNpy } from '../src/engine/io/npy';
 import { Open } from '../src/shared/protocol/datasets';
 import { RowNeighborsWithText } from '../src/shared/protocol/text';
+import type { ModelFeed } from '../src/engine/kernels/modelSession';
 import { MAX_BATCH, MAX_TEXT_BATCH, TextModel } from '../src/engine/text/model';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { builtinModelDir } from '../src/engine/text/registry';
@@ -141,12 +141,15 @@ function tokenIdFolder(builtin: string, into: string): string {
   return dir;
 }
 
-/** The batches TextModel.embed makes with a fixed budget, as feeds for the bare session. */
+/**
+ * The batches TextModel.embed makes with a fixed budget, as feeds for the bare session
+ * (the model's kernels/modelSession.ts handle: onnxruntime's run plus one tensor wrapper per input).
+ */
 function fixedBatches(
   model: TextModel,
   texts: string[],
   budget: number,
-): { order: number[]; feeds: Record<string, ort.Tensor>[]; idBatches: EncodedBatch[]; tokens: number } {
+): { order: number[]; feeds: Record<string, ModelFeed>[]; idBatches: EncodedBatch[]; tokens: number } {
   const session = model.session;
   if (model.takesText) {
     // Longest text first, ≤ MAX_TEXT_BATCH texts, sized in characters (model.ts embedTexts).
@@ -161,11 +164,7 @@ function fixedBatches(
       const idx = order.slice(done, done + b);
       groups.push(idx);
       feeds.push({
-        [session.inputNames[0]]: new ort.Tensor(
-          'string',
-          idx.map((i) => texts[i]),
-          [b],
-        ),
+        [session.inputNames[0]]: { data: idx.map((i) => texts[i]), dims: [b] },
       });
       done += b;
     }
@@ -196,10 +195,10 @@ function fixedBatches(
   }
   const feeds = idBatches.map((enc) => {
     const shape = [enc.batch, enc.length];
-    const f: Record<string, ort.Tensor> = { input_ids: new ort.Tensor('int64', enc.ids, shape) };
-    if (session.inputNames.includes('attention_mask')) f.attention_mask = new ort.Tensor('int64', enc.mask, shape);
+    const f: Record<string, ModelFeed> = { input_ids: { data: enc.ids, dims: shape } };
+    if (session.inputNames.includes('attention_mask')) f.attention_mask = { data: enc.mask, dims: shape };
     if (session.inputNames.includes('token_type_ids'))
-      f.token_type_ids = new ort.Tensor('int64', new BigInt64Array(enc.ids.length), shape);
+      f.token_type_ids = { data: new BigInt64Array(enc.ids.length), dims: shape };
     return f;
   });
   return { order, feeds, idBatches, tokens: encoded.reduce((s, e) => s + e.length, 0) };

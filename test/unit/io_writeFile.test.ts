@@ -3,7 +3,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { checkWritable, writeFileAtomic, writeFileAtomicWith } from '../../src/engine/io/writeFile';
+import {
+  checkWritable,
+  checkWritableAll,
+  withScratchFile,
+  writeFileAtomic,
+  writeFileAtomicWith,
+  writeFilesAtomic,
+} from '../../src/engine/io/writeFile';
 import { InputError } from '../../src/engine/util/errors';
 
 function tempDir(): string {
@@ -75,4 +82,86 @@ test('a file created by someone else while writing is not replaced', () => {
   );
   assert.equal(fs.readFileSync(file, 'utf8'), 'theirs');
   assert.deepEqual(fs.readdirSync(dir), ['out.json']);
+});
+
+test('the caller names the problem when a target is an input, and the hint when it exists', () => {
+  const dir = tempDir();
+  const input = path.join(dir, 'emb.npy');
+  fs.writeFileSync(input, 'data');
+  assert.throws(
+    () =>
+      checkWritable(input, { inputs: [input], inputProblem: 'is the opened data file; an export never replaces it' }),
+    (e: unknown) =>
+      e instanceof InputError && e.message === 'emb.npy: is the opened data file; an export never replaces it',
+  );
+  assert.throws(
+    () => checkWritable(input, { existsHint: 'choose another name' }),
+    (e: unknown) => e instanceof InputError && e.message === 'emb.npy: already exists; choose another name',
+  );
+});
+
+test('several files: all are checked before any is written, a file named twice is refused', () => {
+  const dir = tempDir();
+  const a = path.join(dir, 'a.npy');
+  const b = path.join(dir, 'b.npy');
+  fs.writeFileSync(b, 'old');
+  assert.throws(
+    () =>
+      writeFilesAtomic([
+        { file: a, data: 'A' },
+        { file: b, data: 'B' },
+      ]),
+    /b\.npy: already exists/,
+  );
+  assert.deepEqual(fs.readdirSync(dir), ['b.npy']);
+  assert.throws(() => checkWritableAll([a, path.join(dir, '.', 'a.npy')]), /a\.npy: was chosen for two/);
+  assert.deepEqual(
+    writeFilesAtomic(
+      [
+        { file: a, data: 'A' },
+        { file: b, data: 'B' },
+      ],
+      { force: true },
+    ),
+    [a, b],
+  );
+  assert.equal(fs.readFileSync(a, 'utf8'), 'A');
+  assert.equal(fs.readFileSync(b, 'utf8'), 'B');
+  assert.deepEqual(fs.readdirSync(dir).sort(), ['a.npy', 'b.npy']);
+});
+
+test('several files: if one cannot be moved into place, the new ones already moved are removed', () => {
+  const dir = tempDir();
+  const a = path.join(dir, 'a.npy');
+  const b = path.join(dir, 'b.npy');
+  // b appears after the check: writing its data creates it (a stand-in for another program).
+  const sneaky = {
+    file: b,
+    get data() {
+      fs.writeFileSync(b, 'theirs');
+      return 'ours';
+    },
+  };
+  assert.throws(() => writeFilesAtomic([{ file: a, data: 'A' }, sneaky]), /b\.npy: already exists/);
+  assert.deepEqual(fs.readdirSync(dir), ['b.npy']);
+  assert.equal(fs.readFileSync(b, 'utf8'), 'theirs');
+});
+
+test('a scratch file exists while it is used and is removed afterwards, also on failure', async () => {
+  const dir = tempDir();
+  const near = path.join(dir, 'out.parquet');
+  let seen = '';
+  const r = await withScratchFile(near, '.csv', 'a,b\n', (scratch) => {
+    seen = scratch;
+    assert.equal(path.dirname(scratch), dir);
+    assert.equal(fs.readFileSync(scratch, 'utf8'), 'a,b\n');
+    return Promise.resolve(7);
+  });
+  assert.equal(r, 7);
+  assert.ok(seen.endsWith('.csv'));
+  await assert.rejects(
+    withScratchFile(near, '.csv', 'x', () => Promise.reject(new Error('copy failed'))),
+    /copy failed/,
+  );
+  assert.deepEqual(fs.readdirSync(dir), []);
 });

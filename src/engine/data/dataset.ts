@@ -3,10 +3,10 @@
  * that go with it, and caches of everything derived from them (norms, prepared
  * k-NN corpora, moments, PCA) so each is computed once per dataset.
  */
-import * as fs from 'fs';
 import * as path from 'path';
 import type { DatasetInfo, OpenParams } from '../../shared/protocol/datasets';
 import { Matrix, rowNorms } from '../core/matrix';
+import { requireFile } from '../io/files';
 import { readNpy } from '../io/npy';
 import { readParquet } from '../io/parquet';
 import { columnInfo, findSidecar, MetadataTable, pickLabelColumn, readMetadata } from '../io/metadata';
@@ -30,23 +30,17 @@ let nextId = 1;
 
 export async function loadDataset(params: OpenParams): Promise<Dataset> {
   const file = path.resolve(params.path);
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(file);
-  } catch {
-    throw new InputError(file, 'does not exist');
-  }
-  if (!stat.isFile()) throw new InputError(file, 'is not a file');
+  const size = requireFile(file);
   const ext = path.extname(file).toLowerCase();
   let ds: Dataset;
   if (ext === '.npy') {
     const npy = readNpy(file, { flattenLeading: params.flattenLeading });
-    ds = base(file, 'npy', npy.matrix, npy.header.descr, stat.size, npy.warnings);
+    ds = base(file, 'npy', npy.matrix, npy.header.descr, size, npy.warnings);
     if (npy.header.shape.length > 2)
       ds.warnings.push(`leading axes of shape (${npy.header.shape.join(', ')}) flattened into ${npy.matrix.rows} rows`);
   } else if (ext === '.parquet' || ext === '.pq') {
     const pq = await readParquet(file, { column: params.column });
-    ds = base(file, 'parquet', pq.matrix, pq.dtype, stat.size, pq.warnings);
+    ds = base(file, 'parquet', pq.matrix, pq.dtype, size, pq.warnings);
     ds.column = pq.column;
     ds.metadata = pq.metadata;
   } else {

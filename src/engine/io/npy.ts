@@ -11,6 +11,7 @@ import * as fs from 'fs';
 import { InputError } from '../util/errors';
 import { Matrix } from '../core/matrix';
 import { openReadOnly } from './openFile';
+import { writeFileAtomic } from './writeFile';
 
 const MAGIC = Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]); // \x93NUMPY
 const CHUNK_BYTES = 8 << 20;
@@ -361,12 +362,12 @@ export function encodeNpy(data: Float32Array | Float64Array | Int32Array | Uint8
   return Buffer.concat([head, Buffer.from(dict, 'latin1'), Buffer.from(data.buffer, data.byteOffset, data.byteLength)]);
 }
 
-/** Writes a .npy file, refusing to replace an existing file unless `overwrite` is set. */
+/** Writes a .npy file (through writeFile.ts), refusing to replace an existing file unless `overwrite` is set. */
 export function writeNpy(
   file: string,
   data: Float32Array | Float64Array | Int32Array | Uint8Array,
   shape: number[],
   overwrite = false,
 ): void {
-  fs.writeFileSync(file, encodeNpy(data, shape), { flag: overwrite ? 'w' : 'wx' });
+  writeFileAtomic(file, encodeNpy(data, shape), { force: overwrite });
 }

@@ -17,6 +17,8 @@ export interface WriteOptions {
   inputs?: readonly (string | undefined)[];
   /** What to tell the user to do when the file exists; default: pass --force. */
   existsHint?: string;
+  /** The problem reported when the target is one of `inputs`; default: 'is an input of this run; choose another file'. */
+  inputProblem?: string;
 }
 
 /**
@@ -26,7 +28,8 @@ export interface WriteOptions {
 export function checkWritable(file: string, opts: WriteOptions = {}): string {
   const out = path.resolve(file);
   for (const input of opts.inputs ?? [])
-    if (input && path.resolve(input) === out) throw new InputError(out, 'is an input of this run; choose another file');
+    if (input && path.resolve(input) === out)
+      throw new InputError(out, opts.inputProblem ?? 'is an input of this run; choose another file');
   const dir = path.dirname(out);
   if (!fs.existsSync(dir)) throw new InputError(out, `its folder ${dir} does not exist`);
   if (fs.existsSync(out)) {
@@ -34,6 +37,20 @@ export function checkWritable(file: string, opts: WriteOptions = {}): string {
     if (fs.statSync(out).isDirectory()) throw new InputError(out, 'is a folder');
   }
   return out;
+}
+
+/**
+ * checkWritable for several files written together (an export's arrays, embeddings and
+ * their sidecar): all are checked before any is written, and a file named twice is refused.
+ */
+export function checkWritableAll(files: readonly string[], opts: WriteOptions = {}): string[] {
+  const seen = new Set<string>();
+  return files.map((file) => {
+    const out = checkWritable(file, opts);
+    if (seen.has(out)) throw new InputError(out, 'was chosen for two different outputs');
+    seen.add(out);
+    return out;
+  });
 }
 
 /** A temporary name next to `file` (same folder, so the final rename never crosses file systems). */
@@ -108,4 +125,58 @@ export function writeFileAtomicWith(
     }
   }
   return pending.then(finish).finally(cleanUp);
+}
+
+/**
+ * Writes several files as one: every target is checked (checkWritableAll), each is written
+ * under its temporary name, and only then are they moved into place. If one cannot be moved
+ * (say someone created it meanwhile), those already moved are removed again unless `force`
+ * (they were new files), so a failed run leaves none of them behind. Returns the resolved paths.
+ */
+export function writeFilesAtomic(
+  entries: readonly { file: string; data: string | Uint8Array }[],
+  opts: WriteOptions = {},
+): string[] {
+  const outs = checkWritableAll(
+    entries.map((e) => e.file),
+    opts,
+  );
+  const tmps: string[] = [];
+  const committed: string[] = [];
+  try {
+    entries.forEach((e, i) => {
+      const tmp = temporaryPath(outs[i], path.extname(outs[i]));
+      tmps.push(tmp);
+      fs.writeFileSync(tmp, e.data, { flag: 'wx' });
+    });
+    outs.forEach((out, i) => {
+      commitTemporary(tmps[i], out, opts);
+      committed.push(out);
+    });
+  } catch (e) {
+    if (!opts.force) for (const out of committed) fs.rmSync(out, { force: true });
+    throw e;
+  } finally {
+    for (const tmp of tmps) fs.rmSync(tmp, { force: true });
+  }
+  return outs;
+}
+
+/**
+ * Runs `use` on a scratch file holding `data`, next to `near` (e.g. the CSV that DuckDB
+ * converts into the Parquet being written), and removes it afterwards whatever happens.
+ */
+export async function withScratchFile<T>(
+  near: string,
+  suffix: string,
+  data: string | Uint8Array,
+  use: (scratch: string) => Promise<T>,
+): Promise<T> {
+  const scratch = temporaryPath(near, suffix);
+  try {
+    fs.writeFileSync(scratch, data, { flag: 'wx' });
+    return await use(scratch);
+  } finally {
+    fs.rmSync(scratch, { force: true });
+  }
 }

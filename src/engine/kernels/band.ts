@@ -19,16 +19,7 @@
  * i − c < W lives at ab[i·W + (i − c)]. W must be ≥ min(d, 2b + 1) so bulges fit.
  */
 import { Cancellation, throwIfCancelled, yieldToEventLoop } from '../util/errors';
-import { bandChase } from '../wasm/chase';
-
-export interface LowerBand {
-  d: number;
-  /** Half-bandwidth of the matrix as given (entries with i − c > b are zero). */
-  b: number;
-  /** Entries stored per row (≥ min(d, 2b + 1)). */
-  w: number;
-  ab: Float64Array;
-}
+import { bandChase, LowerBand } from '../wasm/chase';
 
 /** Packs the lower band (half-bandwidth b) of a dense row-major d×d symmetric matrix. */
 export function packLowerBand(a: Float64Array, d: number, b: number): LowerBand {

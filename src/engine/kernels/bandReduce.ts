@@ -19,7 +19,7 @@
  */
 import { Cancellation, throwIfCancelled, yieldToEventLoop } from '../util/errors';
 import { GraphSpec, run, tensor } from './ort';
-import { LowerBand } from './band';
+import type { LowerBand } from '../wasm/chase';
 import { panelQrKernel } from '../wasm/panelQr';
 
 /**

@@ -1,12 +1,12 @@
 /**
  * Embeds a text file into a new .npy plus a sidecar `<stem>.meta.jsonl` (one
  * {"text", "source_row"} object per vector, in the same order). Never replaces
- * an existing file unless `force`, never writes over the input, and writes via
- * a temporary name so a cancelled run leaves nothing half-written.
+ * an existing file unless `force`, never writes over the input, and writes both
+ * through io/writeFile.ts so a cancelled run leaves nothing half-written.
  */
-import * as fs from 'fs';
 import * as path from 'path';
 import { encodeNpy } from '../io/npy';
+import { checkWritableAll, writeFilesAtomic, WriteOptions } from '../io/writeFile';
 import { findSidecar } from '../io/metadata';
 import { Cancellation, InputError, Progress } from '../util/errors';
 import { readTextItems } from './inputs';
@@ -23,17 +23,9 @@ export function sidecarFor(out: string): string {
   return path.join(path.dirname(out), path.basename(out).replace(/\.npy$/i, '') + '.meta.jsonl');
 }
 
-function checkTargets(input: string, targets: string[], force: boolean): void {
-  for (const t of targets) {
-    if (path.resolve(t) === path.resolve(input)) throw new InputError(t, 'is the input file; choose another --out');
-    if (fs.existsSync(t) && !force) throw new InputError(t, 'already exists; pass --force to replace it');
-  }
-}
-
-function writeAtomic(file: string, data: Buffer | string): void {
-  const tmp = `${file}.tmp-${process.pid}`;
-  fs.writeFileSync(tmp, data);
-  fs.renameSync(tmp, file);
+/** Never over the input file; over an existing file only with `force`. */
+function writeOptions(p: EmbedFileParams): WriteOptions {
+  return { force: !!p.force, inputs: [p.input], inputProblem: 'is the input file; choose another --out' };
 }
 
 export async function embedFile(
@@ -43,8 +35,7 @@ export async function embedFile(
   const out = path.resolve(p.out);
   if (path.extname(out).toLowerCase() !== '.npy') throw new InputError(out, 'the output must be a .npy file');
   const meta = sidecarFor(out);
-  checkTargets(p.input, [out, meta], !!p.force);
-  if (!fs.existsSync(path.dirname(out))) throw new InputError(out, `its folder ${path.dirname(out)} does not exist`);
+  checkWritableAll([out, meta], writeOptions(p));
   const t0 = performance.now();
   const items = await readTextItems(p.input, p.textColumn);
   opts.progress?.(0.02, 'loading model');
@@ -53,12 +44,16 @@ export async function embedFile(
     token: opts.token,
     progress: (f, m) => opts.progress?.(0.05 + 0.93 * f, m),
   });
-  // Checked again: the user may have created the file while we were embedding.
-  checkTargets(p.input, [out, meta], !!p.force);
-  writeAtomic(out, encodeNpy(res.matrix.data, [res.matrix.rows, res.matrix.cols]));
-  writeAtomic(
-    meta,
-    items.texts.map((t, i) => JSON.stringify({ text: t, source_row: items.sourceRows[i] })).join('\n') + '\n',
+  // Checked again (the user may have created a file while we were embedding), then both moved into place.
+  writeFilesAtomic(
+    [
+      { file: out, data: encodeNpy(res.matrix.data, [res.matrix.rows, res.matrix.cols]) },
+      {
+        file: meta,
+        data: items.texts.map((t, i) => JSON.stringify({ text: t, source_row: items.sourceRows[i] })).join('\n') + '\n',
+      },
+    ],
+    writeOptions(p),
   );
   const warnings: string[] = [];
   const found = findSidecar(out);

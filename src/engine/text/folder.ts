@@ -15,9 +15,12 @@
  * "end-to-end" model, like the built-in one): it gets the raw texts, must output
  * pooled [batch, dims] vectors, and needs no tokenizer.json (model.ts checks
  * that, as only the loaded session tells which kind a model is).
+ *
+ * The files are read through io/modelFolder.ts; this module decides what they mean.
  */
-import * as fs from 'fs';
 import * as path from 'path';
+import { fileExists } from '../io/files';
+import { findModelOnnx, readModelJson, readModulesList, requireModelFolder } from '../io/modelFolder';
 import { InputError } from '../util/errors';
 
 export type Pooling = 'mean' | 'cls' | 'max';
@@ -44,61 +47,22 @@ export interface ModelSpec {
 
 const DEFAULT_MAX_LENGTH = 512;
 
-function readJson(file: string, required: boolean): Record<string, unknown> | undefined {
-  if (!fs.existsSync(file)) {
-    if (required) throw new InputError(file, 'is missing (a model folder needs model.onnx and tokenizer.json)');
-    return undefined;
-  }
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new InputError(file, `cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-  try {
-    const v = JSON.parse(text) as unknown;
-    if (!v || typeof v !== 'object') throw new Error('not a JSON object');
-    return v as Record<string, unknown>;
-  } catch (e) {
-    throw new InputError(file, `is not valid JSON (${(e as Error).message})`);
-  }
-}
-
-function findOnnx(dir: string): string {
-  for (const rel of ['model.onnx', path.join('onnx', 'model.onnx')]) {
-    const p = path.join(dir, rel);
-    if (fs.existsSync(p)) return p;
-  }
-  throw new InputError(path.join(dir, 'model.onnx'), 'is missing (a model folder needs model.onnx or onnx/model.onnx)');
-}
-
-interface StModule {
-  type?: string;
-  path?: string;
-}
-
 /** Pooling and normalisation as the sentence-transformers pipeline declares them. */
 function readPipeline(dir: string, notes: string[]): { pooling: Pooling; normalize: boolean } {
-  const modulesFile = path.join(dir, 'modules.json');
-  if (!fs.existsSync(modulesFile)) {
+  const modules = readModulesList(path.join(dir, 'modules.json'));
+  if (!modules) {
     notes.push('no modules.json: mean pooling, no normalisation');
     return { pooling: 'mean', normalize: false };
-  }
-  let modules: StModule[];
-  try {
-    modules = JSON.parse(fs.readFileSync(modulesFile, 'utf8')) as StModule[];
-    if (!Array.isArray(modules)) throw new Error('expected a JSON array');
-  } catch (e) {
-    throw new InputError(modulesFile, `is not a valid modules list (${(e as Error).message})`);
   }
   let pooling: Pooling = 'mean';
   const poolMod = modules.find((m) => typeof m.type === 'string' && m.type.endsWith('.Pooling'));
   if (poolMod) {
     const cfgFile = path.join(dir, poolMod.path ?? '1_Pooling', 'config.json');
-    const cfg = readJson(cfgFile, false) ?? {};
+    const declared = readModelJson(cfgFile, false);
+    const cfg = declared ?? {};
     if (cfg.pooling_mode_cls_token) pooling = 'cls';
     else if (cfg.pooling_mode_max_tokens) pooling = 'max';
-    else if (cfg.pooling_mode_mean_tokens || !fs.existsSync(cfgFile)) pooling = 'mean';
+    else if (cfg.pooling_mode_mean_tokens || !declared) pooling = 'mean';
     else {
       const asked = Object.keys(cfg).filter((k) => k.startsWith('pooling_mode_') && cfg[k]);
       throw new InputError(cfgFile, `asks for pooling ${asked.join(', ') || '(none)'}; supported: mean, cls, max`);
@@ -119,20 +83,13 @@ function positiveInt(v: unknown): number | undefined {
 /** Reads and checks a model folder; throws InputError naming the missing or broken file. */
 export function readModelFolder(dir: string): ModelSpec {
   const abs = path.resolve(dir);
-  let st: fs.Stats;
-  try {
-    st = fs.statSync(abs);
-  } catch {
-    throw new InputError(abs, 'does not exist (expected a model folder with model.onnx and tokenizer.json)');
-  }
-  if (!st.isDirectory())
-    throw new InputError(abs, 'is not a folder (expected a model folder with model.onnx and tokenizer.json)');
+  requireModelFolder(abs);
   // Parsed only for models that take token ids: a text model's tokenizer.json is documentation (MBs of vocabulary).
-  const tokenizerPath = fs.existsSync(path.join(abs, 'tokenizer.json')) ? path.join(abs, 'tokenizer.json') : undefined;
-  const onnxPath = findOnnx(abs);
-  const tokenizerConfig = readJson(path.join(abs, 'tokenizer_config.json'), false) ?? {};
-  const config = readJson(path.join(abs, 'config.json'), false) ?? {};
-  const stConfig = readJson(path.join(abs, 'sentence_bert_config.json'), false) ?? {};
+  const tokenizerPath = fileExists(path.join(abs, 'tokenizer.json')) ? path.join(abs, 'tokenizer.json') : undefined;
+  const onnxPath = findModelOnnx(abs);
+  const tokenizerConfig = readModelJson(path.join(abs, 'tokenizer_config.json'), false) ?? {};
+  const config = readModelJson(path.join(abs, 'config.json'), false) ?? {};
+  const stConfig = readModelJson(path.join(abs, 'sentence_bert_config.json'), false) ?? {};
   const notes: string[] = [];
   const { pooling, normalize } = readPipeline(abs, notes);
   // First declared wins, in this order: sentence-transformers truncates to max_seq_length even when
@@ -154,7 +111,7 @@ export function readModelFolder(dir: string): ModelSpec {
 /** A folder's tokenizer.json, checked to be a Hugging Face tokenizer; throws InputError naming the file. */
 export function readTokenizerJson(spec: ModelSpec): Record<string, unknown> {
   const file = spec.tokenizerPath ?? path.join(spec.dir, 'tokenizer.json');
-  const tj = readJson(file, true)!;
+  const tj = readModelJson(file, true)!;
   if (!tj.model || typeof tj.model !== 'object')
     throw new InputError(file, 'has no "model" section; is it a Hugging Face tokenizer.json?');
   return tj;

@@ -6,9 +6,10 @@
  * Blank items are skipped and reported; `sourceRows` keeps where each item came from
  * (1-based line for .txt, 0-based record otherwise) so the sidecar can point back.
  */
-import * as fs from 'fs';
 import * as path from 'path';
+import { requireExists, requireFile } from '../io/files';
 import { readMetadata } from '../io/metadata';
+import { describeParquetColumns, readParquetStrings, readUtf8Text } from '../io/textFiles';
 import { InputError } from '../util/errors';
 
 export interface TextItems {
@@ -22,8 +23,7 @@ export interface TextItems {
 
 export async function readTextItems(file: string, column?: string): Promise<TextItems> {
   const abs = path.resolve(file);
-  if (!fs.existsSync(abs)) throw new InputError(abs, 'does not exist');
-  if (!fs.statSync(abs).isFile()) throw new InputError(abs, 'is not a file');
+  requireFile(abs);
   const ext = path.extname(abs).toLowerCase();
   let items: TextItems;
   if (ext === '.txt' || ext === '') {
@@ -49,11 +49,11 @@ export async function listTextColumns(file: string): Promise<{ columns: string[]
   let names: string[];
   let textLike: string[];
   if (ext === '.parquet' || ext === '.pq') {
-    const desc = await describeParquet(abs);
+    const desc = await describeParquetColumns(abs);
     names = desc.map((d) => d.column_name);
     textLike = desc.filter((d) => d.column_type === 'VARCHAR').map((d) => d.column_name);
   } else {
-    if (!fs.existsSync(abs)) throw new InputError(abs, 'does not exist');
+    requireExists(abs);
     const table = readMetadata(abs);
     names = table.columns.map((c) => c.name);
     textLike = table.columns.filter((c) => c.kind !== 'number').map((c) => c.name);
@@ -68,10 +68,7 @@ export async function listTextColumns(file: string): Promise<{ columns: string[]
 }
 
 function readLines(file: string): TextItems {
-  let text = fs.readFileSync(file, 'utf8');
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  if (text.includes('\u0000'))
-    throw new InputError(file, 'looks binary (it contains NUL bytes); expected UTF-8 text, one item per line');
+  const text = readUtf8Text(file);
   const texts: string[] = [];
   const sourceRows: number[] = [];
   let skipped = 0;
@@ -101,7 +98,7 @@ function chooseColumn(file: string, names: string[], textLike: string[], asked?:
   );
 }
 
-function collect(file: string, column: string, values: ArrayLike<unknown>): TextItems {
+function collect(file: string, column: string, values: ArrayLike<string | number | null | undefined>): TextItems {
   const texts: string[] = [];
   const sourceRows: number[] = [];
   let skipped = 0;
@@ -127,61 +124,10 @@ function readTable(file: string, asked?: string): TextItems {
   return collect(file, column, table.columns.find((c) => c.name === column)!.values);
 }
 
-interface ParquetColumnDesc {
-  column_name: string;
-  column_type: string;
-}
-
-async function describeParquet(file: string): Promise<ParquetColumnDesc[]> {
-  return withParquet(file, async (con, from) => {
-    try {
-      return (
-        await con.runAndReadAll(`DESCRIBE SELECT * FROM ${from}`)
-      ).getRowObjectsJS() as unknown as ParquetColumnDesc[];
-    } catch (e) {
-      throw new InputError(file, `cannot be read as Parquet (${String((e as Error).message).split('\n')[0]})`);
-    }
-  });
-}
-
 async function readParquetText(file: string, asked?: string): Promise<TextItems> {
-  const desc = await describeParquet(file);
+  const desc = await describeParquetColumns(file);
   const names = desc.map((d) => d.column_name);
   const textLike = desc.filter((d) => d.column_type === 'VARCHAR').map((d) => d.column_name);
   const column = chooseColumn(file, names, textLike, asked);
-  const values = await withParquet(file, async (con, from) =>
-    (await con.runAndReadAll(`SELECT CAST("${column.replace(/"/g, '""')}" AS VARCHAR) AS t FROM ${from}`))
-      .getRows()
-      .map((r) => r[0]),
-  );
-  return collect(file, column, values);
-}
-
-/** Runs `fn` on a fresh in-memory DuckDB connection with the file's read_parquet(...) expression. */
-async function withParquet<T>(
-  file: string,
-  fn: (con: import('@duckdb/node-api').DuckDBConnection, from: string) => Promise<T>,
-): Promise<T> {
-  if (!fs.existsSync(file)) throw new InputError(file, 'does not exist');
-  const head = Buffer.alloc(4);
-  const fd = fs.openSync(file, 'r');
-  try {
-    fs.readSync(fd, head, 0, 4, 0);
-  } finally {
-    fs.closeSync(fd);
-  }
-  if (head.toString('latin1') !== 'PAR1')
-    throw new InputError(file, 'is not a Parquet file (it does not start with PAR1)');
-  // DuckDB expands globs in paths; refuse them rather than read other files.
-  if (/[*?[\]{}]/.test(file))
-    throw new InputError(file, 'has a glob character in its path; rename it to read it as Parquet');
-  const { DuckDBInstance } = await import('@duckdb/node-api');
-  const inst = await DuckDBInstance.create(':memory:');
-  const con = await inst.connect();
-  try {
-    return await fn(con, `read_parquet('${file.replace(/'/g, "''")}')`);
-  } finally {
-    con.closeSync();
-    inst.closeSync();
-  }
+  return collect(file, column, await readParquetStrings(file, column));
 }

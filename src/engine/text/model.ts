@@ -14,9 +14,8 @@
  * event loop; between runs we yield for cancellation and other requests).
  */
 import * as path from 'path';
-import * as ort from 'onnxruntime-node';
 import { Matrix } from '../core/matrix';
-import { getThreads } from '../kernels/ort';
+import { loadModelSession, ModelFeed, ModelOutput, ModelSession } from '../kernels/modelSession';
 import { Cancellation, InputError, Progress, throwIfCancelled, yieldToEventLoop } from '../util/errors';
 import { ModelSpec, readModelFolder, readTokenizerJson } from './folder';
 import { l2NormalizeRows, poolTokens } from './pooling';
@@ -52,7 +51,7 @@ export class TextModel {
     readonly spec: ModelSpec,
     /** Absent for a model that takes text (it tokenises inside its graph). */
     readonly tokenizer: TextTokenizer | undefined,
-    readonly session: ort.InferenceSession,
+    readonly session: ModelSession,
     private readonly outputName: string,
     /** Output dimension, found by embedding a probe text at load time. */
     public dims: number,
@@ -65,19 +64,15 @@ export class TextModel {
 
   static async load(dir: string): Promise<TextModel> {
     const spec = readModelFolder(dir);
-    let session: ort.InferenceSession;
+    let session: ModelSession;
     try {
-      session = await ort.InferenceSession.create(spec.onnxPath, {
-        intraOpNumThreads: getThreads(),
-        interOpNumThreads: 1,
-        graphOptimizationLevel: 'all',
-      });
+      session = await loadModelSession(spec.onnxPath);
     } catch (e) {
       throw new InputError(spec.onnxPath, `is not a model onnxruntime can load (${firstLine(e)})`);
     }
     const outputName = OUTPUT_PREFERENCE.find((n) => session.outputNames.includes(n)) ?? session.outputNames[0];
-    const inputs = session.inputMetadata;
-    if (inputs.length === 1 && inputs[0].isTensor && inputs[0].type === 'string') {
+    const inputs = session.inputs;
+    if (inputs.length === 1 && inputs[0].type === 'string') {
       spec.notes.push(`takes text: tokenises inside the model (input '${inputs[0].name}')`);
       const model = new TextModel(spec, undefined, session, outputName, 0);
       model.dims = (await model.runTexts(['hello'])).dims;
@@ -117,9 +112,9 @@ export class TextModel {
   private async runTexts(texts: string[]): Promise<{ data: Float32Array; dims: number; seconds: number }> {
     const input = this.session.inputNames[0];
     const t0 = performance.now();
-    let out: ort.Tensor;
+    let out: ModelOutput;
     try {
-      out = (await this.session.run({ [input]: new ort.Tensor('string', texts, [texts.length]) }, [this.outputName]))[
+      out = (await this.session.run({ [input]: { data: texts, dims: [texts.length] } }, [this.outputName]))[
         this.outputName
       ];
     } catch (e) {
@@ -141,13 +136,12 @@ export class TextModel {
   /** One onnxruntime run on a padded batch: pooled, normalised rows (batch × dims). */
   private async runBatch(enc: EncodedBatch): Promise<{ data: Float32Array; dims: number; seconds: number }> {
     const shape = [enc.batch, enc.length];
-    const feeds: Record<string, ort.Tensor> = { input_ids: new ort.Tensor('int64', enc.ids, shape) };
-    if (this.session.inputNames.includes('attention_mask'))
-      feeds.attention_mask = new ort.Tensor('int64', enc.mask, shape);
+    const feeds: Record<string, ModelFeed> = { input_ids: { data: enc.ids, dims: shape } };
+    if (this.session.inputNames.includes('attention_mask')) feeds.attention_mask = { data: enc.mask, dims: shape };
     if (this.session.inputNames.includes('token_type_ids'))
-      feeds.token_type_ids = new ort.Tensor('int64', new BigInt64Array(enc.ids.length), shape);
+      feeds.token_type_ids = { data: new BigInt64Array(enc.ids.length), dims: shape };
     const t0 = performance.now();
-    let out: ort.Tensor;
+    let out: ModelOutput;
     try {
       out = (await this.session.run(feeds, [this.outputName]))[this.outputName];
     } catch (e) {
@@ -186,7 +180,7 @@ export class TextModel {
     if (!this.tokenizer) return this.embedTexts(texts, opts);
     const tokenizer = this.tokenizer;
     const n = texts.length;
-    const encoded: number[][] = new Array(n);
+    const encoded = new Array<number[]>(n);
     let truncated = 0;
     const lower = this.spec.lowercase;
     for (let i = 0; i < n; i++) {

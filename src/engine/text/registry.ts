@@ -4,8 +4,8 @@
  * scripts/build-builtin-model.mjs). Loaded models are kept, one per folder, until
  * the folder's files change.
  */
-import * as fs from 'fs';
 import * as path from 'path';
+import { fileExists, fileStamp } from '../io/files';
 import { InputError } from '../util/errors';
 import { TextModel } from './model';
 
@@ -24,7 +24,7 @@ export function builtinModelDir(): string {
   let dir = __dirname;
   for (let i = 0; i < 6; i++) {
     for (const cand of [path.join(dir, BUILTIN_REL), path.join(dir, 'dist', BUILTIN_REL)]) {
-      if (fs.existsSync(path.join(cand, 'model.onnx'))) return cand;
+      if (fileExists(path.join(cand, 'model.onnx'))) return cand;
     }
     const up = path.dirname(dir);
     if (up === dir) break;
@@ -44,22 +44,15 @@ export function resolveModelDir(model: string | undefined): string {
 const loaded = new Map<string, { stamp: string; model: Promise<TextModel> }>();
 
 function folderStamp(dir: string): string {
-  const parts: string[] = [];
-  for (const f of [
+  return [
     'model.onnx',
     path.join('onnx', 'model.onnx'),
     'tokenizer.json',
     'modules.json',
     path.join('1_Pooling', 'config.json'),
-  ]) {
-    try {
-      const st = fs.statSync(path.join(dir, f));
-      parts.push(`${f}:${st.size}:${st.mtimeMs}`);
-    } catch {
-      parts.push(`${f}:-`);
-    }
-  }
-  return parts.join('|');
+  ]
+    .map((f) => `${f}:${fileStamp(path.join(dir, f)) ?? '-'}`)
+    .join('|');
 }
 
 /** The loaded model for a `--model` value, reloaded when its files changed. */

@@ -4,9 +4,22 @@
  * b = 16: 0.19 s instead of 0.89 s), because each chase step's reflector updates run
  * two f64 lanes at a time on contiguous memory.
  */
-import type { LowerBand } from '../kernels/band';
 import { CHASE_WASM } from './chaseBinary';
 import { instantiate, KernelExports } from './instance';
+
+/**
+ * A symmetric band matrix as the kernel reads it (declared here, not in kernels/band.ts,
+ * so WebAssembly handles import nothing from the kernels that use them): lower band,
+ * row-major with `w` entries per row; (i, c) for i ≥ c, i − c < w lives at ab[i·w + (i − c)].
+ */
+export interface LowerBand {
+  d: number;
+  /** Half-bandwidth of the matrix as given (entries with i − c > b are zero). */
+  b: number;
+  /** Entries stored per row (≥ min(d, 2b + 1)). */
+  w: number;
+  ab: Float64Array;
+}
 
 interface ChaseExports extends KernelExports {
   sweeps(ab: number, d: number, b: number, w: number, j0: number, j1: number, vr: number, pr: number, tr: number): void;

@@ -8,7 +8,6 @@
  * and its metadata are never targets; an existing file is replaced only when
  * the host passes `overwrite` after asking the user.
  */
-import * as fs from 'fs';
 import * as path from 'path';
 import type {
   CompressionExportFiles,
@@ -18,7 +17,8 @@ import type {
 } from '../../../shared/protocol/compression';
 import { Matrix } from '../../core/matrix';
 import { Dataset, datasetNorms } from '../../data/dataset';
-import { writeNpy } from '../../io/npy';
+import { encodeNpy } from '../../io/npy';
+import { checkWritableAll, writeFilesAtomic, WriteOptions } from '../../io/writeFile';
 import { projectRows } from '../../kernels/pca';
 import { Cancellation, InputError } from '../../util/errors';
 import { encodeBinaryAsync, packbitsNumpy } from './binary';
@@ -75,12 +75,17 @@ export async function exportCompression(
     );
 
   const pending = await compute(ds, config.method, m, new Set(roles), opts.token);
-  const written: ExportedArray[] = [];
-  for (const a of pending) {
-    const file = targets.get(a.role)!;
-    writeNpy(file, a.data, a.shape, p.overwrite === true);
-    written.push({ role: a.role, path: file, shape: a.shape, dtype: a.dtype });
-  }
+  // All or none: checked again (a file may have appeared meanwhile), then moved into place together.
+  writeFilesAtomic(
+    pending.map((a) => ({ file: targets.get(a.role)!, data: encodeNpy(a.data, a.shape) })),
+    writeOptions(ds, p.overwrite === true),
+  );
+  const written: ExportedArray[] = pending.map((a) => ({
+    role: a.role,
+    path: targets.get(a.role)!,
+    shape: a.shape,
+    dtype: a.dtype,
+  }));
   return { written };
 }
 
@@ -127,6 +132,16 @@ async function compute(
   return out;
 }
 
+/** The opened file and its metadata are never targets; an existing file is replaced only after the user confirmed. */
+function writeOptions(ds: Dataset, overwrite: boolean): WriteOptions {
+  return {
+    force: overwrite,
+    inputs: [ds.path, ds.metadata?.source],
+    inputProblem: 'is the opened data file; an export never replaces it',
+    existsHint: 'choose another name, or confirm replacing it',
+  };
+}
+
 /** Resolved target per role, after checking all of them (nothing is written if one is bad). */
 function checkTargets(
   ds: Dataset,
@@ -134,21 +149,17 @@ function checkTargets(
   roles: Role[],
   overwrite: boolean,
 ): Map<Role, string> {
-  const protectedPaths = new Set([ds.path, ds.metadata?.source].filter(Boolean).map((f) => path.resolve(f!)));
-  const seen = new Set<string>();
   const out = new Map<Role, string>();
+  const seen = new Set<string>();
   for (const r of roles) {
     const file = path.resolve(files[r]!);
     if (path.extname(file).toLowerCase() !== '.npy')
       throw new InputError(file, 'exports are .npy files; use a name ending in .npy');
-    if (protectedPaths.has(file)) throw new InputError(file, 'is the opened data file; an export never replaces it');
     if (seen.has(file)) throw new InputError(file, 'was chosen for two different arrays');
     seen.add(file);
-    if (!fs.existsSync(path.dirname(file))) throw new InputError(file, `folder ${path.dirname(file)} does not exist`);
-    if (fs.existsSync(file) && !overwrite)
-      throw new InputError(file, 'already exists (choose another name, or confirm replacing it)');
     out.set(r, file);
   }
+  checkWritableAll([...out.values()], writeOptions(ds, overwrite));
   return out;
 }
 

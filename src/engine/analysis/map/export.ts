@@ -5,10 +5,9 @@
  * caller passes `overwrite` (the host asks the user first); never to the
  * embedding file or its sidecar.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { Dataset } from '../../data/dataset';
-import { InputError } from '../../util/errors';
+import { writeCsvAsParquet } from '../../io/parquetWrite';
+import { checkWritable, writeFileAtomic, WriteOptions } from '../../io/writeFile';
 
 export interface CoordsTable {
   dims: number;
@@ -60,59 +59,29 @@ export function coordsCsv(ds: Dataset, t: CoordsTable): string {
   return lines.join('\n') + '\n';
 }
 
-/** Writes the CSV; refuses to replace an existing file (or the inputs) unless told to. */
-export function writeCoordsCsv(ds: Dataset, t: CoordsTable, file: string, overwrite = false): string {
-  const out = checkTarget(ds, file, overwrite);
-  fs.writeFileSync(out, coordsCsv(ds, t), { flag: overwrite ? 'w' : 'wx' });
-  return out;
+/** Where the coordinates may go: never over the embedding file or its sidecar; over an existing file only when told. */
+function targetOptions(ds: Dataset, overwrite: boolean): WriteOptions {
+  return {
+    force: overwrite,
+    inputs: [ds.path, ds.metadata?.source],
+    inputProblem: 'is an input of this map; choose another file for the coordinates',
+  };
 }
 
 /**
  * Writes the coordinates as CSV, or as Parquet when the file name ends in .parquet
  * (DuckDB converts the same CSV with explicit types for row, axes and preservation:
  * the values are the CSV's shortest round-trip float32 digits, so both formats hold
- * identical numbers).
+ * identical numbers). Refuses to replace an existing file (or the inputs) unless told to.
  */
 export async function writeCoords(ds: Dataset, t: CoordsTable, file: string, overwrite = false): Promise<string> {
-  if (!/\.parquet$/i.test(file)) return writeCoordsCsv(ds, t, file, overwrite);
-  const out = checkTarget(ds, file, overwrite);
-  const tmp = path.join(path.dirname(out), `.${path.basename(out)}.${process.pid}.csv`);
-  const part = `${out}.${process.pid}.partial`;
-  fs.writeFileSync(tmp, coordsCsv(ds, t), { flag: 'wx' });
-  try {
-    const types: Record<string, string> = { row: 'INTEGER' };
-    for (const a of AXES.slice(0, t.dims)) types[a] = 'FLOAT';
-    if (t.preservation) types.preservation = 'FLOAT';
-    const sqlStr = (s: string) => `'${s.replace(/'/g, "''")}'`;
-    const typeSql = `{${Object.entries(types)
-      .map(([k, v]) => `${sqlStr(k)}: ${sqlStr(v)}`)
-      .join(', ')}}`;
-    const { DuckDBInstance } = await import('@duckdb/node-api');
-    const db = await DuckDBInstance.create(':memory:');
-    const con = await db.connect();
-    try {
-      await con.run(
-        `COPY (SELECT * FROM read_csv(${sqlStr(tmp)}, header = true, types = ${typeSql})) TO ${sqlStr(part)} (FORMAT parquet, COMPRESSION zstd)`,
-      );
-    } finally {
-      con.closeSync();
-    }
-    // Renamed into place only when complete, so a failure never leaves a half-written file.
-    if (fs.existsSync(out) && !overwrite) throw new InputError(out, 'already exists; pass --force to replace it');
-    fs.renameSync(part, out);
-  } finally {
-    fs.rmSync(tmp, { force: true });
-    fs.rmSync(part, { force: true });
-  }
-  return out;
-}
-
-function checkTarget(ds: Dataset, file: string, overwrite: boolean): string {
-  const out = path.resolve(file);
-  const inputs = [ds.path, ds.metadata?.source].filter((x): x is string => !!x).map((p) => path.resolve(p));
-  if (inputs.includes(out))
-    throw new InputError(out, 'is an input of this map; choose another file for the coordinates');
-  if (!fs.existsSync(path.dirname(out))) throw new InputError(out, `its folder ${path.dirname(out)} does not exist`);
-  if (fs.existsSync(out) && !overwrite) throw new InputError(out, 'already exists; pass --force to replace it');
-  return out;
+  const opts = targetOptions(ds, overwrite);
+  // Checked before the CSV is built: a refusal should not wait for a large table.
+  checkWritable(file, opts);
+  const csv = coordsCsv(ds, t);
+  if (!/\.parquet$/i.test(file)) return writeFileAtomic(file, csv, opts);
+  const types: Record<string, string> = { row: 'INTEGER' };
+  for (const a of AXES.slice(0, t.dims)) types[a] = 'FLOAT';
+  if (t.preservation) types.preservation = 'FLOAT';
+  return writeCsvAsParquet(file, csv, types, opts);
 }

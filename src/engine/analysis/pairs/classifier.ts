@@ -1,49 +1,10 @@
 /**
- * Loading a linear classifier for the NC3/NC4 terms: weights .npy (C×d, row c
- * scores class c) and an optional bias .npy (C values, 1-D or C×1 / 1×C).
+ * Loading a linear classifier for the NC3/NC4 terms; its files (weights C×d, optional
+ * bias of C values) are read and checked by io/classifierFile.ts.
  */
-import * as fs from 'fs';
-import * as path from 'path';
-import { readNpy, readNpyHeader } from '../../io/npy';
-import { InputError } from '../../util/errors';
+import { readClassifierFiles } from '../../io/classifierFile';
 import { Classifier } from './collapse';
-import { openReadOnly } from '../../io/openFile';
 
 export function loadClassifier(weightsPath: string, biasPath?: string): Classifier {
-  const wFile = path.resolve(weightsPath);
-  const weights = readNpy(wFile).matrix;
-  return { weights, bias: biasPath ? readVector(path.resolve(biasPath)) : undefined, weightsPath: wFile };
-}
-
-/** A float .npy holding one vector (shape (C,), (C, 1) or (1, C)), as float32. */
-export function readVector(file: string): Float32Array {
-  const fd = openReadOnly(file);
-  try {
-    const size = fs.fstatSync(fd).size;
-    const h = readNpyHeader(file, fd, size);
-    const count = h.shape.reduce((a, b) => a * b, 1);
-    if (!(h.shape.length === 1 || (h.shape.length === 2 && Math.min(...h.shape) === 1))) {
-      throw new InputError(file, `has shape (${h.shape.join(', ')}); a bias must be a vector of C values`);
-    }
-    if (h.kind !== 'f' || (h.itemSize !== 4 && h.itemSize !== 8))
-      throw new InputError(file, `has dtype ${h.descr}; a bias must be float32 or float64`);
-    const bytes = Buffer.alloc(count * h.itemSize);
-    if (fs.readSync(fd, bytes, 0, bytes.length, h.dataOffset) < bytes.length)
-      throw new InputError(file, `truncated: expected ${count} values`);
-    const out = new Float32Array(count);
-    for (let i = 0; i < count; i++) {
-      const o = i * h.itemSize;
-      out[i] =
-        h.itemSize === 4
-          ? h.littleEndian
-            ? bytes.readFloatLE(o)
-            : bytes.readFloatBE(o)
-          : h.littleEndian
-            ? bytes.readDoubleLE(o)
-            : bytes.readDoubleBE(o);
-    }
-    return out;
-  } finally {
-    fs.closeSync(fd);
-  }
+  return readClassifierFiles(weightsPath, biasPath);
 }
