@@ -4,6 +4,7 @@
  */
 import '../common/elements';
 import type { Metric, OverviewResult } from '../../src/shared/protocol';
+import { DEFAULT_K, DEFAULT_METRIC, DEFAULT_SCATTER_MAX_POINTS } from '../../src/shared/defaults';
 import type {
   NeighborItem,
   OverviewFromWebview,
@@ -25,7 +26,7 @@ interface Color {
 
 let data: OverviewResult | undefined;
 let labels: (string | null)[] | undefined;
-let settings: OverviewSettings = { metric: 'cosine', k: 10, maxPoints: 200000 };
+let settings: OverviewSettings = { metric: DEFAULT_METRIC, k: DEFAULT_K, maxPoints: DEFAULT_SCATTER_MAX_POINTS };
 let color: Color | undefined;
 let selected: { row: number; items: NeighborItem[] } | undefined;
 const MAX_CATEGORIES = 12;

@@ -9,6 +9,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { MAP_DEFAULTS } from '../../shared/defaults';
 import * as protocol from '../../shared/protocol';
 import type { MapFromWebview, MapSettings, MapToWebview } from '../../shared/webview/map';
 import type { HostContext } from '../context';
@@ -84,8 +85,8 @@ export class MapPanel extends LensPanel<MapToWebview, MapFromWebview> {
     }
     const settings: MapSettings = {
       method: info.rows <= AUTO_METHOD_MAX_ROWS ? 'umap' : 'pca',
-      seed: 0,
-      k: 10,
+      seed: MAP_DEFAULTS.seed,
+      k: MAP_DEFAULTS.k,
       metric: 'cosine',
       maxPoints: scatterMaxPoints(),
     };
@@ -204,7 +205,7 @@ export class MapPanel extends LensPanel<MapToWebview, MapFromWebview> {
       case 'select': {
         const result = await this.ctx.engine.request(
           protocol.MapSelection,
-          { datasetId: info.id, rows: msg.rows, k: 10, metric: this.metric, column: msg.column },
+          { datasetId: info.id, rows: msg.rows, k: MAP_DEFAULTS.k, metric: this.metric, column: msg.column },
           { token: this.token },
         );
         this.post({ type: 'selection', rows: msg.rows.length, result });
