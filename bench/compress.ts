@@ -20,9 +20,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { encodeNpy } from '../src/engine/io/npy';
 import { loadDataset } from '../src/engine/data/dataset';
-import { compressionSweep, COMPRESS_DEFAULTS } from '../src/engine/analysis/compression/sweep';
+import { COMPRESS_DEFAULTS } from '../src/shared/defaults';
+import { compressionSweep } from '../src/engine/analysis/compression/sweep';
 import { configLabel } from '../src/engine/analysis/compression/configs';
-import { sampleRows } from '../src/engine/analysis/compression/sample';
+import { sampleRows } from '../src/engine/util/random';
 import { knnSearch } from '../src/engine/kernels/knn';
 import { gatherRows } from '../src/engine/core/matrix';
 import { preparedCorpus } from '../src/engine/analysis/overview';
@@ -63,11 +64,7 @@ async function child(file: string): Promise<void> {
   clearInterval(timer);
 
   const corpus = preparedCorpus(ds, 'cosine');
-  const sample = sampleRows(
-    Array.from({ length: ds.matrix.rows }, (_, i) => i),
-    Math.min(COMPRESS_DEFAULTS.queries, ds.matrix.rows),
-    0,
-  );
+  const sample = sampleRows(ds.matrix.rows, COMPRESS_DEFAULTS.queries, COMPRESS_DEFAULTS.seed);
   const Q = gatherRows(ds.matrix, sample);
   const times: number[] = [];
   for (let r = 0; r < 3; r++) {
@@ -140,11 +137,7 @@ function mb(b: number): string {
 
 function bench(name: string, file: string, rows: number, dir: string): void {
   console.log(`\n## ${name}: ${rows} rows (${file})`);
-  const sample = sampleRows(
-    Array.from({ length: rows }, (_, i) => i),
-    Math.min(COMPRESS_DEFAULTS.queries, rows),
-    0,
-  );
+  const sample = sampleRows(rows, COMPRESS_DEFAULTS.queries, COMPRESS_DEFAULTS.seed);
   const sampleFile = path.join(dir, `${name}-sample.npy`);
   fs.writeFileSync(sampleFile, encodeNpy(sample, [sample.length]));
   const np = JSON.parse(

@@ -18,6 +18,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { encodeNpy } from '../src/engine/io/npy';
+import { Rng } from '../src/engine/util/random';
 
 const ROOT = path.resolve(__dirname, '..');
 const PY = '/usr/bin/python3';
@@ -59,17 +60,15 @@ async function child(file: string): Promise<void> {
 }
 
 function generated(rows: number, dims: number, file: string): void {
-  let s = 12345 >>> 0;
-  const rand = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
-  const gauss = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
-  const centres = Array.from({ length: 50 }, () => Float64Array.from({ length: dims }, gauss));
+  const rng = new Rng(12345);
+  const centres = Array.from({ length: 50 }, () => Float64Array.from({ length: dims }, () => rng.normal()));
   const X = new Float32Array(rows * dims);
   const row = new Float64Array(dims);
   for (let i = 0; i < rows; i++) {
-    const c = centres[Math.floor(rand() * centres.length)];
+    const c = centres[rng.int(centres.length)];
     let nn = 0;
     for (let j = 0; j < dims; j++) {
-      row[j] = c[j] + 1.5 * gauss();
+      row[j] = c[j] + 1.5 * rng.normal();
       nn += row[j] * row[j];
     }
     nn = Math.sqrt(nn);

@@ -31,6 +31,7 @@ import { MAX_BATCH, MAX_TEXT_BATCH, TextModel } from '../src/engine/text/model';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { builtinModelDir } from '../src/engine/text/registry';
 import { EncodedBatch, padBatch } from '../src/engine/text/tokenize';
+import { Rng } from '../src/engine/util/random';
 import { bertShapedModel, randomFloats, TINY_VOCAB, writeModelFolder } from '../test/unit/helpers/textModels';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -57,9 +58,9 @@ function quantile(xs: number[], q: number): number {
 }
 
 function lines(words: string[], n: number, seed: number): string[] {
-  const r = rng(seed);
+  const rng = new Rng(seed);
   return Array.from({ length: n }, () =>
-    Array.from({ length: 4 + Math.floor(r() * 13) }, () => words[Math.floor(r() * words.length)]).join(' '),
+    Array.from({ length: 4 + rng.int(13) }, () => words[rng.int(words.length)]).join(' '),
   );
 }
 
@@ -445,7 +446,6 @@ for r in rows:
     ts.append(time.perf_counter() - t0)
 print(json.dumps({'prepS': prep, 'medianMs': 1000 * float(np.median(ts)), 'maxRssBytes': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}))
 `;
-import { mulberry32 as rng } from '../src/engine/util/random';
 
 async function hoverBench(): Promise<void> {
   const server = path.join(ROOT, 'dist/engine/server.js');
@@ -453,12 +453,12 @@ async function hoverBench(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'el-bench-hover-'));
   const file = path.join(dir, 'items.npy');
   // Clustered rows (64 centres + noise), as real embeddings are; a text sidecar.
-  const r = rng(7);
-  const centres = Float32Array.from({ length: 64 * HOVER_DIMS }, () => r() * 2 - 1);
+  const r = new Rng(7);
+  const centres = Float32Array.from({ length: 64 * HOVER_DIMS }, () => r.next() * 2 - 1);
   const X = new Float32Array(ROWS * HOVER_DIMS);
   for (let i = 0; i < ROWS; i++) {
-    const c = Math.floor(r() * 64);
-    for (let j = 0; j < HOVER_DIMS; j++) X[i * HOVER_DIMS + j] = centres[c * HOVER_DIMS + j] + 0.5 * (r() * 2 - 1);
+    const c = r.int(64);
+    for (let j = 0; j < HOVER_DIMS; j++) X[i * HOVER_DIMS + j] = centres[c * HOVER_DIMS + j] + 0.5 * (r.next() * 2 - 1);
   }
   fs.writeFileSync(file, encodeNpy(X, [ROWS, HOVER_DIMS]));
   fs.writeFileSync(
@@ -485,8 +485,8 @@ async function hoverBench(): Promise<void> {
   t0 = performance.now();
   await ask(0);
   const coldMs = performance.now() - t0;
-  const pick = rng(11);
-  const rows = Array.from({ length: 50 }, () => Math.floor(pick() * ROWS));
+  const pick = new Rng(11);
+  const rows = Array.from({ length: 50 }, () => pick.int(ROWS));
   const times: number[] = [];
   const engineMs: number[] = [];
   for (const row of rows) {

@@ -6,8 +6,8 @@
  *
  * The built page (dist/webview/map.js + plotly.min.js + style.css) is loaded
  * with a stub `acquireVsCodeApi` that answers `ready` with the messages the host
- * sends for a finished 1M-point UMAP map (seeded clustered layout, generated in
- * the page). Then Plotly.relayout pans and zooms the map step by step, as a
+ * sends for a finished 1M-point UMAP map (a seeded clustered layout from the
+ * engine's Rng, loaded from a script file). Then Plotly.relayout pans and zooms the map step by step, as a
  * wheel or drag ends in, and each step's frame time is measured from the
  * relayout call to the last requestAnimationFrame after the page settled
  * (including the panel's debounced redraw of the points in view): the worst
@@ -22,6 +22,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { Rng } from '../src/engine/util/random.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const argv = process.argv.slice(2);
@@ -54,32 +55,46 @@ for (const f of ['map.js', 'plotly.min.js', 'style.css'])
   if (!fs.existsSync(path.join(dist, f)))
     throw new Error(`${path.join(dist, f)} is missing; run node scripts/build.mjs`);
 
-// The host's messages for a finished map, built in the page (1M base64 floats are faster made there than sent).
+// A seeded clustered layout (30 clusters of falling size) and per-row preservation, made here with the
+// engine's generator and handed to the page as base64 in a script file (the host sends base64 too).
+function layout(n) {
+  const r = new Rng(42);
+  const c = new Float32Array(2 * n);
+  const K = 30;
+  const cx = [];
+  const cy = [];
+  const sd = [];
+  for (let k = 0; k < K; k++) {
+    cx.push(40 * r.next() - 20);
+    cy.push(40 * r.next() - 20);
+    sd.push(0.3 + 1.5 * r.next());
+  }
+  for (let i = 0; i < n; i++) {
+    const k = Math.min(K - 1, Math.floor(K * Math.pow(r.next(), 1.5)));
+    c[2 * i] = cx[k] + sd[k] * r.normal();
+    c[2 * i + 1] = cy[k] + sd[k] * r.normal();
+  }
+  return { coords: c, clusters: { cx, cy, sd } };
+}
+const b64 = (a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
+const { coords, clusters } = layout(ROWS);
+const pres = new Float32Array(ROWS);
+const presRng = new Rng(7);
+for (let i = 0; i < ROWS; i++) pres[i] = presRng.int(11) / 10;
+const DATA = `window.__clusters = ${JSON.stringify(clusters)};
+window.__data = { coords: '${b64(coords)}', preservation: '${b64(pres)}', norms: '${b64(new Float32Array(ROWS).fill(1))}' };`;
+
 const STUB = `
 window.__frames = [];
 (function loop(t) { window.__frames.push(t); requestAnimationFrame(loop); })(performance.now());
-function rng(seed) { let s = seed >>> 0; return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296); }
-function normal(r) { return Math.sqrt(-2 * Math.log(r() + 1e-12)) * Math.cos(2 * Math.PI * r()); }
-function b64(a) { const u = new Uint8Array(a.buffer); let s = ''; for (let i = 0; i < u.length; i += 0x8000) s += String.fromCharCode.apply(null, u.subarray(i, i + 0x8000)); return btoa(s); }
-function layout(n) {
-  const r = rng(42), c = new Float32Array(2 * n), K = 30, cx = [], cy = [], sd = [];
-  for (let k = 0; k < K; k++) { cx.push(40 * r() - 20); cy.push(40 * r() - 20); sd.push(0.3 + 1.5 * r()); }
-  for (let i = 0; i < n; i++) { const k = Math.min(K - 1, Math.floor(K * Math.pow(r(), 1.5))); c[2 * i] = cx[k] + sd[k] * normal(r); c[2 * i + 1] = cy[k] + sd[k] * normal(r); }
-  window.__clusters = { cx, cy, sd };
-  return c;
-}
 window.acquireVsCodeApi = () => ({
   getState() {}, setState() {},
   postMessage(msg) {
     if (msg.type !== 'ready') return;
     const n = ${ROWS};
-    const coords = layout(n);
-    const pres = new Float32Array(n), norms = new Float32Array(n);
-    const r = rng(7);
-    for (let i = 0; i < n; i++) { pres[i] = Math.floor(11 * r()) / 10; norms[i] = 1; }
     const settings = { method: 'umap', seed: 0, k: 10, metric: 'cosine', maxPoints: 200000${VIEW_POINTS ? `, viewPoints: ${Number(VIEW_POINTS)}` : ''} };
     const init = { name: 'bench.npy', rows: n, dims: 768, columns: [], settings, links: [] };
-    const result = { jobId: 'j1', method: 'umap', rows: n, dims: 2, coords: b64(coords), preservation: b64(pres), norms: b64(norms),
+    const result = { jobId: 'j1', method: 'umap', rows: n, dims: 2, ...window.__data,
       quality: { k: 10, trustworthiness: 0.9, continuity: 0.9, knnRecall: 0.3, sampleRows: 2000, rows: n }, skippedRows: 0, warnings: [], timings: { total: 1 },
       knnGraph: { method: 'approximate', k: 14, recall: 0.9, sample: 1000, components: 64 } };
     const post = (m) => window.postMessage(m, '*');
@@ -89,11 +104,12 @@ window.acquireVsCodeApi = () => ({
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'el-map-frames-'));
 const url = (f) => `file://${path.join(dist, f)}`;
+fs.writeFileSync(path.join(dir, 'data.js'), DATA);
 fs.writeFileSync(
   path.join(dir, 'index.html'),
   `<!DOCTYPE html><html><head><meta charset="utf-8"><link rel="stylesheet" href="${url('style.css')}"></head>
 <body style="width:1400px"><div id="app" aria-busy="true"></div>
-<script>${STUB}</script><script src="${url('plotly.min.js')}"></script><script src="${url('map.js')}"></script></body></html>`,
+<script src="file://${path.join(dir, 'data.js')}"></script><script>${STUB}</script><script src="${url('plotly.min.js')}"></script><script src="${url('map.js')}"></script></body></html>`,
 );
 
 const browser = await chromium.launch(LAUNCH);

@@ -186,9 +186,9 @@ function report(title: string, ours: Timed, ref: Timed, refName: string): void {
 async function makeCompareFiles(dir: string, n: number, d: number): Promise<[string, string]> {
   const { writeNpy } = await import('../src/engine/io/npy');
   const { projectRows } = await import('../src/engine/kernels/pca');
-  let s = 12345;
-  const rand = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
-  const gauss = () => Math.sqrt(-2 * Math.log(rand() + 1e-12)) * Math.cos(2 * Math.PI * rand());
+  const { Rng, sampleRows } = await import('../src/engine/util/random');
+  const rng = new Rng(12345);
+  const gauss = () => rng.normal();
   // A: 200 clusters in d dims (real embeddings are clustered); B = A·M + noise with a random M.
   const centres = Float32Array.from({ length: 200 * d }, gauss);
   const X = new Float32Array(n * d);
@@ -203,11 +203,9 @@ async function makeCompareFiles(dir: string, n: number, d: number): Promise<[str
   const b = path.join(dir, 'b.npy');
   writeNpy(a, X, [n, d]);
   writeNpy(b, Y, [n, d]);
-  // compareSpaces' defaults (seed 0): queries sampleSorted(rows, 10000, 0), anchors sampleSorted(rows, 300, 1).
-  const { sampleSorted } = await import('../src/engine/analysis/pairs/random');
-  const all = Int32Array.from({ length: n }, (_, i) => i);
-  writeNpy(path.join(dir, 'queries.npy'), sampleSorted(all, 10000, 0), [Math.min(n, 10000)]);
-  writeNpy(path.join(dir, 'anchors.npy'), sampleSorted(all, 300, 1), [Math.min(n, 300)]);
+  // compareSpaces' defaults (seed 0): queries sampleRows(n, 10000, 0), anchors sampleRows(n, 300, 1).
+  writeNpy(path.join(dir, 'queries.npy'), sampleRows(n, 10000, 0), [Math.min(n, 10000)]);
+  writeNpy(path.join(dir, 'anchors.npy'), sampleRows(n, 300, 1), [Math.min(n, 300)]);
   return [a, b];
 }
 
@@ -217,9 +215,9 @@ async function makeCollapseFiles(dir: string): Promise<[string, string, string]>
   const { writeNpy } = await import('../src/engine/io/npy');
   const n = 60000;
   const d = 64;
-  let s = 777;
-  const rand = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
-  const gauss = () => Math.sqrt(-2 * Math.log(rand() + 1e-12)) * Math.cos(2 * Math.PI * rand());
+  const { Rng } = await import('../src/engine/util/random');
+  const rng = new Rng(777);
+  const gauss = () => rng.normal();
   const means = Float32Array.from({ length: 10 * d }, () => 2 * gauss());
   const X = new Float32Array(n * d);
   const lines = ['label'];

@@ -30,7 +30,7 @@ import { encodeNpy, readNpy } from '../src/engine/io/npy';
 import { loadDataset } from '../src/engine/data/dataset';
 import { KnnMode, project } from '../src/engine/analysis/map/project';
 import { mapQuality } from '../src/engine/analysis/map/quality';
-import { Rng } from '../src/engine/analysis/map/random';
+import { Rng } from '../src/engine/util/random';
 
 const PY = '/usr/bin/python3';
 const argv = process.argv.slice(2);

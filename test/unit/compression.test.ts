@@ -26,13 +26,13 @@ import {
   packbitsNumpy,
 } from '../../src/engine/analysis/compression/binary';
 import { recallAtK } from '../../src/engine/analysis/compression/recall';
-import { sampleRows } from '../../src/engine/analysis/compression/sample';
 import { CancelledError, InputError } from '../../src/engine/util/errors';
 import { eighAsync } from '../../src/engine/kernels/eigen';
 import { prepareCorpusAsync } from '../../src/engine/analysis/compression/prepare';
 import { pythonSkipReason, runPython } from './helpers/python';
 import { gloveSkipReason, loadGlove } from './helpers/glove';
 import { memoryDataset as dataset } from './helpers/dataset';
+import { Rng, sampleRows } from '../../src/engine/util/random';
 
 const SHARED = path.resolve(__dirname, '../../../shared');
 // The repo's copy of ../shared/data/mgap_clip_vitb16_coco500/X.npy (test/fixtures/README.md), so CI runs it too.
@@ -46,24 +46,18 @@ const py = pythonSkipReason();
 
 /** A seeded Gaussian-ish matrix with a few clusters, so neighbours are meaningful. */
 function synthetic(n: number, d: number, seed = 1): Matrix {
-  let s = seed >>> 0;
-  const rand = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
-  const gauss = () => Math.sqrt(-2 * Math.log(rand() + 1e-12)) * Math.cos(2 * Math.PI * rand());
-  const centres = Array.from({ length: 8 }, () => Array.from({ length: d }, gauss));
+  const rng = new Rng(seed);
+  const centres = Array.from({ length: 8 }, () => Array.from({ length: d }, () => rng.normal()));
   const data = new Float32Array(n * d);
   for (let i = 0; i < n; i++) {
     const c = centres[i % 8];
-    for (let j = 0; j < d; j++) data[i * d + j] = c[j] + 0.8 * gauss() + (j < d / 4 ? 0.5 : 0);
+    for (let j = 0; j < d; j++) data[i * d + j] = c[j] + 0.8 * rng.normal() + (j < d / 4 ? 0.5 : 0);
   }
   return { rows: n, cols: d, data };
 }
 
 function reference(X: Matrix, r: CompressResult, metric: Metric, extra: { method: string; dims: number }[] = []) {
-  const sample = sampleRows(
-    Array.from({ length: X.rows }, (_, i) => i),
-    r.queries,
-    r.seed,
-  );
+  const sample = sampleRows(X.rows, r.queries, r.seed);
   const configs = [...r.results.map((p) => ({ method: p.method, dims: p.dims, rescore: p.rescore })), ...extra];
   return runPython(
     'compression_ref.py',
@@ -193,10 +187,9 @@ test(
   async () => {
     const d = 160;
     const A = new Float64Array(d * d);
-    let s = 3;
-    const rand = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32 - 0.5;
+    const rng = new Rng(3);
     for (let i = 0; i < d; i++)
-      for (let j = 0; j <= i; j++) A[i * d + j] = A[j * d + i] = rand() + (i === j ? 0.02 * (d - i) : 0);
+      for (let j = 0; j <= i; j++) A[i * d + j] = A[j * d + i] = rng.next() - 0.5 + (i === j ? 0.02 * (d - i) : 0);
     const got = await eighAsync(A, d);
     const ref = runPython('compression_eigh_ref.py', { A: { data: A, shape: [d, d] } });
     const values = ref.arrays.values.data;
@@ -211,7 +204,7 @@ test(
     // Cancelled mid-way: rejects promptly with CancelledError; timers keep firing meanwhile.
     const big = 1200;
     const B = new Float64Array(big * big);
-    for (let i = 0; i < big; i++) for (let j = 0; j <= i; j++) B[i * big + j] = B[j * big + i] = rand();
+    for (let i = 0; i < big; i++) for (let j = 0; j <= i; j++) B[i * big + j] = B[j * big + i] = rng.next() - 0.5;
     const token = { isCancellationRequested: false };
     let ticks = 0;
     const tick = setInterval(() => ticks++, 20);
@@ -242,11 +235,7 @@ test(
         ref.packbits_head,
         `packbits d=${d}`,
       );
-      const sample = sampleRows(
-        Array.from({ length: 400 }, (_, i) => i),
-        50,
-        11,
-      );
+      const sample = sampleRows(400, 50, 11);
       const ours: number[] = [];
       const js = new Uint16Array(400);
       for (let t = 0; t < 3; t++) {

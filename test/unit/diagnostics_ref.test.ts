@@ -16,7 +16,7 @@ import { Dataset } from '../../src/engine/data/dataset';
 import { readNpy } from '../../src/engine/io/npy';
 import { diagnose } from '../../src/engine/analysis/diagnostics';
 import { RANK_QUERIES, RESCALE_QUERIES, RESCALE_SIGMA } from '../../src/engine/analysis/diagnostics/cosineVsDot';
-import { normal, rng, sampleIndices } from '../../src/engine/analysis/diagnostics/stats';
+import { Rng, sampleRows } from '../../src/engine/util/random';
 import { pythonSkipReason, runPython } from './helpers/python';
 import { memoryDataset as dataset } from './helpers/dataset';
 
@@ -45,9 +45,9 @@ function clipImages(): Matrix {
 
 /** The query rows and diagonal scale the engine draws for its sampled parts, rebuilt from the same seed. */
 function enginesDraws(r: DiagnoseResult, validRows: number[], seed: number) {
-  const pick = (m: number) => Array.from(sampleIndices(validRows.length, m, seed), (t) => validRows[t]);
-  const g = rng(seed ^ 0x5eed);
-  const scale = Array.from({ length: r.dims }, () => Math.exp(RESCALE_SIGMA * normal(g)));
+  const pick = (m: number) => Array.from(sampleRows(validRows, m, seed));
+  const g = new Rng(seed ^ 0x5eed);
+  const scale = Array.from({ length: r.dims }, () => Math.exp(RESCALE_SIGMA * g.normal()));
   return { queries: pick(RANK_QUERIES), rescaleQueries: pick(RESCALE_QUERIES), scale };
 }
 
@@ -207,9 +207,9 @@ test(
     const n = 3000;
     const d = 40;
     const s = Array.from({ length: d }, (_, j) => Math.pow(0.85, j));
-    const g = rng(11);
+    const g = new Rng(11);
     const data = new Float32Array(n * d);
-    for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) data[i * d + j] = s[j] * normal(g) + (j === 0 ? 3 : 0);
+    for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) data[i * d + j] = s[j] * g.normal() + (j === 0 ? 3 : 0);
     const X = { rows: n, cols: d, data };
     const r = await checkAgainstReference(X, 'known spectrum');
     const lam = s.map((v) => v * v);
@@ -233,8 +233,8 @@ test(
 
 /** Small seeded Gaussian rows. */
 function gaussian(n: number, d: number, seed: number): Float32Array {
-  const g = rng(seed);
-  return Float32Array.from({ length: n * d }, () => normal(g));
+  const g = new Rng(seed);
+  return Float32Array.from({ length: n * d }, () => g.normal());
 }
 
 test(

@@ -20,16 +20,10 @@ import {
 } from '../../src/engine/analysis/diagnostics/intrinsicDimension';
 import { hubnessFromDistances, hubnessStats, erfc } from '../../src/engine/analysis/diagnostics/hubness';
 import { isoScore, partitionIsotropy, cosineSums, meanCosine } from '../../src/engine/analysis/diagnostics/isotropy';
-import {
-  quantileSorted,
-  rankData,
-  sampleIndices,
-  skewness,
-  spearman,
-  logSumExp,
-} from '../../src/engine/analysis/diagnostics/stats';
+import { quantileSorted, rankData, skewness, spearman, logSumExp } from '../../src/engine/analysis/diagnostics/stats';
 import { pythonSkipReason, runPython } from './helpers/python';
 import { memoryDataset as dataset } from './helpers/dataset';
+import { Rng } from '../../src/engine/util/random';
 
 const FIXTURES = path.resolve(__dirname, '../fixtures');
 const py = pythonSkipReason();
@@ -153,11 +147,10 @@ test(
     const n = 200;
     const r1 = new Float64Array(n);
     const r2 = new Float64Array(n);
-    let s = 7;
-    const rand = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+    const rng = new Rng(7);
     for (let i = 0; i < n; i++) {
-      r1[i] = 0.1 + rand();
-      r2[i] = r1[i] * (1 + 2 * rand());
+      r1[i] = 0.1 + rng.next();
+      r2[i] = r1[i] * (1 + 2 * rng.next());
     }
     const X = new Float64Array(2 * n);
     for (let i = 0; i < n; i++) ((X[2 * i] = r1[i]), (X[2 * i + 1] = r2[i]));
@@ -235,11 +228,8 @@ test('IsoScore on Gaussian samples using k of 10 dims matches computed_values.js
   for (const k of [1, 2, 5, 10]) {
     const n = 4000;
     const data = new Float32Array(n * 10);
-    let s = 1234 + k;
-    const rand = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
-    for (let i = 0; i < n; i++)
-      for (let j = 0; j < k; j++)
-        data[i * 10 + j] = Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
+    const rng = new Rng(1234 + k);
+    for (let i = 0; i < n; i++) for (let j = 0; j < k; j++) data[i * 10 + j] = rng.normal();
     const X = { rows: n, cols: 10, data };
     const ds = dataset(X);
     const sp = await spectralData(ds);
@@ -290,15 +280,6 @@ test('statistics helpers match scipy/numpy conventions', { skip: py ?? false }, 
   close(logSumExp([1000, 1000.5, 999]), ref.logsumexp, 1e-12, 'logsumexp');
 });
 
-test('seeded sample: distinct, sorted, reproducible', () => {
-  const a = sampleIndices(1000, 100, 3);
-  const b = sampleIndices(1000, 100, 3);
-  assert.deepEqual(a, b);
-  assert.equal(new Set(a).size, 100);
-  for (let i = 1; i < a.length; i++) assert.ok(a[i] > a[i - 1]);
-  assert.notDeepEqual(sampleIndices(1000, 100, 4), a);
-});
-
 test('equal norms: ID read from the cosine graph equals ID from the euclidean graph', async () => {
   // CLIP image rows re-normalised in float64: every norm is 1 to float32 rounding.
   const m = readNpy(path.join(FIXTURES, 'clip_vitb16_coco500.npy')).matrix;
@@ -327,9 +308,12 @@ test('above SPECTRUM_LIMITS.vectors: eigenvalues only — same rank axes and Iso
   const { diagnose } = await import('../../src/engine/analysis/diagnostics');
   const { SPECTRUM_LIMITS } = await import('../../src/engine/analysis/diagnostics/spectrum');
   const g = (seed: number, n: number, d: number) => {
-    let s = seed;
-    const rand = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
-    return { rows: n, cols: d, data: Float32Array.from({ length: n * d }, (_, i) => (1 + (i % d)) * (rand() - 0.3)) };
+    const rng = new Rng(seed);
+    return {
+      rows: n,
+      cols: d,
+      data: Float32Array.from({ length: n * d }, (_, i) => (1 + (i % d)) * (rng.next() - 0.3)),
+    };
   };
   const saved = SPECTRUM_LIMITS.vectors;
   try {

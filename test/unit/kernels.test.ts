@@ -14,6 +14,7 @@ import { computeMoments, covariance, MomentAccumulator, rawGram } from '../../sr
 import { fitPca } from '../../src/engine/kernels/pca';
 import { CancelledError } from '../../src/engine/util/errors';
 import type { Metric } from '../../src/shared/protocol/common';
+import { Rng } from '../../src/engine/util/random';
 import { pythonSkipReason, runPython } from './helpers/python';
 import { gloveSkipReason, loadGlove } from './helpers/glove';
 
@@ -24,22 +25,9 @@ const clip = (): Matrix => readNpy(path.join(FIXTURES, 'clip_vitb16_coco500.npy'
 
 // ---------- helpers ----------
 
-/** xorshift32 in [0, 1) and a Box–Muller normal: reproducible test data. */
-function rng(seed: number) {
-  let s = seed >>> 0 || 1;
-  const u = () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 4294967296;
-  };
-  const normal = () => Math.sqrt(-2 * Math.log(u() + 1e-300)) * Math.cos(2 * Math.PI * u());
-  return { u, normal };
-}
-
 /** Clustered Gaussian rows (float32): c centres, per-dimension scales decaying so the spectrum is not flat. */
 function clustered(n: number, d: number, c: number, seed: number): Matrix {
-  const r = rng(seed);
+  const r = new Rng(seed);
   const centres = Array.from({ length: c }, () => Float64Array.from({ length: d }, () => 3 * r.normal()));
   const data = new Float32Array(n * d);
   for (let i = 0; i < n; i++) {
@@ -57,7 +45,7 @@ function withSpectrum(lambda: number[], seed: number, reflectors = 6): Float64Ar
   const d = lambda.length;
   const A = new Float64Array(d * d);
   for (let i = 0; i < d; i++) A[i * d + i] = lambda[i];
-  const r = rng(seed);
+  const r = new Rng(seed);
   const v = new Float64Array(d);
   const p = new Float64Array(d);
   for (let h = 0; h < reflectors; h++) {

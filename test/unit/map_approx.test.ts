@@ -20,7 +20,7 @@ import {
   reducedRows,
   reducedSpaceRecall,
 } from '../../src/engine/analysis/map/approxGraph';
-import { Rng } from '../../src/engine/analysis/map/random';
+import { Rng } from '../../src/engine/util/random';
 import { writeNpy } from '../../src/engine/io/npy';
 import { project, ProjectSettings } from '../../src/engine/analysis/map/project';
 import { runCli } from './helpers/cli';

@@ -59,6 +59,13 @@ for (const [name, file] of [
         Math.abs(mean - r.quality.knnRecall) < 1e-6,
         `mean preservation ${mean} vs recall ${r.quality.knnRecall}`,
       );
+      // k-occurrence counts every row's k neighbours once: the counts sum to k·n.
+      assert.ok(r.kOccurrence, 'k-occurrence from the exact graph');
+      assert.equal(
+        r.kOccurrence.reduce((a, b) => a + b, 0),
+        10 * ds.matrix.rows,
+      );
+      assert.ok(r.kOccurrence.every((v) => Number.isInteger(v) && v >= 0));
     }
   });
 }

@@ -11,7 +11,7 @@ import { layoutKnn } from '../../src/engine/analysis/map/lowdim';
 import { findAbParams } from '../../src/engine/analysis/map/abparams';
 import { fuzzySimplicialSet } from '../../src/engine/analysis/map/fuzzy';
 import { jointP } from '../../src/engine/analysis/map/perplexity';
-import { Rng, sampleRows } from '../../src/engine/analysis/map/random';
+import { Rng, sampleRows } from '../../src/engine/util/random';
 import { distanceGraph } from '../../src/engine/analysis/map/graph';
 import { prepareCorpus } from '../../src/engine/kernels/knn';
 import { pythonSkipReason, runPython } from './helpers/python';
@@ -74,7 +74,7 @@ test('sampled quality scores estimate the exact ones', async () => {
   const { X } = gaussianClusters(3000, 16, 8, 0.8, 5);
   const Y = noisyProjection(X, 2, 0.3, 6);
   const exact = await mapQuality(X, Y, 2, { k: 10, metric: 'euclidean' });
-  const est = await mapQuality(X, Y, 2, { k: 10, metric: 'euclidean', sample: sampleRows(3000, 600, new Rng(1)) });
+  const est = await mapQuality(X, Y, 2, { k: 10, metric: 'euclidean', sample: sampleRows(3000, 600, 1) });
   assert.equal(est.sampleRows, 600);
   assert.ok(
     Math.abs(est.trustworthiness - exact.trustworthiness) < 0.01,

@@ -17,7 +17,7 @@ import {
   thinEvenly,
 } from '../../webview/map/data';
 import { b64 } from '../../src/engine/handlers/map';
-import { Rng } from '../../src/engine/analysis/map/random';
+import { Rng } from '../../src/engine/util/random';
 import { pythonSkipReason, runPython } from './helpers/python';
 
 const py = pythonSkipReason(['numpy']);

@@ -19,6 +19,7 @@ import { loadClassifier } from '../../src/engine/analysis/pairs/classifier';
 import { InputError } from '../../src/engine/util/errors';
 import { pythonSkipReason, runPython } from './helpers/python';
 import { memoryDataset } from './helpers/dataset';
+import { Rng } from '../../src/engine/util/random';
 
 const SHARED = path.resolve(__dirname, '../../../shared/data');
 const CIFAR = path.join(SHARED, 'cifar10_resnet56_penultimate');
@@ -36,10 +37,8 @@ function close(actual: number, expected: number, tol: number, what: string) {
 
 /** Rows around C random class means with noise `sigma`; class c gets sizes[c] rows. */
 function classes(sizes: number[], d: number, sigma: number, seed: number): { X: Matrix; y: Int32Array } {
-  let s = seed >>> 0;
-  const rand = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
-  const gauss = () => Math.sqrt(-2 * Math.log(rand() + 1e-12)) * Math.cos(2 * Math.PI * rand());
-  const means = sizes.map(() => Array.from({ length: d }, () => 3 * gauss()));
+  const rng = new Rng(seed);
+  const means = sizes.map(() => Array.from({ length: d }, () => 3 * rng.normal()));
   const n = sizes.reduce((a, b) => a + b, 0);
   const data = new Float32Array(n * d);
   const y = new Int32Array(n);
@@ -51,7 +50,7 @@ function classes(sizes: number[], d: number, sigma: number, seed: number): { X: 
       if (!left[c]) continue;
       left[c]--;
       y[i] = c;
-      for (let j = 0; j < d; j++) data[i * d + j] = means[c][j] + sigma * gauss() + 1.5;
+      for (let j = 0; j < d; j++) data[i * d + j] = means[c][j] + sigma * rng.normal() + 1.5;
       i++;
     }
   }

@@ -21,6 +21,7 @@ import { orthogonalProcrustes } from '../../src/engine/analysis/pairs/procrustes
 import { InputError } from '../../src/engine/util/errors';
 import { pythonSkipReason, runPython } from './helpers/python';
 import { memoryDataset } from './helpers/dataset';
+import { Rng } from '../../src/engine/util/random';
 
 const dataset = (m: Matrix, file: string, columns: Record<string, (string | number | null)[]> = {}): Dataset =>
   memoryDataset(m, file, columns, 'text');
@@ -34,12 +35,8 @@ function close(actual: number, expected: number, tol: number, what: string) {
 }
 
 function gaussian(n: number, d: number, seed: number): Float64Array {
-  let s = seed >>> 0;
-  const rand = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
-  return Float64Array.from(
-    { length: n * d },
-    () => Math.sqrt(-2 * Math.log(rand() + 1e-12)) * Math.cos(2 * Math.PI * rand()),
-  );
+  const rng = new Rng(seed);
+  return Float64Array.from({ length: n * d }, () => rng.normal());
 }
 
 /** A random d×d orthogonal matrix: Gram–Schmidt on Gaussian columns. */

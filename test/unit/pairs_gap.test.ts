@@ -15,6 +15,7 @@ import { crossValidatedAccuracy, fitLogistic, stratifiedFolds } from '../../src/
 import { InputError } from '../../src/engine/util/errors';
 import { pythonSkipReason, runPython } from './helpers/python';
 import { memoryDataset } from './helpers/dataset';
+import { Rng } from '../../src/engine/util/random';
 
 /** A dataset from a matrix and metadata columns (in memory; nothing is written). */
 const dataset = (
@@ -88,14 +89,12 @@ test('CLIP fixture: L2M, RMG, separability and matched retrieval match the pinne
 
 /** Two overlapping Gaussian blobs: a classifier that is not trivially perfect. */
 function blobs(n: number, d: number, shift: number, seed: number): { X: Float64Array; y: Uint8Array } {
-  let s = seed >>> 0;
-  const rand = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
-  const gauss = () => Math.sqrt(-2 * Math.log(rand() + 1e-12)) * Math.cos(2 * Math.PI * rand());
+  const rng = new Rng(seed);
   const X = new Float64Array(n * d);
   const y = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     y[i] = i % 3 === 0 ? 1 : 0; // unequal classes
-    for (let j = 0; j < d; j++) X[i * d + j] = gauss() + (y[i] && j < 3 ? shift : 0);
+    for (let j = 0; j < d; j++) X[i * d + j] = rng.normal() + (y[i] && j < 3 ? shift : 0);
   }
   return { X, y };
 }

@@ -19,7 +19,7 @@ import { loadDataset } from '../../src/engine/data/dataset';
 import { encodeNpy } from '../../src/engine/io/npy';
 import { gloveSkipReason, loadGlove } from './helpers/glove';
 import { pythonSkipReason, runPython } from './helpers/python';
-import { mulberry32 as rng } from '../../src/engine/util/random';
+import { Rng } from '../../src/engine/util/random';
 
 const ROOT = path.resolve(__dirname, '../..');
 const SHARED_GLOVE = path.resolve(ROOT, '../shared/data/glove6b_100d_top50k');
@@ -96,7 +96,7 @@ test(
     // Real text: GloVe's 20k most frequent tokens (numbers, punctuation, "'s", "u.s.") in three
     // spellings; sentences of them with punctuation and odd spacing; this repository's prose.
     const { words } = loadGlove(20000);
-    const r = rng(5);
+    const rng = new Rng(5);
     const seps = [
       ' ',
       ', ',
@@ -118,9 +118,9 @@ test(
     ];
     const sentences = Array.from({ length: 3000 }, () => {
       let t = '';
-      for (let i = 0, n = 3 + Math.floor(r() * 15); i < n; i++)
-        t += (i ? seps[Math.floor(r() * seps.length)] : '') + words[Math.floor(r() * words.length)];
-      return r() < 0.3 ? t[0].toUpperCase() + t.slice(1) : t;
+      for (let i = 0, n = 3 + rng.int(15); i < n; i++)
+        t += (i ? seps[rng.int(seps.length)] : '') + words[rng.int(words.length)];
+      return rng.next() < 0.3 ? t[0].toUpperCase() + t.slice(1) : t;
     });
     const prose = ['README.md', 'CHANGELOG.md', 'docs/ARCHITECTURE.md'].flatMap((f) =>
       fs.readFileSync(path.join(ROOT, f), 'utf8').split('\n'),

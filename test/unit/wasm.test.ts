@@ -13,7 +13,7 @@ import { kernels, compile, moduleText, modulePath } from '../../scripts/build-wa
 import { panelQrKernel } from '../../src/engine/wasm/panelQr';
 import { packLowerBand, bandToTridiagonal } from '../../src/engine/kernels/band';
 import { tridiagonalEigenvalues } from '../../src/engine/kernels/eigen';
-import { mulberry32 } from '../../src/engine/util/random';
+import { Rng } from '../../src/engine/util/random';
 
 describe('WebAssembly kernels', () => {
   test('every committed binary is its AssemblyScript source compiled (node scripts/build-wasm.mjs)', async () => {
@@ -27,14 +27,14 @@ describe('WebAssembly kernels', () => {
   });
 
   test('panel QR: Q·R reproduces the panel and Q is orthogonal (tall, square-ish and short panels)', () => {
-    const rand = mulberry32(11);
+    const rng = new Rng(11);
     for (const [r, b] of [
       [40, 8],
       [9, 8],
       [5, 8],
       [1, 4],
     ]) {
-      const src = Float64Array.from({ length: (r + 2) * b }, () => rand() - 0.5);
+      const src = Float64Array.from({ length: (r + 2) * b }, () => rng.next() - 0.5);
       const { VT, T, R } = panelQrKernel(r + 2, b)(src, 2, r);
       // Q = I − V·T·Vᵀ (r×r), V column j = VT[j·r ..].
       const V = (i: number, j: number) => VT[j * r + i];
@@ -66,10 +66,10 @@ describe('WebAssembly kernels', () => {
   });
 
   test('bulge chasing keeps the eigenvalues and leaves the band untouched (b = 2, 5 and d − 1)', () => {
-    const rand = mulberry32(5);
+    const rng = new Rng(5);
     const d = 37;
     const a = new Float64Array(d * d);
-    for (let i = 0; i < d; i++) for (let j = 0; j <= i; j++) a[i * d + j] = a[j * d + i] = rand() - 0.5;
+    for (let i = 0; i < d; i++) for (let j = 0; j <= i; j++) a[i * d + j] = a[j * d + i] = rng.next() - 0.5;
     const want = tridiagonalEigenvalues(
       ...(Object.values(bandToTridiagonal(packLowerBand(a, d, d - 1))) as [Float64Array, Float64Array]),
     );

@@ -5,6 +5,7 @@
 import '../common/elements';
 import type { Metric } from '../../src/shared/protocol/common';
 import type { OverviewResult } from '../../src/shared/protocol/overview';
+import { DEFAULT_K, DEFAULT_METRIC, DEFAULT_SCATTER_MAX_POINTS } from '../../src/shared/defaults';
 import type {
   NeighborItem,
   OverviewFromWebview,
@@ -26,7 +27,7 @@ interface Color {
 
 let data: OverviewResult | undefined;
 let labels: (string | null)[] | undefined;
-let settings: OverviewSettings = { metric: 'cosine', k: 10, maxPoints: 200000 };
+let settings: OverviewSettings = { metric: DEFAULT_METRIC, k: DEFAULT_K, maxPoints: DEFAULT_SCATTER_MAX_POINTS };
 let color: Color | undefined;
 let selected: { row: number; items: NeighborItem[] } | undefined;
 const MAX_CATEGORIES = 12;

@@ -250,7 +250,11 @@ async function chebyshevFilter(
   return cur;
 }
 
-/** Deterministic start: a fixed pseudo-random d×k block (reproducible results). */
+/**
+ * Deterministic start: a fixed pseudo-random d×k block (reproducible results). A constant of the
+ * solver, not a seeded sample, so not util/random's Rng: PCA's rounding, and through PCA every map
+ * layout, depends on this exact block.
+ */
 function startBlock(d: number, k: number): Float64Array {
   const q = new Float64Array(d * k);
   let s = 0x9e3779b9;

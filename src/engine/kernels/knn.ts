@@ -230,3 +230,26 @@ export async function knnGraph(corpus: PreparedCorpus, opts: Omit<KnnOptions, 'e
   for (let i = 0; i < n; i++) exclude[i] = i;
   return knnSearch(corpus, corpus.source, { ...opts, exclude });
 }
+
+/**
+ * k-occurrence N_k(x) (Radovanović, Nanopoulos & Ivanović 2010, "Hubs in space", JMLR 11):
+ * how many of the query rows have x among their first k neighbours, from a k-NN list of
+ * `rowsK` columns per row (self already excluded, −1 for a missing neighbour). Hubs are high.
+ */
+export function kOccurrence(
+  indices: Int32Array,
+  rowsK: number,
+  n: number,
+  k: number,
+  isQuery: (i: number) => boolean = () => true,
+): Int32Array {
+  const occ = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    if (!isQuery(i)) continue;
+    for (let t = 0; t < k; t++) {
+      const j = indices[i * rowsK + t];
+      if (j >= 0) occ[j]++;
+    }
+  }
+  return occ;
+}

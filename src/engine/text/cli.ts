@@ -1,4 +1,5 @@
 /** The `--text` branch of `embedding-lens neighbors`: embed the text, search the file. */
+import { DEFAULT_K, DEFAULT_METRIC } from '../../shared/defaults';
 import type { Args } from '../cli/args';
 import type { Dataset } from '../data/dataset';
 import { neighborsOfText } from './query';
@@ -6,8 +7,8 @@ import { getModel } from './registry';
 
 export async function neighborsOfTextCommand(args: Args, open: () => Promise<Dataset>): Promise<unknown> {
   const text = args.str('text') ?? '';
-  const k = args.int('k', 10);
-  const metric = args.metric('metric', 'cosine');
+  const k = args.int('k', DEFAULT_K);
+  const metric = args.metric('metric', DEFAULT_METRIC);
   const ds = await open();
   const model = await getModel(args.str('model'));
   const neighbors = await neighborsOfText(ds, model, text, k, metric);

@@ -13,6 +13,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { ColumnInfo } from '../../shared/protocol/common';
 import type { DatasetInfo } from '../../shared/protocol/datasets';
+import { PAIRS_DEFAULTS } from '../../shared/defaults';
 import type { HostContext } from '../context';
 import { pickWorkspaceEmbeddingFile } from '../context';
 import { showFilePanel } from '../panels/filePanels';
@@ -104,11 +105,11 @@ export function activatePairs(ctx: HostContext): vscode.Disposable[] {
         // Explorer: `uri` is the clicked file, `second` the multi-selection; from a script, { other }.
         let a: vscode.Uri | undefined;
         let b: vscode.Uri | undefined;
-        let k = 10;
+        let k: number = PAIRS_DEFAULTS.k;
         if (second && !(second instanceof vscode.Uri) && !Array.isArray(second)) {
           a = uri;
           b = second.other;
-          k = second.k ?? 10;
+          k = second.k ?? PAIRS_DEFAULTS.k;
         } else if (Array.isArray(second) && second.length === 2) {
           [a, b] = second;
         } else if (uri instanceof vscode.Uri) {

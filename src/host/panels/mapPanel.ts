@@ -13,6 +13,7 @@ import type { DatasetInfo } from '../../shared/protocol/datasets';
 import { ColumnValues } from '../../shared/protocol/datasets';
 import type { ProjectResult } from '../../shared/protocol/map';
 import { ExportCoords, MapSearch, MapSelection, Project, ProjectPoll } from '../../shared/protocol/map';
+import { MAP_DEFAULTS } from '../../shared/defaults';
 import type { MapFromWebview, MapSettings, MapToWebview } from '../../shared/webview/map';
 import type { HostContext } from '../context';
 import { EngineCancelled } from '../engine';
@@ -88,8 +89,8 @@ export class MapPanel extends LensPanel<MapToWebview, MapFromWebview> {
     }
     const settings: MapSettings = {
       method: info.rows <= AUTO_METHOD_MAX_ROWS ? 'umap' : 'pca',
-      seed: 0,
-      k: 10,
+      seed: MAP_DEFAULTS.seed,
+      k: MAP_DEFAULTS.k,
       metric: 'cosine',
       maxPoints: scatterMaxPoints(),
     };
@@ -208,7 +209,7 @@ export class MapPanel extends LensPanel<MapToWebview, MapFromWebview> {
       case 'select': {
         const result = await this.ctx.engine.request(
           MapSelection,
-          { datasetId: info.id, rows: msg.rows, k: 10, metric: this.metric, column: msg.column },
+          { datasetId: info.id, rows: msg.rows, k: MAP_DEFAULTS.k, metric: this.metric, column: msg.column },
           { token: this.token },
         );
         this.post({ type: 'selection', rows: msg.rows.length, result });

@@ -1,5 +1,6 @@
 /** Host ↔ webview messages of the Compression Explorer panel, and the recommendation rule both ends use. */
 import type { CompressionConfig, CompressionPoint, CompressResult } from '../protocol/compression';
+import { COMPRESS_DEFAULTS } from '../defaults';
 import type { CommonFromWebview, CommonToWebview, PanelLink } from './common';
 
 export interface CompressionSettings {
@@ -11,7 +12,11 @@ export interface CompressionSettings {
   target: number;
 }
 
-export const COMPRESSION_DEFAULTS: CompressionSettings = { k: 10, queries: 1000, target: 0.95 };
+export const COMPRESSION_DEFAULTS: CompressionSettings = {
+  k: COMPRESS_DEFAULTS.k,
+  queries: COMPRESS_DEFAULTS.queries,
+  target: COMPRESS_DEFAULTS.target,
+};
 /** Choices offered for the target recall. */
 export const TARGET_CHOICES = [0.8, 0.9, 0.95, 0.97, 0.99];
 

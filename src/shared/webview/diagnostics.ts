@@ -1,5 +1,6 @@
 /** Host ↔ webview messages of the Diagnostics panel (geometry diagnostics of one file, issue 4). */
 import type { DiagnoseResult } from '../protocol/diagnostics';
+import { DEFAULT_K } from '../defaults';
 import type { CommonFromWebview, CommonToWebview, PanelLink } from './common';
 
 export interface DiagnosticsSettings {
@@ -11,7 +12,7 @@ export interface DiagnosticsSettings {
   sample: number;
 }
 
-export const DIAGNOSTICS_DEFAULTS: DiagnosticsSettings = { k: 10, metric: 'auto', sample: 0 };
+export const DIAGNOSTICS_DEFAULTS: DiagnosticsSettings = { k: DEFAULT_K, metric: 'auto', sample: 0 };
 
 export interface DiagnosticsFile {
   name: string;

@@ -1,6 +1,6 @@
 /** Seeded synthetic data for the projection tests: Gaussian clusters and a noisy linear map of them. */
 import { Matrix } from '../../../src/engine/core/matrix';
-import { Rng } from '../../../src/engine/analysis/map/random';
+import { Rng } from '../../../src/engine/util/random';
 
 /** n rows in d dims around `clusters` random centres (spread `sigma`), with their cluster labels. */
 export function gaussianClusters(

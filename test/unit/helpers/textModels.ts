@@ -13,6 +13,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { onnx } from 'onnx-proto';
+import { Rng } from '../../../src/engine/util/random';
 
 /** The WordPiece vocabulary of the tiny tokenizer, in id order. */
 export const TINY_VOCAB = [
@@ -229,18 +230,10 @@ export function textInputModel(
   return onnx.ModelProto.encode(m).finish();
 }
 
-/** Deterministic pseudo-random floats in [-scale, scale] (mulberry32). */
+/** Deterministic pseudo-random floats in [-scale, scale). */
 export function randomFloats(n: number, seed: number, scale = 1): Float32Array {
-  let s = seed >>> 0;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = ((((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1) * scale;
-  }
-  return out;
+  const rng = new Rng(seed);
+  return Float32Array.from({ length: n }, () => (rng.next() * 2 - 1) * scale);
 }
 
 /** A BERT-shaped encoder with random weights (see the file comment). */

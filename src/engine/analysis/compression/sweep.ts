@@ -18,23 +18,22 @@ import type {
   CompressParams,
   CompressResult,
 } from '../../../shared/protocol/compression';
+import { COMPRESS_DEFAULTS } from '../../../shared/defaults';
 import { smallestMeeting } from '../../../shared/webview/compression';
 import { gatherRows, Matrix, rowSlice } from '../../core/matrix';
 import { Dataset, datasetNorms } from '../../data/dataset';
 import { knnSearch, KnnResult, prepareCorpus, PreparedCorpus } from '../../kernels/knn';
 import { Pca, projectRows } from '../../kernels/pca';
 import { Cancellation, InputError, Progress, throwIfCancelled } from '../../util/errors';
+import { sampleRows } from '../../util/random';
 import { preparedCorpus } from '../overview';
 import { compressionPca, matrixPca } from './pca';
 import { BinaryCodes, encodeBinaryAsync, hammingKernel, hammingSearch, rescore } from './binary';
 import { bitsOf, bytesPerVector, configLabel, DEFAULT_RESCORE, defaultDims, indexBytes, sweepConfigs } from './configs';
 import { decodeInt8Async, encodeInt8Async, fitInt8Async } from './int8';
 import { recallAtK } from './recall';
-import { sampleRows } from './sample';
 import { truncateColumns } from './truncation';
 import { prepareCorpusAsync } from './prepare';
-
-export const COMPRESS_DEFAULTS = { k: 10, queries: 1000, target: 0.95, seed: 0, metric: 'cosine' as Metric };
 
 /** The request's sweep parameters (see CompressParams), plus cancellation and progress. */
 export interface CompressOptions extends Omit<CompressParams, keyof DatasetRef> {
@@ -67,11 +66,7 @@ export async function compressionSweep(ds: Dataset, opts: CompressOptions = {}):
     warnings.push(`${s.queries} queries asked but the file has ${n} usable rows: every row is a query`);
   const dims = sweepDims(d, s.dims, warnings);
 
-  const sample = sampleRows(
-    Array.from({ length: n }, (_, i) => i),
-    q,
-    s.seed,
-  );
+  const sample = sampleRows(n, q, s.seed);
   const ctx: Ctx = {
     X,
     corpus,

@@ -13,8 +13,9 @@ import { matMulTransB } from '../../kernels/graphs';
 import type { MetaColumn } from '../../io/metadata';
 import { histogram, WorkOptions } from '../overview';
 import { Graph } from './graph';
-import { normal, quantileSorted, rng, sampleIndices, spearman } from './stats';
+import { quantileSorted, spearman } from './stats';
 import { throwIfCancelled, yieldToEventLoop } from '../../util/errors';
+import { Rng, sampleRows } from '../../util/random';
 
 /** Below this coefficient of variation the norms count as equal: cosine and dot rank identically. */
 export const EQUAL_NORM_CV = 1e-6;
@@ -149,8 +150,8 @@ export async function rescalingSensitivity(
 ): Promise<number> {
   const { rows: n, cols: d, data } = X;
   if (!queries.length) return NaN;
-  const r = rng(seed ^ 0x5eed);
-  const scale = Float64Array.from({ length: d }, () => Math.exp(RESCALE_SIGMA * normal(r)));
+  const rng = new Rng(seed ^ 0x5eed);
+  const scale = Float64Array.from({ length: d }, () => Math.exp(RESCALE_SIGMA * rng.normal()));
   const scaled = new Float32Array(n * d);
   for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) scaled[i * d + j] = data[i * d + j] * scale[j];
   const Xs = { rows: n, cols: d, data: scaled };
@@ -225,7 +226,7 @@ export async function cosineVsDotSection(inp: CosineVsDotInput, opts: WorkOption
   const notes: string[] = [];
   const validRows: number[] = [];
   for (let i = 0; i < rows.rows; i++) if (valid(i)) validRows.push(i);
-  const pick = (m: number) => Int32Array.from(sampleIndices(validRows.length, m, seed), (t) => validRows[t]);
+  const pick = (m: number) => sampleRows(validRows, m, seed);
   let agreement = { jaccard: 1, overlap: 1 };
   let spearmanMean = 1;
   if (inp.dot) {

@@ -9,28 +9,11 @@ import type { HubnessStats } from '../../../shared/protocol/diagnostics';
 import { Matrix, rowNorms } from '../../core/matrix';
 import { run, tensor } from '../../kernels/ort';
 import { matMulTransB } from '../../kernels/graphs';
+import { kOccurrence } from '../../kernels/knn';
 import { throwIfCancelled, yieldToEventLoop } from '../../util/errors';
+import { sampleRows } from '../../util/random';
 import type { WorkOptions } from '../overview';
-import { sampleIndices, skewness } from './stats';
-
-/** N_k(x): how many of the query rows have x among their first k neighbours (self already excluded). */
-export function kOccurrence(
-  indices: Int32Array,
-  rowsK: number,
-  n: number,
-  k: number,
-  isQuery: (i: number) => boolean = () => true,
-): Int32Array {
-  const occ = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    if (!isQuery(i)) continue;
-    for (let t = 0; t < k; t++) {
-      const j = indices[i * rowsK + t];
-      if (j >= 0) occ[j]++;
-    }
-  }
-  return occ;
-}
+import { skewness } from './stats';
 
 /**
  * Summary of the k-occurrence distribution over the rows that take part:
@@ -169,10 +152,7 @@ export async function distanceMoments(
   const { rows: n, cols: d } = X;
   const usable: number[] = [];
   for (let i = 0; i < n; i++) if (valid(i)) usable.push(i);
-  const picked =
-    usable.length <= MP_SAMPLE + 1
-      ? usable
-      : Array.from(sampleIndices(usable.length, MP_SAMPLE, seed ^ 0x4d50), (t) => usable[t]);
+  const picked = usable.length <= MP_SAMPLE + 1 ? usable : Array.from(sampleRows(usable, MP_SAMPLE, seed ^ 0x4d50));
   const S = picked.length;
   const norms = rowNorms(X);
   const cos = metric === 'cosine';

@@ -9,19 +9,21 @@
  */
 import type { Metric } from '../../../shared/protocol/common';
 import type { DiagHubness, DiagnoseParams, DiagnoseResult } from '../../../shared/protocol/diagnostics';
+import { DEFAULT_K, DEFAULT_SEED } from '../../../shared/defaults';
 import { Matrix, gatherRows } from '../../core/matrix';
 import { Dataset, datasetInfo, datasetNorms, metadataRow } from '../../data/dataset';
+import { kOccurrence } from '../../kernels/knn';
 import { InputError, Progress } from '../../util/errors';
+import { sampleRows } from '../../util/random';
 import { inspect, WorkOptions } from '../overview';
 import { cosineVsDotSection, EQUAL_NORM_CV } from './cosineVsDot';
 import { findings } from './findings';
 import { Graph, neighborGraph } from './graph';
-import { csls, distanceMoments, hubnessStats, kOccurrence, mutualProximity } from './hubness';
+import { csls, distanceMoments, hubnessStats, mutualProximity } from './hubness';
 import { intrinsicDimensionSection, MLE_K } from './intrinsicDimension';
 import { cosineSums, isotropySection } from './isotropy';
 import { rankSection } from './rank';
 import { spectralData, SPECTRUM_LIMITS, SpectrumTooLarge } from './spectrum';
-import { sampleIndices } from './stats';
 
 export const AUTO_SAMPLE_ROWS = 100_000;
 /** Candidates per row for hubness reduction: k·CANDIDATE_FACTOR. */
@@ -40,8 +42,8 @@ export async function diagnose(
   opts: DiagnoseOptions = {},
 ): Promise<DiagnoseResult> {
   const t0 = Date.now();
-  const k = params.k ?? 10;
-  const seed = params.seed ?? 0;
+  const k = params.k ?? DEFAULT_K;
+  const seed = params.seed ?? DEFAULT_SEED;
   if (!Number.isInteger(k) || k < 1) throw new InputError(undefined, `k must be a positive integer, got ${k}`);
   if (params.sample !== undefined && (!Number.isInteger(params.sample) || params.sample < 2))
     throw new InputError(undefined, `--sample must be an integer ≥ 2, got ${params.sample}`);
@@ -68,7 +70,7 @@ export async function diagnose(
   let rowOf = (i: number) => i;
   let sample: DiagnoseResult['sample'];
   if (sampleN !== undefined && sampleN < n) {
-    const idx = sampleIndices(n, sampleN, seed);
+    const idx = sampleRows(n, sampleN, seed);
     rows = gatherRows(ds.matrix, idx);
     key = `sample:${sampleN}:${seed}`;
     rowOf = (i) => idx[i];

@@ -3,8 +3,6 @@
  * textbook/scipy definition named in its comment so the Python references in
  * test/reference/ compute the same numbers.
  */
-import { mulberry32 as rng } from '../../util/random';
-
 /** Population mean of the finite values. */
 export function mean(v: ArrayLike<number>): number {
   let s = 0;
@@ -104,29 +102,4 @@ export function logSumExp(v: ArrayLike<number>): number {
   let s = 0;
   for (let i = 0; i < v.length; i++) s += Math.exp(v[i] - m);
   return m + Math.log(s);
-}
-
-/** Seeded PRNG: deterministic samples across runs and machines. */
-export { rng };
-
-/** m distinct indices from [0, n), sorted ascending, chosen by a seeded partial Fisher–Yates shuffle. */
-export function sampleIndices(n: number, m: number, seed: number): Int32Array {
-  const r = rng(seed);
-  const idx = new Int32Array(n);
-  for (let i = 0; i < n; i++) idx[i] = i;
-  const mm = Math.min(m, n);
-  for (let i = 0; i < mm; i++) {
-    const j = i + Math.floor(r() * (n - i));
-    const t = idx[i];
-    idx[i] = idx[j];
-    idx[j] = t;
-  }
-  return idx.slice(0, mm).sort();
-}
-
-/** A standard normal deviate from two uniforms (Box–Muller). */
-export function normal(r: () => number): number {
-  const u = 1 - r();
-  const v = r();
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
 }

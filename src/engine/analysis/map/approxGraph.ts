@@ -28,7 +28,8 @@ import { projectRows } from '../../kernels/pca';
 import { Cancellation, Progress, throwIfCancelled, yieldToEventLoop } from '../../util/errors';
 import type { DistanceGraph } from './graph';
 import type { MapMetric } from './quality';
-import { Rng, sampleRows } from './random';
+import { sampleRows } from '../../util/random';
+import { DEFAULT_SEED } from '../../../shared/defaults';
 
 export interface ApproxGraphOptions {
   /** m×d principal components (row-major), e.g. from the dataset's PCA. */
@@ -95,7 +96,7 @@ export async function approximateGraph(
     corpus.valid,
     kc,
     opts.probe ?? 20,
-    opts.seed ?? 0,
+    opts.seed ?? DEFAULT_SEED,
     opts.token,
     report(0.05, 0.6),
   );
@@ -161,7 +162,7 @@ async function invertedFileGraph(
   const validRows = Int32Array.from(rows);
   const Zv = gatherRows(Z, validRows);
   // Coarse quantiser: centroids start at seeded distinct rows; a few Lloyd steps suffice for a filter.
-  const pick = sampleRows(nv, cells, new Rng(seed ^ 0x1f5));
+  const pick = sampleRows(nv, cells, seed ^ 0x1f5);
   const C = new Float32Array(cells * m);
   for (let c = 0; c < cells; c++) C.set(Zv.data.subarray(pick[c] * m, pick[c] * m + m), c * m);
   let assign: Int32Array = new Int32Array(nv);
@@ -327,7 +328,7 @@ export async function exactSample(
 ): Promise<ExactSample> {
   const valid: number[] = [];
   for (let i = 0; i < corpus.valid.length; i++) if (corpus.valid[i]) valid.push(i);
-  const pick = sampleRows(valid.length, sample, new Rng(seed ^ 0x5eed));
+  const pick = sampleRows(valid.length, sample, seed ^ 0x5eed);
   const rows = Int32Array.from(pick, (t) => valid[t]);
   const exact = await knnSearch(corpus, gatherRows(corpus.source, rows) as Matrix, { k, exclude: rows, token });
   return { rows, k, indices: exact.indices };

@@ -11,7 +11,7 @@
 import { gatherRows, Matrix } from '../../core/matrix';
 import { cached, Dataset, datasetNorms } from '../../data/dataset';
 import { datasetPca, preparedCorpus } from '../overview';
-import { prepareCorpus, PreparedCorpus } from '../../kernels/knn';
+import { kOccurrence, prepareCorpus, PreparedCorpus } from '../../kernels/knn';
 import { projectRows } from '../../kernels/pca';
 import { Cancellation, InputError, Progress } from '../../util/errors';
 import { distanceGraph, DistanceGraph, sliceGraph } from './graph';
@@ -31,6 +31,7 @@ import {
   reducedSpaceRecall,
 } from './approxGraph';
 import type { ProjectKnnGraph } from '../../../shared/protocol/map';
+import { MAP_DEFAULTS } from '../../../shared/defaults';
 
 export type MapMethod = 'pca' | 'umap' | 'tsne';
 export const MAP_METHODS: readonly MapMethod[] = ['pca', 'umap', 'tsne'];
@@ -284,7 +285,7 @@ export async function project(ds: Dataset, s: ProjectSettings, cb: ProjectCallba
   let coords: Float32Array;
   const onStep = (c: Float32Array, step: number, steps: number) => cb.onLayout?.(scatter(c), s.method, step, steps);
   if (s.method === 'umap') {
-    const nn = Math.min(m - 1, (s.nNeighbors ?? 15) - 1);
+    const nn = Math.min(m - 1, (s.nNeighbors ?? MAP_DEFAULTS.nNeighbors) - 1);
     const g = sliceGraph(graph!, nn);
     const fs = fuzzySimplicialSet(g.indices, g.dist, m, nn);
     coords = await umapLayout(fs, {
@@ -298,7 +299,7 @@ export async function project(ds: Dataset, s: ProjectSettings, cb: ProjectCallba
       progress: report(0.4, 0.9, 'UMAP'),
     });
   } else if (s.method === 'tsne') {
-    const perp = s.perplexity ?? 30;
+    const perp = s.perplexity ?? MAP_DEFAULTS.perplexity;
     const kk = Math.min(m - 1, Math.floor(3 * perp + 1));
     const g = sliceGraph(graph!, kk);
     // scikit-learn squares euclidean distances before calibrating, and uses other metrics as they are.
@@ -353,15 +354,14 @@ export async function project(ds: Dataset, s: ProjectSettings, cb: ProjectCallba
 /** k of the graph a method needs: max(quality k, UMAP n_neighbors − 1, t-SNE 3·perplexity + 1). */
 function graphNeighbors(s: ProjectSettings, m: number): number {
   let k = s.k;
-  if (s.method === 'umap') k = Math.max(k, (s.nNeighbors ?? 15) - 1);
-  if (s.method === 'tsne') k = Math.max(k, Math.floor(3 * (s.perplexity ?? 30) + 1));
+  if (s.method === 'umap') k = Math.max(k, (s.nNeighbors ?? MAP_DEFAULTS.nNeighbors) - 1);
+  if (s.method === 'tsne') k = Math.max(k, Math.floor(3 * (s.perplexity ?? MAP_DEFAULTS.perplexity) + 1));
   return Math.min(k, m - 1);
 }
 
 /**
- * k-occurrence N_k(x) (Radovanović et al. 2010, "Hubs in space", JMLR 11): how
- * often a row is among the others' k nearest, and each row's 3 nearest, both in
- * the original row numbering (rows left out: NaN / −1).
+ * k-occurrence N_k(x) (kernels/knn.ts) and each row's 3 nearest, both in the original
+ * row numbering (rows left out: NaN / −1); the graph's rows are the `valid` rows.
  */
 function graphExtras(
   g: DistanceGraph,
@@ -369,18 +369,17 @@ function graphExtras(
   valid: Int32Array,
   n: number,
 ): { kOccurrence: Float32Array; top3: Int32Array } {
-  const kOccurrence = new Float32Array(n).fill(NaN);
-  for (let t = 0; t < valid.length; t++) kOccurrence[valid[t]] = 0;
+  const occ = kOccurrence(g.indices, g.k, g.n, Math.min(k, g.k));
+  const perRow = new Float32Array(n).fill(NaN);
+  for (let t = 0; t < g.n; t++) perRow[valid[t]] = occ[t];
   const top3 = new Int32Array(n * 3).fill(-1);
-  const kk = Math.min(k, g.k);
   for (let t = 0; t < g.n; t++) {
-    for (let s = 0; s < kk; s++) {
+    for (let s = 0; s < Math.min(3, k, g.k); s++) {
       const j = g.indices[t * g.k + s];
-      if (j >= 0) kOccurrence[valid[j]]++;
-      if (s < 3 && j >= 0) top3[valid[t] * 3 + s] = valid[j];
+      if (j >= 0) top3[valid[t] * 3 + s] = valid[j];
     }
   }
-  return { kOccurrence, top3 };
+  return { kOccurrence: perRow, top3 };
 }
 
 function usableRows(ds: Dataset, metric: MapMetric): Int32Array {

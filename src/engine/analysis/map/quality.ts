@@ -19,7 +19,8 @@ import type { Matrix } from '../../core/matrix';
 import { Cancellation, InputError, Progress, throwIfCancelled, yieldToEventLoop } from '../../util/errors';
 import { run, tensor } from '../../kernels/ort';
 import { matMulTransB } from '../../kernels/graphs';
-import { Rng, sampleRows } from './random';
+import { sampleRows } from '../../util/random';
+import { DEFAULT_SEED } from '../../../shared/defaults';
 import { TopK } from './topk';
 import type { ProjectQuality } from '../../../shared/protocol/map';
 
@@ -72,7 +73,7 @@ export async function mapQuality(
   const k = opts.k;
   if (!Number.isInteger(k) || k < 1) throw new InputError(undefined, `k must be a positive integer, got ${k}`);
   if (k >= n / 2) throw new InputError(undefined, `k = ${k} is too large for ${n} rows: trustworthiness needs k < n/2`);
-  const S = opts.sample ?? sampleRows(n, qualitySampleSize(n, X.cols), new Rng(opts.seed ?? 0));
+  const S = opts.sample ?? sampleRows(n, qualitySampleSize(n, X.cols), opts.seed ?? DEFAULT_SEED);
   const m = S.length;
   const corpus = rankCorpus(X, opts.metric);
   const b = Math.max(1, Math.min(512, Math.floor((64 << 20) / (4 * n))));

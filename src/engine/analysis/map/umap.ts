@@ -13,10 +13,11 @@
  * t-SNE and UMAP", Nat. Biotechnol.): it also lets the panel morph from the
  * PCA map it shows first.
  */
+import { MAP_DEFAULTS } from '../../../shared/defaults';
 import { Cancellation, Progress, throwIfCancelled, yieldToEventLoop } from '../../util/errors';
 import { findAbParams } from './abparams';
 import type { EdgeList } from './fuzzy';
-import { Rng } from './random';
+import { Rng } from '../../util/random';
 
 export interface UmapOptions {
   dims: number;
@@ -53,7 +54,7 @@ export async function umapLayout(graph: EdgeList, opts: UmapOptions): Promise<Fl
   const n = graph.n;
   const dims = opts.dims;
   const nEpochs = opts.nEpochs ?? (n <= 10000 ? 500 : 200);
-  const { a, b } = findAbParams(opts.spread ?? 1, opts.minDist ?? 0.1);
+  const { a, b } = findAbParams(opts.spread ?? 1, opts.minDist ?? MAP_DEFAULTS.minDist);
   const gamma = opts.repulsionStrength ?? 1;
   const alpha0 = opts.learningRate ?? 1;
   const negRate = opts.negativeSampleRate ?? 5;

@@ -17,6 +17,7 @@
  * which needs no d×d eigenproblem and works when C > d.
  */
 import type { ClassSpread, NeuralCollapseResult } from '../../../shared/protocol/pairs';
+import { PAIRS_DEFAULTS } from '../../../shared/defaults';
 import { gatherRows, Matrix } from '../../core/matrix';
 import { Dataset, datasetNorms } from '../../data/dataset';
 import { knnGraph, knnSearch, prepareCorpus } from '../../kernels/knn';
@@ -124,7 +125,7 @@ export async function neuralCollapse(ds: Dataset, opts: CollapseOptions): Promis
   for (let i = 0; i < N; i++) if (ncm.indices[i] === y[i]) ncmCorrect++;
 
   progress(0.3, 'k-NN accuracy');
-  const k = Math.max(1, Math.min(opts.k ?? 10, N - 1));
+  const k = Math.max(1, Math.min(opts.k ?? PAIRS_DEFAULTS.k, N - 1));
   const knnAccuracy = await leaveOneOutKnn(Xu, y, C, k, opts.token, (f) => progress(0.3 + 0.6 * f, 'k-NN accuracy'));
 
   const perClass: ClassSpread[] = present.map((c, s) => ({

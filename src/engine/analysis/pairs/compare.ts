@@ -15,6 +15,7 @@
  *    across the two files (mean cosine of matched rows, matched top-1).
  */
 import type { CompareResult } from '../../../shared/protocol/pairs';
+import { PAIRS_DEFAULTS } from '../../../shared/defaults';
 import { gatherRows, Matrix, normalizeRows } from '../../core/matrix';
 import { cached, Dataset, datasetNorms } from '../../data/dataset';
 import { knnGraph, KnnResult, prepareCorpus } from '../../kernels/knn';
@@ -28,7 +29,7 @@ import { jointMoments } from './jointMoments';
 import { map2d } from './pca';
 import { topComponents } from './pca';
 import { orthogonalProcrustes } from './procrustes';
-import { sampleSorted } from './random';
+import { sampleRows } from '../../util/random';
 import { matchedRetrieval } from './rank';
 
 export interface CompareOptions {
@@ -47,7 +48,7 @@ export interface CompareOptions {
 export async function compareSpaces(a: Dataset, b: Dataset, opts: CompareOptions = {}): Promise<CompareResult> {
   const progress = opts.progress ?? (() => undefined);
   const token = opts.token;
-  const seed = opts.seed ?? 0;
+  const seed = opts.seed ?? PAIRS_DEFAULTS.seed;
   const idColumn = checkAligned(a, b, opts.idColumn) ?? null;
   const n0 = a.matrix.rows;
   // Rows usable on both sides: finite and non-zero (cosine needs a direction).
@@ -58,7 +59,7 @@ export async function compareSpaces(a: Dataset, b: Dataset, opts: CompareOptions
     if (na[i] > 0 && Number.isFinite(na[i]) && nb[i] > 0 && Number.isFinite(nb[i])) used.push(i);
   const n = used.length;
   const all = n === n0;
-  const k = opts.k ?? 10;
+  const k = opts.k ?? PAIRS_DEFAULTS.k;
   if (!Number.isInteger(k) || k < 1) throw new InputError(undefined, `k must be a positive integer, got ${k}`);
   if (n < Math.max(4, k + 1)) {
     throw new InputError(
@@ -81,11 +82,7 @@ export async function compareSpaces(a: Dataset, b: Dataset, opts: CompareOptions
   const { mutual, jaccard } = neighborhoodAgreement(gA, gB, n);
 
   progress(0.7, 'Procrustes alignment');
-  const queries = sampleSorted(
-    Int32Array.from({ length: n }, (_, i) => i),
-    opts.maxQueries ?? 10000,
-    seed,
-  );
+  const queries = sampleRows(n, opts.maxQueries ?? PAIRS_DEFAULTS.queries, seed);
   const procrustes = await procrustesSummary(X, Y, jm, queries, token);
 
   progress(0.85, 'relative representations');
@@ -245,11 +242,7 @@ function anchorsFor(opts: CompareOptions, used: number[], n: number, seed: numbe
       return t;
     });
   }
-  return sampleSorted(
-    Int32Array.from({ length: n }, (_, i) => i),
-    Math.min(opts.anchorCount ?? 300, n),
-    seed + 1,
-  );
+  return sampleRows(n, opts.anchorCount ?? PAIRS_DEFAULTS.anchors, seed + 1);
 }
 
 /** Cosines of every row to the anchors, in each space; then how well those K-dim codes agree across spaces. */

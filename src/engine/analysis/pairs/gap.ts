@@ -16,12 +16,13 @@
  *    gap vector towards the other, re-normalise).
  */
 import type { ModalityGapResult, RetrievalSummary } from '../../../shared/protocol/pairs';
+import { PAIRS_DEFAULTS } from '../../../shared/defaults';
 import { gatherRows, Matrix, normalizeRows } from '../../core/matrix';
 import { Dataset, cached, datasetNorms } from '../../data/dataset';
 import { Cancellation, InputError, Progress } from '../../util/errors';
 import { pairRows, twoGroups } from './columns';
 import { crossValidatedAccuracy } from './logreg';
-import { sampleSorted } from './random';
+import { sampleRows } from '../../util/random';
 import { matchedRetrieval } from './rank';
 import { map2d } from './pca';
 import { meanOfRows, meanPairwiseCosineUnit, norm } from './rows';
@@ -151,11 +152,11 @@ function topDimensions(gap: Float64Array, m: number): ModalityGapResult['gapDime
 }
 
 function separability(unit: Matrix, rowsA: Int32Array, rowsB: Int32Array, opts: GapOptions) {
-  const folds = opts.folds ?? 5;
-  const seed = opts.seed ?? 0;
+  const folds = opts.folds ?? PAIRS_DEFAULTS.folds;
+  const seed = opts.seed ?? PAIRS_DEFAULTS.seed;
   const cap = opts.maxSeparabilityRows ?? 2000;
-  const a = sampleSorted(rowsA, cap, seed);
-  const b = sampleSorted(rowsB, cap, seed + 1);
+  const a = sampleRows(rowsA, cap, seed);
+  const b = sampleRows(rowsB, cap, seed + 1);
   const d = unit.cols;
   const n = a.length + b.length;
   const X = new Float64Array(n * d);
@@ -178,8 +179,8 @@ async function sharedMap(
   opts: GapOptions,
 ): Promise<ModalityGapResult['map']> {
   const cap = opts.maxMapRows ?? 20000;
-  const a = sampleSorted(rowsA, cap, 7);
-  const b = sampleSorted(rowsB, cap, 8);
+  const a = sampleRows(rowsA, cap, 7);
+  const b = sampleRows(rowsB, cap, 8);
   const rows = Int32Array.from([...a, ...b]);
   const M = gatherRows(unit, rows);
   const pca = await map2d(M, opts.token);

@@ -12,7 +12,7 @@
  * Armijo backtracking line search, iterating to a much tighter gradient than
  * scikit-learn's default tol so fold accuracies match an exact optimum.
  */
-import { rng, shuffle } from './random';
+import { Rng, shuffle } from '../../util/random';
 
 /** Relative gradient accepted as converged when float64 can no longer lower f. */
 const STALL_GTOL = 1e-5;
@@ -171,13 +171,13 @@ export function predictLogistic(model: LogisticModel, X: Float64Array, d: number
  */
 export function stratifiedFolds(y: Uint8Array, k: number, seed: number): Int32Array {
   const folds = new Int32Array(y.length);
-  const rand = rng(seed);
+  const rng = new Rng(seed);
   for (const cls of [0, 1]) {
     const idx: number[] = [];
     y.forEach((v, i) => {
       if (v === cls) idx.push(i);
     });
-    shuffle(idx, rand);
+    shuffle(idx, rng);
     idx.forEach((r, t) => (folds[r] = t % k));
   }
   return folds;

@@ -3,13 +3,14 @@ import { loadClassifier } from '../../analysis/pairs/classifier';
 import { Command, FILE_FLAGS } from '../command';
 import { openFromArgs } from '../open';
 import { InputError } from '../../util/errors';
+import { DEFAULT_K } from '../../../shared/defaults';
 
 /** `collapse FILE --labels COL [--weights W.npy [--bias B.npy]]`: neural collapse of labelled features. */
 export const collapseCommand: Command = {
   name: 'collapse',
   summary:
     'neural collapse of labelled features (NC1, within/between ratio, NC2 equinorm/equiangularity, nearest-class-mean and k-NN accuracy; NC3/NC4 with classifier weights)',
-  usage: 'collapse FILE [--meta META] --labels COL [--weights W.npy] [--bias B.npy] [--k 10] --json',
+  usage: `collapse FILE [--meta META] --labels COL [--weights W.npy] [--bias B.npy] [--k ${DEFAULT_K}] --json`,
   flags: {
     ...FILE_FLAGS,
     labels: { value: true },
@@ -25,7 +26,7 @@ export const collapseCommand: Command = {
     const weights = args.str('weights');
     if (bias && !weights)
       throw new InputError(undefined, "--bias needs --weights (the classifier's C×d weight matrix)");
-    const k = args.int('k', 10);
+    const k = args.int('k', DEFAULT_K);
     const ds = await openFromArgs(args);
     const classifier = weights ? loadClassifier(weights, bias) : undefined;
     const r = await neuralCollapse(ds, { labels, classifier, k, progress: io.progress });

@@ -2,14 +2,14 @@ import { compareSpaces } from '../../analysis/pairs/compare';
 import { loadDataset } from '../../data/dataset';
 import { Command, FILE_FLAGS } from '../command';
 import { InputError } from '../../util/errors';
+import { PAIRS_DEFAULTS } from '../../../shared/defaults';
 
 /** `compare A B`: two representations of the same rows (CKA, mutual k-NN, Procrustes, relative representations). */
 export const compareCommand: Command = {
   name: 'compare',
   summary:
     'compare two embedding files with the same rows: linear/debiased CKA, mutual k-NN, Procrustes retrieval before/after, relative representations',
-  usage:
-    'compare A B [--k 10] [--meta META] [--meta-b META] [--id-column COL] [--anchors N] [--queries N] [--seed S] [--per-row] --json',
+  usage: `compare A B [--k ${PAIRS_DEFAULTS.k}] [--meta META] [--meta-b META] [--id-column COL] [--anchors ${PAIRS_DEFAULTS.anchors}] [--queries ${PAIRS_DEFAULTS.queries}] [--seed ${PAIRS_DEFAULTS.seed}] [--per-row] --json`,
   flags: {
     ...FILE_FLAGS,
     'meta-b': { value: true },
@@ -26,7 +26,7 @@ export const compareCommand: Command = {
     const fileB = args.need(1, 'the second file B');
     if (args.positional.length > 2)
       throw new InputError(undefined, `compare takes two files, got ${args.positional.length}`);
-    const k = args.int('k', 10);
+    const k = args.int('k', PAIRS_DEFAULTS.k);
     const a = await loadDataset({
       path: fileA,
       metaPath: args.str('meta'),
@@ -42,9 +42,9 @@ export const compareCommand: Command = {
     const r = await compareSpaces(a, b, {
       k,
       idColumn: args.str('id-column'),
-      anchorCount: args.int('anchors', 300),
-      maxQueries: args.int('queries', 10000),
-      seed: args.int('seed', 0, 0),
+      anchorCount: args.int('anchors', PAIRS_DEFAULTS.anchors),
+      maxQueries: args.int('queries', PAIRS_DEFAULTS.queries),
+      seed: args.int('seed', PAIRS_DEFAULTS.seed, 0),
       progress: io.progress,
     });
     const { rows, linearCka, debiasedCka, mutualKnn, procrustes, jaccard, mapA: _a, mapB: _b, ...rest } = r;

@@ -1,4 +1,5 @@
-import { compressionSweep, COMPRESS_DEFAULTS } from '../../analysis/compression/sweep';
+import { COMPRESS_DEFAULTS } from '../../../shared/defaults';
+import { compressionSweep } from '../../analysis/compression/sweep';
 import { InputError } from '../../util/errors';
 import { Args } from '../args';
 import { Command, FILE_FLAGS } from '../command';
@@ -18,8 +19,7 @@ export const compressCommand: Command = {
   name: 'compress',
   summary:
     'recall@k, size and query time of PCA, truncation, int8 and binary compression vs exact search; recommends the smallest config meeting --target',
-  usage:
-    'compress FILE [--k 10] [--queries 1000] [--target 0.95] [--seed 0] [--metric cosine|dot|euclidean] [--dims 8,16,...] [--rescore 4,10] --json',
+  usage: `compress FILE [--k ${COMPRESS_DEFAULTS.k}] [--queries ${COMPRESS_DEFAULTS.queries}] [--target ${COMPRESS_DEFAULTS.target}] [--seed ${COMPRESS_DEFAULTS.seed}] [--metric cosine|dot|euclidean] [--dims 8,16,...] [--rescore 4,10] --json`,
   flags: {
     ...FILE_FLAGS,
     k: { value: true },

@@ -2,11 +2,12 @@ import { diagnose } from '../../analysis/diagnostics';
 import { Command, FILE_FLAGS } from '../command';
 import { openFromArgs } from '../open';
 import { InputError } from '../../util/errors';
+import { DEFAULT_K, DEFAULT_SEED } from '../../../shared/defaults';
 
 export const diagnoseCommand: Command = {
   name: 'diagnose',
   summary: 'geometry diagnostics: rank axes, intrinsic dimension, isotropy, hubness, cosine vs dot, with findings',
-  usage: 'diagnose FILE [--k 10] [--metric cosine|euclidean] [--sample N] [--seed S] [--per-row] --json',
+  usage: `diagnose FILE [--k ${DEFAULT_K}] [--metric cosine|euclidean] [--sample N] [--seed ${DEFAULT_SEED}] [--per-row] --json`,
   flags: {
     ...FILE_FLAGS,
     k: { value: true },
@@ -19,9 +20,9 @@ export const diagnoseCommand: Command = {
     const metric = args.str('metric');
     if (metric !== undefined && metric !== 'cosine' && metric !== 'euclidean')
       throw new InputError(undefined, `--metric must be cosine or euclidean, got '${metric}'`);
-    const k = args.int('k', 10);
+    const k = args.int('k', DEFAULT_K);
     const sample = args.has('sample') ? args.int('sample', 0, 2) : undefined;
-    const seed = args.int('seed', 0, 0);
+    const seed = args.int('seed', DEFAULT_SEED, 0);
     const ds = await openFromArgs(args);
     const r = await diagnose(ds, { k, metric, sample, seed }, { progress: io.progress, perRow: args.has('per-row') });
     return { ...r, warnings: ds.warnings.length ? ds.warnings : undefined };

@@ -2,13 +2,14 @@ import { modalityGap } from '../../analysis/pairs/gap';
 import { Command, FILE_FLAGS } from '../command';
 import { openFromArgs } from '../open';
 import { InputError } from '../../util/errors';
+import { PAIRS_DEFAULTS } from '../../../shared/defaults';
 
 /** `gap FILE --group COL [--pair COL]`: the modality gap between the two groups of a metadata column. */
 export const gapCommand: Command = {
   name: 'gap',
   summary:
     'modality gap between two groups of rows (L2M, RMG, linear separability, matched retrieval before/after closing the gap)',
-  usage: 'gap FILE [--meta META] --group COL [--pair COL] [--values A,B] [--folds 5] [--seed S] [--map] --json',
+  usage: `gap FILE [--meta META] --group COL [--pair COL] [--values A,B] [--folds ${PAIRS_DEFAULTS.folds}] [--seed ${PAIRS_DEFAULTS.seed}] [--map] --json`,
   flags: {
     ...FILE_FLAGS,
     group: { value: true },
@@ -33,8 +34,8 @@ export const gapCommand: Command = {
         throw new InputError(undefined, `--values must name two groups as A,B, got '${v}'`);
       values = [parts[0], parts[1]];
     }
-    const folds = args.int('folds', 5, 2);
-    const seed = args.int('seed', 0, 0);
+    const folds = args.int('folds', PAIRS_DEFAULTS.folds, 2);
+    const seed = args.int('seed', PAIRS_DEFAULTS.seed, 0);
     const ds = await openFromArgs(args);
     const r = await modalityGap(ds, { group, pair: args.str('pair'), values, folds, seed, progress: io.progress });
     // The contract's keys first; the map's coordinates only on request (they are for plots).

@@ -1,6 +1,7 @@
 import { Command, FILE_FLAGS } from '../command';
 import { openFromArgs } from '../open';
 import { InputError } from '../../util/errors';
+import { MAP_DEFAULTS } from '../../../shared/defaults';
 import { KNN_MODES, KnnMode, MAP_METHODS, project, MapMethod } from '../../analysis/map/project';
 import { writeCoords } from '../../analysis/map/export';
 
@@ -8,8 +9,7 @@ export const projectCommand: Command = {
   name: 'project',
   summary:
     'a 2-D/3-D map (PCA, UMAP or t-SNE) with its trustworthiness, continuity and k-NN recall; --out writes the coordinates as CSV (Parquet when the name ends in .parquet)',
-  usage:
-    'project FILE --method pca|umap|tsne [--dims 2] [--seed 0] [--k 10] [--metric cosine|euclidean] [--neighbors 15] [--min-dist 0.1] [--perplexity 30] [--iterations N] [--knn auto|exact|approx] [--out coords.csv|coords.parquet [--force]] --json',
+  usage: `project FILE --method pca|umap|tsne [--dims ${MAP_DEFAULTS.dims}] [--seed ${MAP_DEFAULTS.seed}] [--k ${MAP_DEFAULTS.k}] [--metric cosine|euclidean] [--neighbors ${MAP_DEFAULTS.nNeighbors}] [--min-dist ${MAP_DEFAULTS.minDist}] [--perplexity ${MAP_DEFAULTS.perplexity}] [--iterations N] [--knn auto|exact|approx] [--out coords.csv|coords.parquet [--force]] --json`,
   flags: {
     ...FILE_FLAGS,
     method: { value: true },
@@ -36,11 +36,11 @@ export const projectCommand: Command = {
     const opt = (name: string) => (args.has(name) ? args.num(name, 0) : undefined);
     const settings = {
       method,
-      dims: args.int('dims', 2),
-      seed: args.int('seed', 0, 0),
-      k: args.int('k', 10),
+      dims: args.int('dims', MAP_DEFAULTS.dims),
+      seed: args.int('seed', MAP_DEFAULTS.seed, 0),
+      k: args.int('k', MAP_DEFAULTS.k),
       metric,
-      nNeighbors: args.has('neighbors') ? args.int('neighbors', 15, 2) : undefined,
+      nNeighbors: args.has('neighbors') ? args.int('neighbors', MAP_DEFAULTS.nNeighbors, 2) : undefined,
       minDist: opt('min-dist'),
       perplexity: opt('perplexity'),
       iterations: args.has('iterations') ? args.int('iterations', 1) : undefined,
