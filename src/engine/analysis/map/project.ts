@@ -286,7 +286,7 @@ export async function project(ds: Dataset, s: ProjectSettings, cb: ProjectCallba
   if (s.method === 'umap') {
     const nn = Math.min(m - 1, (s.nNeighbors ?? 15) - 1);
     const g = sliceGraph(graph!, nn);
-    const fs = fuzzySimplicialSet(g.indices, g.dist, m, nn);
+    const fs = await fuzzySimplicialSet(g.indices, g.dist, m, nn, cb.token);
     coords = await umapLayout(fs, {
       dims: s.dims,
       init: pcaWork,

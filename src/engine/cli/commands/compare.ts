@@ -12,7 +12,7 @@ export const compareCommand: Command = {
     'compare A B [--k 10] [--meta META] [--meta-b META] [--id-column COL] [--anchors N] [--queries N] [--seed S] [--per-row] --json',
   flags: {
     ...FILE_FLAGS,
-    'meta-b': { value: true },
+    'meta-b': { value: true, file: true },
     'column-b': { value: true },
     k: { value: true },
     'id-column': { value: true },
@@ -46,6 +46,7 @@ export const compareCommand: Command = {
       maxQueries: args.int('queries', 10000),
       seed: args.int('seed', 0, 0),
       progress: io.progress,
+      token: io.token,
     });
     const { rows, linearCka, debiasedCka, mutualKnn, procrustes, jaccard, mapA: _a, mapB: _b, ...rest } = r;
     const warnings = [...a.warnings, ...b.warnings];
