@@ -16,7 +16,7 @@
  * estimate of the full score. The result says how many rows were used.
  */
 import type { Matrix } from '../../core/matrix';
-import { Cancellation, InputError, Pacer, Progress, throwIfCancelled } from '../../util/errors';
+import { Cancellation, checkpoint, InputError, Pacer, Progress, throwIfCancelled } from '../../util/errors';
 import { run, tensor } from '../../kernels/ort';
 import { matMulTransB } from '../../kernels/graphs';
 import { Rng, sampleRows } from './random';
@@ -91,6 +91,7 @@ export async function mapQuality(
     const bb = Math.min(b, m - s0);
     for (let t = 0; t < bb; t++)
       qbuf.set(corpus.unit.subarray(S[s0 + t] * X.cols, (S[s0 + t] + 1) * X.cols), t * X.cols);
+    await checkpoint(opts.token);
     const out = await run(matMulTransB, { A: tensor(qbuf.subarray(0, bb * X.cols), [bb, X.cols]), B: cT });
     const dots = out.Y.data as Float32Array;
     for (let t = 0; t < bb; t++) {
