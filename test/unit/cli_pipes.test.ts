@@ -15,6 +15,8 @@ import { mulberry32 } from '../../src/engine/util/random';
 import { main } from '../../src/engine/cli';
 import type { Command } from '../../src/engine/cli/command';
 import { COMMANDS } from '../../src/engine/cli/commands/index';
+import { StopToken } from '../../src/engine/cli/stop';
+import { throwIfCancelled } from '../../src/engine/util/errors';
 import { BUILT_BUNDLE, BUILT_CLI, spawnPiped } from './helpers/cli';
 
 const NODE = process.execPath;
@@ -278,4 +280,41 @@ describe('exit statuses', () => {
     assert.deepEqual(out, []);
     assert.equal(err.join(''), 'embedding-lens: internal error: x is undefined\n');
   });
+});
+
+describe('main() stops when its token fires', () => {
+  /** Reports 50%, then works in short steps until cancelled, as an analysis does. */
+  const slow: Command = {
+    name: 'slow',
+    summary: 'waits for a cancel',
+    usage: 'slow',
+    flags: {},
+    async run(_args, io) {
+      io.progress(0.5);
+      for (;;) {
+        await new Promise((r) => setTimeout(r, 5));
+        throwIfCancelled(io.token);
+      }
+    },
+  };
+  for (const [reason, code, said] of [
+    ['SIGINT', 130, '\rslow 50%   \nembedding-lens: cancelled (SIGINT)\n'],
+    ['SIGTERM', 143, '\rslow 50%   \nembedding-lens: cancelled (SIGTERM)\n'],
+    ['EPIPE', 141, '\rslow 50%   '],
+  ] as const) {
+    test(`${reason}: status ${code}, the open progress line ended first, nothing on stdout`, async () => {
+      const stop = new StopToken();
+      const out: string[] = [];
+      const err: string[] = [];
+      setTimeout(() => stop.stop(reason), 30);
+      const got = await main(
+        ['slow'],
+        { out: (t) => void out.push(t), err: (t) => void err.push(t), errIsTTY: true },
+        { stop, commands: [slow] },
+      );
+      assert.equal(got, code);
+      assert.deepEqual(out, []);
+      assert.equal(err.join(''), said);
+    });
+  }
 });

@@ -38,17 +38,18 @@ export function runProcess(run: (io: CliStreams, stop: StopToken) => Promise<num
   /** Set when stdout fails under us; it outranks main()'s status. */
   let streamStatus: number | undefined;
 
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  const stdoutFailed = (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') {
       // The reader is gone: nothing more can be delivered, so stop the work and end as `yes | head` does.
       streamStatus ??= EXIT.pipeClosed;
-    } else {
-      if (streamStatus === undefined) sayNow(`cannot write the result to stdout: ${e.message}`);
-      streamStatus ??= EXIT.internal;
+    } else if (streamStatus === undefined) {
+      sayNow(`cannot write the result to stdout: ${e.message}`);
+      streamStatus = EXIT.internal;
     }
     stop.stop('EPIPE');
     process.exitCode = streamStatus;
-  });
+  };
+  process.stdout.on('error', stdoutFailed);
   // A closed stderr only loses messages; it must not become an uncaught exception.
   process.stderr.on('error', () => undefined);
 
@@ -89,7 +90,12 @@ export function runProcess(run: (io: CliStreams, stop: StopToken) => Promise<num
     // Exit once the last write's callback says the bytes are with the system. Letting the loop
     // end by itself would be as safe, but Node then also tears down the environment (onnxruntime's
     // threads, the heap): 50–350 ms more on a busy machine, counted against a cancel's 1 s.
-    void Promise.all([flushed(process.stdout), flushed(process.stderr)]).then(() => process.exit());
+    void Promise.all([flushed(process.stdout), flushed(process.stderr)]).then(() => {
+      // A failed write calls back before its 'error' event is emitted: read the error off the stream.
+      const failed = process.stdout.errored as NodeJS.ErrnoException | null;
+      if (failed) stdoutFailed(failed);
+      process.exit(streamStatus ?? code);
+    });
   };
   run(io, stop).then(done, (e: unknown) => {
     sayNow(`internal error: ${(e as Error)?.message ?? String(e)}`);
