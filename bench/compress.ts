@@ -213,5 +213,6 @@ np.save(${JSON.stringify(file)}, X)
 
 void main().catch((e) => {
   console.error(e);
-  process.exit(1);
+  // Not process.exit: it could cut the message short when stderr is a pipe.
+  process.exitCode = 1;
 });

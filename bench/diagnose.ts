@@ -167,5 +167,6 @@ async function main(): Promise<void> {
 
 main().catch((e) => {
   console.error(e);
-  process.exit(1);
+  // Not process.exit: it could cut the message short when stderr is a pipe.
+  process.exitCode = 1;
 });

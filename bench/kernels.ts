@@ -313,5 +313,6 @@ function fmt(s: number): string {
 
 main().catch((e) => {
   console.error(e);
-  process.exit(1);
+  // Not process.exit: it could cut the message short when stderr is a pipe.
+  process.exitCode = 1;
 });

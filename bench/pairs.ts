@@ -257,5 +257,7 @@ async function main(): Promise<void> {
 }
 
 if (process.argv[2] === '--child')
-  void child(process.argv[3], process.argv[4], process.argv[5]).catch((e) => (console.error(e), process.exit(1)));
+  void child(process.argv[3], process.argv[4], process.argv[5]).catch(
+    (e) => (console.error(e), (process.exitCode = 1)),
+  );
 else void main();

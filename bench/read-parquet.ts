@@ -117,5 +117,5 @@ t = time.perf_counter(); x = np.load(${JSON.stringify(npy)}); s = float(x[-1, -1
   fs.rmSync(dir, { recursive: true, force: true });
 }
 
-if (process.argv[5] === '--child') void child().catch((e) => (console.error(e), process.exit(1)));
+if (process.argv[5] === '--child') void child().catch((e) => (console.error(e), (process.exitCode = 1)));
 else void main();

@@ -1,8 +1,5 @@
 #!/usr/bin/env node
-// Entry point of the `embedding-lens` command: the bundled engine CLI.
+// Entry point of the `embedding-lens` command: the bundled engine CLI. It sets the exit
+// status and lets the output drain; it never calls process.exit here.
 'use strict';
-const { main } = require('../dist/engine/cli.js');
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  () => process.exit(1),
-);
+require('../dist/engine/cli.js').runCli(process.argv.slice(2));

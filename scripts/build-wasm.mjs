@@ -71,7 +71,7 @@ async function main() {
       console.log(`wrote ${path.relative(root, file)}`);
     }
   }
-  process.exit(stale ? 1 : 0);
+  process.exitCode = stale ? 1 : 0;
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname)) void main();

@@ -13,6 +13,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { exitWhenFlushed } from './exit.mjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const CODE_SERVER_ENTRY = path.join(ROOT, '.cache/code-server/node_modules/code-server/out/node/entry.js');
@@ -196,7 +197,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     else if (a === '--gallery') gallery = true;
     else if (a === '-h' || a === '--help') {
       console.log('usage: node scripts/code-server.mjs [--port N] [--no-extension] [--gallery] [--verbose] [FOLDER]');
-      process.exit(0);
+      await exitWhenFlushed(0);
     } else folder = a;
   }
   let cs;
@@ -212,7 +213,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   console.log('Ctrl-C to stop.');
   const quit = async () => {
     await cs.stop();
-    process.exit(0);
+    await exitWhenFlushed(0);
   };
   process.on('SIGINT', quit);
   process.on('SIGTERM', quit);

@@ -12,33 +12,25 @@ import os from 'node:os';
 import path from 'node:path';
 import { runTests } from '@vscode/test-electron';
 import { ROOT } from '../../scripts/code-server.mjs';
+import { exitNow, exitWhenFlushed } from '../../scripts/exit.mjs';
 
 if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY && !process.env.UNDER_XVFB) {
   const r = spawnSync('xvfb-run', ['-a', process.execPath, ...process.argv.slice(1)], {
     stdio: 'inherit',
     env: { ...process.env, UNDER_XVFB: '1' },
   });
-  if (r.error) {
-    console.error('no display and no xvfb-run: apt-get install xvfb, or set DISPLAY');
-    process.exit(2);
-  }
-  process.exit(r.status ?? 1);
+  if (r.error) exitNow(2, 'no display and no xvfb-run: apt-get install xvfb, or set DISPLAY');
+  await exitWhenFlushed(r.status ?? 1);
 }
 
 const extensionTestsPath = path.join(ROOT, 'dist/test/suite/index.js');
-if (!fs.existsSync(extensionTestsPath)) {
-  console.error(`${extensionTestsPath} not found; run \`npm run build\` first`);
-  process.exit(2);
-}
+if (!fs.existsSync(extensionTestsPath)) exitNow(2, `${extensionTestsPath} not found; run \`npm run build\` first`);
 const sample = path.join(ROOT, 'sample');
 const workspace = fs.existsSync(sample) ? sample : fs.mkdtempSync(path.join(os.tmpdir(), 'embedding-lens-ws-'));
 
 // Hard limit (download included), so CI never hangs.
 const timeoutMs = Number(process.env.E2E_TIMEOUT_MS) || 15 * 60_000;
-setTimeout(() => {
-  console.error(`runElectron: no result after ${timeoutMs / 1000}s, giving up`);
-  process.exit(124);
-}, timeoutMs).unref();
+setTimeout(() => exitNow(124, `runElectron: no result after ${timeoutMs / 1000}s, giving up`), timeoutMs).unref();
 
 try {
   await runTests({
@@ -48,8 +40,8 @@ try {
     // Only our extension, so other installed extensions cannot interfere.
     launchArgs: [workspace, '--disable-extensions'],
   });
-  process.exit(0);
+  await exitWhenFlushed(0);
 } catch (err) {
   console.error(`runElectron: ${err?.message ?? err}`);
-  process.exit(1);
+  await exitWhenFlushed(1);
 }

@@ -13,6 +13,7 @@ import path from 'node:path';
 import { format } from 'node:util';
 import { chromium } from 'playwright-core';
 import { ROOT, startCodeServer } from '../../scripts/code-server.mjs';
+import { exitNow, exitWhenFlushed } from '../../scripts/exit.mjs';
 import { CHROMIUM_LAUNCH } from './helpers.mjs';
 
 const opts = {
@@ -29,16 +30,10 @@ for (let i = 0; i < argv.length; i++) {
     '--workspace': 'workspace',
     '--timeout-ms': 'timeoutMs',
   }[argv[i]];
-  if (!key) {
-    console.error(`unknown argument ${argv[i]}`);
-    process.exit(2);
-  }
+  if (!key) exitNow(2, `unknown argument ${argv[i]}`);
   opts[key] = key === 'timeoutMs' ? Number(argv[++i]) : path.resolve(argv[++i]);
 }
-if (!fs.existsSync(opts.tests)) {
-  console.error(`${opts.tests} not found; run \`npm run build\` first`);
-  process.exit(2);
-}
+if (!fs.existsSync(opts.tests)) exitNow(2, `${opts.tests} not found; run \`npm run build\` first`);
 if (!opts.workspace) opts.workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'embedding-lens-ws-'));
 
 // The same channel carries the workbench's own log lines; these are start-up chatter.
@@ -52,14 +47,17 @@ async function cleanup() {
 }
 // Hard limit: a hung extension host or a test that never settles must not hang CI.
 const hardTimer = setTimeout(async () => {
-  console.error(`\nrunSuites: no result after ${opts.timeoutMs / 1000}s, giving up`);
+  fs.writeSync(2, `\nrunSuites: no result after ${opts.timeoutMs / 1000}s, giving up\n`);
   await cleanup();
   process.exit(124);
 }, opts.timeoutMs);
-for (const sig of ['SIGINT', 'SIGTERM'])
+for (const [sig, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+])
   process.on(sig, async () => {
     await cleanup();
-    process.exit(130);
+    await exitWhenFlushed(code);
   });
 
 const t0 = Date.now();
@@ -117,7 +115,7 @@ try {
   clearTimeout(hardTimer);
   await cleanup();
 }
-process.exit(exitCode);
+await exitWhenFlushed(exitCode);
 
 /** Prints one forwarded log entry: console.*-style arguments (format string first). */
 function printLog(type, args) {

@@ -18,6 +18,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ROOT, startCodeServer } from '../../scripts/code-server.mjs';
+import { exitWhenFlushed } from '../../scripts/exit.mjs';
 import {
   RESULTS_DIR,
   explorerContextMenu,
@@ -44,7 +45,7 @@ let server, browser, page;
 
 // Hard limit, so a stuck page or server can never hang the run.
 const hardTimer = setTimeout(async () => {
-  console.error(`ui.test: no result after ${TIMEOUT_MS / 1000}s, giving up`);
+  fs.writeSync(2, `ui.test: no result after ${TIMEOUT_MS / 1000}s, giving up\n`);
   if (page) await screenshot(page, 'ui-timeout').catch(() => {});
   await cleanup();
   process.exit(124);
@@ -327,7 +328,7 @@ const counts = ['PASS', 'FAIL', 'not run']
   .map((s) => `${results.filter((r) => r.status === s).length} ${s}`)
   .join(', ');
 console.log(`\nui.test: ${counts}; screenshots in test-results/`);
-process.exit(failed ? 1 : 0);
+await exitWhenFlushed(failed ? 1 : 0);
 
 /**
  * The label the explorer context menu shows for the extension's "open" command. Menus show a

@@ -269,7 +269,7 @@ test("UMAP's unrolled 2-D epoch gives exactly the any-dimension epoch's layout",
     get: () => g,
     set: (x) => (g = x as never),
   });
-  const fs = fuzzySimplicialSet(gr.indices, gr.dist, 1000, 14);
+  const fs = await fuzzySimplicialSet(gr.indices, gr.dist, 1000, 14);
   const init = Float32Array.from({ length: 2000 }, (_, i) => Math.sin(i));
   const fast = await umapLayout(fs, { dims: 2, init, seed: 4, nEpochs: 80 });
   const generic = await umapLayout(fs, { dims: 2, init, seed: 4, nEpochs: 80, generic: true });

@@ -135,7 +135,7 @@ test(
     const n = 500;
     const k = 14;
     const g = await gloveGraph(n, k);
-    const ours = fuzzySimplicialSet(g.indices, g.dist, n, k);
+    const ours = await fuzzySimplicialSet(g.indices, g.dist, n, k);
     // One Python run: importing umap-learn (numba) costs ~20 s.
     const res = runPython(
       'projection_ref.py',

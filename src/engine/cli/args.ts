@@ -11,6 +11,8 @@ export interface FlagSpec {
   value: boolean;
   /** May be given more than once (values collected in order). */
   repeat?: boolean;
+  /** Its value names a file the command reads or writes (so --output-file may not name it). */
+  file?: boolean;
 }
 
 export interface ParsedArgs {

@@ -21,7 +21,7 @@
  */
 import type { Metric } from '../../shared/protocol/common';
 import { Matrix, rowDot64, rowNorms, rowSquaredDistance64 } from '../core/matrix';
-import { Cancellation, Progress, throwIfCancelled, yieldToEventLoop } from '../util/errors';
+import { Cancellation, checkpoint, Progress, throwIfCancelled, yieldToEventLoop } from '../util/errors';
 import { run, tensor } from './ort';
 import { scoreTopK } from './graphs';
 
@@ -158,6 +158,7 @@ export async function knnSearch(corpus: PreparedCorpus, queries: Matrix, opts: K
       else if (c) for (let j = 0; j < d; j++) qbuf[i * d + j] = queries.data[src + j] - c[j];
       else for (let j = 0; j < d; j++) qbuf[i * d + j] = queries.data[src + j] * s;
     }
+    await checkpoint(opts.token);
     const out = await run(graph, { Q: tensor(qbuf.subarray(0, qb * d), [qb, d]), C: cT, bias: biasT, kk: kkT });
     const cand = out.indices.data as BigInt64Array;
     for (let i = 0; i < qb; i++) {

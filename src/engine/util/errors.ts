@@ -39,3 +39,32 @@ export type Progress = (fraction: number, message?: string) => void;
 export function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
+
+/**
+ * Lets the event loop in, then throws if `token` fired meanwhile. Call it right before an
+ * onnxruntime run: a signal handled while the run is being prepared is then seen before
+ * the run (which blocks) rather than after it.
+ */
+export async function checkpoint(token: Cancellation | undefined): Promise<void> {
+  await yieldToEventLoop();
+  throwIfCancelled(token);
+}
+
+/**
+ * For loops whose rows cannot be grouped into blocks up front: `if (pace.due) await pace.yield()`
+ * once per row lets the event loop in, and checks `token`, every `ms` of work.
+ */
+export class Pacer {
+  private last = Date.now();
+  constructor(
+    private readonly token?: Cancellation,
+    private readonly ms = 50,
+  ) {}
+  get due(): boolean {
+    return Date.now() - this.last > this.ms;
+  }
+  async yield(): Promise<void> {
+    await checkpoint(this.token);
+    this.last = Date.now();
+  }
+}

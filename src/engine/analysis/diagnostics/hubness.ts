@@ -10,7 +10,7 @@ import { Matrix, rowNorms } from '../../core/matrix';
 import { run, tensor } from '../../kernels/ort';
 import { matMulTransB } from '../../kernels/graphs';
 import { kOccurrence } from '../../kernels/knn';
-import { throwIfCancelled, yieldToEventLoop } from '../../util/errors';
+import { checkpoint, throwIfCancelled, yieldToEventLoop } from '../../util/errors';
 import { sampleRows } from '../../util/random';
 import type { WorkOptions } from '../overview';
 import { skewness } from './stats';
@@ -171,6 +171,7 @@ export async function distanceMoments(
     throwIfCancelled(opts.token);
     const rows = usable.slice(r0, r0 + block);
     rows.forEach((r, t) => scaled(r, A, t * d));
+    await checkpoint(opts.token);
     const y = (await run(matMulTransB, { A: tensor(A.subarray(0, rows.length * d), [rows.length, d]), B: Bt })).Y
       .data as Float32Array;
     rows.forEach((i, t) => {

@@ -287,7 +287,7 @@ export async function project(ds: Dataset, s: ProjectSettings, cb: ProjectCallba
   if (s.method === 'umap') {
     const nn = Math.min(m - 1, (s.nNeighbors ?? MAP_DEFAULTS.nNeighbors) - 1);
     const g = sliceGraph(graph!, nn);
-    const fs = fuzzySimplicialSet(g.indices, g.dist, m, nn);
+    const fs = await fuzzySimplicialSet(g.indices, g.dist, m, nn, cb.token);
     coords = await umapLayout(fs, {
       dims: s.dims,
       init: pcaWork,

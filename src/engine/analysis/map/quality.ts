@@ -16,7 +16,7 @@
  * estimate of the full score. The result says how many rows were used.
  */
 import type { Matrix } from '../../core/matrix';
-import { Cancellation, InputError, Progress, throwIfCancelled, yieldToEventLoop } from '../../util/errors';
+import { Cancellation, checkpoint, InputError, Pacer, Progress, throwIfCancelled } from '../../util/errors';
 import { run, tensor } from '../../kernels/ort';
 import { matMulTransB } from '../../kernels/graphs';
 import { sampleRows } from '../../util/random';
@@ -85,11 +85,14 @@ export async function mapQuality(
   let cSum = 0;
   let hits = 0;
   const cT = tensor(corpus.unit, [n, X.cols]);
+  // A block's rows cost O(n) each in JS: yield inside it too, so a cancel is seen within ~50 ms of work.
+  const pace = new Pacer(opts.token);
   for (let s0 = 0; s0 < m; s0 += b) {
     throwIfCancelled(opts.token);
     const bb = Math.min(b, m - s0);
     for (let t = 0; t < bb; t++)
       qbuf.set(corpus.unit.subarray(S[s0 + t] * X.cols, (S[s0 + t] + 1) * X.cols), t * X.cols);
+    await checkpoint(opts.token);
     const out = await run(matMulTransB, { A: tensor(qbuf.subarray(0, bb * X.cols), [bb, X.cols]), B: cT });
     const dots = out.Y.data as Float32Array;
     for (let t = 0; t < bb; t++) {
@@ -103,9 +106,10 @@ export async function mapQuality(
       tSum += rankPenalty(hi, i, loTop, hiTop);
       cSum += rankPenalty(lo, i, hiTop, loTop);
       hits += overlap(hiTop, loTop);
+      if (pace.due) await pace.yield();
     }
     opts.progress?.(Math.min(1, (s0 + bb) / m));
-    await yieldToEventLoop();
+    await pace.yield();
   }
   const norm = 2 / (m * k * (2 * n - 3 * k - 1));
   return {

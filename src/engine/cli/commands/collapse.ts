@@ -14,8 +14,8 @@ export const collapseCommand: Command = {
   flags: {
     ...FILE_FLAGS,
     labels: { value: true },
-    weights: { value: true },
-    bias: { value: true },
+    weights: { value: true, file: true },
+    bias: { value: true, file: true },
     k: { value: true },
   },
   async run(args, io) {
@@ -29,7 +29,7 @@ export const collapseCommand: Command = {
     const k = args.int('k', DEFAULT_K);
     const ds = await openFromArgs(args);
     const classifier = weights ? loadClassifier(weights, bias) : undefined;
-    const r = await neuralCollapse(ds, { labels, classifier, k, progress: io.progress });
+    const r = await neuralCollapse(ds, { labels, classifier, k, progress: io.progress, token: io.token });
     const { nc1, withinBetweenRatio, nc2, ncmAccuracy, ...rest } = r;
     return {
       nc1,

@@ -12,7 +12,7 @@ export const compareCommand: Command = {
   usage: `compare A B [--k ${PAIRS_DEFAULTS.k}] [--meta META] [--meta-b META] [--id-column COL] [--anchors ${PAIRS_DEFAULTS.anchors}] [--queries ${PAIRS_DEFAULTS.queries}] [--seed ${PAIRS_DEFAULTS.seed}] [--per-row] --json`,
   flags: {
     ...FILE_FLAGS,
-    'meta-b': { value: true },
+    'meta-b': { value: true, file: true },
     'column-b': { value: true },
     k: { value: true },
     'id-column': { value: true },
@@ -46,6 +46,7 @@ export const compareCommand: Command = {
       maxQueries: args.int('queries', PAIRS_DEFAULTS.queries),
       seed: args.int('seed', PAIRS_DEFAULTS.seed, 0),
       progress: io.progress,
+      token: io.token,
     });
     const { rows, linearCka, debiasedCka, mutualKnn, procrustes, jaccard, mapA: _a, mapB: _b, ...rest } = r;
     const warnings = [...a.warnings, ...b.warnings];

@@ -19,7 +19,7 @@ export const compressCommand: Command = {
   name: 'compress',
   summary:
     'recall@k, size and query time of PCA, truncation, int8 and binary compression vs exact search; recommends the smallest config meeting --target',
-  usage: `compress FILE [--k ${COMPRESS_DEFAULTS.k}] [--queries ${COMPRESS_DEFAULTS.queries}] [--target ${COMPRESS_DEFAULTS.target}] [--seed ${COMPRESS_DEFAULTS.seed}] [--metric cosine|dot|euclidean] [--dims 8,16,...] [--rescore 4,10] --json`,
+  usage: `compress FILE [--k ${COMPRESS_DEFAULTS.k}] [--queries ${COMPRESS_DEFAULTS.queries}] [--target ${COMPRESS_DEFAULTS.target}] [--seed ${COMPRESS_DEFAULTS.seed}] [--metric cosine|dot|euclidean] [--dims 8,16,...] [--rescore 4,10] [--fail-under-target] --json`,
   flags: {
     ...FILE_FLAGS,
     k: { value: true },
@@ -29,6 +29,7 @@ export const compressCommand: Command = {
     metric: { value: true },
     dims: { value: true },
     rescore: { value: true },
+    'fail-under-target': { value: false },
   },
   async run(args, io) {
     const ds = await openFromArgs(args);
@@ -41,7 +42,10 @@ export const compressCommand: Command = {
       dims: intList(args, 'dims'),
       rescore: intList(args, 'rescore'),
       progress: io.progress,
+      token: io.token,
     });
+    if (args.has('fail-under-target') && !r.recommended)
+      io.checkFailed(`--fail-under-target: no compressed configuration reaches recall@${r.k} ≥ ${r.target} (target)`);
     return { ...r, warnings: [...ds.warnings, ...r.warnings] };
   },
 };

@@ -9,7 +9,7 @@ export const embedCommand: Command = {
   usage: 'embed INPUT --out FILE.npy [--model DIR|builtin] [--text-column NAME] [--force] --json',
   flags: {
     json: { value: false },
-    out: { value: true },
+    out: { value: true, file: true },
     model: { value: true },
     'text-column': { value: true },
     force: { value: false },
@@ -21,7 +21,7 @@ export const embedCommand: Command = {
     if (!out) throw new InputError(undefined, 'missing --out FILE.npy');
     return embedFile(
       { input, out, model: args.str('model'), textColumn: args.str('text-column'), force: args.has('force') },
-      { progress: io.progress },
+      { progress: io.progress, token: io.token },
     );
   },
 };

@@ -37,7 +37,15 @@ export const gapCommand: Command = {
     const folds = args.int('folds', PAIRS_DEFAULTS.folds, 2);
     const seed = args.int('seed', PAIRS_DEFAULTS.seed, 0);
     const ds = await openFromArgs(args);
-    const r = await modalityGap(ds, { group, pair: args.str('pair'), values, folds, seed, progress: io.progress });
+    const r = await modalityGap(ds, {
+      group,
+      pair: args.str('pair'),
+      values,
+      folds,
+      seed,
+      progress: io.progress,
+      token: io.token,
+    });
     // The contract's keys first; the map's coordinates only on request (they are for plots).
     const { l2m, rmg, separability, retrieval, map, ...rest } = r;
     return {

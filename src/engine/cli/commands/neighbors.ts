@@ -17,12 +17,14 @@ export const neighborsCommand: Command = {
     text: { value: true },
     model: { value: true },
   },
-  async run(args) {
-    if (args.has('text')) return neighborsOfTextCommand(args, () => openFromArgs(args));
+  async run(args, io) {
+    if (args.has('text')) return neighborsOfTextCommand(args, () => openFromArgs(args), io.token);
     if (!args.has('row')) throw new InputError(undefined, 'missing --row I (or --text "...")');
     const ds = await openFromArgs(args);
     const row = args.int('row', 0, 0);
-    const neighbors = await rowNeighbors(ds, row, args.int('k', DEFAULT_K), args.metric('metric', DEFAULT_METRIC));
+    const neighbors = await rowNeighbors(ds, row, args.int('k', DEFAULT_K), args.metric('metric', DEFAULT_METRIC), {
+      token: io.token,
+    });
     return { neighbors };
   },
 };

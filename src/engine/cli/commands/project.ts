@@ -1,6 +1,6 @@
 import { Command, FILE_FLAGS } from '../command';
 import { openFromArgs } from '../open';
-import { InputError } from '../../util/errors';
+import { InputError, throwIfCancelled } from '../../util/errors';
 import { MAP_DEFAULTS } from '../../../shared/defaults';
 import { KNN_MODES, KnnMode, MAP_METHODS, project, MapMethod } from '../../analysis/map/project';
 import { writeCoords } from '../../analysis/map/export';
@@ -22,7 +22,7 @@ export const projectCommand: Command = {
     perplexity: { value: true },
     iterations: { value: true },
     knn: { value: true },
-    out: { value: true },
+    out: { value: true, file: true },
     force: { value: false },
   },
   async run(args, io) {
@@ -48,7 +48,8 @@ export const projectCommand: Command = {
     };
     const out = args.str('out');
     const ds = await openFromArgs(args);
-    const r = await project(ds, settings, { progress: io.progress });
+    const r = await project(ds, settings, { progress: io.progress, token: io.token });
+    throwIfCancelled(io.token);
     const written = out ? await writeCoords(ds, r, out, args.has('force')) : undefined;
     const q = r.quality;
     return {
