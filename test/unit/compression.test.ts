@@ -26,6 +26,7 @@ import {
   packbitsNumpy,
 } from '../../src/engine/analysis/compression/binary';
 import { recallAtK } from '../../src/engine/analysis/compression/recall';
+import { truncateColumns } from '../../src/engine/analysis/compression/truncation';
 import { CancelledError, InputError } from '../../src/engine/util/errors';
 import { eighAsync } from '../../src/engine/kernels/eigen';
 import { prepareCorpusAsync } from '../../src/engine/analysis/compression/prepare';
@@ -393,6 +394,40 @@ test("the blockwise corpus preparation equals the kernels' prepareCorpus (NaN, z
     }
   }
 });
+
+test(
+  'a file with fewer than k other rows: recall over the true neighbours that exist, as numpy computes it',
+  { skip: py ?? false },
+  async () => {
+    // 6 rows, k = 10: each exact list holds the 5 other rows and 5 pads. Row 3 has zeros in its first two
+    // coordinates, so truncated to 2 it has no direction: cosine finds it for no query, and nothing for it.
+    const X = synthetic(6, 4, 9);
+    X.data.fill(0, 3 * 4, 3 * 4 + 2);
+    const all = Int32Array.from({ length: 6 }, (_, i) => i);
+    const exact = await knnSearch(prepareCorpus(X, 'cosine'), X, { k: 10, exclude: all });
+    assert.deepEqual(
+      Array.from(exact.indices.subarray(0, 10)).filter((r) => r < 0).length,
+      5,
+      'the exact list is padded',
+    );
+    const T = truncateColumns(X, 2);
+    const approx = await knnSearch(prepareCorpus(T, 'cosine'), T, { k: 10, exclude: all });
+    const recall = recallAtK(exact, approx);
+    const ref = runPython(
+      'compression_ref.py',
+      { X: { data: X.data, shape: [6, 4] }, sample: { data: all, shape: [6] } },
+      { k: 10, metric: 'cosine', configs: [{ method: 'truncate', dims: 2 }] },
+    ).json;
+    assert.equal(recall, ref.results[0].recall);
+    // Five queries find 4 of their 5 neighbours, row 3 finds none: (5 · 4/5 + 0)/6, where ÷ k would give 1/3.
+    assert.ok(Math.abs(recall - 2 / 3) < 1e-15, `recall ${recall}`);
+    // Through the sweep: k is lowered to the 5 rows that exist, and float32 finds them all.
+    const r = await compressionSweep(dataset(synthetic(6, 4, 9)), { k: 10, dims: [2] });
+    assert.equal(r.k, 5);
+    assert.equal(r.results.find((p) => p.method === 'float32')!.recall, 1);
+    assertMatchesReference(r, reference(synthetic(6, 4, 9), r, 'cosine'));
+  },
+);
 
 test('recall@k counts shared neighbours over the exact list', () => {
   const exact = { k: 3, indices: Int32Array.of(1, 2, 3, 4, 5, -1), scores: new Float64Array(6) };
