@@ -302,3 +302,34 @@ test(
     assert.ok(Number.isFinite(r.perRow.kOccurrence[1]));
   },
 );
+
+test(
+  'cosine vs dot leaves zero rows out of both rankings, and lowers k on a tiny file, as numpy',
+  { skip: py ?? false },
+  async () => {
+    // 20 rows in 8 dims: a row has about 9 others with a positive dot product, so a zero row (dot 0) would
+    // enter many dot top-10 lists if it were a candidate.
+    const d = 8;
+    const cases: [string, Matrix, number][] = [];
+    const zero = gaussian(20, d, 2);
+    zero.fill(0, 0, d);
+    zero.fill(0, 9 * d, 10 * d);
+    cases.push(['zero rows', { rows: 20, cols: d, data: zero }, 10]);
+    cases.push(['5 rows, k = 10', { rows: 5, cols: 4, data: gaussian(5, 4, 1) }, 10]);
+    for (const [label, X, k] of cases) {
+      const r = await diagnose(dataset(X), { k, seed: 0 });
+      const ref = runPython(
+        'diagnostics_ref.py',
+        { X: { data: X.data, shape: [X.rows, X.cols] } },
+        { k, only: 'cosdot' },
+      ).json;
+      const c = r.cosineVsDot;
+      assert.equal(c.k, ref.k, `${label}: k`);
+      close(c.topkJaccard, ref.topkJaccard, 1e-12, `${label}: top-k Jaccard`);
+      close(c.topkOverlap, ref.topkOverlap, 1e-12, `${label}: top-k overlap`);
+      assert.ok(c.topkJaccard <= 1 && c.topkOverlap <= 1, `${label}: shares are at most 1`);
+    }
+    const ref = runPython('diagnostics_ref.py', { X: { data: zero, shape: [20, d] } }, { k: 10, only: 'cosdot' }).json;
+    assert.ok(ref.zeroInDotTopk > 0, 'with zero rows as candidates some dot top-10 lists would hold one');
+  },
+);
