@@ -19,7 +19,15 @@ import {
   uniqueRows,
 } from '../../src/engine/analysis/diagnostics/intrinsicDimension';
 import { hubnessFromDistances, hubnessStats, erfc } from '../../src/engine/analysis/diagnostics/hubness';
-import { isoScore, partitionIsotropy, cosineSums, meanCosine } from '../../src/engine/analysis/diagnostics/isotropy';
+import {
+  isoScore,
+  partitionIsotropy,
+  cosineSums,
+  meanCosine,
+  OUTLIER_FACTOR,
+} from '../../src/engine/analysis/diagnostics/isotropy';
+import { EQUAL_NORM_CV } from '../../src/engine/analysis/diagnostics/cosineVsDot';
+import { findings } from '../../src/engine/analysis/diagnostics/findings';
 import { quantileSorted, rankData, skewness, spearman, logSumExp } from '../../src/engine/analysis/diagnostics/stats';
 import { pythonSkipReason, runPython } from './helpers/python';
 import { memoryDataset as dataset } from './helpers/dataset';
@@ -353,4 +361,25 @@ test('above SPECTRUM_LIMITS.vectors: eigenvalues only — same rank axes and Iso
   } finally {
     SPECTRUM_LIMITS.vectors = saved;
   }
+});
+
+// ------------------------------------------------------------------ findings
+
+test('findings use the sections’ own thresholds: OUTLIER_FACTOR in the text, EQUAL_NORM_CV for "same norm"', async () => {
+  // Dimension 0 has 36 times the variance of the others: an outlier dimension (variance ≥ OUTLIER_FACTOR × mean).
+  const g = new Rng(3);
+  const n = 200;
+  const d = 8;
+  const data = Float32Array.from({ length: n * d }, (_, t) => (t % d === 0 ? 6 : 1) * g.normal());
+  const { diagnose } = await import('../../src/engine/analysis/diagnostics');
+  const r = await diagnose(dataset({ rows: n, cols: d, data }), { seed: 0 });
+  assert.deepEqual(r.isotropy.outlierDimensions, [0]);
+  const outlier = r.findings.find((f) => /outlier dimension/.test(f.title));
+  assert.ok(outlier, 'an outlier-dimension finding');
+  assert.ok(outlier.detail.startsWith(`Variance at least ${OUTLIER_FACTOR}× the mean`), outlier.detail);
+  // "Same norm" exactly when CV < EQUAL_NORM_CV, the threshold below which the section skips the dot graph.
+  const sameNorm = (cv: number) =>
+    findings({ ...r, cosineVsDot: { ...r.cosineVsDot, normCv: cv } }).some((f) => /same norm/.test(f.title));
+  assert.equal(sameNorm(EQUAL_NORM_CV * (1 - 1e-9)), true);
+  assert.equal(sameNorm(EQUAL_NORM_CV), false);
 });

@@ -8,7 +8,11 @@ import { Coordinates, Spectrum } from './spectrum';
 import { run, tensor } from '../../kernels/ort';
 import { columnExpSums } from '../../kernels/graphs';
 
-/** Variance at or above this multiple of the mean per-dimension variance marks an outlier dimension. */
+/**
+ * Variance at or above this multiple of the mean per-dimension variance marks an outlier
+ * dimension, the criterion of Rudman, Chen & Eickhoff 2023 ("Outlier dimensions encode
+ * task-specific knowledge", EMNLP).
+ */
 export const OUTLIER_FACTOR = 5;
 
 export interface CosineSums {
