@@ -266,7 +266,7 @@ def logreg():
 
 
 def cka_demo():
-    # The demo data of Kornblith et al.'s notebook (pinned in ../shared/reference/README.md).
+    # The demo data of Kornblith et al.'s CKA notebook (google-research/google-research, representation_similarity).
     np.random.seed(1337)
     X = np.random.randn(100, 10)
     Y = np.random.randn(100, 10) + X

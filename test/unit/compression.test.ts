@@ -36,7 +36,8 @@ import { memoryDataset as dataset } from './helpers/dataset';
 import { Rng, sampleRows } from '../../src/engine/util/random';
 
 const SHARED = path.resolve(__dirname, '../../../shared');
-// The repo's copy of ../shared/data/mgap_clip_vitb16_coco500/X.npy (test/fixtures/README.md), so CI runs it too.
+// CLIP ViT-B/16 image and caption rows of 500 COCO pairs (test/fixtures/README.md); the shared data folder's
+// copy (../shared/data, not in the repository) only when the fixture is missing.
 const CLIP =
   [
     path.resolve(__dirname, '../fixtures/clip_vitb16_coco500.npy'),
@@ -150,7 +151,8 @@ test(
     const refRaw = ref.results.find((e: { method: string }) => e.method === 'int8-raw').recall;
     assert.ok(Math.abs(int8.recall - refInt8) <= 0.002, `int8 ${int8.recall} vs numpy ${refInt8}`);
     assert.ok(Math.abs(raw - refRaw) <= 0.002, `raw codes ${raw} vs numpy ${refRaw}`);
-    // Published (../shared/reference): 0.991 dequantised, 0.606 raw (tie order differs by a few hits).
+    // Reproduced reference values (numpy): 0.991 dequantised, 0.606 raw (tie order differs by a few hits); the
+    // shared reference folder's values file (../shared/reference, not in the repository) when present.
     const pub = fs.existsSync(REFERENCE) ? JSON.parse(fs.readFileSync(REFERENCE, 'utf8')) : {};
     assert.ok(
       Math.abs(int8.recall - (pub.clip_txt_recall10_int8_dequant_dot ?? 0.9912)) <= 0.003,

@@ -3,9 +3,9 @@
  * quantities on the same rows (test/reference/diagnostics_ref.py: SVD instead of
  * Gram eigenvalues, explicit all-but-the-top/whitening of the data, brute-force
  * float64 neighbours), on real embeddings (CLIP image rows, GloVe 2k) and on random
- * data with a known spectrum; plus the CLIP published values of
- * ../shared/reference/README.md (mean cosine 0.5314830467, rogue dimension, IsoScore,
- * hubness) that hold whatever the library.
+ * data with a known spectrum; plus reproduced reference values on the CLIP image rows
+ * (computed with numpy 1.24 / scipy 1.10 / scikit-learn 1.2: mean cosine 0.5314830467,
+ * rogue dimension, IsoScore, hubness) that hold whatever the library.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -153,10 +153,10 @@ async function checkAgainstReference(
   return r;
 }
 
-test('CLIP image rows: published values (README F2) and every number vs numpy', { skip: py ?? false }, async () => {
+test('CLIP image rows: reproduced reference values and every number vs numpy', { skip: py ?? false }, async () => {
   const X = clipImages();
   const r = await checkAgainstReference(X, 'CLIP images');
-  // Published (computed_values.json); these do not depend on eigenvector signs or float32 near-ties.
+  // Reproduced reference values (numpy); these do not depend on eigenvector signs or float32 near-ties.
   close(r.isotropy.meanCosine, 0.5314830466685783, 1e-9, 'mean cosine 0.5314830467');
   const top = r.isotropy.topContributors[0];
   close(top.share, 0.743, 0.0005, 'rogue dimension carries 74.3% of the mean cosine');

@@ -101,7 +101,7 @@ export function isoScore(eigenvalues: ArrayLike<number>, d = eigenvalues.length)
  * Partition isotropy I(W) = min_c Z(c) / max_c Z(c), Z(c) = Σᵢ exp(cᵀwᵢ) (Mu & Viswanath 2018,
  * "All-but-the-top: simple and effective postprocessing for word representations", ICLR,
  * §2 eq. 3), which approximates the min/max over all unit c by a set of eigenvectors. Our
- * convention (pinned in ../shared/reference/README.md): the eigenvectors of the covariance C
+ * convention (docs/definitions.md): the eigenvectors of the covariance C
  * with non-zero variance, applied to the rows as given, and each with both signs — an
  * eigenvector's sign is arbitrary and the paper's min/max run over all unit c, a set closed
  * under negation. One-sign values depend on the library (numpy's eigh on XᵀX gives 0.4685
