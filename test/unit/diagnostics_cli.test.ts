@@ -1,5 +1,5 @@
 /**
- * `embedding-lens diagnose`: the JSON contract of issue 4 (every listed key, its type,
+ * `embedding-lens diagnose`: its JSON contract (every listed key, its type,
  * findings as {severity, title, detail}), `--sample N` stated in the output, flags
  * checked, and bad input answered with exit code 2 and one line naming the file and
  * the problem (zero rows, every row NaN, unknown metric). The numbers themselves are
