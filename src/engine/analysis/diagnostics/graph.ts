@@ -60,7 +60,7 @@ export async function neighborGraph(
 }
 
 /** The corpus with its zero rows made impossible neighbours (the shared corpus itself is left as it is). */
-export function withoutZeroRows(c: PreparedCorpus): PreparedCorpus {
+function withoutZeroRows(c: PreparedCorpus): PreparedCorpus {
   if (!c.norms.some((v) => v === 0)) return c;
   const valid = c.valid.slice();
   const bias = c.bias.slice();
