@@ -65,7 +65,9 @@ function withoutZeroRows(c: PreparedCorpus): PreparedCorpus {
   const valid = c.valid.slice();
   const bias = c.bias.slice();
   c.norms.forEach((v, i) => {
-    if (v === 0) ((valid[i] = 0), (bias[i] = -Infinity));
+    if (v !== 0) return;
+    valid[i] = 0;
+    bias[i] = -Infinity;
   });
   return { ...c, valid, bias };
 }
