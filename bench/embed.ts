@@ -1,4 +1,4 @@
-// Text embedding throughput and hover latency (issue 6).
+// Text embedding throughput and hover latency (the text feature: Search by Text, hovers, Embed Text File).
 //
 //  1. Embedding N lines (default 10,000) with
 //     - the built-in GloVe static model, which takes text: tokenisation is inside its ONNX graph, so

@@ -11,7 +11,7 @@
  *    MomentAccumulator, then the same spectrum: peak independent of the row count.
  * Reference in the same run: numpy np.load (whole file) + X.T@X + np.cov-style centring + eigvalsh,
  * and numpy over np.load(mmap_mode='r') by the same row blocks.
- * Goal (issue 3): peak ≤ 1.3 × file size + 300 MB.
+ * Goal for opening large files: peak ≤ 1.3 × file size + 300 MB.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';

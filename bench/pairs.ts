@@ -4,8 +4,9 @@
  *    linear + debiased CKA, mutual k-NN (k = 10, both exact k-NN graphs), Procrustes
  *    (SVD of X̃ᵀỸ) with matched top-1 before/after on a 10k-query sample, relative
  *    representations over 300 anchors, 2-D PCA map of each file;
- *  - collapse: the CIFAR-10 ResNet-56 features (60k×64, 10 classes) from ../shared/data
- *    (generated class-structured data of the same shape when that folder is absent):
+ *  - collapse: the CIFAR-10 penultimate features of a trained ResNet-56 (60k×64, 10 classes,
+ *    computed from public weights; read from the project's shared data folder ../shared/data,
+ *    not part of the repository; generated class-structured data of the same shape without it):
  *    NC1 (pinv), NC2, nearest-class-mean and leave-one-out 10-NN accuracy.
  * Each side runs in a fresh child process from loading the files to the result; time is
  * wall clock of the analysis (file reading excluded on both sides), memory the child's

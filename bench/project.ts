@@ -1,7 +1,7 @@
 /**
  * Maps at scale, ours beside the references in the same run, on clustered
- * synthetic float32 rows (L2-normalised, 768-d, the setting of
- * ../shared/notes/perf.md):
+ * synthetic float32 rows (Gaussian clusters around random centres, L2-normalised,
+ * 768-d, as sentence embeddings usually are):
  *   - UMAP 2-D, n×768 (default 20k; --rows 50000), k-NN included (cosine, 15
  *     neighbours) vs umap-learn 0.5 (`umap.UMAP(metric='cosine')`, its own NN-descent
  *     k-NN, parallel numba; fit time only, import and JIT warm-up excluded by a
@@ -18,7 +18,7 @@
  * approximate above, its recall@k measured against the exact neighbours of 1000
  * seeded rows and printed); `--knn exact|approx` forces one.
  *
- * `--file X.npy` runs UMAP on a real file instead (e.g. ../shared/data/glove6b_100d_top50k/X.npy).
+ * `--file X.npy` runs UMAP on a real file instead (e.g. GloVe 6B 100d, the 50k most frequent words).
  *
  *   npx tsx bench/project.ts [--rows 20000] [--tsne-rows 10000] [--only umap|tsne] [--knn auto|exact|approx] [--file X.npy]
  */
@@ -39,7 +39,7 @@ const flag = (name: string, def: string) => {
   return i >= 0 ? argv[i + 1] : def;
 };
 
-/** Gaussian clusters around random unit centres, rows L2-normalised (as perf.md). */
+/** Gaussian clusters around random centres, rows L2-normalised. */
 function clustered(n: number, d: number, clusters: number, seed: number): Float32Array {
   const rng = new Rng(seed);
   const centres = new Float32Array(clusters * d);

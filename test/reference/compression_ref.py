@@ -1,8 +1,9 @@
 """Reference for the compression explorer (src/engine/analysis/compression).
 
 Computes, with numpy/scikit-learn on the same data and the same query sample,
-recall@k of each compressed search against exact full-precision search (self
-excluded, ties by the lower row index via a stable sort):
+recall@k = mean over queries of |E ∩ A| / |E| of each compressed search A against
+exact full-precision search E (self excluded, ties by the lower row index via a
+stable sort; |E| = k unless the file has fewer other rows):
   pca        sklearn PCA(m, svd_solver='full').fit_transform(X), searched with the metric
   truncate   X[:, :m]
   int8       per-dimension min/max, u = round((x - lo) / ((hi - lo) / 255)), dequantised lo + scale*u
@@ -26,13 +27,17 @@ POP8 = np.array([bin(i).count("1") for i in range(256)], dtype=np.int64)
 
 
 def scores(Q, C, metric):
-    """Score matrix (higher is better) of query rows Q against corpus C, float64."""
+    """Score matrix (higher is better) of query rows Q against corpus C, float64; -inf where
+    cosine is undefined (a zero query or corpus row)."""
     Q = Q.astype(np.float64)
     C = C.astype(np.float64)
     if metric == "cosine":
-        Q = Q / np.linalg.norm(Q, axis=1, keepdims=True)
-        C = C / np.linalg.norm(C, axis=1, keepdims=True)
-        return Q @ C.T
+        qn = np.linalg.norm(Q, axis=1, keepdims=True)
+        cn = np.linalg.norm(C, axis=1, keepdims=True)
+        S = (Q / np.where(qn > 0, qn, 1)) @ (C / np.where(cn > 0, cn, 1)).T
+        S[qn[:, 0] == 0, :] = -np.inf
+        S[:, cn[:, 0] == 0] = -np.inf
+        return S
     if metric == "dot":
         return Q @ C.T
     d2 = (Q * Q).sum(1)[:, None] + (C * C).sum(1)[None, :] - 2 * Q @ C.T
@@ -40,13 +45,16 @@ def scores(Q, C, metric):
 
 
 def topk(S, sample, k):
+    """Each query's best k rows, self and undefined scores left out: shorter lists when fewer exist."""
     S = S.copy()
     S[np.arange(len(sample)), sample] = -np.inf
-    return np.argsort(-S, axis=1, kind="stable")[:, :k]
+    order = np.argsort(-S, axis=1, kind="stable")
+    return [o[np.isfinite(S[i, o])][:k] for i, o in enumerate(order)]
 
 
 def recall(A, B, k):
-    return float(np.mean([len(set(a) & set(b)) / k for a, b in zip(A, B)]))
+    """Mean over queries with an exact neighbour of |E ∩ A| / |E| (|E| = k unless fewer rows exist)."""
+    return float(np.mean([len(set(a) & set(b)) / len(a) for a, b in zip(A, B) if len(a)]))
 
 
 def int8_codes(Z):
@@ -103,16 +111,16 @@ def main():
             H = H.astype(np.float64)
             H[np.arange(len(sample)), sample] = np.inf
             order = np.argsort(H, axis=1, kind="stable")
+            order = [o[o != q] for o, q in zip(order, sample)]
             if method == "binary":
-                got = order[:, :k]
+                got = [o[:k] for o in order]
             else:
-                cand = order[:, : c["rescore"] * k]
+                cand = [o[: c["rescore"] * k] for o in order]
                 got = []
                 for qi, q in enumerate(sample):
                     s = scores(X[q : q + 1], X[cand[qi]], metric)[0]
                     o = np.lexsort((cand[qi], -s))
                     got.append(cand[qi][o[:k]])
-                got = np.array(got)
         else:
             raise ValueError(method)
         out["results"].append({"method": method, "dims": m, "rescore": c.get("rescore"), "recall": recall(exact, got, k)})

@@ -7,7 +7,7 @@ Two ways to run it:
   diagnostics_ref.py --npy FILE [--k 10] [--metric cosine|euclidean] [--float32]
                                       the same quantities on a file, with per-part timings (bench/).
 
-Definitions follow ../shared/reference/README.md. Everything here is written
+Definitions follow docs/definitions.md. Everything here is written
 from the definitions, not from the TypeScript code: SVD instead of Gram
 eigenvalues, explicit all-but-the-top / whitening of the data instead of
 coordinates, sklearn/scipy where they implement the quantity.
@@ -63,8 +63,9 @@ def rank_section(X):
 
 # ---------------------------------------------------------------- neighbours
 
-def knn(Q, C, k, kind, exclude_self=True, block=2048, dtype=np.float64):
-    """k best rows of C for each row of Q; ties by lower index (stable sort). kind: dot|cosine|euclidean."""
+def knn(Q, C, k, kind, exclude_self=True, block=2048, dtype=np.float64, exclude_zero=False):
+    """k best rows of C for each row of Q; ties by lower index (stable sort). kind: dot|cosine|euclidean.
+    Zero rows of C are never neighbours under cosine, nor under the others with exclude_zero."""
     Q = Q.astype(dtype)
     C = C.astype(dtype)
     if kind == "cosine":
@@ -74,7 +75,7 @@ def knn(Q, C, k, kind, exclude_self=True, block=2048, dtype=np.float64):
         Q = Q / np.where(qn > 0, qn, 1)[:, None]
         bad = cn == 0
     else:
-        bad = np.zeros(len(C), bool)
+        bad = (np.linalg.norm(C, axis=1) == 0) if exclude_zero else np.zeros(len(C), bool)
     c2 = (C * C).sum(1)
     idx = np.empty((len(Q), k), np.int64)
     val = np.empty((len(Q), k))
@@ -260,17 +261,22 @@ def hubness_section(X, metric, k=10, factor=3, dtype=np.float64, mp_sample=2000)
 # ---------------------------------------------------------------- cosine versus dot
 
 def cos_dot_section(X, k=10, dtype=np.float64):
+    """Zero rows are in neither ranking and no query; k lowered to the usable rows - 1 when fewer."""
     nr = np.linalg.norm(X.astype(np.float64), axis=1)
     valid = nr > 0
+    k = max(1, min(k, int(valid.sum()) - 1))
     ic, _ = knn(X, X, k, "cosine", dtype=dtype)
-    idt, _ = knn(X, X, k, "dot", dtype=dtype)
+    idt, _ = knn(X, X, k, "dot", dtype=dtype, exclude_zero=True)
+    # The dot ranking with zero rows left in: how many queries would have had one in their top k.
+    iz, _ = knn(X, X, k, "dot", dtype=dtype)
     j = []
     ov = []
     for i in np.nonzero(valid)[0]:
-        a, b = set(ic[i]), set(x for x in idt[i] if valid[x])
+        a, b = set(ic[i]), set(idt[i])
         j.append(len(a & b) / len(a | b))
         ov.append(len(a & b) / k)
-    return {"normCv": float(nr.std() / nr.mean()), "topkJaccard": float(np.mean(j)), "topkOverlap": float(np.mean(ov))}
+    return {"normCv": float(nr.std() / nr.mean()), "topkJaccard": float(np.mean(j)), "topkOverlap": float(np.mean(ov)),
+            "k": k, "zeroInDotTopk": int(sum((~valid[iz[i]]).any() for i in np.nonzero(valid)[0]))}
 
 
 def spearman_queries(X, queries):
@@ -355,6 +361,9 @@ def main():
     wd = sys.argv[1]
     p = json.load(open(os.path.join(wd, "params.json")))
     X = np.load(os.path.join(wd, "X.npy"))
+    if p.get("only") == "cosdot":
+        print(json.dumps(cos_dot_section(X, p.get("k", 10))))
+        return
     if p.get("only") == "twonn":
         print(json.dumps({"twoNN": twonn_2024(X[:, 0], X[:, 1], p.get("discard", 0.1))}))
         return

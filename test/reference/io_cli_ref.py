@@ -3,7 +3,7 @@
 usage: /usr/bin/python3 io_cli_ref.py WORK_DIR   (WORK_DIR/params.json: {"file", "rows", "k"})
 prints {"inspect": {...}, "neighbors": {"<metric>:<row>": [[row, score], ...]}}.
 
-Definitions (docs/ARCHITECTURE.md, issue 2 section 5):
+Definitions (docs/definitions.md, "Overview" and "Neighbours"):
 - nanRows: rows with any NaN/Inf; zeroRows: finite rows whose L2 norm is 0;
 - duplicateRows: n_finite - len(np.unique(X_finite, axis=0));
 - norm: min/max/mean/std (population, ddof=0) of float64 L2 norms over finite rows;

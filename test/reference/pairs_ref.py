@@ -5,7 +5,11 @@ arrays the engine sees. Protocol: test/unit/helpers/python.ts.
 params.task:
   gap      X (n×d), a, b (row ids of the groups), pa, pb (matched rows), folds (fold id per
            classifier row, rows = a then b): L2M, RMG, retrieval, closed-gap retrieval,
-           sklearn LogisticRegression(C=1) accuracy on exactly those folds.
+           sklearn cross_val_score(LogisticRegression(C=1)) on exactly those folds
+           (PredefinedSplit): the per-fold accuracies and their mean.
+  sums     a, lengths: np.sum of each prefix a[:L] (numpy's pairwise summation order).
+  logreg   X, y, C, optional folds: LogisticRegression coefficients and intercept; with folds
+           the per-fold accuracies of cross_val_score, their mean and the pooled accuracy.
   collapse X, y (int labels), optional W (C×d), bias: NC1 with np.linalg.pinv, tr Sw/tr Sb,
            equinorm, equiangularity, NCM accuracy, k-NN accuracy (sklearn), NC3, NC4.
   compare  X, Y, k, queries, anchors: linear CKA (features), debiased CKA (Gram matrices,
@@ -21,6 +25,7 @@ import numpy as np
 import scipy.linalg
 import scipy.spatial
 from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import PredefinedSplit, cross_val_score
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.decomposition import PCA
 
@@ -81,13 +86,11 @@ def gap():
         folds = folds.astype(int)
         rows = np.concatenate([load('sa').astype(int), load('sb').astype(int)])
         y = np.r_[np.zeros(len(load('sa'))), np.ones(len(load('sb')))]
-        Xc = U[rows]
-        correct = 0
-        for f in range(folds.max() + 1):
-            te = folds == f
-            clf = LogisticRegression(C=1.0, max_iter=10000, tol=1e-10).fit(Xc[~te], y[~te])
-            correct += int((clf.predict(Xc[te]) == y[te]).sum())
-        out['separability'] = correct / len(y)
+        scores = cross_val_score(
+            LogisticRegression(C=1.0, max_iter=10000, tol=1e-10), U[rows], y, cv=PredefinedSplit(folds)
+        )
+        out['foldAccuracy'] = scores.tolist()
+        out['separability'] = float(scores.mean())
     dims = np.argsort(-np.abs(g), kind='stable')[:10]
     out['gapDims'] = [int(j) for j in dims]
     return out
@@ -251,17 +254,19 @@ def logreg():
     folds = load('folds')
     if folds is not None:
         folds = folds.astype(int)
-        correct = 0
-        for f in range(folds.max() + 1):
-            te = folds == f
-            m = LogisticRegression(C=C, max_iter=100000, tol=1e-12).fit(X[~te], y[~te])
-            correct += int((m.predict(X[te]) == y[te]).sum())
-        out['cvAccuracy'] = correct / len(y)
+        scores = cross_val_score(
+            LogisticRegression(C=C, max_iter=100000, tol=1e-12), X, y, cv=PredefinedSplit(folds)
+        )
+        out['foldAccuracy'] = scores.tolist()
+        out['cvAccuracy'] = float(scores.mean())
+        # The pooled accuracy (correct / N), which equals the mean only when the folds are the same size.
+        correct = sum(round(s * (folds == f).sum()) for f, s in zip(np.unique(folds), scores))
+        out['pooledAccuracy'] = correct / len(y)
     return out
 
 
 def cka_demo():
-    # The demo data of Kornblith et al.'s notebook (pinned in ../shared/reference/README.md).
+    # The demo data of Kornblith et al.'s CKA notebook (google-research/google-research, representation_similarity).
     np.random.seed(1337)
     X = np.random.randn(100, 10)
     Y = np.random.randn(100, 10) + X
@@ -270,4 +275,10 @@ def cka_demo():
     return {'linear': linear_cka(X, Y), 'debiased': cka_gram(X @ X.T, Y @ Y.T, True), 'npy_outputs': ['X', 'Y']}
 
 
-print(json.dumps({'logreg': logreg, 'cka_demo': cka_demo, 'gap': gap, 'collapse': collapse, 'compare': compare, 'procrustes': procrustes_rotation}[P['task']]()))
+def sums():
+    # np.sum of every prefix: numpy adds pairwise, not left to right.
+    a = load('a').astype(np.float64)
+    return [float(np.sum(a[:L])) for L in P['lengths']]
+
+
+print(json.dumps({'sums': sums, 'logreg': logreg, 'cka_demo': cka_demo, 'gap': gap, 'collapse': collapse, 'compare': compare, 'procrustes': procrustes_rotation}[P['task']]()))

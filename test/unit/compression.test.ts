@@ -26,6 +26,7 @@ import {
   packbitsNumpy,
 } from '../../src/engine/analysis/compression/binary';
 import { recallAtK } from '../../src/engine/analysis/compression/recall';
+import { truncateColumns } from '../../src/engine/analysis/compression/truncation';
 import { CancelledError, InputError } from '../../src/engine/util/errors';
 import { eighAsync } from '../../src/engine/kernels/eigen';
 import { prepareCorpusAsync } from '../../src/engine/analysis/compression/prepare';
@@ -35,7 +36,8 @@ import { memoryDataset as dataset } from './helpers/dataset';
 import { Rng, sampleRows } from '../../src/engine/util/random';
 
 const SHARED = path.resolve(__dirname, '../../../shared');
-// The repo's copy of ../shared/data/mgap_clip_vitb16_coco500/X.npy (test/fixtures/README.md), so CI runs it too.
+// CLIP ViT-B/16 image and caption rows of 500 COCO pairs (test/fixtures/README.md); the shared data folder's
+// copy (../shared/data, not in the repository) only when the fixture is missing.
 const CLIP =
   [
     path.resolve(__dirname, '../fixtures/clip_vitb16_coco500.npy'),
@@ -149,7 +151,8 @@ test(
     const refRaw = ref.results.find((e: { method: string }) => e.method === 'int8-raw').recall;
     assert.ok(Math.abs(int8.recall - refInt8) <= 0.002, `int8 ${int8.recall} vs numpy ${refInt8}`);
     assert.ok(Math.abs(raw - refRaw) <= 0.002, `raw codes ${raw} vs numpy ${refRaw}`);
-    // Published (../shared/reference): 0.991 dequantised, 0.606 raw (tie order differs by a few hits).
+    // Reproduced reference values (numpy): 0.991 dequantised, 0.606 raw (tie order differs by a few hits); the
+    // shared reference folder's values file (../shared/reference, not in the repository) when present.
     const pub = fs.existsSync(REFERENCE) ? JSON.parse(fs.readFileSync(REFERENCE, 'utf8')) : {};
     assert.ok(
       Math.abs(int8.recall - (pub.clip_txt_recall10_int8_dequant_dot ?? 0.9912)) <= 0.003,
@@ -393,6 +396,40 @@ test("the blockwise corpus preparation equals the kernels' prepareCorpus (NaN, z
     }
   }
 });
+
+test(
+  'a file with fewer than k other rows: recall over the true neighbours that exist, as numpy computes it',
+  { skip: py ?? false },
+  async () => {
+    // 6 rows, k = 10: each exact list holds the 5 other rows and 5 pads. Row 3 has zeros in its first two
+    // coordinates, so truncated to 2 it has no direction: cosine finds it for no query, and nothing for it.
+    const X = synthetic(6, 4, 9);
+    X.data.fill(0, 3 * 4, 3 * 4 + 2);
+    const all = Int32Array.from({ length: 6 }, (_, i) => i);
+    const exact = await knnSearch(prepareCorpus(X, 'cosine'), X, { k: 10, exclude: all });
+    assert.deepEqual(
+      Array.from(exact.indices.subarray(0, 10)).filter((r) => r < 0).length,
+      5,
+      'the exact list is padded',
+    );
+    const T = truncateColumns(X, 2);
+    const approx = await knnSearch(prepareCorpus(T, 'cosine'), T, { k: 10, exclude: all });
+    const recall = recallAtK(exact, approx);
+    const ref = runPython(
+      'compression_ref.py',
+      { X: { data: X.data, shape: [6, 4] }, sample: { data: all, shape: [6] } },
+      { k: 10, metric: 'cosine', configs: [{ method: 'truncate', dims: 2 }] },
+    ).json;
+    assert.equal(recall, ref.results[0].recall);
+    // Five queries find 4 of their 5 neighbours, row 3 finds none: (5 · 4/5 + 0)/6, where ÷ k would give 1/3.
+    assert.ok(Math.abs(recall - 2 / 3) < 1e-15, `recall ${recall}`);
+    // Through the sweep: k is lowered to the 5 rows that exist, and float32 finds them all.
+    const r = await compressionSweep(dataset(synthetic(6, 4, 9)), { k: 10, dims: [2] });
+    assert.equal(r.k, 5);
+    assert.equal(r.results.find((p) => p.method === 'float32')!.recall, 1);
+    assertMatchesReference(r, reference(synthetic(6, 4, 9), r, 'cosine'));
+  },
+);
 
 test('recall@k counts shared neighbours over the exact list', () => {
   const exact = { k: 3, indices: Int32Array.of(1, 2, 3, 4, 5, -1), scores: new Float64Array(6) };

@@ -1,10 +1,12 @@
 /**
- * `embedding-lens diagnose`: the JSON contract of issue 4 (every listed key, its type,
+ * `embedding-lens diagnose`: its JSON contract (every listed key, its type,
  * findings as {severity, title, detail}), `--sample N` stated in the output, flags
  * checked, and bad input answered with exit code 2 and one line naming the file and
  * the problem (zero rows, every row NaN, unknown metric). The numbers themselves are
- * checked against numpy in diagnostics_ref.test.ts; here, the published dexter value
- * (scikit-hubness's example data: cosine k = 10 skewness 3.98) when ../shared/data exists.
+ * checked against numpy in diagnostics_ref.test.ts; here, the hubness of Dexter (the UCI
+ * bag-of-words set scikit-hubness uses as its example, 300×20000): cosine k = 10 skewness
+ * 3.977, a reproduced reference value computed with numpy/scipy.stats.skew, when the
+ * project's shared data folder (../shared/data, not in the repository) holds it.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';

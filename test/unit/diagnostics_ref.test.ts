@@ -3,9 +3,9 @@
  * quantities on the same rows (test/reference/diagnostics_ref.py: SVD instead of
  * Gram eigenvalues, explicit all-but-the-top/whitening of the data, brute-force
  * float64 neighbours), on real embeddings (CLIP image rows, GloVe 2k) and on random
- * data with a known spectrum; plus the CLIP published values of
- * ../shared/reference/README.md (mean cosine 0.5314830467, rogue dimension, IsoScore,
- * hubness) that hold whatever the library.
+ * data with a known spectrum; plus reproduced reference values on the CLIP image rows
+ * (computed with numpy 1.24 / scipy 1.10 / scikit-learn 1.2: mean cosine 0.5314830467,
+ * rogue dimension, IsoScore, hubness) that hold whatever the library.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -153,10 +153,10 @@ async function checkAgainstReference(
   return r;
 }
 
-test('CLIP image rows: published values (README F2) and every number vs numpy', { skip: py ?? false }, async () => {
+test('CLIP image rows: reproduced reference values and every number vs numpy', { skip: py ?? false }, async () => {
   const X = clipImages();
   const r = await checkAgainstReference(X, 'CLIP images');
-  // Published (computed_values.json); these do not depend on eigenvector signs or float32 near-ties.
+  // Reproduced reference values (numpy); these do not depend on eigenvector signs or float32 near-ties.
   close(r.isotropy.meanCosine, 0.5314830466685783, 1e-9, 'mean cosine 0.5314830467');
   const top = r.isotropy.topContributors[0];
   close(top.share, 0.743, 0.0005, 'rogue dimension carries 74.3% of the mean cosine');
@@ -300,5 +300,36 @@ test(
       'zero rows have no k-occurrence',
     );
     assert.ok(Number.isFinite(r.perRow.kOccurrence[1]));
+  },
+);
+
+test(
+  'cosine vs dot leaves zero rows out of both rankings, and lowers k on a tiny file, as numpy',
+  { skip: py ?? false },
+  async () => {
+    // 20 rows in 8 dims: a row has about 9 others with a positive dot product, so a zero row (dot 0) would
+    // enter many dot top-10 lists if it were a candidate.
+    const d = 8;
+    const cases: [string, Matrix, number][] = [];
+    const zero = gaussian(20, d, 2);
+    zero.fill(0, 0, d);
+    zero.fill(0, 9 * d, 10 * d);
+    cases.push(['zero rows', { rows: 20, cols: d, data: zero }, 10]);
+    cases.push(['5 rows, k = 10', { rows: 5, cols: 4, data: gaussian(5, 4, 1) }, 10]);
+    for (const [label, X, k] of cases) {
+      const r = await diagnose(dataset(X), { k, seed: 0 });
+      const ref = runPython(
+        'diagnostics_ref.py',
+        { X: { data: X.data, shape: [X.rows, X.cols] } },
+        { k, only: 'cosdot' },
+      ).json;
+      const c = r.cosineVsDot;
+      assert.equal(c.k, ref.k, `${label}: k`);
+      close(c.topkJaccard, ref.topkJaccard, 1e-12, `${label}: top-k Jaccard`);
+      close(c.topkOverlap, ref.topkOverlap, 1e-12, `${label}: top-k overlap`);
+      assert.ok(c.topkJaccard <= 1 && c.topkOverlap <= 1, `${label}: shares are at most 1`);
+    }
+    const ref = runPython('diagnostics_ref.py', { X: { data: zero, shape: [20, d] } }, { k: 10, only: 'cosdot' }).json;
+    assert.ok(ref.zeroInDotTopk > 0, 'with zero rows as candidates some dot top-10 lists would hold one');
   },
 );

@@ -1,7 +1,7 @@
 /**
- * Geometry diagnostics, routine by routine, against exact identities and the
- * published values pinned in ../shared/reference/README.md (which repeats them
- * from the reference packages' own tests): effective rank / RankMe identities,
+ * Geometry diagnostics, routine by routine, against exact identities and
+ * reference values reproduced with numpy/scipy on the reference packages' own
+ * test data: effective rank / RankMe identities,
  * scikit-dimension's hyperball fixture (MLE, TwoNN), scikit-hubness's 5-point
  * test, IsoScore's (k − 1)/(d − 1) law, the statistics helpers vs scipy.
  */
@@ -19,7 +19,15 @@ import {
   uniqueRows,
 } from '../../src/engine/analysis/diagnostics/intrinsicDimension';
 import { hubnessFromDistances, hubnessStats, erfc } from '../../src/engine/analysis/diagnostics/hubness';
-import { isoScore, partitionIsotropy, cosineSums, meanCosine } from '../../src/engine/analysis/diagnostics/isotropy';
+import {
+  isoScore,
+  partitionIsotropy,
+  cosineSums,
+  meanCosine,
+  OUTLIER_FACTOR,
+} from '../../src/engine/analysis/diagnostics/isotropy';
+import { EQUAL_NORM_CV } from '../../src/engine/analysis/diagnostics/cosineVsDot';
+import { findings } from '../../src/engine/analysis/diagnostics/findings';
 import { quantileSorted, rankData, skewness, spearman, logSumExp } from '../../src/engine/analysis/diagnostics/stats';
 import { pythonSkipReason, runPython } from './helpers/python';
 import { memoryDataset as dataset } from './helpers/dataset';
@@ -215,11 +223,12 @@ test('IsoScore: data using k of 10 dimensions scores (k − 1)/9 (Rudman et al. 
   close(isoScore([1, 1, 1], 10), 2 / 9, 1e-12, 'zero-padded to d');
 });
 
-test('IsoScore on Gaussian samples using k of 10 dims matches computed_values.json (isoscore_k_of_10)', async () => {
+test('IsoScore on Gaussian samples using k of 10 dims matches the reproduced reference values (numpy)', async () => {
   const { isotropySection } = await import('../../src/engine/analysis/diagnostics/isotropy');
   const { spectralData } = await import('../../src/engine/analysis/diagnostics/spectrum');
-  // computed_values.json (numpy, a large Gaussian sample): {1: ~0, 2: 0.1111, 5: 0.4440, 10: 0.9971}.
-  const published: Record<number, number> = {
+  // Reproduced reference values (the IsoScore reference code run with numpy on a large Gaussian sample):
+  // {1: ~0, 2: 0.1111, 5: 0.4440, 10: 0.9971}.
+  const reference: Record<number, number> = {
     1: 3.947459643111668e-17,
     2: 0.11106533616181835,
     5: 0.4440005134575418,
@@ -238,8 +247,8 @@ test('IsoScore on Gaussian samples using k of 10 dims matches computed_values.js
       spectrum: sp.spectrum,
       coordinates: await sp.coordinates!(),
     });
-    // Sampling noise at n = 4000 is about 0.01 (k = 10 gives 0.997 on the published sample, not 1).
-    close(iso.isoScore, published[k], 0.015, `IsoScore k=${k} of 10`);
+    // Sampling noise at n = 4000 is about 0.01 (k = 10 gives 0.997 on the reference sample, not 1).
+    close(iso.isoScore, reference[k], 0.015, `IsoScore k=${k} of 10`);
     close(iso.isoScore, (k - 1) / 9, 0.015, `IsoScore k=${k} vs (k−1)/9`);
   }
 });
@@ -353,4 +362,25 @@ test('above SPECTRUM_LIMITS.vectors: eigenvalues only — same rank axes and Iso
   } finally {
     SPECTRUM_LIMITS.vectors = saved;
   }
+});
+
+// ------------------------------------------------------------------ findings
+
+test('findings use the sections’ own thresholds: OUTLIER_FACTOR in the text, EQUAL_NORM_CV for "same norm"', async () => {
+  // Dimension 0 has 36 times the variance of the others: an outlier dimension (variance ≥ OUTLIER_FACTOR × mean).
+  const g = new Rng(3);
+  const n = 200;
+  const d = 8;
+  const data = Float32Array.from({ length: n * d }, (_, t) => (t % d === 0 ? 6 : 1) * g.normal());
+  const { diagnose } = await import('../../src/engine/analysis/diagnostics');
+  const r = await diagnose(dataset({ rows: n, cols: d, data }), { seed: 0 });
+  assert.deepEqual(r.isotropy.outlierDimensions, [0]);
+  const outlier = r.findings.find((f) => /outlier dimension/.test(f.title));
+  assert.ok(outlier, 'an outlier-dimension finding');
+  assert.ok(outlier.detail.startsWith(`Variance at least ${OUTLIER_FACTOR}× the mean`), outlier.detail);
+  // "Same norm" exactly when CV < EQUAL_NORM_CV, the threshold below which the section skips the dot graph.
+  const sameNorm = (cv: number) =>
+    findings({ ...r, cosineVsDot: { ...r.cosineVsDot, normCv: cv } }).some((f) => /same norm/.test(f.title));
+  assert.equal(sameNorm(EQUAL_NORM_CV * (1 - 1e-9)), true);
+  assert.equal(sameNorm(EQUAL_NORM_CV), false);
 });

@@ -1,7 +1,9 @@
 /**
- * Extra validation on larger real labelled data from ../shared/data (opt-in:
- * EMBEDDING_LENS_EXTRA=1, minutes of work): on MNIST 10k (784-d pixels) and
- * CIFAR-10 test features (ResNet-56 penultimate, 64-d), UMAP and t-SNE maps are
+ * Extra validation on larger real labelled data (opt-in: EMBEDDING_LENS_EXTRA=1,
+ * minutes of work; read from the project's shared data folder ../shared/data, which
+ * is not in the repository): on MNIST 10k (784-d pixels, the TensorBoard Embedding
+ * Projector demo's) and CIFAR-10 test features (penultimate layer of a trained
+ * ResNet-56, 64-d, computed from public weights), UMAP and t-SNE maps are
  * more trustworthy than PCA's and keep same-label neighbours together better
  * (share of each row's 10 map neighbours with its label).
  */

@@ -1,5 +1,5 @@
 /**
- * The gap / collapse / compare CLIs: the JSON contracts of issue 7 on the repo
+ * The gap / collapse / compare CLIs: their JSON contracts (docs/definitions.md, "Labels and pairs") on the repo
  * fixtures, and exit code 2 with one line naming the file and the problem on
  * bad input. (The numbers themselves are checked against numpy in the other
  * pairs_*.test.ts files; here they must equal what the library returns.)

@@ -3,8 +3,10 @@
  * scikit-learn on the same data (test/reference/pairs_ref.py: NC1 with
  * np.linalg.pinv, equinorm, equiangularity, NCM and k-NN accuracy, NC3/NC4 with
  * weights): class-structured synthetic data (unequal classes, a class with one
- * row, C > d, collapse as noise → 0), the CIFAR-10 ResNet-56 features when
- * ../shared/data is present, and bad inputs.
+ * row, C > d, collapse as noise → 0), the CIFAR-10 penultimate features of a
+ * trained ResNet-56 (public weights on the CIFAR-10 images, computed for the
+ * project's shared data folder ../shared/data, which is not in the repository:
+ * skipped without it), and bad inputs.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,8 +1,12 @@
 /**
  * Modality gap (src/engine/analysis/pairs/gap.ts) and its logistic regression
- * (logreg.ts): the CLIP ViT-B/16 COCO fixture against the values pinned in
- * ../shared/reference/README.md and against numpy/scikit-learn on the same rows
- * and folds (test/reference/pairs_ref.py); unequal groups; bad columns.
+ * (logreg.ts): the CLIP ViT-B/16 COCO fixture against reproduced reference values
+ * (computed with numpy/scikit-learn: L2M 0.85135, RMG 0.59146, separability 1,
+ * matched retrieval) and against numpy/scikit-learn on the same rows and folds
+ * (test/reference/pairs_ref.py); unequal groups; bad columns; and, when the
+ * project's shared data folder is there (../shared/data, not in the repository),
+ * the other modality-gap sets of Liang et al.'s repository (Weixin-Liang/Modality-Gap:
+ * CLIP at random initialisation, ConVIRT on MIMIC-CXR, VideoCLIP on MSR-VTT).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,7 +15,7 @@ import * as path from 'node:path';
 import { gatherRows, Matrix } from '../../src/engine/core/matrix';
 import { Dataset, loadDataset } from '../../src/engine/data/dataset';
 import { modalityGap } from '../../src/engine/analysis/pairs/gap';
-import { crossValidatedAccuracy, fitLogistic, stratifiedFolds } from '../../src/engine/analysis/pairs/logreg';
+import { crossValidatedAccuracy, fitLogistic, numpySum, stratifiedFolds } from '../../src/engine/analysis/pairs/logreg';
 import { InputError } from '../../src/engine/util/errors';
 import { pythonSkipReason, runPython } from './helpers/python';
 import { memoryDataset } from './helpers/dataset';
@@ -39,7 +43,7 @@ test('CLIP fixture: L2M, RMG, separability and matched retrieval match the pinne
   const r = await modalityGap(ds, { group: 'modality', pair: 'pair_id' });
   assert.deepEqual([r.groups.a.name, r.groups.a.rows, r.groups.b.name, r.groups.b.rows], ['image', 500, 'text', 500]);
   assert.equal(r.pairs, 500);
-  // ../shared/reference/README.md, "Modality gap" (F2 = this fixture).
+  // Reproduced reference values on this fixture (numpy/scikit-learn); the paper's L2M 0.82 is on all of COCO val.
   close(r.l2m, 0.85135, 5e-6, 'L2M');
   close(r.rmg!, 0.59146, 5e-6, 'RMG');
   assert.equal(r.separability, 1);
@@ -71,6 +75,7 @@ test('CLIP fixture: L2M, RMG, separability and matched retrieval match the pinne
   close(r.intraA, ref.intraA, 1e-6, 'I_A');
   close(r.matchedDistance!, ref.matchedDistance, 1e-6, 'M');
   assert.equal(r.separability, ref.separability);
+  assert.deepEqual(r.separabilityDetail.foldAccuracy, ref.foldAccuracy);
   assert.deepEqual(r.retrieval, { aToB: ref.aToB, bToA: ref.bToA });
   assert.deepEqual(r.closedGap, { aToB: ref.closedAToB, bToA: ref.closedBToA });
   assert.deepEqual(
@@ -104,7 +109,8 @@ test(
   { skip: py ?? false },
   () => {
     const d = 12;
-    const n = 300;
+    // 202 + 101 rows: the stratified folds hold 62, 61, 60, 60 and 60 rows, so their mean accuracy is not the pooled one.
+    const n = 303;
     const { X, y } = blobs(n, d, 0.9, 3);
     const all = Array.from({ length: n }, (_, i) => i);
     for (const C of [1, 0.05]) {
@@ -126,12 +132,45 @@ test(
       const inFold = all.filter((i) => cv.folds[i] === f);
       assert.ok(Math.abs(inFold.filter((i) => y[i]).length - 20) <= 1, `fold ${f} is stratified`);
     }
+    const sizes = [0, 1, 2, 3, 4].map((f) => all.filter((i) => cv.folds[i] === f).length);
+    assert.deepEqual(sizes, [62, 61, 60, 60, 60]);
+    const cvRef = (folds: Int32Array) =>
+      runPython(
+        'pairs_ref.py',
+        { X: { data: X, shape: [n, d] }, y: { data: y, shape: [n] }, folds: { data: folds, shape: [n] } },
+        { task: 'logreg', C: 1 },
+      ).json;
+    let ref = cvRef(cv.folds);
+    assert.deepEqual(cv.foldAccuracy, ref.foldAccuracy, 'fold accuracies of cross_val_score on the same folds');
+    assert.equal(cv.accuracy, ref.cvAccuracy, 'cross_val_score(...).mean() on the same folds');
+    assert.notEqual(ref.cvAccuracy, ref.pooledAccuracy, 'these folds tell the mean from the pooled accuracy');
+    // Folds of very different sizes (30, 90, 183 rows), given explicitly.
+    const uneven = Int32Array.from(all, (i) => (i < 30 ? 0 : i < 120 ? 1 : 2));
+    const cv3 = crossValidatedAccuracy(X, d, y, 3, 0, { C: 1 }, uneven);
+    ref = cvRef(uneven);
+    assert.deepEqual(cv3.foldAccuracy, ref.foldAccuracy, 'fold accuracies, uneven folds');
+    assert.equal(cv3.accuracy, ref.cvAccuracy, 'mean over uneven folds');
+    assert.ok(Math.abs(ref.cvAccuracy - ref.pooledAccuracy) > 1e-3, 'uneven folds: mean and pooled differ clearly');
+  },
+);
+
+test(
+  "numpySum adds in numpy's pairwise order, so a mean of fold scores is numpy's to the last bit",
+  { skip: py ?? false },
+  () => {
+    const rng = new Rng(5);
+    const a = Array.from({ length: 300 }, () => Math.floor(rng.next() * 50) / (1 + Math.floor(rng.next() * 60)));
+    const lengths = Array.from({ length: 300 }, (_, i) => i + 1);
     const ref = runPython(
       'pairs_ref.py',
-      { X: { data: X, shape: [n, d] }, y: { data: y, shape: [n] }, folds: { data: cv.folds, shape: [n] } },
-      { task: 'logreg', C: 1 },
-    ).json;
-    assert.equal(cv.accuracy, ref.cvAccuracy, 'pooled held-out accuracy on the same folds');
+      { a: { data: Float64Array.from(a), shape: [300] } },
+      { task: 'sums', lengths },
+    ).json as number[];
+    const mismatches = lengths.filter((L, t) => numpySum(a.slice(0, L)) !== ref[t]);
+    assert.deepEqual(mismatches, []);
+    // A plain left-to-right sum differs from numpy's on some of these lengths: the test can fail.
+    const plain = (L: number) => a.slice(0, L).reduce((s, v) => s + v, 0);
+    assert.ok(lengths.some((L, t) => plain(L) !== ref[t]));
   },
 );
 

@@ -22,6 +22,8 @@ import { pythonSkipReason, runPython } from './helpers/python';
 import { Rng } from '../../src/engine/util/random';
 
 const ROOT = path.resolve(__dirname, '../..');
+// GloVe 6B 100d (Pennington et al. 2014), the 50k most frequent words, in the project's shared data folder
+// (beside the checkout, not in the repository): the test reading it skips without it.
 const SHARED_GLOVE = path.resolve(ROOT, '../shared/data/glove6b_100d_top50k');
 const skip = gloveSkipReason();
 let model: TextModel;

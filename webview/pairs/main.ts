@@ -1,5 +1,5 @@
 /**
- * Labels-and-pairs panel (issue 7), one page for three views:
+ * Labels-and-pairs panel, one page for three views:
  *  - modality gap: both groups on a shared PCA map with the gap vector drawn,
  *    retrieval before/after closing the gap, the dimensions that carry the gap;
  *  - neural collapse: the class means' cosine matrix against the ideal −1/(C−1),

@@ -5,7 +5,7 @@ import { compareSpaces } from '../analysis/pairs/compare';
 import { modalityGap } from '../analysis/pairs/gap';
 import { EngineContext } from './context';
 
-/** Modality gap, neural collapse and two-file comparison (issue 7). */
+/** Labels and pairs: modality gap, neural collapse and two-file comparison. */
 export function registerPairsHandlers(ctx: EngineContext): void {
   ctx.handle(ModalityGap, 'Measuring the modality gap', (p, w) =>
     modalityGap(ctx.dataset(p.datasetId), {

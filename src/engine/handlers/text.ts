@@ -1,5 +1,5 @@
 /**
- * LSP handlers of the text feature (issue 6): describe a model, embed texts,
+ * LSP handlers of the text feature (search by text, hovers, embedding files): describe a model, embed texts,
  * neighbours of a text in an open dataset, the columns of a text file, embed a
  * file into a new .npy + sidecar, and a row's neighbours with their texts (the
  * hover). Every long one reports progress and stops when the host cancels.

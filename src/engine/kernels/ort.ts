@@ -4,7 +4,9 @@
  * Each kernel is a tiny ONNX graph (a Gemm, a Gemm + TopK, ...) built here in
  * memory with `onnx-proto` and loaded with `InferenceSession.create(bytes)`.
  * onnxruntime's MLAS GEMM reaches the machine's BLAS speed from JS, where plain
- * JS loops stay ~25× slower (see ../shared/notes/perf.md and bench/).
+ * JS loops are 25–70× slower (measured on a 2-vCPU Zen 4: MLAS and numpy's
+ * OpenBLAS ~100 GFLOP/s per core; JS 4.4 GFLOP/s per thread register-blocked,
+ * 1.4 naive). bench/kernels.ts compares the kernels with numpy.
  *
  * Shapes are symbolic, so one session per graph kind serves every call;
  * sessions are rebuilt only when the thread count changes.

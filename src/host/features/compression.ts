@@ -1,5 +1,5 @@
 /**
- * Compression Explorer command (issue 8): on a .npy/.parquet file from the
+ * Compression Explorer command: on a .npy/.parquet file from the
  * explorer, the palette or the overview's toolbar, opens (or reveals) the
  * file's Compression panel.
  */

@@ -1,5 +1,5 @@
 /**
- * Show Diagnostics (issue 4): on a .npy/.parquet file from the explorer, the palette
+ * Show Diagnostics: on a .npy/.parquet file from the explorer, the palette
  * or the overview's toolbar, opens (or reveals) the file's Diagnostics panel —
  * rank axes, intrinsic dimension, isotropy, hubness and cosine versus dot.
  */

@@ -1,5 +1,5 @@
 /**
- * "Show Map (PCA / UMAP / t-SNE)" (issue 5): on a .npy/.parquet file from the
+ * "Show Map (PCA / UMAP / t-SNE)": on a .npy/.parquet file from the
  * explorer, the palette or the overview's toolbar, opens (or reveals) the
  * file's Map panel. Returns the panel so tests can wait for its first map.
  */

@@ -1,5 +1,5 @@
 /**
- * Labels and pairs (issue 7): "Modality Gap…", "Neural Collapse…" and
+ * Labels and pairs: "Modality Gap…", "Neural Collapse…" and
  * "Compare With…". Each asks for what it needs with quick picks built from the
  * file's metadata columns (or a second file), then opens the file's panel.
  *

@@ -1,5 +1,5 @@
 /**
- * Text in, neighbours out (issue 6): "Find Neighbours of Text…" (the Search by Text
+ * Text in, neighbours out: "Find Neighbours of Text…" (the Search by Text
  * panel), "Embed Text File…" (→ a new .npy + .meta.jsonl), "Choose Model Folder…"
  * (the embeddingLens.model.path setting), "Download Model from Hugging Face…" (only when
  * asked; text/hubCommand.ts), and hover previews of neighbours.

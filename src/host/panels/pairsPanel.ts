@@ -1,5 +1,5 @@
 /**
- * The labels-and-pairs panels (issue 7), one class for three views of a file:
+ * The labels-and-pairs panels, one class for three views of a file:
  *  - 'gap': the modality gap between two groups of rows (a metadata column);
  *  - 'collapse': neural collapse of labelled features (optional classifier weights);
  *  - 'compare': the file against a second file with the same rows.

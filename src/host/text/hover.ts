@@ -1,5 +1,5 @@
 /**
- * Hover previews of neighbours (issue 6):
+ * Hover previews of neighbours (the text feature):
  *  - on a line of an opened dataset's sidecar metadata file (.tsv/.csv/.jsonl), that
  *    row's k nearest rows (text, score) with a link that opens the overview on the row;
  *  - with a text model configured, on a selection in any text editor: the selection is

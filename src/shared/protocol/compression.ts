@@ -26,7 +26,10 @@ export interface CompressionPoint extends CompressionConfig {
   bytesPerVector: number;
   /** rows × bytesPerVector plus what the codec keeps (PCA mean + components, int8 ranges). */
   indexBytes: number;
-  /** Mean over queries of |exact top-k ∩ compressed top-k| / k (self excluded). */
+  /**
+   * Mean over queries of |exact top-k ∩ compressed top-k| / |exact top-k| (self excluded); the
+   * exact list has k rows, as k ≤ usable rows − 1 (docs/definitions.md, "Compression explorer").
+   */
   recall: number;
   /** Compressed search time of the query sample / full-precision time, measured in the same run. */
   queryTimeRatio: number;

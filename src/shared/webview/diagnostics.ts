@@ -1,4 +1,4 @@
-/** Host ↔ webview messages of the Diagnostics panel (geometry diagnostics of one file, issue 4). */
+/** Host ↔ webview messages of the Diagnostics panel (geometry diagnostics of one file). */
 import type { DiagnoseResult } from '../protocol/diagnostics';
 import { DEFAULT_K } from '../defaults';
 import type { CommonFromWebview, CommonToWebview, PanelLink } from './common';

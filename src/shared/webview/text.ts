@@ -1,4 +1,4 @@
-/** Host ↔ webview messages of the "Search by Text" panel (issue 6). */
+/** Host ↔ webview messages of the "Search by Text" panel. */
 import type { Metric } from '../protocol/common';
 import type { TextModelInfo, TextNeighbor } from '../protocol/text';
 import type { CommonFromWebview, CommonToWebview } from './common';

@@ -1,15 +1,17 @@
 /**
- * recall@k of a compressed search against the exact one (the convention pinned
- * in ../shared/reference/README.md, as in Jégou, Douze & Schmid 2011, "Product
- * quantization for nearest neighbor search", IEEE TPAMI 33(1), where recall@k
- * is measured against exact neighbours): for every query,
- * |N_k(exact) ∩ N_k(compressed)| / k, averaged over queries.
+ * recall@k of a compressed search against the exact one, as in Jégou, Douze &
+ * Schmid 2011 ("Product quantization for nearest neighbor search", IEEE TPAMI
+ * 33(1)), where recall@k is measured against exact neighbours: for every query,
+ * |E ∩ A| / |E| with E its exact top-k and A the compressed search's top-k,
+ * averaged over queries. |E| = k whenever the corpus has k other rows (the sweep
+ * lowers k to n − 1, so it always does); dividing by the true neighbours that
+ * exist keeps a query with fewer than k of them at 1 when it finds them all.
  */
 import type { KnnResult } from '../../kernels/knn';
 
 /**
- * Queries whose exact list is padded (fewer than k possible neighbours) are
- * scored over the neighbours they have, so small corpora are not penalised.
+ * Mean over queries of |E ∩ A| / |E|: padded entries (−1) of the exact list are
+ * not neighbours, and queries with no exact neighbour at all are left out.
  */
 export function recallAtK(exact: KnnResult, approx: KnnResult): number {
   const k = exact.k;

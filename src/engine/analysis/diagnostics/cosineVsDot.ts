@@ -57,13 +57,17 @@ export function normSummary(norms: Float64Array): NormSummary {
   };
 }
 
-/** Mean over query rows of |A∩B|/|A∪B| and |A∩B|/k between two k-NN lists (rows with no neighbours skipped). */
+/**
+ * Mean over query rows of |A∩B|/|A∪B| and |A∩B|/k between the first k of two k-NN lists
+ * (k at most either graph's width; rows with no neighbours skipped).
+ */
 export function topkAgreement(
   a: Graph,
   b: Graph,
   k: number,
   isQuery: (i: number) => boolean,
 ): { jaccard: number; overlap: number } {
+  if (k > a.k || k > b.k) throw new RangeError(`top-${k} agreement of graphs with ${a.k} and ${b.k} neighbours`);
   let sj = 0;
   let so = 0;
   let c = 0;
@@ -219,13 +223,19 @@ export interface CosineVsDotInput {
   rowOf: (i: number) => number;
 }
 
+/**
+ * Zero and non-finite rows are left out of both neighbour rankings (the dot graph is built
+ * without them, graph.ts) and are no query; k is lowered to the usable rows − 1 when fewer.
+ */
 export async function cosineVsDotSection(inp: CosineVsDotInput, opts: WorkOptions = {}): Promise<DiagCosineVsDot> {
-  const { rows, norms, k, cosine, seed } = inp;
+  const { rows, norms, cosine, seed } = inp;
   const ns = normSummary(norms);
   const valid = (i: number) => Number.isFinite(norms[i]) && norms[i] > 0;
   const notes: string[] = [];
   const validRows: number[] = [];
   for (let i = 0; i < rows.rows; i++) if (valid(i)) validRows.push(i);
+  const k = Math.max(1, Math.min(inp.k, validRows.length - 1));
+  if (k < inp.k && validRows.length >= 2) notes.push(`k lowered to ${k}: only ${validRows.length} usable rows`);
   const pick = (m: number) => sampleRows(validRows, m, seed);
   let agreement = { jaccard: 1, overlap: 1 };
   let spearmanMean = 1;
@@ -238,7 +248,8 @@ export async function cosineVsDotSection(inp: CosineVsDotInput, opts: WorkOption
     notes.push(`all norms are equal (CV < ${EQUAL_NORM_CV}): cosine and dot product rank neighbours identically`);
   }
   const rq = pick(RESCALE_QUERIES);
-  const rescale = validRows.length > k ? await rescalingSensitivity(rows, cosine, k, rq, seed, opts) : NaN;
+  // With k ≥ the other usable rows every list holds every row: nothing to measure (then k = inp.k here).
+  const rescale = validRows.length > inp.k ? await rescalingSensitivity(rows, cosine, k, rq, seed, opts) : NaN;
   if (validRows.length > RESCALE_QUERIES) notes.push(`rescaling sensitivity: ${RESCALE_QUERIES} seeded query rows`);
   if (ns.zero) notes.push(`${ns.zero} zero-norm row${ns.zero === 1 ? '' : 's'} left out of the neighbour comparisons`);
   return {

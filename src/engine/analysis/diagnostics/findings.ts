@@ -2,10 +2,13 @@
  * Plain-language findings: each names the problem, its severity, and the number
  * behind it, so a user can judge without reading the charts. Thresholds are the
  * ones the literature uses where there is one (hubness skewness > 1.2 is "strong"
- * in Radovanović et al. 2010's tables; outlier dimensions at 5× the mean variance,
- * Rudman et al. 2023), and conservative rules of thumb otherwise, named in the text.
+ * in Radovanović et al. 2010's tables; outlier dimensions at OUTLIER_FACTOR × the
+ * mean variance, cited in isotropy.ts), and conservative rules of thumb otherwise,
+ * named in the text.
  */
 import type { DiagnoseResult, Finding } from '../../../shared/protocol/diagnostics';
+import { EQUAL_NORM_CV } from './cosineVsDot';
+import { OUTLIER_FACTOR } from './isotropy';
 
 export const HUBNESS_STRONG = 1.2;
 export const HUBNESS_SEVERE = 3;
@@ -191,7 +194,7 @@ function isotropyFindings(r: Omit<DiagnoseResult, 'findings' | 'seconds'>): Find
       severity: 'warning',
       section: 'isotropy',
       title: `${plural(iso.outlierDimensions.length, 'outlier dimension')}: ${list}`,
-      detail: `Variance at least 5× the mean per-dimension variance; they dominate distances and dot products.`,
+      detail: `Variance at least ${OUTLIER_FACTOR}× the mean per-dimension variance; they dominate distances and dot products.`,
     });
   }
   if (Number.isFinite(iso.isoScore) && iso.isoScore < 0.1 && mc < ANISOTROPY_MEAN_COS)
@@ -251,7 +254,7 @@ function normFindings(r: Omit<DiagnoseResult, 'findings' | 'seconds'>): Finding[
   const c = r.cosineVsDot;
   const out: Finding[] = [];
   if (!Number.isFinite(c.normCv) || r.isotropy.rowsUsed < 2) return out;
-  if (c.normCv < 1e-6)
+  if (c.normCv < EQUAL_NORM_CV)
     out.push({
       severity: 'info',
       section: 'cosineVsDot',

@@ -3,11 +3,15 @@
  * (O(n²d)), so each (rows, metric) graph is computed once at the largest k any
  * section needs and cached on the dataset; smaller k are prefixes of it
  * (rows are sorted by score, ties by lower row index, in knn.ts).
+ *
+ * The dot graph leaves zero rows out, as the cosine graph must: it exists only to be
+ * compared with the cosine one, and a zero row (dot 0 with every row) would otherwise
+ * outrank every row with a negative dot product.
  */
 import type { Metric } from '../../../shared/protocol/common';
 import { Matrix } from '../../core/matrix';
 import { Dataset, cached } from '../../data/dataset';
-import { knnGraph, prepareCorpus } from '../../kernels/knn';
+import { knnGraph, prepareCorpus, PreparedCorpus } from '../../kernels/knn';
 import { preparedCorpus, WorkOptions } from '../overview';
 
 export interface Graph {
@@ -43,7 +47,8 @@ export async function neighborGraph(
   const have = slots.get(id);
   if (have && have.k >= kk) return prefix(await have.graph, kk);
   const graph = (async (): Promise<Graph> => {
-    const corpus = key === 'all' ? preparedCorpus(ds, metric) : prepareCorpus(rows, metric);
+    const prepared = key === 'all' ? preparedCorpus(ds, metric) : prepareCorpus(rows, metric);
+    const corpus = metric === 'dot' ? withoutZeroRows(prepared) : prepared;
     const r = await knnGraph(corpus, { k: kk, token: opts.token, progress: opts.progress });
     return { n: rows.rows, k: kk, indices: r.indices, scores: r.scores, metric };
   })();
@@ -52,6 +57,19 @@ export async function neighborGraph(
     if (slots.get(id)?.graph === graph) slots.delete(id);
   });
   return prefix(await graph, kk);
+}
+
+/** The corpus with its zero rows made impossible neighbours (the shared corpus itself is left as it is). */
+function withoutZeroRows(c: PreparedCorpus): PreparedCorpus {
+  if (!c.norms.some((v) => v === 0)) return c;
+  const valid = c.valid.slice();
+  const bias = c.bias.slice();
+  c.norms.forEach((v, i) => {
+    if (v !== 0) return;
+    valid[i] = 0;
+    bias[i] = -Infinity;
+  });
+  return { ...c, valid, bias };
 }
 
 /** The first k neighbours of every row. */

@@ -1,7 +1,7 @@
 /**
  * Geometry diagnostics of one dataset: rank axes, intrinsic dimension, isotropy,
  * hubness and cosine versus dot, each a section with its numbers and a
- * plain-language finding. Definitions are pinned in ../shared/reference/README.md.
+ * plain-language finding. Every number is defined in docs/definitions.md.
  *
  * Cost: the spectral parts are O(nd² + d³) on all rows; the k-NN graphs are
  * O(n²d) and computed once per (rows, metric) at the largest k needed (graph.ts).

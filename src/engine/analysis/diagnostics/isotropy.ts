@@ -8,7 +8,11 @@ import { Coordinates, Spectrum } from './spectrum';
 import { run, tensor } from '../../kernels/ort';
 import { columnExpSums } from '../../kernels/graphs';
 
-/** Variance at or above this multiple of the mean per-dimension variance marks an outlier dimension. */
+/**
+ * Variance at or above this multiple of the mean per-dimension variance marks an outlier
+ * dimension, the criterion of Rudman, Chen & Eickhoff 2023 ("Outlier dimensions encode
+ * task-specific knowledge", EMNLP).
+ */
 export const OUTLIER_FACTOR = 5;
 
 export interface CosineSums {
@@ -97,7 +101,7 @@ export function isoScore(eigenvalues: ArrayLike<number>, d = eigenvalues.length)
  * Partition isotropy I(W) = min_c Z(c) / max_c Z(c), Z(c) = Σᵢ exp(cᵀwᵢ) (Mu & Viswanath 2018,
  * "All-but-the-top: simple and effective postprocessing for word representations", ICLR,
  * §2 eq. 3), which approximates the min/max over all unit c by a set of eigenvectors. Our
- * convention (pinned in ../shared/reference/README.md): the eigenvectors of the covariance C
+ * convention (docs/definitions.md): the eigenvectors of the covariance C
  * with non-zero variance, applied to the rows as given, and each with both signs — an
  * eigenvector's sign is arbitrary and the paper's min/max run over all unit c, a set closed
  * under negation. One-sign values depend on the library (numpy's eigh on XᵀX gives 0.4685

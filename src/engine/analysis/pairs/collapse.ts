@@ -1,8 +1,8 @@
 /**
  * Neural collapse of a classifier's features (Papyan, Han & Donoho 2020,
  * "Prevalence of neural collapse during the terminal phase of deep learning
- * training", PNAS 117(40)), with the conventions of their reference code and
- * ../shared/reference/README.md ("Neural collapse"):
+ * training", PNAS 117(40)), with the conventions of their reference code
+ * (docs/definitions.md, "Neural collapse"):
  *  - Σ_W = (1/N) Σᵢ (xᵢ − μ_yᵢ)(xᵢ − μ_yᵢ)ᵀ (weighted by class size),
  *    Σ_B = (1/C) Σ_c (μ_c − μ_G)(μ_c − μ_G)ᵀ with μ_G the global mean;
  *  - NC1 = (1/C)·tr(Σ_W Σ_B⁺), Σ_B⁺ from its top C−1 eigenpairs (relative cutoff);

@@ -5,12 +5,12 @@
  * Learning" (NeurIPS), and the relative modality gap of Schrodi, Hoffmann,
  * Argus, Fischer & Brox 2025 ("Two Effects, One Trigger", ICLR).
  *
- * Definitions (pinned in ../shared/reference/README.md, "Modality gap"):
+ * Definitions (docs/definitions.md, "Modality gap"):
  *  - L2M = ‖mean(x̂_A) − mean(x̂_B)‖ over unit rows;
  *  - with d(a, b) = (1 − cos)/2: M = mean d over matched pairs, I_A, I_B = mean d
  *    over i ≠ j within a group; RMG = M / (M + (I_A + I_B)/2);
- *  - linear separability = stratified 5-fold cross-validated accuracy of an
- *    L2 logistic regression (C = 1) on the unit rows;
+ *  - linear separability = mean held-out accuracy over stratified folds (5 by
+ *    default) of an L2 logistic regression (C = 1) on the unit rows;
  *  - matched retrieval A→B and B→A by cosine: top-1 and mean rank; and the same
  *    after "closing the gap" (Liang et al. §4.2: shift each group by half the
  *    gap vector towards the other, re-normalise).

@@ -184,13 +184,19 @@ export function stratifiedFolds(y: Uint8Array, k: number, seed: number): Int32Ar
 }
 
 export interface CvResult {
+  /** Mean of `foldAccuracy`: scikit-learn's cross_val_score(...).mean(). */
   accuracy: number;
+  /** Held-out accuracy of each non-empty fold, in fold order. */
   foldAccuracy: number[];
   folds: Int32Array;
   converged: boolean;
 }
 
-/** Mean held-out accuracy over the k stratified folds. */
+/**
+ * Mean held-out accuracy over the k stratified folds (each fold weighs the same,
+ * whatever its size), as scikit-learn's cross_val_score(...).mean() on those folds.
+ * The pooled accuracy (correct / N, cross_val_predict's) differs when fold sizes do.
+ */
 export function crossValidatedAccuracy(
   X: Float64Array,
   d: number,
@@ -203,7 +209,6 @@ export function crossValidatedAccuracy(
   const f = folds ?? stratifiedFolds(y, k, seed);
   const foldAccuracy: number[] = [];
   let converged = true;
-  let correct = 0;
   for (let fold = 0; fold < k; fold++) {
     const train: number[] = [];
     const test: number[] = [];
@@ -216,11 +221,34 @@ export function crossValidatedAccuracy(
     test.forEach((r, t) => {
       if (pred[t] === y[r]) c++;
     });
-    correct += c;
     foldAccuracy.push(c / test.length);
   }
-  // Pooled accuracy (every row is held out once) = scikit-learn's cross_val_predict accuracy.
-  return { accuracy: correct / y.length, foldAccuracy, folds: f, converged };
+  const accuracy = foldAccuracy.length ? numpySum(foldAccuracy) / foldAccuracy.length : NaN;
+  return { accuracy, foldAccuracy, folds: f, converged };
+}
+
+/**
+ * Σ a in numpy's order (pairwise summation: sequential below 8 values, eight running sums
+ * up to 128, halves above), so a mean of fold scores equals numpy's to the last bit.
+ */
+export function numpySum(a: readonly number[], from = 0, to = a.length): number {
+  const n = to - from;
+  if (n < 8) {
+    let s = 0;
+    for (let i = from; i < to; i++) s += a[i];
+    return s;
+  }
+  if (n <= 128) {
+    const r = a.slice(from, from + 8);
+    let i = from + 8;
+    for (; i < to - (n % 8); i += 8) for (let j = 0; j < 8; j++) r[j] += a[i + j];
+    let s = r[0] + r[1] + (r[2] + r[3]) + (r[4] + r[5] + (r[6] + r[7]));
+    for (; i < to; i++) s += a[i];
+    return s;
+  }
+  let half = Math.floor(n / 2);
+  half -= half % 8;
+  return numpySum(a, from, from + half) + numpySum(a, from + half, to);
 }
 
 function maxAbs(a: Float64Array): number {
