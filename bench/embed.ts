@@ -352,7 +352,7 @@ print(json.dumps({'numpyS': float(np.median(times)), 'maxAbsDiff': float(np.abs(
 `;
 
 /** The built-in model's table and SIF weights, for numpy (read from the ONNX initialisers). */
-async function exportBuiltinTables(dir: string): Promise<void> {
+function exportBuiltinTables(dir: string): void {
   const m = onnx.ModelProto.decode(fs.readFileSync(path.join(builtinModelDir(), 'model.onnx')));
   for (const name of ['table', 'sif']) {
     const t = m.graph!.initializer!.find((x) => x.name === name)!;
@@ -371,7 +371,7 @@ function runChild(args: string[]): string {
   return r.stdout.trim().split('\n').pop()!;
 }
 
-async function embedBench(): Promise<void> {
+function embedBench(): void {
   const parts: Part[] = process.argv.includes('--no-bert')
     ? ['builtin-ids', 'builtin']
     : ['builtin-ids', 'builtin', 'bert'];
@@ -379,7 +379,7 @@ async function embedBench(): Promise<void> {
   for (const part of parts) {
     const res = JSON.parse(runChild(['--child', part])) as EmbedPart;
     seen[part] = res;
-    if (part !== 'bert') await exportBuiltinTables(res.batchDir);
+    if (part !== 'bert') exportBuiltinTables(res.batchDir);
     const py = JSON.parse(
       execFileSync(PY, ['-c', NUMPY_EMBED, res.batchDir, part, String(REPEATS), String(LAYERS)], {
         encoding: 'utf8',
@@ -470,18 +470,18 @@ async function hoverBench(): Promise<void> {
   const conn = rpc.createMessageConnection(new rpc.IPCMessageReader(child), new rpc.IPCMessageWriter(child));
   conn.listen();
   await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {} });
-  conn.sendNotification('initialized', {});
+  void conn.sendNotification('initialized', {});
   let t0 = performance.now();
-  const open = (await conn.sendRequest(Open.method, { path: file })) as { dataset: { id: string } };
+  const open = await conn.sendRequest<{ dataset: { id: string } }>(Open.method, { path: file });
   const openMs = performance.now() - t0;
   const k = 10;
   const ask = (row: number) =>
-    conn.sendRequest(RowNeighborsWithText.method, {
+    conn.sendRequest<{ neighbors: unknown[]; ms: number }>(RowNeighborsWithText.method, {
       datasetId: open.dataset.id,
       row,
       k,
       metric: 'cosine',
-    }) as Promise<{ neighbors: unknown[]; ms: number }>;
+    });
   t0 = performance.now();
   await ask(0);
   const coldMs = performance.now() - t0;
@@ -528,7 +528,7 @@ async function main(): Promise<void> {
     : process.argv.includes('--embed-only')
       ? 'embed'
       : 'all';
-  if (only !== 'hover') await embedBench();
+  if (only !== 'hover') embedBench();
   if (only !== 'embed') await hoverBench();
 }
 

@@ -17,6 +17,7 @@ import { RESULT_FLAGS, RESULT_HELP, resultTarget, resultText, writeResult } from
 import type { StopToken } from './cli/stop';
 import { InputError, throwIfCancelled } from './util/errors';
 import { setThreads } from './kernels/ort';
+import packageJson from '../../package.json';
 
 function usage(commands: readonly Command[]): string {
   return [
@@ -59,7 +60,7 @@ export async function main(argv: string[], io: CliStreams, opts: MainOptions = {
     return EXIT.ok;
   }
   if (name === '--version') {
-    io.out(`${require('../../package.json').version}\n`);
+    io.out(`${packageJson.version}\n`);
     return EXIT.ok;
   }
   // A progress line without its newline yet: a message first ends it.

@@ -65,7 +65,7 @@ export class DatasetService {
 
   /** Drops the remembered open so the next `get` re-reads the file (e.g. a different sidecar was picked). */
   forget(uri: vscode.Uri): void {
-    for (const k of [...this.open.keys()]) if (JSON.parse(k)[0] === uri.fsPath) this.open.delete(k);
+    for (const k of [...this.open.keys()]) if ((JSON.parse(k) as unknown[])[0] === uri.fsPath) this.open.delete(k);
   }
 
   remember(uri: vscode.Uri, choice: Partial<OpenRequest>): void {

@@ -99,6 +99,7 @@ export async function explorerContextMenu(page, fileName, itemLabel, { timeout =
           .catch(() => []);
         throw new Error(
           `context menu of ${fileName} has no "${itemLabel}" after ${timeout} ms (it has: ${shown.filter(Boolean).join(', ')})`,
+          { cause: err },
         );
       }
       await page.waitForTimeout(1000);

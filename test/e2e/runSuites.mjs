@@ -62,7 +62,7 @@ for (const [sig, code] of [
 
 const t0 = Date.now();
 const secs = () => ((Date.now() - t0) / 1000).toFixed(1);
-let exitCode = 1;
+let exitCode;
 let finished = false; // after the exit code, the workbench's shutdown chatter is not printed
 try {
   // The extension comes in through extensionDevelopmentPath, so it is not installed as well.

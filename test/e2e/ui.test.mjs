@@ -130,14 +130,14 @@ try {
       how = `clicked point ${target.index} of trace ${target.trace} at (${target.px.toFixed(0)}, ${target.py.toFixed(0)})`;
       queryRow = target.row;
     }
-    let listed = await frame.waitForSelector('#neighbors tr[data-row]', { timeout: 15_000 }).catch(() => null);
+    const listed = await frame.waitForSelector('#neighbors tr[data-row]', { timeout: 15_000 }).catch(() => null);
     if (!listed) {
       // Fallback contract: keyboard access, Enter on the focused scatter selects row 0.
       await frame.focus('#scatter');
       await page.keyboard.press('Enter');
       how = `${how ? `${how} gave no neighbours; ` : ''}keyboard fallback: Enter on #scatter`;
       queryRow = 0;
-      listed = await frame.waitForSelector('#neighbors tr[data-row]', { timeout: 30_000 });
+      await frame.waitForSelector('#neighbors tr[data-row]', { timeout: 30_000 });
     }
     // If the webview says which row is selected, that is the truth.
     const selected = await frame.getAttribute('#scatter', 'data-selected-row');
@@ -178,12 +178,10 @@ try {
         problems.push(`#${i}: webview row ${s.row}, CLI has no row`);
         continue;
       }
-      let score = null,
-        tol = 0;
       if (s.scoreText != null) {
-        score = Number(s.scoreText);
+        const score = Number(s.scoreText);
         const decimals = (s.scoreText.split('.')[1] ?? '').replace(/e.*$/i, '').length;
-        tol = 0.5 * 10 ** -decimals + 1e-5; // the display rounds; float32 kernels vs float64 reference
+        const tol = 0.5 * 10 ** -decimals + 1e-5; // the display rounds; float32 kernels vs float64 reference
         if (Math.abs(score - e.score) > tol) problems.push(`#${i}: score ${s.scoreText} vs CLI ${e.score}`);
       }
       if (s.row !== e.row) {

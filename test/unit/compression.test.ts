@@ -13,7 +13,6 @@ import * as path from 'node:path';
 import type { Metric } from '../../src/shared/protocol/common';
 import type { CompressionPoint, CompressResult } from '../../src/shared/protocol/compression';
 import { Matrix, rowSlice } from '../../src/engine/core/matrix';
-import { Dataset } from '../../src/engine/data/dataset';
 import { readNpy } from '../../src/engine/io/npy';
 import { knnSearch, prepareCorpus } from '../../src/engine/kernels/knn';
 import { compressionSweep, recommend } from '../../src/engine/analysis/compression/sweep';

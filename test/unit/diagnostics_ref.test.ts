@@ -12,7 +12,6 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import type { DiagnoseResult } from '../../src/shared/protocol/diagnostics';
 import { Matrix, gatherRows } from '../../src/engine/core/matrix';
-import { Dataset } from '../../src/engine/data/dataset';
 import { readNpy } from '../../src/engine/io/npy';
 import { diagnose } from '../../src/engine/analysis/diagnostics';
 import { RANK_QUERIES, RESCALE_QUERIES, RESCALE_SIGMA } from '../../src/engine/analysis/diagnostics/cosineVsDot';
@@ -262,7 +261,10 @@ test(
 
     // Constant columns (one non-zero, one zero): zero-variance directions, finite everything.
     const cc = gaussian(60, d, 3);
-    for (let i = 0; i < 60; i++) ((cc[i * d + 2] = 1.5), (cc[i * d + 5] = 0));
+    for (let i = 0; i < 60; i++) {
+      cc[i * d + 2] = 1.5;
+      cc[i * d + 5] = 0;
+    }
     r = await checkAgainstReference({ rows: 60, cols: d, data: cc }, 'constant columns');
     assert.equal(r.rank!.covarianceEigenvalues.filter((v) => v < 1e-9).length, 2, 'two zero-variance directions');
     assert.ok(

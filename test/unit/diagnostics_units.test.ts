@@ -9,7 +9,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { Matrix } from '../../src/engine/core/matrix';
-import { Dataset } from '../../src/engine/data/dataset';
 import { readNpy } from '../../src/engine/io/npy';
 import { dimsFor, effectiveRank, participationRatio, rankMe } from '../../src/engine/analysis/diagnostics/rank';
 import {
@@ -161,7 +160,10 @@ test(
       r2[i] = r1[i] * (1 + 2 * rng.next());
     }
     const X = new Float64Array(2 * n);
-    for (let i = 0; i < n; i++) ((X[2 * i] = r1[i]), (X[2 * i + 1] = r2[i]));
+    for (let i = 0; i < n; i++) {
+      X[2 * i] = r1[i];
+      X[2 * i + 1] = r2[i];
+    }
     for (const discard of [0.1, 0.05, 0.2]) {
       const ref = runPython('diagnostics_ref.py', { X: { data: X, shape: [n, 2] } }, { only: 'twonn', discard }).json;
       close(twoNN(r1, r2, discard), ref.twoNN, 1e-10, `TwoNN discard ${discard}`);

@@ -27,7 +27,7 @@ function file(name: string, text: string): string {
 
 const column = (t: ReturnType<typeof readMetadata>, name: string) => {
   const c = t.columns.find((x) => x.name === name);
-  assert.ok(c, `column ${name} in ${t.columns.map((x) => x.name)}`);
+  assert.ok(c, `column ${name} in ${t.columns.map((x) => x.name).join(', ')}`);
   return c;
 };
 

@@ -141,7 +141,7 @@ describe('parquet written from numpy arrays', { skip: skip ?? undefined }, () =>
       /several columns .*\(image, text\); choose one with --column/,
     );
     assert.ok(e instanceof ParquetNeedsColumn);
-    assert.deepEqual((e as ParquetNeedsColumn).candidates, ['image', 'text']);
+    assert.deepEqual(e.candidates, ['image', 'text']);
     const r = await readParquet(p('two.parquet'), { column: 'text' });
     assertSameFloat32(r.matrix.data, x64as32, 'picked text');
     assert.deepEqual(

@@ -91,7 +91,7 @@ test('UMAP on the approximate graph keeps the exact graph’s trustworthiness (C
   assert.equal(exact.knnGraph?.method, 'exact');
   assert.equal(approx.knnGraph?.method, 'approximate');
   assert.equal(approx.knnGraph?.sample, 1000);
-  assert.ok(approx.knnGraph!.recall! > 0.95, `recall ${approx.knnGraph!.recall}`);
+  assert.ok(approx.knnGraph.recall! > 0.95, `recall ${approx.knnGraph.recall}`);
   const dt = exact.quality.trustworthiness - approx.quality.trustworthiness;
   assert.ok(dt < 0.01, `T exact ${exact.quality.trustworthiness} vs approximate ${approx.quality.trustworthiness}`);
   // auto is exact at this size
@@ -156,10 +156,10 @@ test('auto asks the pilot: approximate where the top components hold the neighbo
     writeNpy(path.join(dir, 'iso.npy'), iso, [n, d]);
     const low = await project(await loadDataset({ path: path.join(dir, 'low.npy') }), s);
     assert.equal(low.knnGraph?.method, 'approximate');
-    assert.ok(low.knnGraph!.recall! > 0.8, `recall ${low.knnGraph!.recall}`);
+    assert.ok(low.knnGraph.recall! > 0.8, `recall ${low.knnGraph.recall}`);
     const hard = await project(await loadDataset({ path: path.join(dir, 'iso.npy') }), s);
     assert.equal(hard.knnGraph?.method, 'exact');
-    assert.ok(hard.knnGraph!.pilotRecall! < 0.8, `pilot ${hard.knnGraph!.pilotRecall}`);
+    assert.ok(hard.knnGraph.pilotRecall! < 0.8, `pilot ${hard.knnGraph.pilotRecall}`);
     assert.ok(
       hard.warnings.some((w) => /exact k-NN graph was computed/.test(w)),
       hard.warnings.join('; '),
@@ -167,7 +167,7 @@ test('auto asks the pilot: approximate where the top components hold the neighbo
     // Forcing the approximate graph skips the pilot and reports the recall it got.
     const forced = await project(await loadDataset({ path: path.join(dir, 'iso.npy') }), { ...s, knn: 'approx' });
     assert.equal(forced.knnGraph?.method, 'approximate');
-    assert.ok(forced.knnGraph!.recall! < 0.8, `forced recall ${forced.knnGraph!.recall}`);
+    assert.ok(forced.knnGraph.recall! < 0.8, `forced recall ${forced.knnGraph.recall}`);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

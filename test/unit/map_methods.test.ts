@@ -213,7 +213,7 @@ test('project CLI: --out NAME.parquet holds the same rows, coordinates and metad
     assert.equal(Number(rows[i][0]), Number(c[0]));
     assert.equal(rows[i][1], Math.fround(Number(c[1])), `row ${i} x`);
     assert.equal(rows[i][2], Math.fround(Number(c[2])), `row ${i} y`);
-    assert.equal(String(rows[i][4]), c[4], `row ${i} modality`);
+    assert.equal(rows[i][4], c[4], `row ${i} modality`);
   });
   const again = await runCli(['project', CLIP, '--method', 'pca', '--out', pq, '--json']);
   assert.equal(again.code, 2, 'never overwrites without --force');
@@ -264,10 +264,10 @@ test("UMAP's unrolled 2-D epoch gives exactly the any-dimension epoch's layout",
   const { fuzzySimplicialSet } = await import('../../src/engine/analysis/map/fuzzy');
   const { umapLayout } = await import('../../src/engine/analysis/map/umap');
   const ds = await loadDataset({ path: CLIP });
-  let g: never | undefined;
+  let g: Awaited<ReturnType<typeof distanceGraph>> | undefined;
   const gr = await distanceGraph(prepareCorpus(ds.matrix, 'cosine'), 'cosine', 14, {
     get: () => g,
-    set: (x) => (g = x as never),
+    set: (x) => (g = x),
   });
   const fs = await fuzzySimplicialSet(gr.indices, gr.dist, 1000, 14);
   const init = Float32Array.from({ length: 2000 }, (_, i) => Math.sin(i));

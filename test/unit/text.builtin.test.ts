@@ -177,7 +177,11 @@ test(
       let ab = 0,
         aa = 0,
         bb = 0;
-      for (let j = 0; j < a.length; j++) ((ab += a[j] * b[j]), (aa += a[j] * a[j]), (bb += b[j] * b[j]));
+      for (let j = 0; j < a.length; j++) {
+        ab += a[j] * b[j];
+        aa += a[j] * a[j];
+        bb += b[j] * b[j];
+      }
       return ab / Math.sqrt(aa * bb);
     };
     const fileRow = (w: string) => ds.matrix.data.subarray(meta.indexOf(w) * 100, meta.indexOf(w) * 100 + 100);

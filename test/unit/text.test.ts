@@ -146,7 +146,7 @@ test('cancellation stops embedding with CancelledError; progress reaches 1', asy
 
 function expectInputError(pattern: RegExp) {
   return (e: unknown) => {
-    assert.ok(e instanceof InputError, `expected InputError, got ${(e as Error)?.stack ?? e}`);
+    assert.ok(e instanceof InputError, `expected InputError, got ${(e as Error)?.stack ?? String(e)}`);
     assert.match(e.message, pattern);
     return true;
   };

@@ -14,14 +14,14 @@ export interface Command {
 
 export interface CommandIO {
   /** Progress to stderr when it is a terminal; silent otherwise. */
-  progress(fraction: number, message?: string): void;
+  progress: (fraction: number, message?: string) => void;
   /** Set by SIGINT/SIGTERM or a closed stdout: pass it to the analysis, which stops at its next check. */
   token: Cancellation;
   /**
    * A check the user asked for failed (one line, said on stderr): the result is still
    * written in full, then the CLI exits with status 1.
    */
-  checkFailed(message: string): void;
+  checkFailed: (message: string) => void;
 }
 
 /** Where the CLI writes; tests pass their own so they never patch process.stdout. */

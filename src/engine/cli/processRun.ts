@@ -88,7 +88,7 @@ export function runProcess(run: (io: CliStreams, stop: StopToken) => Promise<num
     // threads, the heap): 50–350 ms more on a busy machine, counted against a cancel's 1 s.
     void Promise.all([flushed(process.stdout), flushed(process.stderr)]).then(() => {
       // A failed write calls back before its 'error' event is emitted: read the error off the stream.
-      const failed = process.stdout.errored as NodeJS.ErrnoException | null;
+      const failed: NodeJS.ErrnoException | null = process.stdout.errored;
       if (failed) stdoutFailed(failed);
       process.exit(streamStatus ?? code);
     });

@@ -48,5 +48,5 @@ function toText(v: unknown): Cell {
   if (typeof v === 'boolean' || typeof v === 'number' || typeof v === 'bigint') return String(v);
   if (v instanceof Date) return v.toISOString();
   if (v instanceof Uint8Array) return `<${v.length} bytes>`;
-  return JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? Number(x) : x));
+  return JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? Number(x) : x));
 }

@@ -26,8 +26,11 @@ const T = {
   ARRAY: 33,
 } as const;
 
+/** The numeric id (DuckDBTypeId is an enum of the native module, which this file does not load). */
+const idOf = (t: DuckDBType): number => t.typeId;
+
 export function isFloatType(t: DuckDBType): boolean {
-  return t.typeId === T.FLOAT || t.typeId === T.DOUBLE;
+  return idOf(t) === T.FLOAT || idOf(t) === T.DOUBLE;
 }
 
 export function isNumericType(t: DuckDBType): boolean {
@@ -46,14 +49,14 @@ export function isNumericType(t: DuckDBType): boolean {
     T.HUGEINT,
     T.UHUGEINT,
   ];
-  return numeric.includes(t.typeId);
+  return numeric.includes(idOf(t));
 }
 
 /** FLOAT or DOUBLE element type of a list/array column, else undefined. */
 export function listValueType(t: DuckDBType): 'float' | 'double' | undefined {
-  if (t.typeId !== T.LIST && t.typeId !== T.ARRAY) return undefined;
+  if (idOf(t) !== T.LIST && idOf(t) !== T.ARRAY) return undefined;
   const v = (t as { valueType: DuckDBType }).valueType;
-  return v.typeId === T.FLOAT ? 'float' : v.typeId === T.DOUBLE ? 'double' : undefined;
+  return idOf(v) === T.FLOAT ? 'float' : idOf(v) === T.DOUBLE ? 'double' : undefined;
 }
 
 /** A SQL string literal. */

@@ -15,7 +15,7 @@ import { InputError } from '../util/errors';
 import type { ParquetColumn } from './parquetTypes';
 
 export interface ChunkReader {
-  onChunk(vectors: DuckDBVector[], rowCount: number): void;
+  onChunk: (vectors: DuckDBVector[], rowCount: number) => void;
   finish(): { matrix: Matrix; dtype: string; warnings: string[] };
 }
 

@@ -363,7 +363,6 @@ function mgs(Y: Float64Array, d: number, k: number): Float64Array {
       n = 0;
       for (let i = 0; i < d; i++) n += v[i] * v[i];
       n = Math.sqrt(n);
-      n0 = 1;
     }
     for (let i = 0; i < d; i++) v[i] /= n;
     cols.push(v);

@@ -18,7 +18,7 @@ export function assertSameFloat32(got: Float32Array, expected: ArrayLike<number>
 /** `fn` throws an InputError whose one-line message starts with the file's name and matches `problem`. */
 export function assertInputError(fn: () => unknown, fileName: string, problem: RegExp): void {
   assert.throws(fn, (e: unknown) => {
-    assert.ok(e instanceof InputError, `expected an InputError, got ${(e as Error)?.stack ?? e}`);
+    assert.ok(e instanceof InputError, `expected an InputError, got ${(e as Error)?.stack ?? String(e)}`);
     assert.ok(e.message.startsWith(`${fileName}: `), `message should name ${fileName}: ${e.message}`);
     assert.match(e.problem, problem);
     assert.ok(!e.message.includes('\n'), `one line: ${e.message}`);
@@ -38,7 +38,7 @@ export async function assertRejectsInput(
   } catch (e) {
     caught = e;
   }
-  assert.ok(caught instanceof InputError, `expected an InputError, got ${(caught as Error)?.stack ?? caught}`);
+  assert.ok(caught instanceof InputError, `expected an InputError, got ${(caught as Error)?.stack ?? String(caught)}`);
   assert.ok(caught.message.startsWith(`${fileName}: `), `message should name ${fileName}: ${caught.message}`);
   assert.match(caught.problem, problem);
   assert.ok(!caught.message.includes('\n'), `one line: ${caught.message}`);

@@ -66,6 +66,9 @@ function append(app: Appender, type: PqType, v: unknown): void {
       return app.appendFloat(v as number);
     case 'DOUBLE':
       return app.appendDouble(v as number);
+    case 'FLOAT[]':
+    case 'DOUBLE[]':
+      throw new Error('unreachable: lists are appended above');
   }
 }
 

@@ -223,7 +223,11 @@ export function csls(g: CandidateGraph, k: number, kr = 10): Int32Array {
   for (let i = 0; i < g.n; i++) {
     let s = 0;
     let c = 0;
-    for (let t = 0; t < Math.min(kr, g.K); t++) if (g.indices[i * g.K + t] >= 0) ((s -= g.dist[i * g.K + t]), c++);
+    for (let t = 0; t < Math.min(kr, g.K); t++) {
+      if (g.indices[i * g.K + t] < 0) continue;
+      s -= g.dist[i * g.K + t];
+      c++;
+    }
     r[i] = c ? s / c : 0;
   }
   // Ascending score = descending CSLS: −(2s − r(y)) = 2d + r(y).

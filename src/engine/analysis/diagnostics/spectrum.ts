@@ -204,7 +204,7 @@ async function viaRowGram(X: Matrix, nonFinite: number, opts: WorkOptions, value
     offset[j] = o / s;
   }
   const spectrum: Spectrum = { n, d, nonFinite, route: 'nxn', rawSq, cov, colVar, mean, r };
-  return { spectrum, coordinates: async () => ({ n, r, z, offset }) };
+  return { spectrum, coordinates: () => Promise.resolve({ n, r, z, offset }) };
 }
 
 /**

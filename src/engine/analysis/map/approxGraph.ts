@@ -330,7 +330,7 @@ export async function exactSample(
   for (let i = 0; i < corpus.valid.length; i++) if (corpus.valid[i]) valid.push(i);
   const pick = sampleRows(valid.length, sample, seed ^ 0x5eed);
   const rows = Int32Array.from(pick, (t) => valid[t]);
-  const exact = await knnSearch(corpus, gatherRows(corpus.source, rows) as Matrix, { k, exclude: rows, token });
+  const exact = await knnSearch(corpus, gatherRows(corpus.source, rows), { k, exclude: rows, token });
   return { rows, k, indices: exact.indices };
 }
 

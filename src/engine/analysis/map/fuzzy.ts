@@ -41,7 +41,11 @@ export async function smoothKnnDist(
   const sigma = new Float64Array(n);
   let meanAll = 0;
   let cntAll = 0;
-  for (let t = 0; t < n * k; t++) if (Number.isFinite(dist[t])) ((meanAll += dist[t]), cntAll++);
+  for (let t = 0; t < n * k; t++) {
+    if (!Number.isFinite(dist[t])) continue;
+    meanAll += dist[t];
+    cntAll++;
+  }
   // umap-learn's means include the self column (distance 0): k + 1 entries per row.
   meanAll = cntAll ? meanAll / (cntAll + n) : 0;
   for (let i = 0; i < n; i++) {

@@ -37,7 +37,13 @@ export function buildGrid(coords: Float32Array, n: number, dims: number): Layout
     if (y < y0) y0 = y;
     if (y > y1) y1 = y;
   }
-  if (!(x1 >= x0)) ((x0 = 0), (x1 = 1), (y0 = 0), (y1 = 1));
+  if (!(x1 >= x0)) {
+    // No finite point: any unit box will do.
+    x0 = 0;
+    x1 = 1;
+    y0 = 0;
+    y1 = 1;
+  }
   const w = Math.max(x1 - x0, 1e-12),
     h = Math.max(y1 - y0, 1e-12);
   const cells = Math.max(1, Math.floor(n / 2));

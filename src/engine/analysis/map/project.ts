@@ -206,7 +206,7 @@ export function checkSettings(s: ProjectSettings, n: number, file?: string): voi
   if (!(s.dims === 2 || s.dims === 3)) throw new InputError(undefined, `dims must be 2 or 3, got ${s.dims}`);
   if (!Number.isInteger(s.k) || s.k < 1) throw new InputError(undefined, `k must be a positive integer, got ${s.k}`);
   if (s.metric !== 'cosine' && s.metric !== 'euclidean')
-    throw new InputError(undefined, `projections support the cosine and euclidean metrics, got '${s.metric}'`);
+    throw new InputError(undefined, `projections support the cosine and euclidean metrics, got '${String(s.metric)}'`);
   if (n < 4) throw new InputError(file, `has ${n} usable rows; a projection needs at least 4`);
   if (s.k >= n / 2)
     throw new InputError(file, `k = ${s.k} is too large for ${n} usable rows (the quality scores need k < n/2)`);
