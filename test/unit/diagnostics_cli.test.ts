@@ -15,6 +15,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { encodeNpy } from '../../src/engine/io/npy';
 import { runCli } from './helpers/cli';
+import { slow } from './helpers/tier';
 
 const FIXTURES = path.resolve(__dirname, '../fixtures');
 const DEXTER = path.resolve(__dirname, '../../../shared/data/dexter_hubness_benchmark/X.npy');
@@ -63,71 +64,105 @@ function assertContract(r: any): void {
   }
 }
 
-test('diagnose --json prints one object with the whole contract (CLIP fixture, defaults)', async () => {
-  const res = await runCli(['diagnose', path.join(FIXTURES, 'clip_vitb16_coco500.npy'), '--json']);
-  assert.equal(res.code, 0, res.stderr);
-  assert.equal(res.stdout.trim().split('\n').length, 1, 'one line of JSON');
-  const r = JSON.parse(res.stdout);
-  assertContract(r);
-  assert.equal(r.rows, 1000);
-  assert.equal(r.rank.singularValues.length, 512, 'min(n, d) singular values of the raw X');
-  assert.equal(r.hubness.k, 10, 'default k = 10');
-  assert.equal(r.hubness.metric, 'cosine', 'hubness defaults to cosine');
-  assert.equal(r.intrinsicDimension.metric, 'euclidean', 'ID defaults to euclidean on the rows as given');
-  assert.equal(r.sample, undefined, 'no sampling below 100k rows');
-  assert.equal(r.perRow, undefined, 'per-row arrays only with --per-row');
-});
+test(
+  'diagnose --json prints one object with the whole contract (CLIP fixture, defaults)',
+  { skip: slow() },
+  async () => {
+    const res = await runCli(['diagnose', path.join(FIXTURES, 'clip_vitb16_coco500.npy'), '--json']);
+    assert.equal(res.code, 0, res.stderr);
+    assert.equal(res.stdout.trim().split('\n').length, 1, 'one line of JSON');
+    const r = JSON.parse(res.stdout);
+    assertContract(r);
+    assert.equal(r.rows, 1000);
+    assert.equal(r.rank.singularValues.length, 512, 'min(n, d) singular values of the raw X');
+    assert.equal(r.hubness.k, 10, 'default k = 10');
+    assert.equal(r.hubness.metric, 'cosine', 'hubness defaults to cosine');
+    assert.equal(r.intrinsicDimension.metric, 'euclidean', 'ID defaults to euclidean on the rows as given');
+    assert.equal(r.sample, undefined, 'no sampling below 100k rows');
+    assert.equal(r.perRow, undefined, 'per-row arrays only with --per-row');
+  },
+);
 
-test('--sample N runs the k-NN parts on N seeded rows and says so; --k, --metric, --seed are honoured', async () => {
-  const file = path.join(FIXTURES, 'glove2k.npy');
-  const res = await runCli([
-    'diagnose',
-    file,
-    '--json',
-    '--sample',
-    '500',
-    '--k',
-    '7',
-    '--metric',
-    'euclidean',
-    '--seed',
-    '3',
-  ]);
-  assert.equal(res.code, 0, res.stderr);
-  const r = JSON.parse(res.stdout);
-  assertContract(r);
-  assert.deepEqual(r.sample, {
-    rows: 500,
-    of: 2000,
-    seed: 3,
-    sections: ['intrinsicDimension', 'hubness', 'cosineVsDot'],
-  });
-  assert.ok(
-    r.notes.some((n: string) => /--sample 500/.test(n) && /500 of 2000 rows/.test(n)),
-    'a note says what was sampled',
-  );
-  assert.ok(
-    r.findings.some((f: any) => f.section === 'data' && /sample of 500 of 2000 rows/.test(f.title)),
-    'and a finding',
-  );
-  assert.equal(r.hubness.k, 7);
-  assert.equal(r.hubness.metric, 'euclidean');
-  assert.equal(r.hubness.rowsUsed, 500);
-  assert.equal(r.intrinsicDimension.metric, 'euclidean');
-  assert.equal(r.rank.n, 2000, 'rank uses every row');
-  assert.equal(r.isotropy.rowsUsed, 2000, 'isotropy uses every row');
-  // Same seed, same answer; another seed, another sample.
-  const again = JSON.parse(
-    (await runCli(['diagnose', file, '--json', '--sample', '500', '--k', '7', '--metric', 'euclidean', '--seed', '3']))
-      .stdout,
-  );
-  assert.equal(again.hubness.skewness, r.hubness.skewness);
-  const other = JSON.parse(
-    (await runCli(['diagnose', file, '--json', '--sample', '500', '--k', '7', '--metric', 'euclidean', '--seed', '4']))
-      .stdout,
-  );
-  assert.notEqual(other.hubness.skewness, r.hubness.skewness);
-});
+test(
+  '--sample N runs the k-NN parts on N seeded rows and says so; --k, --metric, --seed are honoured',
+  { skip: slow() },
+  async () => {
+    const file = path.join(FIXTURES, 'glove2k.npy');
+    const res = await runCli([
+      'diagnose',
+      file,
+      '--json',
+      '--sample',
+      '500',
+      '--k',
+      '7',
+      '--metric',
+      'euclidean',
+      '--seed',
+      '3',
+    ]);
+    assert.equal(res.code, 0, res.stderr);
+    const r = JSON.parse(res.stdout);
+    assertContract(r);
+    assert.deepEqual(r.sample, {
+      rows: 500,
+      of: 2000,
+      seed: 3,
+      sections: ['intrinsicDimension', 'hubness', 'cosineVsDot'],
+    });
+    assert.ok(
+      r.notes.some((n: string) => /--sample 500/.test(n) && /500 of 2000 rows/.test(n)),
+      'a note says what was sampled',
+    );
+    assert.ok(
+      r.findings.some((f: any) => f.section === 'data' && /sample of 500 of 2000 rows/.test(f.title)),
+      'and a finding',
+    );
+    assert.equal(r.hubness.k, 7);
+    assert.equal(r.hubness.metric, 'euclidean');
+    assert.equal(r.hubness.rowsUsed, 500);
+    assert.equal(r.intrinsicDimension.metric, 'euclidean');
+    assert.equal(r.rank.n, 2000, 'rank uses every row');
+    assert.equal(r.isotropy.rowsUsed, 2000, 'isotropy uses every row');
+    // Same seed, same answer; another seed, another sample.
+    const again = JSON.parse(
+      (
+        await runCli([
+          'diagnose',
+          file,
+          '--json',
+          '--sample',
+          '500',
+          '--k',
+          '7',
+          '--metric',
+          'euclidean',
+          '--seed',
+          '3',
+        ])
+      ).stdout,
+    );
+    assert.equal(again.hubness.skewness, r.hubness.skewness);
+    const other = JSON.parse(
+      (
+        await runCli([
+          'diagnose',
+          file,
+          '--json',
+          '--sample',
+          '500',
+          '--k',
+          '7',
+          '--metric',
+          'euclidean',
+          '--seed',
+          '4',
+        ])
+      ).stdout,
+    );
+    assert.notEqual(other.hubness.skewness, r.hubness.skewness);
+  },
+);
 
 test('--sample at or above the row count uses every row and says so; --per-row adds per-row arrays', async () => {
   const file = path.join(FIXTURES, 'skdim_hyperball_30x10.npy');
@@ -188,7 +223,7 @@ test('degenerate data answers with NaN (null) and a plain finding instead of fai
 
 test(
   'dexter (scikit-hubness example data): strong hubness, skewness 3.98 at cosine k = 10',
-  { skip: fs.existsSync(DEXTER) ? false : `${DEXTER} not found (../shared/data is not part of the repository)` },
+  { skip: slow(fs.existsSync(DEXTER) ? false : `${DEXTER} not found (../shared/data is not part of the repository)`) },
   async () => {
     const res = await runCli(['diagnose', DEXTER, '--json']);
     assert.equal(res.code, 0, res.stderr);

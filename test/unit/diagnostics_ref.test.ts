@@ -18,6 +18,7 @@ import { RANK_QUERIES, RESCALE_QUERIES, RESCALE_SIGMA } from '../../src/engine/a
 import { Rng, sampleRows } from '../../src/engine/util/random';
 import { pythonSkipReason, runPython } from './helpers/python';
 import { memoryDataset as dataset } from './helpers/dataset';
+import { slow } from './helpers/tier';
 
 const FIXTURES = path.resolve(__dirname, '../fixtures');
 const py = pythonSkipReason();
@@ -152,39 +153,47 @@ async function checkAgainstReference(
   return r;
 }
 
-test('CLIP image rows: reproduced reference values and every number vs numpy', { skip: py ?? false }, async () => {
-  const X = clipImages();
-  const r = await checkAgainstReference(X, 'CLIP images');
-  // Reproduced reference values (numpy); these do not depend on eigenvector signs or float32 near-ties.
-  close(r.isotropy.meanCosine, 0.5314830466685783, 1e-9, 'mean cosine 0.5314830467');
-  const top = r.isotropy.topContributors[0];
-  close(top.share, 0.743, 0.0005, 'rogue dimension carries 74.3% of the mean cosine');
-  assert.ok(
-    r.findings.some((f) => f.section === 'isotropy' && f.title.includes(`Rogue dimension ${top.dim}`)),
-    'finding names the rogue dimension',
-  );
-  close(r.rank!.rankMe, 258.21790041735585, 1e-3, 'RankMe raw 258.218');
-  close(r.isotropy.isoScore, 0.0816057442922447, 1e-6, 'IsoScore 0.0816');
-  close(r.isotropy.previews[0].meanCosine, -0.0017434422456230772, 1e-6, 'mean cosine after ABTT D=5');
-  const h = r.hubness;
-  close(h.skewness, 1.3380652003483082, 1e-6, 'hubness skewness k=10 1.338');
-  close(h.robinHood, 0.3206, 1e-9, 'robin hood 0.3206');
-  close(h.antihubShare, 0.05, 1e-9, 'antihubs 5%');
-  close(h.hubOccurrence, 0.3558, 1e-9, 'hub occurrence');
-  assert.equal(h.maxOccurrence, 45);
-  assert.ok(
-    r.findings.some((f) => f.section === 'hubness' && f.severity === 'warning' && /skewness 1\.34/.test(f.title)),
-  );
-});
+test(
+  'CLIP image rows: reproduced reference values and every number vs numpy',
+  { skip: slow(py ?? false) },
+  async () => {
+    const X = clipImages();
+    const r = await checkAgainstReference(X, 'CLIP images');
+    // Reproduced reference values (numpy); these do not depend on eigenvector signs or float32 near-ties.
+    close(r.isotropy.meanCosine, 0.5314830466685783, 1e-9, 'mean cosine 0.5314830467');
+    const top = r.isotropy.topContributors[0];
+    close(top.share, 0.743, 0.0005, 'rogue dimension carries 74.3% of the mean cosine');
+    assert.ok(
+      r.findings.some((f) => f.section === 'isotropy' && f.title.includes(`Rogue dimension ${top.dim}`)),
+      'finding names the rogue dimension',
+    );
+    close(r.rank!.rankMe, 258.21790041735585, 1e-3, 'RankMe raw 258.218');
+    close(r.isotropy.isoScore, 0.0816057442922447, 1e-6, 'IsoScore 0.0816');
+    close(r.isotropy.previews[0].meanCosine, -0.0017434422456230772, 1e-6, 'mean cosine after ABTT D=5');
+    const h = r.hubness;
+    close(h.skewness, 1.3380652003483082, 1e-6, 'hubness skewness k=10 1.338');
+    close(h.robinHood, 0.3206, 1e-9, 'robin hood 0.3206');
+    close(h.antihubShare, 0.05, 1e-9, 'antihubs 5%');
+    close(h.hubOccurrence, 0.3558, 1e-9, 'hub occurrence');
+    assert.equal(h.maxOccurrence, 45);
+    assert.ok(
+      r.findings.some((f) => f.section === 'hubness' && f.severity === 'warning' && /skewness 1\.34/.test(f.title)),
+    );
+  },
+);
 
-test('CLIP image + caption rows with --metric cosine (ID on unit rows) vs numpy', { skip: py ?? false }, async () => {
-  const X = readNpy(path.join(FIXTURES, 'clip_vitb16_coco500.npy')).matrix;
-  const r = await checkAgainstReference(X, 'CLIP all, cosine', { metric: 'cosine' });
-  assert.equal(r.intrinsicDimension.metric, 'cosine');
-  assert.equal(r.hubness.metric, 'cosine');
-});
+test(
+  'CLIP image + caption rows with --metric cosine (ID on unit rows) vs numpy',
+  { skip: slow(py ?? false) },
+  async () => {
+    const X = readNpy(path.join(FIXTURES, 'clip_vitb16_coco500.npy')).matrix;
+    const r = await checkAgainstReference(X, 'CLIP all, cosine', { metric: 'cosine' });
+    assert.equal(r.intrinsicDimension.metric, 'cosine');
+    assert.equal(r.hubness.metric, 'cosine');
+  },
+);
 
-test('GloVe 2k (norms vary: dot and cosine disagree) vs numpy, k = 5', { skip: py ?? false }, async () => {
+test('GloVe 2k (norms vary: dot and cosine disagree) vs numpy, k = 5', { skip: slow(py ?? false) }, async () => {
   const X = readNpy(path.join(FIXTURES, 'glove2k.npy')).matrix;
   const r = await checkAgainstReference(X, 'GloVe 2k', { k: 5 });
   assert.equal(r.hubness.k, 5);
@@ -200,7 +209,7 @@ test('GloVe 2k (norms vary: dot and cosine disagree) vs numpy, k = 5', { skip: p
 
 test(
   'random data with a known spectrum: eigenvalues, dims90/95, participation ratio vs numpy and theory',
-  { skip: py ?? false },
+  { skip: slow(py ?? false) },
   async () => {
     // X = Z·diag(s), Z standard normal: the covariance eigenvalues tend to s² as n grows.
     const n = 3000;
@@ -238,7 +247,7 @@ function gaussian(n: number, d: number, seed: number): Float32Array {
 
 test(
   'edge cases vs numpy: duplicates, n < d, constant columns, NaN rows, zero rows',
-  { skip: py ?? false },
+  { skip: slow(py ?? false) },
   async () => {
     const d = 8;
     // Duplicates: removed before ID (and counted), kept everywhere else.

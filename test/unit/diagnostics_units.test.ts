@@ -31,6 +31,7 @@ import { quantileSorted, rankData, skewness, spearman, logSumExp } from '../../s
 import { pythonSkipReason, runPython } from './helpers/python';
 import { memoryDataset as dataset } from './helpers/dataset';
 import { Rng } from '../../src/engine/util/random';
+import { slow } from './helpers/tier';
 
 const FIXTURES = path.resolve(__dirname, '../fixtures');
 const py = pythonSkipReason();
@@ -148,7 +149,7 @@ test('duplicate rows are removed before ID and counted; the estimators stay fini
 
 test(
   'TwoNN reference implementation agrees (sklearn LinearRegression through the origin)',
-  { skip: py ?? false },
+  { skip: slow(py ?? false) },
   () => {
     // Random distance pairs: the fit itself, independent of neighbour search.
     const n = 200;

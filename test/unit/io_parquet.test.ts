@@ -14,6 +14,7 @@ import { loadDataset } from '../../src/engine/data/dataset';
 import { PYTHON, REFERENCE_DIR, pythonSkipReason, readNpyFloat64 } from './helpers/python';
 import { assertRejectsInput, assertSameFloat32 } from './helpers/io';
 import { PqColumn, rowList, writeParquet } from './helpers/parquet';
+import { slow } from './helpers/tier';
 
 const skip = pythonSkipReason(['numpy']);
 let dir = '';
@@ -41,7 +42,7 @@ const ids = () => Array.from({ length: n }, (_, i) => i);
 const words = () => Array.from({ length: n }, (_, i) => `word${i}`);
 const labels = () => Array.from({ length: n }, (_, i) => ['red', 'green', 'blue'][i % 3]);
 
-describe('parquet written from numpy arrays', { skip: skip ?? undefined }, () => {
+describe('parquet written from numpy arrays', { skip: slow(skip ?? undefined) }, () => {
   test('list<float> with text, label and number columns: values exact, metadata typed', async () => {
     const cols: PqColumn[] = [
       { name: 'id', type: 'INTEGER', values: ids() },

@@ -17,6 +17,7 @@ import type { Metric } from '../../src/shared/protocol/common';
 import { Rng } from '../../src/engine/util/random';
 import { pythonSkipReason, runPython } from './helpers/python';
 import { gloveSkipReason, loadGlove } from './helpers/glove';
+import { slow } from './helpers/tier';
 
 const PY = pythonSkipReason();
 const GLOVE = gloveSkipReason();
@@ -102,7 +103,7 @@ function eigvalError(ours: Float64Array, A: Float64Array, d: number): number {
 
 // ---------- eigen-solvers ----------
 
-describe('eigenvalues vs numpy eigvalsh (1e-6 relative to the largest)', { skip: PY ?? undefined }, () => {
+describe('eigenvalues vs numpy eigvalsh (1e-6 relative to the largest)', { skip: slow(PY ?? undefined) }, () => {
   test('d = 100: covariance of GloVe 2k (real data), one- and two-stage', { skip: GLOVE ?? undefined }, async () => {
     const X = loadGlove(2000).matrix;
     const C = covariance(await computeMoments(X));
@@ -176,7 +177,7 @@ describe('eigenvalues vs numpy eigvalsh (1e-6 relative to the largest)', { skip:
   });
 });
 
-describe('eigenvectors vs numpy eigh', { skip: PY ?? undefined }, () => {
+describe('eigenvectors vs numpy eigh', { skip: slow(PY ?? undefined) }, () => {
   test('eigh: all values and top vectors, GloVe covariance', { skip: GLOVE ?? undefined }, async () => {
     const C = covariance(await computeMoments(loadGlove(2000).matrix));
     const e = eigh(C, 100, 10);
@@ -270,7 +271,7 @@ function assertSameKnn(ours: KnnResult, refIdx: Float64Array, refSc: Float64Arra
   assert.ok(ties <= indices.length * 0.001, `${label}: ${ties} tie swaps`);
 }
 
-describe('k-NN vs numpy (exact float64)', { skip: PY ?? GLOVE ?? undefined }, () => {
+describe('k-NN vs numpy (exact float64)', { skip: slow(PY ?? GLOVE ?? undefined) }, () => {
   const K = 10;
   let X: Matrix;
   const DUP = 7; // rows 2000 and 2001 are exact copies of row 7
@@ -379,7 +380,7 @@ describe('k-NN vs numpy (exact float64)', { skip: PY ?? GLOVE ?? undefined }, ()
 
 // ---------- moments ----------
 
-describe('moments vs numpy (bound stated in moments.ts)', { skip: PY ?? undefined }, () => {
+describe('moments vs numpy (bound stated in moments.ts)', { skip: slow(PY ?? undefined) }, () => {
   async function check(X: Matrix, label: string, chunk?: number) {
     let mom = await computeMoments(X);
     if (chunk) {
@@ -465,7 +466,7 @@ describe('moments vs numpy (bound stated in moments.ts)', { skip: PY ?? undefine
 
 // ---------- PCA ----------
 
-describe('PCA vs scikit-learn PCA(svd_solver="full")', { skip: PY ?? undefined }, () => {
+describe('PCA vs scikit-learn PCA(svd_solver="full")', { skip: slow(PY ?? undefined) }, () => {
   async function check(X: Matrix, m: number, gapped: number[], label: string) {
     const pca = await fitPca(X, m);
     assert.equal(pca.m, m);
@@ -540,7 +541,7 @@ describe('degenerate input', () => {
 
 // ---------- cancellation ----------
 
-describe('cancellation', () => {
+describe('cancellation', { skip: slow() }, () => {
   test('knnGraph on 60k×256 stops within 1 s of the token flipping; the next call works', async () => {
     const X = clustered(60000, 256, 50, 3);
     const corpus = prepareCorpus(X, 'cosine');

@@ -25,6 +25,7 @@ import { writeNpy } from '../../src/engine/io/npy';
 import { project, ProjectSettings } from '../../src/engine/analysis/map/project';
 import { runCli } from './helpers/cli';
 import { pythonSkipReason, runPython } from './helpers/python';
+import { slow } from './helpers/tier';
 
 const CLIP = path.resolve(__dirname, '../fixtures/clip_vitb16_coco500.npy');
 const py = pythonSkipReason();
@@ -42,7 +43,7 @@ function recallAgainst(ours: Int32Array, ref: ArrayLike<number>, n: number, k: n
 
 test(
   'approximate graph on CLIP ViT-B/16 (1000×512): recall vs numpy exact cosine k-NN, and the reported recall is that recall',
-  { skip: py ?? false },
+  { skip: slow(py ?? false) },
   async () => {
     const ds = await loadDataset({ path: CLIP });
     const n = ds.matrix.rows;
@@ -83,23 +84,27 @@ test(
   },
 );
 
-test('UMAP on the approximate graph keeps the exact graph’s trustworthiness (CLIP fixture)', async () => {
-  const ds = await loadDataset({ path: CLIP });
-  const s: ProjectSettings = { method: 'umap', dims: 2, seed: 3, k: 10, metric: 'cosine', iterations: 200 };
-  const exact = await project(ds, { ...s, knn: 'exact' });
-  const approx = await project(ds, { ...s, knn: 'approx' });
-  assert.equal(exact.knnGraph?.method, 'exact');
-  assert.equal(approx.knnGraph?.method, 'approximate');
-  assert.equal(approx.knnGraph?.sample, 1000);
-  assert.ok(approx.knnGraph.recall! > 0.95, `recall ${approx.knnGraph.recall}`);
-  const dt = exact.quality.trustworthiness - approx.quality.trustworthiness;
-  assert.ok(dt < 0.01, `T exact ${exact.quality.trustworthiness} vs approximate ${approx.quality.trustworthiness}`);
-  // auto is exact at this size
-  const auto = await project(ds, { ...s, iterations: 5 });
-  assert.equal(auto.knnGraph?.method, 'exact');
-});
+test(
+  'UMAP on the approximate graph keeps the exact graph’s trustworthiness (CLIP fixture)',
+  { skip: slow() },
+  async () => {
+    const ds = await loadDataset({ path: CLIP });
+    const s: ProjectSettings = { method: 'umap', dims: 2, seed: 3, k: 10, metric: 'cosine', iterations: 200 };
+    const exact = await project(ds, { ...s, knn: 'exact' });
+    const approx = await project(ds, { ...s, knn: 'approx' });
+    assert.equal(exact.knnGraph?.method, 'exact');
+    assert.equal(approx.knnGraph?.method, 'approximate');
+    assert.equal(approx.knnGraph?.sample, 1000);
+    assert.ok(approx.knnGraph.recall! > 0.95, `recall ${approx.knnGraph.recall}`);
+    const dt = exact.quality.trustworthiness - approx.quality.trustworthiness;
+    assert.ok(dt < 0.01, `T exact ${exact.quality.trustworthiness} vs approximate ${approx.quality.trustworthiness}`);
+    // auto is exact at this size
+    const auto = await project(ds, { ...s, iterations: 5 });
+    assert.equal(auto.knnGraph?.method, 'exact');
+  },
+);
 
-test('CLI: --knn approx reports the graph and its recall; a bad --knn is a clear error', async () => {
+test('CLI: --knn approx reports the graph and its recall; a bad --knn is a clear error', { skip: slow() }, async () => {
   const r = await runCli(['project', CLIP, '--method', 'umap', '--iterations', '20', '--knn', 'approx', '--json']);
   assert.equal(r.code, 0, r.stderr);
   const j = JSON.parse(r.stdout);
@@ -132,43 +137,47 @@ test('the pilot predicts the re-scored graph: reduced-space recall = recall of t
   assert.ok(Math.abs(pilot - built) <= 0.002, `pilot ${pilot} vs graph ${built}`);
 });
 
-test('auto asks the pilot: approximate where the top components hold the neighbours, exact (and says why) where they do not', async () => {
-  const n = 20_500; // just above the exact-only size
-  const d = 128;
-  const rng = new Rng(5);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lens-pilot-'));
-  try {
-    // Neighbours in an 8-dim subspace (plus faint noise) vs isotropic noise in all 128 dims.
-    const basis = Float32Array.from({ length: 8 * d }, () => rng.normal());
-    const lowRank = new Float32Array(n * d);
-    const iso = new Float32Array(n * d);
-    for (let i = 0; i < n; i++) {
-      const u = Array.from({ length: 8 }, () => rng.normal());
-      for (let j = 0; j < d; j++) {
-        let v = 0.01 * rng.normal();
-        for (let t = 0; t < 8; t++) v += u[t] * basis[t * d + j];
-        lowRank[i * d + j] = v;
-        iso[i * d + j] = rng.normal();
+test(
+  'auto asks the pilot: approximate where the top components hold the neighbours, exact (and says why) where they do not',
+  { skip: slow() },
+  async () => {
+    const n = 20_500; // just above the exact-only size
+    const d = 128;
+    const rng = new Rng(5);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lens-pilot-'));
+    try {
+      // Neighbours in an 8-dim subspace (plus faint noise) vs isotropic noise in all 128 dims.
+      const basis = Float32Array.from({ length: 8 * d }, () => rng.normal());
+      const lowRank = new Float32Array(n * d);
+      const iso = new Float32Array(n * d);
+      for (let i = 0; i < n; i++) {
+        const u = Array.from({ length: 8 }, () => rng.normal());
+        for (let j = 0; j < d; j++) {
+          let v = 0.01 * rng.normal();
+          for (let t = 0; t < 8; t++) v += u[t] * basis[t * d + j];
+          lowRank[i * d + j] = v;
+          iso[i * d + j] = rng.normal();
+        }
       }
+      const s: ProjectSettings = { method: 'pca', dims: 2, seed: 0, k: 10, metric: 'cosine' };
+      writeNpy(path.join(dir, 'low.npy'), lowRank, [n, d]);
+      writeNpy(path.join(dir, 'iso.npy'), iso, [n, d]);
+      const low = await project(await loadDataset({ path: path.join(dir, 'low.npy') }), s);
+      assert.equal(low.knnGraph?.method, 'approximate');
+      assert.ok(low.knnGraph.recall! > 0.8, `recall ${low.knnGraph.recall}`);
+      const hard = await project(await loadDataset({ path: path.join(dir, 'iso.npy') }), s);
+      assert.equal(hard.knnGraph?.method, 'exact');
+      assert.ok(hard.knnGraph.pilotRecall! < 0.8, `pilot ${hard.knnGraph.pilotRecall}`);
+      assert.ok(
+        hard.warnings.some((w) => /exact k-NN graph was computed/.test(w)),
+        hard.warnings.join('; '),
+      );
+      // Forcing the approximate graph skips the pilot and reports the recall it got.
+      const forced = await project(await loadDataset({ path: path.join(dir, 'iso.npy') }), { ...s, knn: 'approx' });
+      assert.equal(forced.knnGraph?.method, 'approximate');
+      assert.ok(forced.knnGraph.recall! < 0.8, `forced recall ${forced.knnGraph.recall}`);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
-    const s: ProjectSettings = { method: 'pca', dims: 2, seed: 0, k: 10, metric: 'cosine' };
-    writeNpy(path.join(dir, 'low.npy'), lowRank, [n, d]);
-    writeNpy(path.join(dir, 'iso.npy'), iso, [n, d]);
-    const low = await project(await loadDataset({ path: path.join(dir, 'low.npy') }), s);
-    assert.equal(low.knnGraph?.method, 'approximate');
-    assert.ok(low.knnGraph.recall! > 0.8, `recall ${low.knnGraph.recall}`);
-    const hard = await project(await loadDataset({ path: path.join(dir, 'iso.npy') }), s);
-    assert.equal(hard.knnGraph?.method, 'exact');
-    assert.ok(hard.knnGraph.pilotRecall! < 0.8, `pilot ${hard.knnGraph.pilotRecall}`);
-    assert.ok(
-      hard.warnings.some((w) => /exact k-NN graph was computed/.test(w)),
-      hard.warnings.join('; '),
-    );
-    // Forcing the approximate graph skips the pilot and reports the recall it got.
-    const forced = await project(await loadDataset({ path: path.join(dir, 'iso.npy') }), { ...s, knn: 'approx' });
-    assert.equal(forced.knnGraph?.method, 'approximate');
-    assert.ok(forced.knnGraph.recall! < 0.8, `forced recall ${forced.knnGraph.recall}`);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-});
+  },
+);

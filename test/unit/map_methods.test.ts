@@ -15,6 +15,7 @@ import { project, ProjectSettings } from '../../src/engine/analysis/map/project'
 import { CancelledError } from '../../src/engine/util/errors';
 import { runCli } from './helpers/cli';
 import { pythonSkipReason, runPython } from './helpers/python';
+import { slow } from './helpers/tier';
 
 const FIXTURES = path.resolve(__dirname, '../fixtures');
 const GLOVE = path.join(FIXTURES, 'glove2k.npy');
@@ -37,7 +38,7 @@ for (const [name, file] of [
   ['GloVe 2k', GLOVE],
   ['CLIP ViT-B/16 COCO 1000', CLIP],
 ] as const) {
-  test(`UMAP and t-SNE beat PCA's trustworthiness and k-NN recall on ${name} (fixture)`, async () => {
+  test(`UMAP and t-SNE beat PCA's trustworthiness and k-NN recall on ${name} (fixture)`, { skip: slow() }, async () => {
     const ds = await loadDataset({ path: file });
     const pca = await project(ds, base('pca'));
     for (const method of ['umap', 'tsne'] as const) {
@@ -70,20 +71,24 @@ for (const [name, file] of [
   });
 }
 
-test('UMAP and t-SNE are seeded-reproducible (same seed → same layout, other seed → another)', async () => {
-  const ds = await loadDataset({ path: CLIP });
-  for (const method of ['umap', 'tsne'] as const) {
-    const s = base(method, { iterations: method === 'umap' ? 60 : 300 });
-    const a = await project(ds, s);
-    ds.cache.clear(); // recompute PCA and the k-NN graph too
-    const b = await project(ds, s);
-    assert.deepEqual(a.coords, b.coords, `${method}: seed 7 twice`);
-    if (method === 'umap') {
-      const c = await project(ds, { ...s, seed: 8 });
-      assert.notDeepEqual(a.coords, c.coords, 'another seed moves the points');
+test(
+  'UMAP and t-SNE are seeded-reproducible (same seed → same layout, other seed → another)',
+  { skip: slow() },
+  async () => {
+    const ds = await loadDataset({ path: CLIP });
+    for (const method of ['umap', 'tsne'] as const) {
+      const s = base(method, { iterations: method === 'umap' ? 60 : 300 });
+      const a = await project(ds, s);
+      ds.cache.clear(); // recompute PCA and the k-NN graph too
+      const b = await project(ds, s);
+      assert.deepEqual(a.coords, b.coords, `${method}: seed 7 twice`);
+      if (method === 'umap') {
+        const c = await project(ds, { ...s, seed: 8 });
+        assert.notDeepEqual(a.coords, c.coords, 'another seed moves the points');
+      }
     }
-  }
-});
+  },
+);
 
 test('intermediate layouts stream (PCA first, then the method), and the last is the result', async () => {
   const ds = await loadDataset({ path: CLIP });
@@ -119,7 +124,7 @@ test('cancelling a projection stops it with CancelledError', async () => {
 
 test(
   'project CLI: JSON scores equal scikit-learn on the coordinates it wrote; --out never overwrites',
-  { skip: py ?? false },
+  { skip: slow(py ?? false) },
   async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'el-project-'));
     const out = path.join(dir, 'coords.csv');
@@ -191,35 +196,39 @@ test(
   },
 );
 
-test('project CLI: --out NAME.parquet holds the same rows, coordinates and metadata as the CSV', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'el-project-pq-'));
-  const csv = path.join(dir, 'coords.csv');
-  const pq = path.join(dir, 'coords.parquet');
-  assert.equal((await runCli(['project', CLIP, '--method', 'pca', '--out', csv, '--json'])).code, 0);
-  const r = await runCli(['project', CLIP, '--method', 'pca', '--out', pq, '--json']);
-  assert.equal(r.code, 0, r.stderr);
-  const { DuckDBInstance } = await import('@duckdb/node-api');
-  const con = await (await DuckDBInstance.create(':memory:')).connect();
-  const res = await con.runAndReadAll(`SELECT * FROM read_parquet('${pq.replace(/'/g, "''")}') ORDER BY "row"`);
-  const types = res.columnTypes().map((t) => String(t));
-  assert.deepEqual(res.columnNames(), ['row', 'x', 'y', 'preservation', 'modality', 'pair_id', 'weights']);
-  assert.deepEqual(types.slice(0, 3), ['INTEGER', 'FLOAT', 'FLOAT']);
-  const rows = res.getRowsJS();
-  con.closeSync();
-  const lines = fs.readFileSync(csv, 'utf8').trim().split('\n').slice(1);
-  assert.equal(rows.length, lines.length);
-  lines.forEach((l, i) => {
-    const c = l.split(',');
-    assert.equal(Number(rows[i][0]), Number(c[0]));
-    assert.equal(rows[i][1], Math.fround(Number(c[1])), `row ${i} x`);
-    assert.equal(rows[i][2], Math.fround(Number(c[2])), `row ${i} y`);
-    assert.equal(rows[i][4], c[4], `row ${i} modality`);
-  });
-  const again = await runCli(['project', CLIP, '--method', 'pca', '--out', pq, '--json']);
-  assert.equal(again.code, 2, 'never overwrites without --force');
-  assert.deepEqual(fs.readdirSync(dir).sort(), ['coords.csv', 'coords.parquet'], 'no temporary files left');
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+test(
+  'project CLI: --out NAME.parquet holds the same rows, coordinates and metadata as the CSV',
+  { skip: slow() },
+  async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'el-project-pq-'));
+    const csv = path.join(dir, 'coords.csv');
+    const pq = path.join(dir, 'coords.parquet');
+    assert.equal((await runCli(['project', CLIP, '--method', 'pca', '--out', csv, '--json'])).code, 0);
+    const r = await runCli(['project', CLIP, '--method', 'pca', '--out', pq, '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const con = await (await DuckDBInstance.create(':memory:')).connect();
+    const res = await con.runAndReadAll(`SELECT * FROM read_parquet('${pq.replace(/'/g, "''")}') ORDER BY "row"`);
+    const types = res.columnTypes().map((t) => String(t));
+    assert.deepEqual(res.columnNames(), ['row', 'x', 'y', 'preservation', 'modality', 'pair_id', 'weights']);
+    assert.deepEqual(types.slice(0, 3), ['INTEGER', 'FLOAT', 'FLOAT']);
+    const rows = res.getRowsJS();
+    con.closeSync();
+    const lines = fs.readFileSync(csv, 'utf8').trim().split('\n').slice(1);
+    assert.equal(rows.length, lines.length);
+    lines.forEach((l, i) => {
+      const c = l.split(',');
+      assert.equal(Number(rows[i][0]), Number(c[0]));
+      assert.equal(rows[i][1], Math.fround(Number(c[1])), `row ${i} x`);
+      assert.equal(rows[i][2], Math.fround(Number(c[2])), `row ${i} y`);
+      assert.equal(rows[i][4], c[4], `row ${i} modality`);
+    });
+    const again = await runCli(['project', CLIP, '--method', 'pca', '--out', pq, '--json']);
+    assert.equal(again.code, 2, 'never overwrites without --force');
+    assert.deepEqual(fs.readdirSync(dir).sort(), ['coords.csv', 'coords.parquet'], 'no temporary files left');
+    fs.rmSync(dir, { recursive: true, force: true });
+  },
+);
 
 test('project CLI: clear errors for bad options and bad files', async () => {
   const cases: [string[], RegExp][] = [

@@ -17,6 +17,7 @@ import { prepareCorpus } from '../../src/engine/kernels/knn';
 import { pythonSkipReason, runPython } from './helpers/python';
 import { gaussianClusters, noisyProjection } from './helpers/mapData';
 import { gloveSkipReason, loadGlove } from './helpers/glove';
+import { slow } from './helpers/tier';
 
 const py = pythonSkipReason();
 const umapPy = pythonSkipReason(['numpy', 'umap']);
@@ -24,7 +25,7 @@ const umapPy = pythonSkipReason(['numpy', 'umap']);
 for (const metric of ['euclidean', 'cosine'] as const) {
   test(
     `trustworthiness, continuity, kNN recall equal scikit-learn's (${metric}, synthetic clusters)`,
-    { skip: py ?? false },
+    { skip: slow(py ?? false) },
     async () => {
       const { X } = gaussianClusters(400, 24, 6, 0.6, 11);
       const Y = noisyProjection(X, 2, 0.5, 12);
@@ -51,7 +52,7 @@ for (const metric of ['euclidean', 'cosine'] as const) {
 
 test(
   'quality scores equal scikit-learn on real GloVe vectors (1000 words, cosine, 3-D map)',
-  { skip: py ?? gloveSkipReason() ?? false },
+  { skip: slow(py ?? gloveSkipReason() ?? false) },
   async () => {
     const { matrix: X } = loadGlove(1000);
     const Y = noisyProjection(X, 3, 0.1, 3);

@@ -11,6 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { encodeNpy, readNpy } from '../../src/engine/io/npy';
 import { runCli } from './helpers/cli';
+import { slow } from './helpers/tier';
 
 const FIX = path.resolve(__dirname, '../fixtures');
 const CLIP = path.join(FIX, 'clip_vitb16_coco500.npy');
@@ -19,7 +20,7 @@ function tmpdir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'elens-pairs-cli-'));
 }
 
-test('gap --json: {l2m, rmg, separability, retrieval: {aToB, bToA}}', async () => {
+test('gap --json: {l2m, rmg, separability, retrieval: {aToB, bToA}}', { skip: slow() }, async () => {
   const r = await runCli(['gap', CLIP, '--group', 'modality', '--pair', 'pair_id', '--json']);
   assert.equal(r.code, 0, r.stderr);
   const j = JSON.parse(r.stdout);
@@ -107,32 +108,36 @@ test('collapse --json: {nc1, withinBetweenRatio, nc2: {equinorm, equiangularity}
   }
 });
 
-test('compare --json: {rows, linearCka, debiasedCka, mutualKnn, procrustes: {top1Before, top1After, residual}}; misaligned files exit 2', async () => {
-  const dir = tmpdir();
-  try {
-    // Split the fixture into image and caption files (numpy-format headers written by our encoder).
-    const m = readNpy(CLIP).matrix;
-    fs.writeFileSync(path.join(dir, 'img.npy'), encodeNpy(m.data.subarray(0, 500 * 512), [500, 512]));
-    fs.writeFileSync(path.join(dir, 'txt.npy'), encodeNpy(m.data.subarray(500 * 512), [500, 512]));
-    fs.writeFileSync(path.join(dir, 'short.npy'), encodeNpy(m.data.subarray(0, 499 * 512), [499, 512]));
-    const r = await runCli(['compare', path.join(dir, 'img.npy'), path.join(dir, 'txt.npy'), '--k', '10', '--json']);
-    assert.equal(r.code, 0, r.stderr);
-    const j = JSON.parse(r.stdout);
-    assert.deepEqual(Object.keys(j).slice(0, 5), ['rows', 'linearCka', 'debiasedCka', 'mutualKnn', 'procrustes']);
-    assert.equal(j.rows, 500);
-    assert.ok(Math.abs(j.mutualKnn - 0.2494) < 1e-12);
-    assert.ok(Math.abs(j.linearCka - 0.6362) < 1e-4);
-    assert.equal(j.procrustes.top1Before, 0.552);
-    assert.equal(j.procrustes.top1After, 0.958);
-    assert.ok(j.procrustes.residual > 0 && j.procrustes.residual < 1);
-    assert.equal(j.jaccard, undefined, 'per-row Jaccard only with --per-row');
-    const bad = await runCli(['compare', path.join(dir, 'img.npy'), path.join(dir, 'short.npy'), '--json']);
-    assert.equal(bad.code, 2);
-    assert.match(bad.stderr, /^embedding-lens: short\.npy: has 499 rows but img\.npy has 500/);
-    const one = await runCli(['compare', path.join(dir, 'img.npy'), '--json']);
-    assert.equal(one.code, 2);
-    assert.match(one.stderr, /missing the second file B/);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-});
+test(
+  'compare --json: {rows, linearCka, debiasedCka, mutualKnn, procrustes: {top1Before, top1After, residual}}; misaligned files exit 2',
+  { skip: slow() },
+  async () => {
+    const dir = tmpdir();
+    try {
+      // Split the fixture into image and caption files (numpy-format headers written by our encoder).
+      const m = readNpy(CLIP).matrix;
+      fs.writeFileSync(path.join(dir, 'img.npy'), encodeNpy(m.data.subarray(0, 500 * 512), [500, 512]));
+      fs.writeFileSync(path.join(dir, 'txt.npy'), encodeNpy(m.data.subarray(500 * 512), [500, 512]));
+      fs.writeFileSync(path.join(dir, 'short.npy'), encodeNpy(m.data.subarray(0, 499 * 512), [499, 512]));
+      const r = await runCli(['compare', path.join(dir, 'img.npy'), path.join(dir, 'txt.npy'), '--k', '10', '--json']);
+      assert.equal(r.code, 0, r.stderr);
+      const j = JSON.parse(r.stdout);
+      assert.deepEqual(Object.keys(j).slice(0, 5), ['rows', 'linearCka', 'debiasedCka', 'mutualKnn', 'procrustes']);
+      assert.equal(j.rows, 500);
+      assert.ok(Math.abs(j.mutualKnn - 0.2494) < 1e-12);
+      assert.ok(Math.abs(j.linearCka - 0.6362) < 1e-4);
+      assert.equal(j.procrustes.top1Before, 0.552);
+      assert.equal(j.procrustes.top1After, 0.958);
+      assert.ok(j.procrustes.residual > 0 && j.procrustes.residual < 1);
+      assert.equal(j.jaccard, undefined, 'per-row Jaccard only with --per-row');
+      const bad = await runCli(['compare', path.join(dir, 'img.npy'), path.join(dir, 'short.npy'), '--json']);
+      assert.equal(bad.code, 2);
+      assert.match(bad.stderr, /^embedding-lens: short\.npy: has 499 rows but img\.npy has 500/);
+      const one = await runCli(['compare', path.join(dir, 'img.npy'), '--json']);
+      assert.equal(one.code, 2);
+      assert.match(one.stderr, /missing the second file B/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  },
+);

@@ -22,6 +22,7 @@ import { InputError } from '../../src/engine/util/errors';
 import { pythonSkipReason, runPython } from './helpers/python';
 import { memoryDataset } from './helpers/dataset';
 import { Rng } from '../../src/engine/util/random';
+import { slow } from './helpers/tier';
 
 const SHARED = path.resolve(__dirname, '../../../shared/data');
 const CIFAR = path.join(SHARED, 'cifar10_resnet56_penultimate');
@@ -114,7 +115,7 @@ test('collapse shows as noise shrinks: NC1 → 0 with σ², NCM accuracy → 1',
   assert.equal(b.knnAccuracy, 1);
 });
 
-test('a class with one row, labels that skip values, and C > d match numpy', { skip: py ?? false }, async () => {
+test('a class with one row, labels that skip values, and C > d match numpy', { skip: slow(py ?? false) }, async () => {
   const one = classes([40, 1, 30, 25], 6, 1.5, 9);
   // Integer labels 0, 2, 5, 7: classes are the values present.
   const map = [0, 2, 5, 7];
@@ -238,7 +239,7 @@ const cifarSkip = !fs.existsSync(path.join(CIFAR, 'X.npy'))
   : py;
 test(
   'CIFAR-10 ResNet-56 test features (10k×64) with the network head: matches numpy and the folder README',
-  { skip: cifarSkip ?? false },
+  { skip: slow(cifarSkip ?? false) },
   async () => {
     const full = await loadDataset({ path: path.join(CIFAR, 'X.npy'), metaPath: path.join(CIFAR, 'meta.tsv') });
     // The 10,000 test rows (50,000 train rows come first): kept small so the test stays quick.

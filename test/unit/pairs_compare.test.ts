@@ -24,6 +24,7 @@ import { InputError } from '../../src/engine/util/errors';
 import { pythonSkipReason, runPython } from './helpers/python';
 import { memoryDataset } from './helpers/dataset';
 import { Rng } from '../../src/engine/util/random';
+import { slow } from './helpers/tier';
 
 const dataset = (m: Matrix, file: string, columns: Record<string, (string | number | null)[]> = {}): Dataset =>
   memoryDataset(m, file, columns, 'text');
@@ -69,7 +70,7 @@ const f32 = (a: Float64Array, rows: number, cols: number): Matrix => ({ rows, co
 
 test(
   'Kornblith CKA demo (seed 1337): linear 0.55761 and debiased 0.51346, as numpy',
-  { skip: py ?? false },
+  { skip: slow(py ?? false) },
   async () => {
     const ref = runPython('pairs_ref.py', {}, { task: 'cka_demo' });
     const X = f32(ref.arrays.X.data, 100, 10);
@@ -90,41 +91,45 @@ test(
   },
 );
 
-test('CLIP images vs captions: mutual k-NN 0.2494, CKA 0.6362, Procrustes top-1 0.552 → 0.958, and numpy per row', async () => {
-  const ds = await loadDataset({ path: FIXTURE });
-  const img = dataset(rowSlice(ds.matrix, 0, 500), '/tmp/img.npy');
-  const txt = dataset(rowSlice(ds.matrix, 500, 1000), '/tmp/txt.npy');
-  const anchors = Array.from({ length: 50 }, (_, i) => i * 10 + 3);
-  const r = await compareSpaces(img, txt, { k: 10, anchors });
-  close(r.mutualKnn, 0.2494, 1e-12, 'mutual k-NN');
-  close(r.linearCka, 0.6361957995966395, 2e-6, 'linear CKA');
-  assert.equal(r.procrustes.alignment, 'orthogonal');
-  assert.equal(r.procrustes.top1Before, 0.552);
-  assert.equal(r.procrustes.top1After, 0.958);
-  assert.equal(r.rows, 500);
-  assert.equal(r.jaccard.length, 500);
-  assert.equal(r.mapA.length, 1000);
-  assert.equal(r.relative.anchors, 50);
-  if (py) return;
-  const ref = runPython(
-    'pairs_ref.py',
-    {
-      X: { data: img.matrix.data, shape: [500, 512] },
-      Y: { data: txt.matrix.data, shape: [500, 512] },
-      anchors: { data: Int32Array.from(anchors), shape: [50] },
-    },
-    { task: 'compare', k: 10 },
-  ).json;
-  close(r.debiasedCka, ref.debiasedCka, 1e-5, 'debiased CKA vs Gram-matrix numpy');
-  r.jaccard.forEach((j, i) => close(j, ref.jaccard[i], 1e-12, `Jaccard of row ${i}`));
-  close(r.procrustes.residual, ref.residual, 1e-5, 'scipy.spatial.procrustes disparity');
-  assert.equal(r.procrustes.meanRankBefore, ref.before.meanRank);
-  assert.equal(r.procrustes.meanRankAfter, ref.after.meanRank);
-  close(r.relative.meanCosine, ref.relMeanCosine, 1e-5, 'relative representations: mean cosine');
-  assert.equal(r.relative.top1, ref.relTop1);
-});
+test(
+  'CLIP images vs captions: mutual k-NN 0.2494, CKA 0.6362, Procrustes top-1 0.552 → 0.958, and numpy per row',
+  { skip: slow() },
+  async () => {
+    const ds = await loadDataset({ path: FIXTURE });
+    const img = dataset(rowSlice(ds.matrix, 0, 500), '/tmp/img.npy');
+    const txt = dataset(rowSlice(ds.matrix, 500, 1000), '/tmp/txt.npy');
+    const anchors = Array.from({ length: 50 }, (_, i) => i * 10 + 3);
+    const r = await compareSpaces(img, txt, { k: 10, anchors });
+    close(r.mutualKnn, 0.2494, 1e-12, 'mutual k-NN');
+    close(r.linearCka, 0.6361957995966395, 2e-6, 'linear CKA');
+    assert.equal(r.procrustes.alignment, 'orthogonal');
+    assert.equal(r.procrustes.top1Before, 0.552);
+    assert.equal(r.procrustes.top1After, 0.958);
+    assert.equal(r.rows, 500);
+    assert.equal(r.jaccard.length, 500);
+    assert.equal(r.mapA.length, 1000);
+    assert.equal(r.relative.anchors, 50);
+    if (py) return;
+    const ref = runPython(
+      'pairs_ref.py',
+      {
+        X: { data: img.matrix.data, shape: [500, 512] },
+        Y: { data: txt.matrix.data, shape: [500, 512] },
+        anchors: { data: Int32Array.from(anchors), shape: [50] },
+      },
+      { task: 'compare', k: 10 },
+    ).json;
+    close(r.debiasedCka, ref.debiasedCka, 1e-5, 'debiased CKA vs Gram-matrix numpy');
+    r.jaccard.forEach((j, i) => close(j, ref.jaccard[i], 1e-12, `Jaccard of row ${i}`));
+    close(r.procrustes.residual, ref.residual, 1e-5, 'scipy.spatial.procrustes disparity');
+    assert.equal(r.procrustes.meanRankBefore, ref.before.meanRank);
+    assert.equal(r.procrustes.meanRankAfter, ref.after.meanRank);
+    close(r.relative.meanCosine, ref.relMeanCosine, 1e-5, 'relative representations: mean cosine');
+    assert.equal(r.relative.top1, ref.relTop1);
+  },
+);
 
-test('Procrustes recovers a random rotation (and matches scipy with noise)', { skip: py ?? false }, async () => {
+test('Procrustes recovers a random rotation (and matches scipy with noise)', { skip: slow(py ?? false) }, async () => {
   const n = 400;
   const d = 24;
   const X = gaussian(n, d, 3);
@@ -160,7 +165,7 @@ test('Procrustes recovers a random rotation (and matches scipy with noise)', { s
 
 test(
   'different widths go through PCA to min(d_A, d_B) and match numpy/scikit-learn',
-  { skip: py ?? false },
+  { skip: slow(py ?? false) },
   async () => {
     const n = 300;
     const X = gaussian(n, 20, 8);
@@ -277,7 +282,7 @@ for (const [name, same] of [
   const skip = !fs.existsSync(path.join(dir, 'X.npy'))
     ? `${dir} is absent (shared real data sets are not in a fresh clone)`
     : py;
-  test(`real model pair ${name}: matches numpy/scipy`, { skip: skip ?? false }, async () => {
+  test(`real model pair ${name}: matches numpy/scipy`, { skip: slow(skip ?? false) }, async () => {
     const a = await loadDataset({ path: path.join(dir, 'X.npy'), metaPath: path.join(dir, 'meta.tsv') });
     const b = await loadDataset({ path: path.join(dir, 'Y.npy'), metaPath: path.join(dir, 'meta.tsv') });
     const r = await compareSpaces(a, b, { k: 10, anchors: [0, 10, 20, 30, 40, 50, 60, 70, 80, 90] });

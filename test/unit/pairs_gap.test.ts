@@ -20,6 +20,7 @@ import { InputError } from '../../src/engine/util/errors';
 import { pythonSkipReason, runPython } from './helpers/python';
 import { memoryDataset } from './helpers/dataset';
 import { Rng } from '../../src/engine/util/random';
+import { slow } from './helpers/tier';
 
 /** A dataset from a matrix and metadata columns (in memory; nothing is written). */
 const dataset = (
@@ -38,59 +39,63 @@ function close(actual: number, expected: number, tol: number, what: string) {
 
 const ids = (from: number, to: number) => Int32Array.from({ length: to - from }, (_, i) => from + i);
 
-test('CLIP fixture: L2M, RMG, separability and matched retrieval match the pinned values and numpy/scikit-learn', async () => {
-  const ds = await loadDataset({ path: FIXTURE });
-  const r = await modalityGap(ds, { group: 'modality', pair: 'pair_id' });
-  assert.deepEqual([r.groups.a.name, r.groups.a.rows, r.groups.b.name, r.groups.b.rows], ['image', 500, 'text', 500]);
-  assert.equal(r.pairs, 500);
-  // Reproduced reference values on this fixture (numpy/scikit-learn); the paper's L2M 0.82 is on all of COCO val.
-  close(r.l2m, 0.85135, 5e-6, 'L2M');
-  close(r.rmg!, 0.59146, 5e-6, 'RMG');
-  assert.equal(r.separability, 1);
-  close(r.retrieval!.aToB.top1, 0.552, 1e-12, 'image→text top-1');
-  close(r.retrieval!.bToA.top1, 0.506, 1e-12, 'text→image top-1');
-  close(r.retrieval!.aToB.meanRank, 4.888, 1e-12, 'image→text mean rank');
-  if (py) return;
-  const folds = stratifiedFolds(
-    Uint8Array.from({ length: 1000 }, (_, i) => (i < 500 ? 0 : 1)),
-    5,
-    0,
-  );
-  const ref = runPython(
-    'pairs_ref.py',
-    {
-      X: { data: ds.matrix.data, shape: [1000, 512] },
-      a: { data: ids(0, 500), shape: [500] },
-      b: { data: ids(500, 1000), shape: [500] },
-      pa: { data: ids(0, 500), shape: [500] },
-      pb: { data: ids(500, 1000), shape: [500] },
-      sa: { data: ids(0, 500), shape: [500] },
-      sb: { data: ids(500, 1000), shape: [500] },
-      folds: { data: folds, shape: [1000] },
-    },
-    { task: 'gap' },
-  ).json;
-  close(r.l2m, ref.l2m, 1e-6, 'L2M vs numpy');
-  close(r.rmg!, ref.rmg, 1e-6, 'RMG vs numpy');
-  close(r.intraA, ref.intraA, 1e-6, 'I_A');
-  close(r.matchedDistance!, ref.matchedDistance, 1e-6, 'M');
-  assert.equal(r.separability, ref.separability);
-  assert.deepEqual(r.separabilityDetail.foldAccuracy, ref.foldAccuracy);
-  assert.deepEqual(r.retrieval, { aToB: ref.aToB, bToA: ref.bToA });
-  assert.deepEqual(r.closedGap, { aToB: ref.closedAToB, bToA: ref.closedBToA });
-  assert.deepEqual(
-    r.gapDimensions.map((g) => g.dim),
-    ref.gapDims,
-  );
-  // The map: both groups, and the gap vector's ends are the projected group means.
-  assert.equal(r.map.coords.length, 2000);
-  assert.equal(r.map.group.filter((g) => g === 1).length, 500);
-  assert.ok(r.map.explained[0] > 0.05 && r.map.explained[0] < 1);
-  assert.ok(
-    Math.hypot(r.map.meanA[0] - r.map.meanB[0], r.map.meanA[1] - r.map.meanB[1]) > 0.3,
-    'the gap is visible on the first two components',
-  );
-});
+test(
+  'CLIP fixture: L2M, RMG, separability and matched retrieval match the pinned values and numpy/scikit-learn',
+  { skip: slow() },
+  async () => {
+    const ds = await loadDataset({ path: FIXTURE });
+    const r = await modalityGap(ds, { group: 'modality', pair: 'pair_id' });
+    assert.deepEqual([r.groups.a.name, r.groups.a.rows, r.groups.b.name, r.groups.b.rows], ['image', 500, 'text', 500]);
+    assert.equal(r.pairs, 500);
+    // Reproduced reference values on this fixture (numpy/scikit-learn); the paper's L2M 0.82 is on all of COCO val.
+    close(r.l2m, 0.85135, 5e-6, 'L2M');
+    close(r.rmg!, 0.59146, 5e-6, 'RMG');
+    assert.equal(r.separability, 1);
+    close(r.retrieval!.aToB.top1, 0.552, 1e-12, 'image→text top-1');
+    close(r.retrieval!.bToA.top1, 0.506, 1e-12, 'text→image top-1');
+    close(r.retrieval!.aToB.meanRank, 4.888, 1e-12, 'image→text mean rank');
+    if (py) return;
+    const folds = stratifiedFolds(
+      Uint8Array.from({ length: 1000 }, (_, i) => (i < 500 ? 0 : 1)),
+      5,
+      0,
+    );
+    const ref = runPython(
+      'pairs_ref.py',
+      {
+        X: { data: ds.matrix.data, shape: [1000, 512] },
+        a: { data: ids(0, 500), shape: [500] },
+        b: { data: ids(500, 1000), shape: [500] },
+        pa: { data: ids(0, 500), shape: [500] },
+        pb: { data: ids(500, 1000), shape: [500] },
+        sa: { data: ids(0, 500), shape: [500] },
+        sb: { data: ids(500, 1000), shape: [500] },
+        folds: { data: folds, shape: [1000] },
+      },
+      { task: 'gap' },
+    ).json;
+    close(r.l2m, ref.l2m, 1e-6, 'L2M vs numpy');
+    close(r.rmg!, ref.rmg, 1e-6, 'RMG vs numpy');
+    close(r.intraA, ref.intraA, 1e-6, 'I_A');
+    close(r.matchedDistance!, ref.matchedDistance, 1e-6, 'M');
+    assert.equal(r.separability, ref.separability);
+    assert.deepEqual(r.separabilityDetail.foldAccuracy, ref.foldAccuracy);
+    assert.deepEqual(r.retrieval, { aToB: ref.aToB, bToA: ref.bToA });
+    assert.deepEqual(r.closedGap, { aToB: ref.closedAToB, bToA: ref.closedBToA });
+    assert.deepEqual(
+      r.gapDimensions.map((g) => g.dim),
+      ref.gapDims,
+    );
+    // The map: both groups, and the gap vector's ends are the projected group means.
+    assert.equal(r.map.coords.length, 2000);
+    assert.equal(r.map.group.filter((g) => g === 1).length, 500);
+    assert.ok(r.map.explained[0] > 0.05 && r.map.explained[0] < 1);
+    assert.ok(
+      Math.hypot(r.map.meanA[0] - r.map.meanB[0], r.map.meanA[1] - r.map.meanB[1]) > 0.3,
+      'the gap is visible on the first two components',
+    );
+  },
+);
 
 /** Two overlapping Gaussian blobs: a classifier that is not trivially perfect. */
 function blobs(n: number, d: number, shift: number, seed: number): { X: Float64Array; y: Uint8Array } {
@@ -106,7 +111,7 @@ function blobs(n: number, d: number, shift: number, seed: number): { X: Float64A
 
 test(
   'logistic regression: coefficients and fold accuracies equal scikit-learn on the same folds',
-  { skip: py ?? false },
+  { skip: slow(py ?? false) },
   () => {
     const d = 12;
     // 202 + 101 rows: the stratified folds hold 62, 61, 60, 60 and 60 rows, so their mean accuracy is not the pooled one.
@@ -174,7 +179,7 @@ test(
   },
 );
 
-test('unequal groups and a partial pairing match numpy', { skip: py ?? false }, async () => {
+test('unequal groups and a partial pairing match numpy', { skip: slow(py ?? false) }, async () => {
   const full = await loadDataset({ path: FIXTURE });
   // All 500 images, the first 320 captions and 30 rows of a third group to be ignored.
   const rows = [...ids(0, 500), ...ids(500, 820), ...ids(900, 930)];
@@ -244,7 +249,7 @@ for (const name of ['mgap_clip_vitb16_coco500_randinit', 'mgap_convirt_mimiccxr5
   const skip = !fs.existsSync(path.join(dir, 'X.npy'))
     ? `${dir} is absent (shared real data sets are not in a fresh clone)`
     : py;
-  test(`real pairs ${name}: gap measures match numpy`, { skip: skip ?? false }, async () => {
+  test(`real pairs ${name}: gap measures match numpy`, { skip: slow(skip ?? false) }, async () => {
     const ds = await loadDataset({ path: path.join(dir, 'X.npy'), metaPath: path.join(dir, 'meta.tsv') });
     const r = await modalityGap(ds, { group: 'modality', pair: 'pair_id' });
     const n = ds.matrix.rows / 2;

@@ -20,6 +20,7 @@ import { encodeNpy } from '../../src/engine/io/npy';
 import { gloveSkipReason, loadGlove } from './helpers/glove';
 import { pythonSkipReason, runPython } from './helpers/python';
 import { Rng } from '../../src/engine/util/random';
+import { slow } from './helpers/tier';
 
 const ROOT = path.resolve(__dirname, '../..');
 // GloVe 6B 100d (Pennington et al. 2014), the 50k most frequent words, in the project's shared data folder
@@ -89,7 +90,7 @@ test(
 
 test(
   "tokenisation inside the graph gives the same ids as tokenizers.js running the folder's tokenizer.json",
-  { skip: skip ?? false },
+  { skip: slow(skip ?? false) },
   async () => {
     const dir = builtinModelDir();
     const tok = new Tokenizer(JSON.parse(fs.readFileSync(path.join(dir, 'tokenizer.json'), 'utf8')), {

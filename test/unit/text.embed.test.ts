@@ -13,6 +13,7 @@ import { getModel } from '../../src/engine/text/registry';
 import { readNpy } from '../../src/engine/io/npy';
 import { InputError } from '../../src/engine/util/errors';
 import { lookupModel, randomFloats, TINY_VOCAB, writeModelFolder } from './helpers/textModels';
+import { slow } from './helpers/tier';
 
 const ROOT = path.resolve(__dirname, '../..');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'elens-embed-'));
@@ -136,7 +137,7 @@ test('never overwrites without force; never writes over the input; bad inputs ar
   );
 });
 
-test('CLI: embed then neighbors --text; exit code 2 and one line for bad input', () => {
+test('CLI: embed then neighbors --text; exit code 2 and one line for bad input', { skip: slow() }, () => {
   const cli = (args: string[]) =>
     spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/engine/cli.ts'), ...args], {
       encoding: 'utf8',

@@ -25,6 +25,7 @@ import {
   writeModelFolder,
 } from './helpers/textModels';
 import { pythonSkipReason, runPython } from './helpers/python';
+import { slow } from './helpers/tier';
 
 const V = TINY_VOCAB.length;
 /** Row i of the hand table is [i, 10·i]: pooled values can be read off the token ids. */
@@ -101,7 +102,7 @@ test('a graph that pools by itself (sentence_embedding output) is used as is', a
 const pyReason = pythonSkipReason(['numpy']);
 test(
   'pooling and normalisation of a random table match numpy, whatever the batching',
-  { skip: pyReason ?? false },
+  { skip: slow(pyReason ?? false) },
   async () => {
     const d = 8;
     const table = randomFloats(V * d, 7);

@@ -14,8 +14,9 @@ import { panelQrKernel } from '../../src/engine/wasm/panelQr';
 import { packLowerBand, bandToTridiagonal } from '../../src/engine/kernels/band';
 import { tridiagonalEigenvalues } from '../../src/engine/kernels/eigen';
 import { Rng } from '../../src/engine/util/random';
+import { slow } from './helpers/tier';
 
-describe('WebAssembly kernels', () => {
+describe('WebAssembly kernels', { skip: slow() }, () => {
   test('every committed binary is its AssemblyScript source compiled (node scripts/build-wasm.mjs)', async () => {
     const names: string[] = kernels();
     assert.ok(names.length >= 2, `kernels found: ${names.join(', ')}`);
