@@ -6,8 +6,8 @@ import * as vscode from 'vscode';
 import type { HostContext } from './context';
 import { OverviewPanel } from './panels/overviewPanel';
 
-export const OVERVIEW_EDITOR = 'embeddingLens.overview';
-export const OVERVIEW_EDITOR_PARQUET = 'embeddingLens.overviewParquet';
+const OVERVIEW_EDITOR = 'embeddingLens.overview';
+const OVERVIEW_EDITOR_PARQUET = 'embeddingLens.overviewParquet';
 
 /** The open overview of each file, so other features can select a row in it. */
 const overviews = new Map<string, OverviewPanel>();

@@ -37,10 +37,3 @@ export function connect<M extends { type: string }>(handler: (msg: M | CommonToW
   send({ type: 'ready' });
 }
 
-export function getState<T>(): T | undefined {
-  return api.getState() as T | undefined;
-}
-
-export function setState<T>(s: T): void {
-  api.setState(s);
-}

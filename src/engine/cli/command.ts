@@ -12,7 +12,7 @@ export interface Command {
   run(args: Args, io: CommandIO): Promise<unknown>;
 }
 
-export interface CommandIO {
+interface CommandIO {
   /** Progress to stderr when it is a terminal; silent otherwise. */
   progress: (fraction: number, message?: string) => void;
   /** Set by SIGINT/SIGTERM or a closed stdout: pass it to the analysis, which stops at its next check. */

@@ -75,7 +75,7 @@ function base(
  * Attaches a metadata table. A row-count mismatch is kept visible as a warning and
  * the table is aligned by position only over the rows both have; never silently.
  */
-export function attachMetadata(ds: Dataset, meta: MetadataTable): void {
+function attachMetadata(ds: Dataset, meta: MetadataTable): void {
   if (meta.rows !== ds.matrix.rows) {
     ds.warnings.push(
       `${path.basename(meta.source)} has ${meta.rows} rows but ${path.basename(ds.path)} has ${ds.matrix.rows} vectors: rows are matched by position and ${meta.rows > ds.matrix.rows ? 'the extra metadata rows are ignored' : 'vectors past the end of the metadata have no metadata'}`,

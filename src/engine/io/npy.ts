@@ -16,7 +16,7 @@ import { writeFileAtomic } from './writeFile';
 const MAGIC = Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]); // \x93NUMPY
 const CHUNK_BYTES = 8 << 20;
 
-export type NpyKind = 'f' | 'i' | 'u' | 'b';
+type NpyKind = 'f' | 'i' | 'u' | 'b';
 
 export interface NpyHeader {
   version: string;
@@ -140,7 +140,7 @@ function parseHeaderDict(file: string, text: string): Omit<NpyHeader, 'version' 
 }
 
 /** Validates the shape and returns rows × cols, or throws a clear error. */
-export function matrixShape(file: string, shape: number[], opts: NpyReadOptions): [number, number] {
+function matrixShape(file: string, shape: number[], opts: NpyReadOptions): [number, number] {
   if (shape.length === 0) throw new InputError(file, 'holds a single number (a 0-D array), not a matrix of embeddings');
   if (shape.length === 1) {
     throw new InputError(
@@ -312,7 +312,7 @@ function decoder(h: NpyHeader): Decode {
  * Number(v) alone would round to float64 first and then again to float32, which
  * can land on the wrong neighbour above 2^53; below it Number(v) is exact.
  */
-export function bigIntToFloat32(v: bigint): number {
+function bigIntToFloat32(v: bigint): number {
   const neg = v < 0n;
   let a = neg ? -v : v;
   if (a <= 9007199254740992n) return Number(v);

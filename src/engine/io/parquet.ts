@@ -25,7 +25,7 @@ import { readParquetMetadata } from './parquetMetadata';
 import { isFloatType, isNumericType, listValueType, ParquetColumn, sqlIdent, sqlString } from './parquetTypes';
 import { openReadOnly } from './openFile';
 
-export type { ParquetColumn } from './parquetTypes';
+;
 
 export interface ParquetData {
   matrix: Matrix;
@@ -52,7 +52,7 @@ export class ParquetNeedsColumn extends InputError {
 }
 
 /** What the embeddings are read from: one list column or a block of scalar columns. */
-export type EmbeddingSource =
+type EmbeddingSource =
   { kind: 'list'; column: ParquetColumn; valueType: 'float' | 'double' } | { kind: 'block'; columns: ParquetColumn[] };
 
 /** Reads the embeddings (and, as metadata, every other column) of a Parquet file. */
@@ -180,7 +180,7 @@ function isEmbeddingCandidate(c: ParquetColumn): boolean {
 }
 
 /** Decides which column(s) hold the embeddings; see the module comment for the rules. */
-export function chooseSource(file: string, columns: ParquetColumn[], requested?: string): EmbeddingSource {
+function chooseSource(file: string, columns: ParquetColumn[], requested?: string): EmbeddingSource {
   const all = () => columns.map((c) => `${c.name} (${c.type.toString()})`).join(', ');
   if (requested !== undefined && requested.trim() !== '') {
     const names = requested.split(',').map((s) => s.trim());

@@ -54,7 +54,7 @@ export function checkWritableAll(files: readonly string[], opts: WriteOptions = 
 }
 
 /** A temporary name next to `file` (same folder, so the final rename never crosses file systems). */
-export function temporaryPath(file: string, suffix = ''): string {
+function temporaryPath(file: string, suffix = ''): string {
   const rand = randomBytes(4).toString('hex');
   return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${rand}.tmp${suffix}`);
 }
@@ -64,7 +64,7 @@ export function temporaryPath(file: string, suffix = ''): string {
  * so a file created by someone else meanwhile is never replaced (link fails with EEXIST);
  * file systems without hard links fall back to a checked rename.
  */
-export function commitTemporary(tmp: string, file: string, opts: WriteOptions = {}): void {
+function commitTemporary(tmp: string, file: string, opts: WriteOptions = {}): void {
   if (opts.force) {
     fs.renameSync(tmp, file);
     return;

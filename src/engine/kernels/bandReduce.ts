@@ -31,7 +31,7 @@ import { panelQrKernel } from '../wasm/panelQr';
  *   Pn = A₀[:, cs:ce] − [Va V]·[Wa W][cs:ce]ᵀ − [Wa W]·[Va V][cs:ce]ᵀ  (next panel, current values)
  * VallT = [Va V]ᵀ is passed in (V is known before the run); W comes out transposed.
  */
-export const sbrPanel: GraphSpec = {
+const sbrPanel: GraphSpec = {
   name: 'sbrPanelT2',
   inputs: [
     { name: 'A0', type: 'float64', shape: ['M', 'M'] },
@@ -117,7 +117,7 @@ export const sbrPanel: GraphSpec = {
  * caller passes as a view: Vs, Ws = rows s₀..e₀, Vc, Wc = rows c..e₀. (Slicing columns of
  * the transposed factors in the graph copied as much memory per chunk as its output.)
  */
-export const sbrUpdate: GraphSpec = {
+const sbrUpdate: GraphSpec = {
   name: 'sbrUpdateRows',
   inputs: [
     { name: 'A0', type: 'float64', shape: ['M', 'M'] },
@@ -151,7 +151,7 @@ const UPDATE_CHUNKS = 8;
  * rewrite the trailing matrix less often (that rewrite is memory-bound at large d)
  * at the price of longer thin products per panel.
  */
-export function superBlockColumns(d: number): number {
+function superBlockColumns(d: number): number {
   // Measured at d = 3072 (band stage): 256 → 1.40 s, 384 → 1.24 s, 512 → 1.26 s, 768 → 1.39 s.
   return d >= 2048 ? 384 : d >= 1024 ? 256 : 128;
 }

@@ -24,7 +24,7 @@ import { matMul64, matMulTransA64 } from './graphs';
 import { eighKernel, eighStepper } from '../wasm/eigh';
 
 /** Below this size the one-stage JS path is as fast as two stages (no onnxruntime round trips). */
-export const TWO_STAGE_MIN = 384;
+const TWO_STAGE_MIN = 384;
 /** Half-bandwidth of the intermediate band: small keeps bulge chasing (∝ b·d²) cheap. */
 export const TWO_STAGE_BAND = 16;
 
@@ -410,7 +410,7 @@ export async function eighAsync(
  * Eigenvalues descending with their vectors: `values` unsorted, row c of `rows` (n×n) the
  * eigenvector of values[c]; keeps the top m vectors.
  */
-export function sortedEigen(values: Float64Array, rows: Float64Array, n: number, m: number): Eigen {
+function sortedEigen(values: Float64Array, rows: Float64Array, n: number, m: number): Eigen {
   const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => values[y] - values[x]);
   const mm = Math.min(m, n);
   const vectors = new Float64Array(mm * n);

@@ -21,23 +21,23 @@ import { onnx } from 'onnx-proto';
 
 const OPSET = 17;
 
-export type ElemType = 'float32' | 'float64' | 'int64';
+type ElemType = 'float32' | 'float64' | 'int64';
 const ONNX_TYPE: Record<ElemType, number> = {
   float32: onnx.TensorProto.DataType.FLOAT,
   float64: onnx.TensorProto.DataType.DOUBLE,
   int64: onnx.TensorProto.DataType.INT64,
 };
 
-export interface ValueSpec {
+interface ValueSpec {
   name: string;
   type: ElemType;
   /** Dimension sizes; strings are symbolic (dynamic) dims. */
   shape: (number | string)[];
 }
 
-export type AttrValue = number | number[] | string;
+type AttrValue = number | number[] | string;
 
-export interface NodeSpec {
+interface NodeSpec {
   op: string;
   inputs: string[];
   outputs: string[];
@@ -113,7 +113,7 @@ export function getThreads(): number {
 }
 
 /** The cached session for a graph, built on first use. */
-export function session(g: GraphSpec): Promise<ort.InferenceSession> {
+function session(g: GraphSpec): Promise<ort.InferenceSession> {
   let s = sessions.get(g.name);
   if (!s) {
     s = ort.InferenceSession.create(encodeModel(g), {

@@ -55,7 +55,7 @@ export async function fitPca(X: Matrix, m: number, opts: PcaOptions = {}): Promi
 }
 
 /** PCA from the covariance of `mom` (n ≥ d, or when the rows are no longer at hand). */
-export async function pcaFromMoments(mom: Moments, m: number, opts: { token?: Cancellation } = {}): Promise<Pca> {
+async function pcaFromMoments(mom: Moments, m: number, opts: { token?: Cancellation } = {}): Promise<Pca> {
   const d = mom.d;
   const mm = Math.min(m, d);
   if (mom.n === 0) return finish(d, mm, mom.mean, new Float64Array(mm * d), new Float64Array(d));

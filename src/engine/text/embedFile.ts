@@ -19,7 +19,7 @@ export type { EmbedFileResult };
 export type EmbedFileParams = Omit<EmbedFileRequest, 'workDoneToken'>;
 
 /** The sidecar written next to `out.npy`. */
-export function sidecarFor(out: string): string {
+function sidecarFor(out: string): string {
   return path.join(path.dirname(out), path.basename(out).replace(/\.npy$/i, '') + '.meta.jsonl');
 }
 

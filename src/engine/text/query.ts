@@ -32,7 +32,7 @@ export async function embedQuery(model: TextModel, text: string, token?: Cancell
   return v;
 }
 
-export function checkDims(ds: Dataset, model: TextModel): void {
+function checkDims(ds: Dataset, model: TextModel): void {
   if (ds.matrix.cols !== model.dims) {
     throw new InputError(
       ds.path,

@@ -45,7 +45,7 @@ function selectedText(): string | undefined {
   return t && t.length <= 500 ? t : undefined;
 }
 
-export interface FindTextOptions {
+interface FindTextOptions {
   k?: number;
   metric?: Metric;
   /** false: return the neighbours without opening the panel (tests, scripts). */
@@ -99,7 +99,7 @@ async function findNeighborsOfText(
   }
 }
 
-export interface EmbedFileOptions {
+interface EmbedFileOptions {
   /** Output .npy; skips the save dialog. */
   out?: string;
   /** Text column (.jsonl/.csv/.tsv/.parquet); skips the column pick. */
@@ -111,7 +111,7 @@ export interface EmbedFileOptions {
 }
 
 /** Sidecar of an output .npy, as the engine writes it (src/engine/text/embedFile.ts). */
-export function sidecarOf(out: string): string {
+function sidecarOf(out: string): string {
   return path.join(path.dirname(out), path.basename(out).replace(/\.npy$/i, '') + '.meta.jsonl');
 }
 

@@ -52,7 +52,3 @@ export function showFilePanel(
   return panel;
 }
 
-/** Open panels of one kind (tests and "refresh all" use this). */
-export function filePanels(kind: string): vscode.WebviewPanel[] {
-  return [...open.entries()].filter(([k]) => k.startsWith(`${kind}\u0000`)).map(([, v]) => v.panel);
-}

@@ -104,7 +104,7 @@ export abstract class LensPanel<ToWebview extends { type: string }, FromWebview 
   }
 }
 
-export function nonce(): string {
+function nonce(): string {
   return crypto.randomBytes(18).toString('base64').replace(/[+/=]/g, '');
 }
 
@@ -113,7 +113,7 @@ export function nonce(): string {
  * styles from the bundle plus inline style attributes, which plotly and the
  * web components set at run time; fonts and images from the bundle or data URIs.
  */
-export function renderHtml(webview: vscode.Webview, root: vscode.Uri, bundle: string): string {
+function renderHtml(webview: vscode.Webview, root: vscode.Uri, bundle: string): string {
   const n = nonce();
   const src = (f: string) => webview.asWebviewUri(vscode.Uri.joinPath(root, f)).toString();
   const csp = [

@@ -16,7 +16,7 @@ import { hubEndpoint, localFolderFor, onnxChoices, planModelFiles, repoIdProblem
 import { setModelSetting } from './model';
 import { hubAuthFor } from './hubToken';
 
-export const HUB_ENDPOINT_SETTING = 'model.hubEndpoint';
+const HUB_ENDPOINT_SETTING = 'model.hubEndpoint';
 const SUGGESTED = 'sentence-transformers/all-MiniLM-L6-v2';
 
 function mb(bytes: number): string {

@@ -28,7 +28,7 @@ export class DownloadCancelled extends Error {
   }
 }
 
-export class HubHttpError extends Error {
+class HubHttpError extends Error {
   constructor(
     readonly status: number,
     readonly url: string,
@@ -52,7 +52,7 @@ const USER_AGENT = 'embedding-lens (vscode extension)';
  * the first 2xx response. Non-2xx → HubHttpError; cancellation → DownloadCancelled.
  * `auth` adds the token to requests for its origin only.
  */
-export function httpGet(
+function httpGet(
   url: string,
   token?: CancelToken,
   redirects = 0,

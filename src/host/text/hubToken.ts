@@ -12,14 +12,14 @@ import type { HubAuth } from './hubDownload';
 
 const SECRET_KEY = 'embeddingLens.hubToken';
 
-export interface HubToken {
+interface HubToken {
   token: string;
   /** Where it came from, for messages (never the token itself). */
   source: 'secret storage' | 'HF_TOKEN';
 }
 
 /** The stored token, else HF_TOKEN, else undefined. */
-export async function hubToken(ctx: HostContext): Promise<HubToken | undefined> {
+async function hubToken(ctx: HostContext): Promise<HubToken | undefined> {
   const stored = await ctx.extension.secrets.get(SECRET_KEY);
   if (stored) return { token: stored, source: 'secret storage' };
   const env = process.env.HF_TOKEN?.trim();
@@ -27,7 +27,7 @@ export async function hubToken(ctx: HostContext): Promise<HubToken | undefined> 
 }
 
 /** Why a string cannot be a token (tokens are printable ASCII without spaces), or undefined. */
-export function tokenProblem(v: string): string | undefined {
+function tokenProblem(v: string): string | undefined {
   if (!v.trim()) return "paste a token from the hub's Settings → Access Tokens page";
   if (!/^[\x21-\x7e]+$/.test(v.trim())) return 'a token has no spaces or non-ASCII characters';
   return undefined;

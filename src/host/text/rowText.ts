@@ -17,7 +17,7 @@ interface RowTextRef {
   column: string;
 }
 
-export function rowTextUri(ref: RowTextRef): vscode.Uri {
+function rowTextUri(ref: RowTextRef): vscode.Uri {
   const name = `${path.basename(ref.file.fsPath)} · ${ref.column}.txt`;
   return vscode.Uri.from({
     scheme: ROW_TEXT_SCHEME,
@@ -38,7 +38,7 @@ export function parseRowTextUri(uri: vscode.Uri): RowTextRef | undefined {
 }
 
 /** One line per row: line breaks inside a value are shown as ⏎ so line numbers stay row numbers. */
-export function rowLines(values: (string | number | null)[]): string {
+function rowLines(values: (string | number | null)[]): string {
   return values.map((v) => (v === null ? '' : String(v).replace(/\r\n|\r|\n/g, ' ⏎ '))).join('\n') + '\n';
 }
 

@@ -103,7 +103,7 @@ export interface HoverNeighbor {
   text?: string;
 }
 
-export function scoreName(metric: string): string {
+function scoreName(metric: string): string {
   return metric === 'euclidean' ? 'distance' : metric === 'dot' ? 'dot' : 'cosine';
 }
 

@@ -42,7 +42,7 @@ export interface DatasetInfo {
  * The engine asks the host to choose when the file alone is ambiguous.
  * The host answers by calling Open again with the choice filled in.
  */
-export interface OpenNeedsChoice {
+interface OpenNeedsChoice {
   needsChoice: 'column' | 'flatten';
   path: string;
   message: string;

@@ -25,7 +25,7 @@ export const RESCALE_QUERIES = 500;
 /** Spread of the random diagonal rescaling: scale_j = exp(σ·z_j), z ~ N(0, 1). */
 export const RESCALE_SIGMA = 0.5;
 
-export interface NormSummary {
+interface NormSummary {
   cv: number;
   mean: number;
   std: number;
@@ -35,7 +35,7 @@ export interface NormSummary {
 }
 
 /** Population mean/std, CV = std/mean over finite rows; quantiles (numpy 'linear'). */
-export function normSummary(norms: Float64Array): NormSummary {
+function normSummary(norms: Float64Array): NormSummary {
   const fin = Array.from(norms).filter(Number.isFinite);
   const n = fin.length;
   let s = 0;
@@ -61,7 +61,7 @@ export function normSummary(norms: Float64Array): NormSummary {
  * Mean over query rows of |A∩B|/|A∪B| and |A∩B|/k between the first k of two k-NN lists
  * (k at most either graph's width; rows with no neighbours skipped).
  */
-export function topkAgreement(
+function topkAgreement(
   a: Graph,
   b: Graph,
   k: number,
@@ -96,7 +96,7 @@ export function topkAgreement(
  * Mean Spearman correlation (Spearman 1904) between a query's dot-product scores and its
  * cosine scores over all other usable rows, for `queries` rows.
  */
-export async function dotCosineSpearman(
+async function dotCosineSpearman(
   X: Matrix,
   norms: Float64Array,
   queries: Int32Array,
@@ -144,7 +144,7 @@ export async function dotCosineSpearman(
  * exp(σ·z), recompute the cosine top-k of sampled queries, and report the mean Jaccard
  * with the original cosine top-k (1 = the neighbours do not depend on the scaling).
  */
-export async function rescalingSensitivity(
+async function rescalingSensitivity(
   X: Matrix,
   cosine: Graph,
   k: number,
@@ -190,7 +190,7 @@ export async function rescalingSensitivity(
 }
 
 /** Spearman correlation between row norm and every numeric metadata column (rows where both are finite). */
-export function normCorrelations(
+function normCorrelations(
   norms: Float64Array,
   columns: MetaColumn[],
   rowOf: (i: number) => number,

@@ -10,15 +10,15 @@ import type { DiagnoseResult, Finding } from '../../../shared/protocol/diagnosti
 import { EQUAL_NORM_CV } from './cosineVsDot';
 import { OUTLIER_FACTOR } from './isotropy';
 
-export const HUBNESS_STRONG = 1.2;
-export const HUBNESS_SEVERE = 3;
-export const ANISOTROPY_MEAN_COS = 0.3;
-export const ROGUE_SHARE = 0.25;
+const HUBNESS_STRONG = 1.2;
+const HUBNESS_SEVERE = 3;
+const ANISOTROPY_MEAN_COS = 0.3;
+const ROGUE_SHARE = 0.25;
 /** …and at least this multiple of the 1/d share every dimension would have in isotropic data. */
-export const ROGUE_FAIR_MULTIPLE = 3;
-export const NORM_CV_VARIES = 0.1;
+const ROGUE_FAIR_MULTIPLE = 3;
+const NORM_CV_VARIES = 0.1;
 /** Share of top-k neighbours that differ between cosine and dot above which the choice matters. */
-export const NEIGHBOR_DISAGREEMENT = 0.2;
+const NEIGHBOR_DISAGREEMENT = 0.2;
 
 const pct = (x: number) => `${Math.round(100 * x)}%`;
 const f2 = (x: number) =>

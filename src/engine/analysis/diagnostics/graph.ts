@@ -73,7 +73,7 @@ function withoutZeroRows(c: PreparedCorpus): PreparedCorpus {
 }
 
 /** The first k neighbours of every row. */
-export function prefix(g: Graph, k: number): Graph {
+function prefix(g: Graph, k: number): Graph {
   if (k >= g.k) return g;
   const indices = new Int32Array(g.n * k);
   const scores = new Float64Array(g.n * k);

@@ -132,7 +132,7 @@ function rerank(g: CandidateGraph, k: number, score: (i: number, t: number) => n
 }
 
 /** Rows whose distances set each row's mutual-proximity Gaussian (all other rows when n ≤ this + 1). */
-export const MP_SAMPLE = 2000;
+const MP_SAMPLE = 2000;
 
 /**
  * Mean and (population) standard deviation of each row's distances to the other usable rows,

@@ -11,7 +11,7 @@ import { WorkOptions } from '../overview';
 import { neighborGraph } from './graph';
 
 export const MLE_K = 20;
-export const TWONN_DISCARD = 0.1;
+const TWONN_DISCARD = 0.1;
 
 /**
  * TwoNN (Facco, d'Errico, Rodriguez & Laio 2017, "Estimating the intrinsic

@@ -28,9 +28,6 @@ import { throwIfCancelled, yieldToEventLoop } from '../../util/errors';
  * Mutable so tests can exercise the tiers on small data.
  */
 export const SPECTRUM_LIMITS = { vectors: 2048, values: 4096 };
-/** @deprecated name kept for callers: the eigenvalue limit. */
-export const MAX_SPECTRUM_DIM = SPECTRUM_LIMITS.values;
-
 export interface Spectrum {
   /** Finite rows used. */
   n: number;
@@ -67,7 +64,7 @@ export interface SpectralData {
 }
 
 /** Finite rows of X (the matrix itself when all are finite). */
-export function finiteRows(X: Matrix): { matrix: Matrix; rows: Int32Array | undefined } {
+function finiteRows(X: Matrix): { matrix: Matrix; rows: Int32Array | undefined } {
   const keep: number[] = [];
   for (let i = 0; i < X.rows; i++) if (rowIsFinite(X, i)) keep.push(i);
   if (keep.length === X.rows) return { matrix: X, rows: undefined };

@@ -3,18 +3,6 @@
  * textbook/scipy definition named in its comment so the Python references in
  * test/reference/ compute the same numbers.
  */
-/** Population mean of the finite values. */
-export function mean(v: ArrayLike<number>): number {
-  let s = 0;
-  let c = 0;
-  for (let i = 0; i < v.length; i++) {
-    if (!Number.isFinite(v[i])) continue;
-    s += v[i];
-    c++;
-  }
-  return c ? s / c : NaN;
-}
-
 /**
  * Sample skewness with biased moments, m3 / m2^{3/2} (Fisher–Pearson; scipy.stats.skew's default).
  * NaN when the values are constant (m2 = 0).
@@ -66,7 +54,7 @@ export function rankData(v: ArrayLike<number>): Float64Array {
 }
 
 /** Pearson correlation; NaN when either side is constant. */
-export function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
+function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
   const n = a.length;
   let ma = 0;
   let mb = 0;

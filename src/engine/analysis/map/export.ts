@@ -39,7 +39,7 @@ function quote(v: string): string {
   return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 }
 
-export function coordsCsv(ds: Dataset, t: CoordsTable): string {
+function coordsCsv(ds: Dataset, t: CoordsTable): string {
   const n = ds.matrix.rows;
   const meta = ds.metadata?.columns ?? [];
   const header = [

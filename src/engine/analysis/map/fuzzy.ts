@@ -29,7 +29,7 @@ const MIN_K_DIST_SCALE = 1e-3;
  * ρ and σ for each row from its k neighbour distances (row-major n×k, ascending;
  * NaN marks padding).
  */
-export async function smoothKnnDist(
+async function smoothKnnDist(
   dist: Float64Array,
   n: number,
   k: number,

@@ -4,7 +4,6 @@
  * metric at the largest k asked so UMAP (k = 14), t-SNE (k = 90) and the quality
  * scores (k = 10) share one GEMM pass whenever the larger one ran first.
  */
-import type { Matrix } from '../../core/matrix';
 import { knnGraph, PreparedCorpus } from '../../kernels/knn';
 import { Cancellation, Progress } from '../../util/errors';
 import type { MapMetric } from './quality';
@@ -55,5 +54,3 @@ export function sliceGraph(g: DistanceGraph, k: number): DistanceGraph {
   }
   return { n: g.n, k, indices, dist };
 }
-
-export type { Matrix };

@@ -10,7 +10,7 @@
  */
 import { TopK } from './topk';
 
-export interface LayoutGrid {
+interface LayoutGrid {
   n: number;
   dims: number;
   coords: Float32Array;
@@ -24,7 +24,7 @@ export interface LayoutGrid {
   order: Int32Array;
 }
 
-export function buildGrid(coords: Float32Array, n: number, dims: number): LayoutGrid {
+function buildGrid(coords: Float32Array, n: number, dims: number): LayoutGrid {
   let x0 = Infinity,
     x1 = -Infinity,
     y0 = Infinity,
@@ -76,7 +76,7 @@ function dist2(c: Float32Array, dims: number, i: number, j: number): number {
 }
 
 /** The k nearest other rows of row q, written into `top` (squared distances). */
-export function gridQuery(g: LayoutGrid, q: number, top: TopK): void {
+function gridQuery(g: LayoutGrid, q: number, top: TopK): void {
   const { coords, dims, nx, ny, cell, cellStart, order } = g;
   top.reset();
   const cx = Math.min(nx - 1, Math.floor((coords[q * dims] - g.x0) / cell));

@@ -13,7 +13,7 @@ const EPSILON_DBL = 1e-8;
 const PERPLEXITY_TOLERANCE = 1e-5;
 
 /** Row-major n×k conditional probabilities P(j | i) from neighbour distances. */
-export function conditionalP(dist: Float64Array, n: number, k: number, perplexity: number): Float64Array {
+function conditionalP(dist: Float64Array, n: number, k: number, perplexity: number): Float64Array {
   const P = new Float64Array(n * k);
   const desired = Math.log(perplexity);
   for (let i = 0; i < n; i++) {

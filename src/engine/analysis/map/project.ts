@@ -59,7 +59,7 @@ export type KnnMode = 'auto' | 'exact' | 'approx';
 export const KNN_MODES: readonly KnnMode[] = ['auto', 'exact', 'approx'];
 
 /** How the k-NN graph behind a map was built, and how good it is (the protocol's ProjectKnnGraph). */
-export type KnnGraphInfo = ProjectKnnGraph;
+type KnnGraphInfo = ProjectKnnGraph;
 
 export interface MapResult {
   settings: ProjectSettings;
@@ -97,7 +97,7 @@ const DEFAULT_MAX_GRAPH_ROWS = 50_000;
  * 20k×768 here) and the approximate one above it (inverted file in 64 principal
  * components, ~n^1.5, plus a full-space re-score and local join) when d ≥ 128.
  */
-export const APPROX_ABOVE_ROWS = 20_000;
+const APPROX_ABOVE_ROWS = 20_000;
 /** Principal components of the approximate graph's candidate search. */
 const APPROX_COMPONENTS = 64;
 /** Rows whose exact neighbours measure the approximate graph's recall. */
@@ -198,7 +198,7 @@ async function neighborGraph(
   return approximate(graph, graphRecallOn(graph, ex));
 }
 
-export function checkSettings(s: ProjectSettings, n: number, file?: string): void {
+function checkSettings(s: ProjectSettings, n: number, file?: string): void {
   if (!MAP_METHODS.includes(s.method))
     throw new InputError(undefined, `method must be one of ${MAP_METHODS.join(', ')}, got '${s.method}'`);
   if (s.method === 'tsne' && s.dims !== 2)

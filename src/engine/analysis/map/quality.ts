@@ -51,7 +51,7 @@ const QUALITY_ROW_VISITS = 5e7;
 const MIN_SAMPLE = 1000;
 
 /** Number of query rows used for an n×d dataset: all when cheap, else a seeded sample. */
-export function qualitySampleSize(n: number, d: number): number {
+function qualitySampleSize(n: number, d: number): number {
   const m = Math.min(
     Math.floor(QUALITY_FLOPS / (2 * Math.max(1, n) * Math.max(1, d))),
     Math.floor(QUALITY_ROW_VISITS / Math.max(1, n)),

@@ -41,7 +41,7 @@ export interface UmapOptions {
 }
 
 /** umap-learn's noisy_scale_coords: max |coord| = 10, plus N(0, 1e-4) jitter. */
-export function scaleInit(init: Float32Array, rng: Rng): Float64Array {
+function scaleInit(init: Float32Array, rng: Rng): Float64Array {
   let mx = 0;
   for (let i = 0; i < init.length; i++) mx = Math.max(mx, Math.abs(init[i]));
   const s = mx > 0 ? 10 / mx : 1;

@@ -166,7 +166,7 @@ export function labelCodes(ds: Dataset, column: string): Labels {
 }
 
 /** Names of id-like columns that both files have; used to check that their rows are the same items. */
-export const ID_COLUMNS = ['id', 'uid', 'key', 'item_id', 'row_id', 'word', 'path', 'filename'];
+const ID_COLUMNS = ['id', 'uid', 'key', 'item_id', 'row_id', 'word', 'path', 'filename'];
 
 /**
  * Checks that two datasets hold the same items in the same order: equal row

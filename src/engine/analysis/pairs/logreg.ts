@@ -153,7 +153,7 @@ export function fitLogistic(
 }
 
 /** 1 where w·x + b > 0. */
-export function predictLogistic(model: LogisticModel, X: Float64Array, d: number, rows: ArrayLike<number>): Uint8Array {
+function predictLogistic(model: LogisticModel, X: Float64Array, d: number, rows: ArrayLike<number>): Uint8Array {
   const out = new Uint8Array(rows.length);
   for (let t = 0; t < rows.length; t++) {
     const o = rows[t] * d;

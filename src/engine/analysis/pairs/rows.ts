@@ -23,7 +23,7 @@ export function norm(v: ArrayLike<number>): number {
   return Math.sqrt(s);
 }
 
-export function dot(a: ArrayLike<number>, b: ArrayLike<number>, n = a.length): number {
+function dot(a: ArrayLike<number>, b: ArrayLike<number>, n = a.length): number {
   let s = 0;
   for (let j = 0; j < n; j++) s += a[j] * b[j];
   return s;
@@ -39,21 +39,3 @@ export function meanPairwiseCosineUnit(unit: Matrix, rows: ArrayLike<number>): n
   return (dot(s, s) - n) / (n * (n - 1));
 }
 
-/** Rows copied into a new float32 matrix after subtracting `shift` and multiplying by `scale`. */
-export function shiftRows(m: Matrix, shift: Float64Array, rows?: ArrayLike<number>): Matrix {
-  const d = m.cols;
-  const count = rows ? rows.length : m.rows;
-  const out = new Float32Array(count * d);
-  for (let t = 0; t < count; t++) {
-    const o = (rows ? rows[t] : t) * d;
-    for (let j = 0; j < d; j++) out[t * d + j] = m.data[o + j] - shift[j];
-  }
-  return { rows: count, cols: d, data: out };
-}
-
-/** True when every value of every row is finite; otherwise the first bad row. */
-export function firstNonFiniteRow(m: Matrix): number {
-  const { rows, cols: d, data } = m;
-  for (let i = 0; i < rows; i++) for (let j = 0; j < d; j++) if (!Number.isFinite(data[i * d + j])) return i;
-  return -1;
-}
