@@ -36,4 +36,3 @@ export function connect<M extends { type: string }>(handler: (msg: M | CommonToW
   });
   send({ type: 'ready' });
 }
-

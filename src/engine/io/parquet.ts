@@ -25,8 +25,6 @@ import { readParquetMetadata } from './parquetMetadata';
 import { isFloatType, isNumericType, listValueType, ParquetColumn, sqlIdent, sqlString } from './parquetTypes';
 import { openReadOnly } from './openFile';
 
-;
-
 export interface ParquetData {
   matrix: Matrix;
   /** 'float' | 'double' | 'list<float>' ... as found in the file. */

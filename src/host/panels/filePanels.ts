@@ -51,4 +51,3 @@ export function showFilePanel(
   ctx.log.info(`[panel] ${spec.kind} ${uri.fsPath}${extraKey ? ` ${extraKey}` : ''}`);
   return panel;
 }
-

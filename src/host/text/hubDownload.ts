@@ -52,12 +52,7 @@ const USER_AGENT = 'embedding-lens (vscode extension)';
  * the first 2xx response. Non-2xx → HubHttpError; cancellation → DownloadCancelled.
  * `auth` adds the token to requests for its origin only.
  */
-function httpGet(
-  url: string,
-  token?: CancelToken,
-  redirects = 0,
-  auth?: HubAuth,
-): Promise<http.IncomingMessage> {
+function httpGet(url: string, token?: CancelToken, redirects = 0, auth?: HubAuth): Promise<http.IncomingMessage> {
   return new Promise((resolve, reject) => {
     if (token?.isCancellationRequested) return reject(new DownloadCancelled());
     const u = new URL(url);

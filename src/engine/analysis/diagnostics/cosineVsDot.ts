@@ -190,11 +190,7 @@ async function rescalingSensitivity(
 }
 
 /** Spearman correlation between row norm and every numeric metadata column (rows where both are finite). */
-function normCorrelations(
-  norms: Float64Array,
-  columns: MetaColumn[],
-  rowOf: (i: number) => number,
-): NormCorrelation[] {
+function normCorrelations(norms: Float64Array, columns: MetaColumn[], rowOf: (i: number) => number): NormCorrelation[] {
   const out: NormCorrelation[] = [];
   for (const c of columns) {
     if (c.kind !== 'number') continue;

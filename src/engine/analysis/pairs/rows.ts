@@ -38,4 +38,3 @@ export function meanPairwiseCosineUnit(unit: Matrix, rows: ArrayLike<number>): n
   const s = meanOfRows(unit, rows).map((v) => v * n);
   return (dot(s, s) - n) / (n * (n - 1));
 }
-
