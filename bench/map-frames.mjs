@@ -54,13 +54,12 @@ for (const f of ['map.js', 'plotly.min.js', 'style.css'])
   if (!fs.existsSync(path.join(dist, f)))
     throw new Error(`${path.join(dist, f)} is missing; run node scripts/build.mjs`);
 
-// The host's messages for a finished map, built in the page (1M base64 floats are faster made there than sent).
+// The host's messages for a finished map (typed arrays, as postMessage delivers them), built in the page.
 const STUB = `
 window.__frames = [];
 (function loop(t) { window.__frames.push(t); requestAnimationFrame(loop); })(performance.now());
 function rng(seed) { let s = seed >>> 0; return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296); }
 function normal(r) { return Math.sqrt(-2 * Math.log(r() + 1e-12)) * Math.cos(2 * Math.PI * r()); }
-function b64(a) { const u = new Uint8Array(a.buffer); let s = ''; for (let i = 0; i < u.length; i += 0x8000) s += String.fromCharCode.apply(null, u.subarray(i, i + 0x8000)); return btoa(s); }
 function layout(n) {
   const r = rng(42), c = new Float32Array(2 * n), K = 30, cx = [], cy = [], sd = [];
   for (let k = 0; k < K; k++) { cx.push(40 * r() - 20); cy.push(40 * r() - 20); sd.push(0.3 + 1.5 * r()); }
@@ -79,7 +78,7 @@ window.acquireVsCodeApi = () => ({
     for (let i = 0; i < n; i++) { pres[i] = Math.floor(11 * r()) / 10; norms[i] = 1; }
     const settings = { method: 'umap', seed: 0, k: 10, metric: 'cosine', maxPoints: 200000${VIEW_POINTS ? `, viewPoints: ${Number(VIEW_POINTS)}` : ''} };
     const init = { name: 'bench.npy', rows: n, dims: 768, columns: [], settings, links: [] };
-    const result = { jobId: 'j1', method: 'umap', rows: n, dims: 2, coords: b64(coords), preservation: b64(pres), norms: b64(norms),
+    const result = { jobId: 'j1', method: 'umap', rows: n, dims: 2, coords, preservation: pres, norms,
       quality: { k: 10, trustworthiness: 0.9, continuity: 0.9, knnRecall: 0.3, sampleRows: 2000, rows: n }, skippedRows: 0, warnings: [], timings: { total: 1 },
       knnGraph: { method: 'approximate', k: 14, recall: 0.9, sample: 1000, components: 64 } };
     const post = (m) => window.postMessage(m, '*');
