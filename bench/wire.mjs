@@ -7,7 +7,7 @@
 // process's (the host side's) peak RSS. --server lets a build of another commit be measured.
 //
 //   npm run build && npx tsx bench/wire.mjs [--rows 100000] [--dims 768] [--map-rows 1000000]
-//       [--map-dims 32] [--repeats 3] [--server PATH/dist/engine/server.js]
+//       [--map-dims 32] [--repeats 3] [--server PATH/dist/engine/server.js] [--only overview,map,message]
 import { execFileSync, fork } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -30,6 +30,7 @@ const MAP_ROWS = Number(flag('map-rows', '1000000'));
 const MAP_DIMS = Number(flag('map-dims', '32'));
 const REPEATS = Number(flag('repeats', '3'));
 const SERVER = path.resolve(flag('server', path.join(ROOT, 'dist/engine/server.js')));
+const ONLY = flag('only', 'overview,map,message').split(',');
 const NODE_BASE64 = {
   encode: (b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64'),
   decode: (s) => Buffer.from(s, 'base64'),
@@ -55,16 +56,15 @@ np.save(${JSON.stringify(file)}, X)
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const mb = (b) => `${(b / 1e6).toFixed(1)} MB`;
 
-/** One engine process: open `file`, then time `ask` (sendRequest → decoded). */
-async function once(file, ask) {
+/** One engine process: open `file`, then time `ask` (sendRequest → decoded); `warm`: ask once before (cached analyses). */
+async function once(file, ask, warm) {
   const child = fork(SERVER, ['--node-ipc'], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   const conn = rpc.createMessageConnection(new rpc.IPCMessageReader(child), new rpc.IPCMessageWriter(child));
   conn.listen();
   await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {} });
   conn.sendNotification('initialized', {});
   const open = await conn.sendRequest('embeddingLens/datasets/open', { path: file });
-  // Warm the analysis once (it is cached per dataset), so the timed request is the message itself plus a cache hit.
-  await ask(conn, open.dataset.id);
+  if (warm) await ask(conn, open.dataset.id);
   const t0 = performance.now();
   const raw = await ask(conn, open.dataset.id);
   const tReceived = performance.now();
@@ -77,52 +77,64 @@ async function once(file, ask) {
   return { ms: tDecoded - t0, decodeMs: tDecoded - tReceived, bytes, hwm, value };
 }
 
-async function measure(name, file, ask, check) {
+async function measure(name, file, ask, check, warm) {
   const runs = [];
-  for (let r = 0; r < REPEATS; r++) runs.push(await once(file, ask));
+  for (let r = 0; r < REPEATS; r++) runs.push(await once(file, ask, warm));
   const problem = check(runs[0].value);
+  // The map reports its own compute time: the rest of the round trip is the message.
+  const compute = runs[0].value.timings?.total;
+  const message =
+    compute === undefined
+      ? ''
+      : `; engine compute ${median(runs.map((r) => 1000 * r.value.timings.total)).toFixed(0)} ms, round trip − compute ${median(runs.map((r) => r.ms - 1000 * r.value.timings.total)).toFixed(0)} ms`;
   console.log(
-    `  ${name}: ${median(runs.map((r) => r.ms)).toFixed(0)} ms (of which decoding ${median(runs.map((r) => r.decodeMs)).toFixed(0)} ms), ` +
+    `  ${name}: ${median(runs.map((r) => r.ms)).toFixed(0)} ms (of which decoding ${median(runs.map((r) => r.decodeMs)).toFixed(0)} ms${message}), ` +
       `answer ${mb(runs[0].bytes)} of JSON, engine peak RSS ${mb(Math.max(...runs.map((r) => r.hwm)))}${problem ? ` (${problem})` : ''}`,
   );
 }
 
 console.log(`bench/wire.mjs: ${SERVER}, median of ${REPEATS}; ${new Date().toISOString()}, ${os.cpus().length} cores`);
-const ovFile = generate(ROWS, DIMS);
-await measure(
-  `overview of ${ROWS}×${DIMS}`,
-  ovFile,
-  (conn, datasetId) => conn.sendRequest('embeddingLens/overview/compute', { datasetId }),
-  (v) => {
-    const c = v.pca.coords;
-    if (!ArrayBuffer.isView(c)) return `coords arrive as ${Array.isArray(c) ? 'number[]' : typeof c}`;
-    return Number.isNaN(c[10]) ? '' : `row 5's coordinate is ${c[10]}, not NaN`;
-  },
-);
-fs.rmSync(ovFile);
-const mapFile = generate(MAP_ROWS, MAP_DIMS);
-let job = 0;
-await measure(
-  `PCA map of ${MAP_ROWS}×${MAP_DIMS}`,
-  mapFile,
-  (conn, datasetId) =>
-    conn.sendRequest('embeddingLens/map/project', {
-      datasetId,
-      jobId: `bench-${++job}`,
-      method: 'pca',
-      dims: 2,
-      seed: 0,
-      k: 10,
-      metric: 'cosine',
-    }),
-  (v) => (ArrayBuffer.isView(v.coords) ? '' : `coords arrive as ${typeof v.coords} (the webview decoded base64)`),
-);
+if (ONLY.includes('overview')) {
+  const ovFile = generate(ROWS, DIMS);
+  await measure(
+    `overview of ${ROWS}×${DIMS}`,
+    ovFile,
+    (conn, datasetId) => conn.sendRequest('embeddingLens/overview/compute', { datasetId }),
+    (v) => {
+      const c = v.pca.coords;
+      if (!ArrayBuffer.isView(c)) return `coords arrive as ${Array.isArray(c) ? 'number[]' : typeof c}`;
+      return Number.isNaN(c[10]) ? '' : `row 5's coordinate is ${c[10]}, not NaN`;
+    },
+    true,
+  );
+  fs.rmSync(ovFile);
+}
+if (ONLY.includes('map')) {
+  const mapFile = generate(MAP_ROWS, MAP_DIMS);
+  let job = 0;
+  await measure(
+    `PCA map of ${MAP_ROWS}×${MAP_DIMS}`,
+    mapFile,
+    (conn, datasetId) =>
+      conn.sendRequest('embeddingLens/map/project', {
+        datasetId,
+        jobId: `bench-${++job}`,
+        method: 'pca',
+        dims: 2,
+        seed: 0,
+        k: 10,
+        metric: 'cosine',
+      }),
+    (v) => (ArrayBuffer.isView(v.coords) ? '' : `coords arrive as ${typeof v.coords} (the webview decoded base64)`),
+    false,
+  );
+}
 console.log(`  host side (this process) peak RSS so far ${mb(process.resourceUsage().maxRSS * 1024)}`);
 fs.rmSync(dir, { recursive: true, force: true });
 
 // The map message alone, in-process: the former hand-made base64 fields against the wire format,
 // engine side (encode + JSON text) and host side (parse + decode).
-{
+if (ONLY.includes('message')) {
   const n = MAP_ROWS;
   const f32 = (k) => Float32Array.from({ length: n * k }, (_, i) => (i % 97) / 7);
   const r = { coords: f32(2), preservation: f32(1), kOccurrence: f32(1), top3: new Int32Array(3 * n), norms: f32(1) };

@@ -183,7 +183,7 @@ test(
 
     const found = await call(MapSearch, { datasetId, text: 'IMAGE', column: 'modality' });
     assert.equal(found.total, 500);
-    assert.deepEqual(found.rows.slice(0, 3), [0, 1, 2]);
+    assert.deepEqual(found.rows.slice(0, 3), Int32Array.of(0, 1, 2));
     assert.equal((await call(MapSearch, { datasetId, text: 'no such thing' })).total, 0);
 
     const res = await call(Project, {
