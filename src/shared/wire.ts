@@ -24,7 +24,7 @@ export type NumberArray =
   | Float32Array
   | Float64Array;
 
-export type WireArrayType = 'i8' | 'u8' | 'u8c' | 'i16' | 'u16' | 'i32' | 'u32' | 'f32' | 'f64';
+type WireArrayType = 'i8' | 'u8' | 'u8c' | 'i16' | 'u16' | 'i32' | 'u32' | 'f32' | 'f64';
 
 /** A typed array on the wire. */
 export interface WireArray {
