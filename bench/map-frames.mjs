@@ -56,7 +56,7 @@ for (const f of ['map.js', 'plotly.min.js', 'style.css'])
     throw new Error(`${path.join(dist, f)} is missing; run node scripts/build.mjs`);
 
 // A seeded clustered layout (30 clusters of falling size) and per-row preservation, made here with the
-// engine's generator and handed to the page as base64 in a script file (the host sends base64 too).
+// engine's generator and handed to the page as base64 in a script file, decoded there into the typed arrays postMessage delivers.
 function layout(n) {
   const r = new Rng(42);
   const c = new Float32Array(2 * n);
@@ -82,7 +82,8 @@ const pres = new Float32Array(ROWS);
 const presRng = new Rng(7);
 for (let i = 0; i < ROWS; i++) pres[i] = presRng.int(11) / 10;
 const DATA = `window.__clusters = ${JSON.stringify(clusters)};
-window.__data = { coords: '${b64(coords)}', preservation: '${b64(pres)}', norms: '${b64(new Float32Array(ROWS).fill(1))}' };`;
+const f32 = (s) => { const b = atob(s); const u = new Uint8Array(b.length); for (let i = 0; i < b.length; i++) u[i] = b.charCodeAt(i); return new Float32Array(u.buffer); };
+window.__data = { coords: f32('${b64(coords)}'), preservation: f32('${b64(pres)}'), norms: f32('${b64(new Float32Array(ROWS).fill(1))}') };`;
 
 const STUB = `
 window.__frames = [];

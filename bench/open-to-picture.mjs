@@ -1,15 +1,18 @@
 // Open → first picture for a generated 100k×768 float32 .npy, the way the extension does it:
 // the engine process (dist/engine/server.js, over Node IPC like the extension host starts it)
 // opens the file and computes the overview (stats, norms, exact PCA map); the overview webview
-// bundle then draws it in Chromium. Peak memory is the engine process's VmHWM.
+// bundle then draws it in Chromium. The answer is decoded as the host's EngineClient does
+// (src/shared/wire.ts) and posted to the page with its typed arrays, as webview.postMessage does.
+// Peak memory is the engine process's VmHWM.
 // Baseline in the same run: numpy np.load + the same statistics + exact PCA 2-D (cov + eigh + projection).
 //
-//   npm run build && node bench/open-to-picture.mjs [rows] [dims] [repeats]
+//   npm run build && npx tsx bench/open-to-picture.mjs [rows] [dims] [repeats]
 import { fork, execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { createRequire } from 'module';
+import { decodeWire } from '../src/shared/wire.ts';
 
 const require = createRequire(import.meta.url);
 const rpc = require('vscode-jsonrpc/node');
@@ -22,6 +25,11 @@ const [rows, dims, repeats] = [
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'el-bench-'));
 const file = path.join(dir, `gen_${rows}x${dims}.npy`);
 const PY = '/usr/bin/python3';
+// The host's base64 (Node's), as src/host/engine.ts passes it.
+const NODE_BASE64 = {
+  encode: (b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64'),
+  decode: (s) => Buffer.from(s, 'base64'),
+};
 
 execFileSync(PY, [
   '-c',
@@ -51,7 +59,10 @@ async function engineOnce() {
   await conn.sendRequest('embeddingLens/engine/ping');
   const t0 = performance.now();
   const open = await conn.sendRequest('embeddingLens/datasets/open', { path: file });
-  const ov = await conn.sendRequest('embeddingLens/overview/compute', { datasetId: open.dataset.id });
+  const ov = decodeWire(
+    await conn.sendRequest('embeddingLens/overview/compute', { datasetId: open.dataset.id }),
+    NODE_BASE64,
+  );
   const tEngine = performance.now() - t0;
   const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
   const hwm = Number(/VmHWM:\s+(\d+) kB/.exec(status)[1]) * 1024;
@@ -75,16 +86,16 @@ async function renderOnce(ov) {
 <script src="${root}/dist/webview/plotly.min.js"></script><script src="${root}/dist/webview/overview.js"></script></body></html>`,
   );
   await page.goto(`file://${html}`);
-  const payload = JSON.stringify({
+  const payload = {
     type: 'overview',
     data: ov,
     settings: { metric: 'cosine', k: 10, maxPoints: 200000 },
     links: [],
-  });
+  };
   // Time from the message arriving (as the host would post it) to the scatter drawn.
   const t = await page.evaluate(async (p) => {
     const t0 = performance.now();
-    window.postMessage(JSON.parse(p), '*');
+    window.postMessage(p, '*');
     for (;;) {
       await new Promise((r) => setTimeout(r, 10));
       const el = document.querySelector('#scatter .main-svg');

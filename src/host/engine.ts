@@ -1,7 +1,8 @@
 /**
  * The extension host's side of the engine channel: starts the engine process
  * with vscode-languageclient over Node IPC, sends the typed requests declared in
- * the feature modules of src/shared/protocol/ with progress and cancellation, and tells listeners
+ * the feature modules of src/shared/protocol/ with progress and cancellation (typed arrays
+ * both ways in the channel's one array format, src/shared/wire.ts), and tells listeners
  * when the process was restarted (after a crash or on the user's command) so
  * open panels can ask again for what they show.
  */
@@ -19,8 +20,15 @@ import {
 import type { EngineSettings } from '../shared/protocol/engine';
 import { Configure } from '../shared/protocol/engine';
 import type { RequestDef } from '../shared/protocol/request';
+import { Base64Codec, decodeWire, encodeWire } from '../shared/wire';
 import { ENGINE_ERROR_INPUT } from '../shared/errors';
 import { engineThreads } from './settings';
+
+/** Node's native base64 for the wire's typed arrays (src/shared/wire.ts). */
+const NODE_BASE64: Base64Codec = {
+  encode: (b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64'),
+  decode: (s) => Buffer.from(s, 'base64'),
+};
 
 export interface RequestOptions {
   /** Show a notification with progress and a Cancel button, titled so. */
@@ -136,7 +144,8 @@ export class EngineClient implements vscode.Disposable {
       const cts = new CancellationTokenSource();
       const onCancel = token.onCancellationRequested(() => cts.cancel());
       try {
-        return await client.sendRequest<R>(def.method, withToken, cts.token);
+        const result = await client.sendRequest<unknown>(def.method, encodeWire(withToken, NODE_BASE64), cts.token);
+        return decodeWire(result, NODE_BASE64) as R;
       } catch (e) {
         throw translate(e, token);
       } finally {

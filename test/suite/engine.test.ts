@@ -39,6 +39,10 @@ suite('engine', () => {
     );
     assert.strictEqual(info.labelColumn, 'word');
     const ov = await api.context.engine.request(Overview, { datasetId: info.id });
+    assert.ok(
+      ov.pca.coords instanceof Float32Array && ov.norms instanceof Float64Array,
+      'typed arrays from the engine',
+    );
     assert.strictEqual(ov.pca.coords.length, 2 * 5000);
     assert.ok(ov.pca.coords.every(Number.isFinite));
     assert.strictEqual(ov.inspect.nanRows, 0);

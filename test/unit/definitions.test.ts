@@ -181,6 +181,8 @@ function diagnoseKeys(): string[] {
     const parts = t.isUnion() ? t.types : [t];
     const out: ts.Type[] = [];
     for (const p of parts) {
+      // A typed array is a value, like number[] (its methods are no keys of the JSON).
+      if (/^(Float(32|64)|U?Int(8|16|32)|Uint8Clamped)Array$/.test(p.getSymbol()?.name ?? '')) continue;
       if (checker.isArrayType(p)) out.push(...objects(checker.getTypeArguments(p as ts.TypeReference)[0]));
       else if (p.flags & ts.TypeFlags.Object && !checker.isTupleType(p) && checker.getPropertiesOfType(p).length)
         out.push(p);

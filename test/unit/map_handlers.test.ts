@@ -29,6 +29,7 @@ import { registerDatasetsHandlers } from '../../src/engine/handlers/datasets';
 import { registerMapHandlers } from '../../src/engine/handlers/map';
 import { loadDataset } from '../../src/engine/data/dataset';
 import { project } from '../../src/engine/analysis/map/project';
+import { received, sent } from './helpers/channel';
 import { pythonSkipReason, runPython } from './helpers/python';
 
 const CLIP = path.resolve(__dirname, '../fixtures/clip_vitb16_coco500.npy');
@@ -41,9 +42,9 @@ const fakeConnection = {
   onRequest(method: string, fn: Handler) {
     handlers.set(method, fn);
   },
-  sendNotification(method: string, p: ProjectFrame) {
+  sendNotification(method: string, p: unknown) {
     assert.equal(method, ProjectLayout.method);
-    notes.push(p);
+    notes.push(received<ProjectFrame>(p));
   },
   window: { attachWorkDoneProgress: async () => ({ begin() {}, report() {}, done() {} }) },
 };
@@ -54,17 +55,8 @@ registerMapHandlers(ctx);
 async function call<P, R>(def: RequestDef<P, R>, params: P, token = { isCancellationRequested: false }): Promise<R> {
   const fn = handlers.get(def.method);
   assert.ok(fn, `${def.method} is registered`);
-  return (await fn(params, token)) as R;
+  return received<R>(await fn(sent(params), token));
 }
-
-const f32 = (s: string) => {
-  const b = Buffer.from(s, 'base64');
-  return new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4);
-};
-const i32 = (s: string) => {
-  const b = Buffer.from(s, 'base64');
-  return new Int32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
-};
 
 function normsOf(x: Float32Array, d: number): Float32Array {
   const out = new Float32Array(x.length / d);
@@ -119,27 +111,23 @@ test(
     assert.equal(notes[0].stage, 'pca');
     assert.ok(
       notes.every(
-        (f, i) =>
-          f.jobId === 'job-1' &&
-          f.seq === i + 1 &&
-          f32(f.coords).length === 2000 &&
-          f32(f.coords).every(Number.isFinite),
+        (f, i) => f.jobId === 'job-1' && f.seq === i + 1 && f.coords.length === 2000 && f.coords.every(Number.isFinite),
       ),
     );
     assert.ok(polled.length >= 1, 'poll saw a layout while running');
-    assert.deepEqual(f32(notes[notes.length - 1].coords), f32(res.coords), 'the last streamed layout is the answer');
+    assert.deepEqual(notes[notes.length - 1].coords, res.coords, 'the last streamed layout is the answer');
 
     const ds = await loadDataset({ path: CLIP });
     const direct = await project(ds, { method: 'umap', dims: 2, seed: 5, k: 10, metric: 'cosine', iterations: 150 });
-    assert.deepEqual(f32(res.coords), direct.coords);
+    assert.deepEqual(res.coords, direct.coords);
     assert.deepEqual(res.quality, direct.quality);
-    assert.deepEqual(f32(res.preservation), direct.preservation);
+    assert.deepEqual(res.preservation, direct.preservation);
     const norms = normsOf(ds.matrix.data, 512);
     assert.ok(
-      f32(res.norms).every((v, i) => Math.abs(v - norms[i]) < 1e-6),
+      res.norms.every((v, i) => Math.abs(v - norms[i]) < 1e-6),
       'row norms',
     );
-    const kocc = f32(res.kOccurrence!);
+    const kocc = res.kOccurrence!;
     assert.equal(
       kocc.reduce((a, b) => a + b, 0),
       1000 * 10,
@@ -151,7 +139,7 @@ test(
       { X: { data: ds.matrix.data, shape: [1000, 512] } },
       { op: 'knn', k: 10 },
     ).arrays.I.data;
-    const top3 = i32(res.top3!);
+    const top3 = res.top3!;
     let same = 0;
     for (let i = 0; i < 1000; i++) if ([0, 1, 2].every((s) => top3[i * 3 + s] === ref[i * 10 + s])) same++;
     assert.ok(same >= 998, `${same}/1000 rows have numpy's top-3 neighbours`);
@@ -195,7 +183,7 @@ test(
 
     const found = await call(MapSearch, { datasetId, text: 'IMAGE', column: 'modality' });
     assert.equal(found.total, 500);
-    assert.deepEqual(found.rows.slice(0, 3), [0, 1, 2]);
+    assert.deepEqual(found.rows.slice(0, 3), Int32Array.of(0, 1, 2));
     assert.equal((await call(MapSearch, { datasetId, text: 'no such thing' })).total, 0);
 
     const res = await call(Project, {
@@ -213,7 +201,7 @@ test(
     assert.equal(w.rows, 1000);
     const lines = fs.readFileSync(file, 'utf8').trim().split('\n');
     assert.equal(lines.length, 1001);
-    const c = f32(res.coords);
+    const c = res.coords;
     const first = lines[1].split(',');
     assert.equal(Math.fround(Number(first[1])), c[0], 'the CSV reads back as the same float32');
     assert.equal(first[4], 'image');

@@ -1,7 +1,6 @@
 /**
- * The Map panel's view helpers (webview/map/data.ts): base64 float32/int32
- * decoding as the engine encodes it, the density grid against numpy.histogram2d
- * on the same points, and rows-in-view against brute force.
+ * The Map panel's view helpers (webview/map/data.ts): the density grid against
+ * numpy.histogram2d on the same points, and rows-in-view against brute force.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,14 +8,11 @@ import {
   bin2d,
   bounds,
   cellIndex,
-  decodeF32,
-  decodeI32,
   densityRgba,
   finiteRows,
   rowsInBoxIndexed,
   thinEvenly,
 } from '../../webview/map/data';
-import { b64 } from '../../src/engine/handlers/map';
 import { Rng } from '../../src/engine/util/random';
 import { pythonSkipReason, runPython } from './helpers/python';
 
@@ -32,15 +28,6 @@ function points(n: number): Float32Array {
   c[10] = NaN; // row 5 has no place on the map
   return c;
 }
-
-test('engine base64 arrays decode to the same values (NaN kept)', () => {
-  const f = Float32Array.of(1.5, NaN, -0, 3e-38, Infinity);
-  assert.deepEqual(decodeF32(b64(f)), f);
-  const i = Int32Array.of(-1, 0, 2147483647, 7);
-  assert.deepEqual(decodeI32(b64(i)), i);
-  // A view with an offset encodes only its own bytes.
-  assert.deepEqual(decodeF32(b64(f.subarray(2, 4))), f.subarray(2, 4));
-});
 
 test('density grid equals numpy.histogram2d on the same points and range', { skip: py ?? false }, () => {
   const c = points(20000);

@@ -88,7 +88,7 @@ test('collapse findings distinguish collapsed from spread classes, and flag one-
       { name: 'b', rows: 49, spread: 0.1, meanNorm: 1 },
       { name: 'c', rows: 1, spread: 0, meanNorm: 1 },
     ],
-    meanCosines: [],
+    meanCosines: new Float64Array(0),
     classNames: ['a', 'b', 'c'],
   };
   const f = collapseFindings(base);

@@ -139,12 +139,14 @@ test('handlers/<module>.ts answers exactly the requests of protocol/<module>.ts'
 test('the engine sends every declared notification, and the host listens to it (source scan)', () => {
   const engine = sourceFiles(path.join(ROOT, 'src/engine'));
   const host = sourceFiles(path.join(ROOT, 'src/host'));
-  // `sendNotification(Name.method` / `onNotification(Name` in a file that imports Name from protocol/<module>.
+  // `ctx.notify(Name` (or `sendNotification(Name.method`) / `onNotification(Name` in a file that imports Name from protocol/<module>.
   const imports = (text: string, d: Def) =>
     new RegExp(`import \\{[^}]*\\b${d.name}\\b[^}]*\\} from '[./]*(?:src/)?shared/protocol/${d.module}'`).test(text);
   for (const d of notifications) {
     const sent = engine.filter(
-      (f) => imports(f.text, d) && new RegExp(`sendNotification\\(\\s*${d.name}\\.method\\b`).test(f.text),
+      (f) =>
+        imports(f.text, d) &&
+        new RegExp(`(?:sendNotification\\(\\s*${d.name}\\.method|\\.notify\\(\\s*${d.name})\\b`).test(f.text),
     );
     assert.ok(sent.length > 0, `the engine sends ${d.method} (${d.module}.${d.name})`);
     const heard = host.filter(

@@ -26,6 +26,7 @@ import { createContext } from '../../src/engine/handlers/context';
 import { HANDLERS } from '../../src/engine/handlers/index';
 import { builtinModelDir } from '../../src/engine/text/registry';
 import { readNpy } from '../../src/engine/io/npy';
+import { received, sent } from './helpers/channel';
 import { pythonSkipReason, runPython } from './helpers/python';
 
 const FIX = path.resolve(__dirname, '../fixtures');
@@ -66,7 +67,7 @@ for (const register of HANDLERS) register(ctx);
 async function call<P, R>(def: RequestDef<P, R>, params: P, token = { isCancellationRequested: false }): Promise<R> {
   const fn = handlers.get(def.method);
   assert.ok(fn, `${def.method} is registered`);
-  return (await fn(params, token)) as R;
+  return received<R>(await fn(sent(params), token));
 }
 
 async function rejects(p: Promise<unknown>, code: number, ...parts: (string | RegExp)[]): Promise<string> {
@@ -118,12 +119,13 @@ test(
     const texts = ['king', 'paris', 'computer software'];
     const emb = await call(EmbedText, { texts });
     assert.equal(emb.dims, 100);
+    assert.ok(emb.vectors.every((v) => v instanceof Float32Array && v.length === 100));
     const X = readNpy(path.join(FIX, 'glove2k.npy')).matrix;
     const ref = runPython(
       'text_knn_ref.py',
       {
         X: { data: X.data, shape: [X.rows, X.cols] },
-        Q: { data: Float32Array.from(emb.vectors.flat()), shape: [3, 100] },
+        Q: { data: Float32Array.from(emb.vectors.flatMap((v) => [...v])), shape: [3, 100] },
       },
       { k: 10 },
     );

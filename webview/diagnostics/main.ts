@@ -322,7 +322,7 @@ function renderRank(r: DiagnoseResult): void {
         mode: 'lines',
         name: 'singular value (raw X)',
         x,
-        y: k.singularValues.map((v) => (v > 0 ? v : null)),
+        y: k.singularValues.map((v) => (v > 0 ? v : NaN)),
         line: { color: accent() },
         hovertemplate: 'σ%{x}: %{y:.4g}<extra></extra>',
       },
@@ -374,7 +374,7 @@ function renderId(r: DiagnoseResult): void {
     stat('rowsUsed', 'rows used', id.rowsUsed),
   );
   const body = byId('intrinsicDimension-body');
-  const local = (r.perRow?.localId ?? []).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+  const local = (r.perRow?.localId ?? new Float64Array(0)).filter(Number.isFinite);
   body.replaceChildren(
     local.length
       ? plotDiv(

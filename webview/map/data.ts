@@ -1,16 +1,4 @@
-/** Decoding the engine's base64 arrays and the numbers the map draws from them. */
-
-export function decodeF32(b64: string): Float32Array {
-  const bin = atob(b64);
-  const bytes = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-  return new Float32Array(bytes.buffer);
-}
-
-export function decodeI32(b64: string): Int32Array {
-  const f = decodeF32(b64);
-  return new Int32Array(f.buffer);
-}
+/** The numbers the map draws from the engine's coordinates: finite rows, bounds, density grids, thinning. */
 
 /** Rows whose first two coordinates are finite (rows with NaN/Inf have no place on the map). */
 export function finiteRows(coords: Float32Array, dims: number): Int32Array {

@@ -18,8 +18,6 @@ import {
   bounds,
   CellIndex,
   cellIndex,
-  decodeF32,
-  decodeI32,
   densityRgba,
   finiteRows,
   rowsInBoxIndexed,
@@ -43,14 +41,6 @@ const VIEW_POINTS = 12_000;
  */
 const MAP_PLOT_CONFIG = { ...PLOT_CONFIG, plotGlPixelRatio: Math.min(2, Math.max(1, window.devicePixelRatio || 1)) };
 
-interface Decoded {
-  raw: ProjectResult;
-  coords: Float32Array;
-  preservation: Float32Array;
-  kOccurrence?: Float32Array;
-  top3?: Int32Array;
-  norms: Float32Array;
-}
 interface Color {
   name: string;
   kind: 'category' | 'number';
@@ -63,7 +53,8 @@ let dims = 2;
 let shownStage: MapMethod | undefined;
 let jobId: string | undefined;
 let running = false;
-let result: Decoded | undefined;
+/** The finished map of the current job. */
+let result: ProjectResult | undefined;
 const scores = new Map<MapMethod, ProjectQuality & { seconds: number }>();
 let colorChoice = '';
 let color: Color | undefined;
@@ -93,8 +84,8 @@ connect<MapToWebview>((msg) => {
       break;
     case 'layout':
       // A poll answered after the final map must not replace it.
-      if (msg.jobId !== jobId || result?.raw.jobId === msg.jobId) break;
-      coords = decodeF32(msg.coords);
+      if (msg.jobId !== jobId || result?.jobId === msg.jobId) break;
+      coords = msg.coords;
       dims = msg.dims;
       shownStage = msg.stage;
       byId('map-title').textContent = `${METHOD_NAMES[msg.stage]} map${msg.step < msg.steps ? ' (improving…)' : ''}`;
@@ -123,7 +114,7 @@ connect<MapToWebview>((msg) => {
       break;
     case 'search':
       setBusy();
-      searchHits = Int32Array.from(msg.rows);
+      searchHits = msg.rows;
       byId('search-note').textContent =
         msg.total === 0
           ? `No row's metadata contains "${msg.text}".`
@@ -138,15 +129,8 @@ connect<MapToWebview>((msg) => {
 
 function onResult(r: ProjectResult): void {
   if (r.jobId !== jobId) return;
-  result = {
-    raw: r,
-    coords: decodeF32(r.coords),
-    preservation: decodeF32(r.preservation),
-    kOccurrence: r.kOccurrence ? decodeF32(r.kOccurrence) : undefined,
-    top3: r.top3 ? decodeI32(r.top3) : undefined,
-    norms: decodeF32(r.norms),
-  };
-  coords = result.coords;
+  result = r;
+  coords = r.coords;
   dims = r.dims;
   shownStage = r.method;
   hoverCache = undefined;
@@ -346,7 +330,7 @@ function render(): void {
                 secondary: true,
                 onclick: () =>
                   result
-                    ? send({ type: 'exportCsv', jobId: result.raw.jobId })
+                    ? send({ type: 'exportCsv', jobId: result.jobId })
                     : void (byId('export-note').textContent = 'The coordinates can be saved once a map is finished.'),
               },
               'Save Coordinates CSV…',
@@ -429,13 +413,13 @@ function pickColor(v: string): void {
       return;
     } else if (v === ':pres')
       color = {
-        name: `neighbourhood preservation (share of ${result.raw.quality.k} nearest kept)`,
+        name: `neighbourhood preservation (share of ${result.quality.k} nearest kept)`,
         kind: 'number',
         values: result.preservation,
       };
     else if (v === ':kocc')
       color = result.kOccurrence
-        ? { name: `k-occurrence (k = ${result.raw.quality.k})`, kind: 'number', values: result.kOccurrence }
+        ? { name: `k-occurrence (k = ${result.quality.k})`, kind: 'number', values: result.kOccurrence }
         : undefined;
     else color = { name: 'row norm', kind: 'number', values: result.norms };
   } else return send({ type: 'colorBy', column: v });
@@ -761,10 +745,10 @@ function renderQuality(): void {
       ),
     ),
   );
-  const q = result?.raw.quality;
+  const q = result?.quality;
   if (!q) return;
   byId('quality-note').textContent =
-    `k = ${q.k} nearest rows, ${graphNote(result!.raw)}; ` +
+    `k = ${q.k} nearest rows, ${graphNote(result!)}; ` +
     (q.sampleRows < q.rows
       ? `scores averaged over a seeded random sample of ${fmt(q.sampleRows)} of the ${fmt(q.rows)} mapped rows (every row still counts as a neighbour).`
       : `scores over all ${fmt(q.rows)} mapped rows.`);

@@ -22,7 +22,7 @@ const send = (m: OverviewFromWebview) => sendAny(m);
 interface Color {
   column: string;
   kind: 'text' | 'category' | 'number';
-  values: (string | number | null)[];
+  values: ArrayLike<string | number | null>;
 }
 
 let data: OverviewResult | undefined;

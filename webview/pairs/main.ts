@@ -392,7 +392,7 @@ function renderCollapse(
   const z: number[][] = [];
   const dev: number[][] = [];
   for (let i = 0; i < C; i++) {
-    z.push(r.meanCosines.slice(i * C, i * C + C));
+    z.push(Array.from(r.meanCosines.subarray(i * C, i * C + C)));
     dev.push(z[i].map((v, j) => (i === j ? NaN : v - ideal)));
   }
   const span = Math.max(0.05, ...dev.flat().filter(Number.isFinite).map(Math.abs));
@@ -585,7 +585,7 @@ function renderCompare(
     ),
   );
   drawAgreement();
-  const valid = r.jaccard.filter((j): j is number => j !== null && Number.isFinite(j));
+  const valid = r.jaccard.filter(Number.isFinite);
   void Plotly.react(
     byId('jaccard-chart'),
     [
@@ -617,7 +617,7 @@ function drawAgreement(): void {
   const text: string[] = [];
   for (let i = 0; i < n; i++) {
     const j = r.jaccard[i];
-    if (j === null || !Number.isFinite(j) || coords[2 * i] === null || !Number.isFinite(coords[2 * i])) continue;
+    if (!Number.isFinite(j) || !Number.isFinite(coords[2 * i])) continue;
     x.push(coords[2 * i]);
     y.push(coords[2 * i + 1]);
     c.push(j);

@@ -144,7 +144,7 @@ export async function overview(ds: Dataset, opts: WorkOptions = {}): Promise<Ove
       progress: (f) => opts.progress?.(0.8 + 0.2 * f, 'projecting'),
     }),
   );
-  const out = Array.from(coords);
+  const out = coords.slice();
   // Rows with NaN/Inf have no place on the map.
   for (let i = 0; i < ds.matrix.rows; i++)
     if (!Number.isFinite(norms[i])) for (let c = 0; c < pca.m; c++) out[i * pca.m + c] = NaN;
@@ -157,7 +157,7 @@ export async function overview(ds: Dataset, opts: WorkOptions = {}): Promise<Ove
       rows: ds.matrix.rows,
       explained: Array.from(pca.explainedVariance, (v) => (pca.totalVariance > 0 ? v / pca.totalVariance : 0)),
     },
-    norms: Array.from(norms),
+    norms: norms.slice(),
   };
 }
 

@@ -5,6 +5,7 @@
 import { findSidecar } from '../io/metadata';
 import { checkWritable, WriteOptions, writeFileAtomic } from '../io/writeFile';
 import { Args, FlagSpec } from './args';
+import { toJson } from '../util/json';
 
 /** Options every command takes besides its own. */
 export const RESULT_FLAGS: Record<string, FlagSpec> = {
@@ -21,14 +22,9 @@ export const RESULT_HELP = [
   '  --help               this command’s usage',
 ];
 
-/** The result as printed: JSON, non-finite numbers as null, one line with --json. */
+/** The result as printed: JSON (typed arrays as arrays, non-finite numbers as null), one line with --json. */
 export function resultText(result: unknown, compact: boolean): string {
-  const json = JSON.stringify(
-    result,
-    (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v),
-    compact ? undefined : 2,
-  );
-  return json + '\n';
+  return toJson(result, compact ? undefined : 2) + '\n';
 }
 
 export interface ResultTarget {

@@ -1,7 +1,8 @@
 /**
- * What every request handler gets: the open datasets and a `handle` helper that
+ * What every request handler gets: the open datasets, a `handle` helper that
  * turns a typed request constant into an LSP handler with work-done progress,
- * cancellation and clear errors.
+ * cancellation and clear errors, and `notify`. Both apply the channel's array
+ * format (src/shared/wire.ts): handlers take and return typed arrays as they are.
  */
 import {
   CancellationToken,
@@ -10,7 +11,8 @@ import {
   ResponseError,
   WorkDoneProgressReporter,
 } from 'vscode-languageserver/node';
-import type { RequestDef } from '../../shared/protocol/request';
+import type { NotificationDef, RequestDef } from '../../shared/protocol/request';
+import { Base64Codec, decodeWire, encodeWire } from '../../shared/wire';
 import { ENGINE_ERROR_INPUT } from '../../shared/errors';
 import { Dataset } from '../data/dataset';
 import { CancelledError, InputError, Progress } from '../util/errors';
@@ -26,7 +28,14 @@ export interface EngineContext {
   datasets: Map<string, Dataset>;
   dataset(id: string): Dataset;
   handle<P, R>(def: RequestDef<P, R>, title: string, fn: (params: P, work: Work) => Promise<R> | R): void;
+  notify<P>(def: NotificationDef<P>, params: P): void;
 }
+
+/** Node's native base64 for the wire's typed arrays. */
+const NODE_BASE64: Base64Codec = {
+  encode: (b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64'),
+  decode: (s) => Buffer.from(s, 'base64'),
+};
 
 export function createContext(connection: Connection): EngineContext {
   const datasets = new Map<string, Dataset>();
@@ -44,7 +53,8 @@ export function createContext(connection: Connection): EngineContext {
       return ds;
     },
     handle(def, title, fn) {
-      connection.onRequest(def.method, async (params: unknown, token: CancellationToken) => {
+      connection.onRequest(def.method, async (raw: unknown, token: CancellationToken) => {
+        const params = decodeWire(raw, NODE_BASE64);
         const p = params as { workDoneToken?: string | number } | undefined;
         let reporter: WorkDoneProgressReporter | undefined;
         if (p && p.workDoneToken !== undefined) {
@@ -60,13 +70,16 @@ export function createContext(connection: Connection): EngineContext {
           else reporter.report(pct);
         };
         try {
-          return await fn(params as never, { token, progress });
+          return encodeWire(await fn(params as never, { token, progress }), NODE_BASE64);
         } catch (e) {
           throw toResponseError(e);
         } finally {
           reporter?.done();
         }
       });
+    },
+    notify(def, params) {
+      void connection.sendNotification(def.method, encodeWire(params, NODE_BASE64));
     },
   };
   return ctx;

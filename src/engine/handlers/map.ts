@@ -29,12 +29,8 @@ interface Job {
 const jobs = new Map<string, Job>();
 const KEEP_FINISHED = 4;
 
-export function b64(a: Float32Array | Int32Array): string {
-  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
-}
-
 function frame(jobId: string, j: Job): ProjectFrame {
-  return { jobId, seq: j.seq, stage: j.stage, step: j.step, steps: j.steps, dims: j.dims, coords: b64(j.coords!) };
+  return { jobId, seq: j.seq, stage: j.stage, step: j.step, steps: j.steps, dims: j.dims, coords: j.coords! };
 }
 
 function forgetOld(): void {
@@ -70,7 +66,7 @@ export function registerMapHandlers(ctx: EngineContext): void {
           },
           onLayout: (coords, stage, step, steps) => {
             Object.assign(job, { coords, stage, step, steps, seq: job.seq + 1 });
-            if (p.notify) void ctx.connection.sendNotification(ProjectLayout.method, frame(p.jobId, job));
+            if (p.notify) ctx.notify(ProjectLayout, frame(p.jobId, job));
           },
         },
       );
@@ -82,11 +78,11 @@ export function registerMapHandlers(ctx: EngineContext): void {
         method: p.method,
         rows: r.rows,
         dims: r.dims,
-        coords: b64(r.coords),
-        preservation: b64(r.preservation),
-        kOccurrence: r.kOccurrence ? b64(r.kOccurrence) : undefined,
-        top3: r.top3 ? b64(r.top3) : undefined,
-        norms: b64(Float32Array.from(datasetNorms(ds))),
+        coords: r.coords,
+        preservation: r.preservation,
+        kOccurrence: r.kOccurrence,
+        top3: r.top3,
+        norms: Float32Array.from(datasetNorms(ds)),
         quality: r.quality,
         skippedRows: r.skippedRows,
         knnGraph: r.knnGraph,

@@ -59,9 +59,8 @@ export function registerTextHandlers(ctx: EngineContext): void {
     const m = await getModel(p.model);
     throwIfCancelled(w.token);
     const r = await m.embed(p.texts, { token: w.token, progress: (f, msg) => w.progress(f, msg) });
-    const vectors: number[][] = [];
-    for (let i = 0; i < r.matrix.rows; i++)
-      vectors.push(Array.from(r.matrix.data.subarray(i * r.matrix.cols, (i + 1) * r.matrix.cols)));
+    const d = r.matrix.cols;
+    const vectors = Array.from({ length: r.matrix.rows }, (_, i) => r.matrix.data.subarray(i * d, (i + 1) * d));
     return { dims: r.matrix.cols, vectors, truncated: r.truncated };
   });
 

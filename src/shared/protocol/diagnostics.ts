@@ -20,7 +20,7 @@ export interface DiagRank {
   d: number;
   minND: number;
   /** Singular values of the raw X, descending (min(n, d) of them). */
-  singularValues: number[];
+  singularValues: Float64Array;
   rankMe: number;
   rankMeVariant: string;
   effectiveRank: number;
@@ -29,8 +29,8 @@ export interface DiagRank {
   dims95: number;
   participationRatio: number;
   /** Cumulative explained variance of the centred data (d values). */
-  explainedCumulative: number[];
-  covarianceEigenvalues: number[];
+  explainedCumulative: Float64Array;
+  covarianceEigenvalues: Float64Array;
 }
 
 export interface DiagIntrinsicDimension {
@@ -57,13 +57,14 @@ export interface DiagIsotropy {
   zeroRowsExcluded: number;
   meanCosine: number;
   /** Per-dimension share of the mean cosine (sums to meanCosine). */
-  cosineContributions: number[];
+  cosineContributions: Float64Array;
   topContributors: { dim: number; contribution: number; share: number }[];
   isoScore: number;
   partitionIsotropy: number;
   /** Dimensions whose variance is ≥ 5× the mean per-dimension variance. */
   outlierDimensions: number[];
-  dimensionVariance: number[];
+  /** Per-dimension variance (d values; empty when the rows were too few). */
+  dimensionVariance: Float64Array;
   previews: IsotropyPreview[];
   notes: string[];
 }
@@ -149,7 +150,7 @@ export interface DiagnoseResult {
   findings: Finding[];
   notes: string[];
   /** Per-row values for colouring a scatter (dataset row order; NaN where undefined). */
-  perRow?: { localId: number[]; kOccurrence: number[]; norms: number[] };
+  perRow?: { localId: Float64Array; kOccurrence: Float64Array; norms: Float64Array };
   seconds: number;
 }
 

@@ -2,9 +2,9 @@
  * Maps: PCA, UMAP, t-SNE with quality scores, streamed while they improve;
  * selection summaries, metadata search and the coordinates export.
  *
- * Float arrays travel as base64 of little-endian float32 (int32 for row ids):
- * a 1M-point map is 8 MB that way instead of ~20 MB of JSON digits, and NaN
- * (rows with no place on the map) survives, which JSON would turn into null.
+ * Per-row arrays are typed arrays (float32 as the engine holds the layouts, int32
+ * row ids); on the wire they keep their bytes (src/shared/wire.ts), so NaN (rows
+ * with no place on the map) survives.
  */
 import type { DatasetRef } from './common';
 import { notification, request } from './request';
@@ -57,16 +57,16 @@ export interface ProjectResult {
   method: MapMethod;
   rows: number;
   dims: number;
-  /** base64 float32 rows×dims; NaN for rows left out. */
-  coords: string;
-  /** base64 float32 per-row share of the k original neighbours kept on the map (NaN: unknown). */
-  preservation: string;
-  /** base64 float32 k-occurrence (how often a row is among the others' k nearest; hubs are high), when the graph was computed. */
-  kOccurrence?: string;
-  /** base64 int32 rows×3: each row's 3 nearest rows in the embedding space (−1: none), for hovers. */
-  top3?: string;
-  /** base64 float32 row L2 norms (NaN for NaN/Inf rows), for colouring. */
-  norms: string;
+  /** rows×dims, row-major; NaN for rows left out. */
+  coords: Float32Array;
+  /** Per-row share of the k original neighbours kept on the map (NaN: unknown). */
+  preservation: Float32Array;
+  /** k-occurrence (how often a row is among the others' k nearest; hubs are high), when the graph was computed. */
+  kOccurrence?: Float32Array;
+  /** rows×3: each row's 3 nearest rows in the embedding space (−1: none), for hovers. */
+  top3?: Int32Array;
+  /** Row L2 norms (not finite for rows with NaN/Inf), for colouring. */
+  norms: Float32Array;
   quality: ProjectQuality;
   /** How the k-NN graph was built; approximate graphs carry their recall@k on a seeded sample of rows. */
   knnGraph?: ProjectKnnGraph;
@@ -86,8 +86,8 @@ export interface ProjectFrame {
   step: number;
   steps: number;
   dims: number;
-  /** base64 float32 rows×dims. */
-  coords: string;
+  /** rows×dims, row-major. */
+  coords: Float32Array;
 }
 
 /**
@@ -139,7 +139,7 @@ export interface MapSearchParams extends DatasetRef {
 
 export interface MapSearchResult {
   /** Matching rows (case-insensitive substring), in row order, at most `limit`. */
-  rows: number[];
+  rows: Int32Array;
   total: number;
 }
 

@@ -27,10 +27,10 @@ export interface OverviewResult {
   dataset: DatasetInfo;
   inspect: InspectResult;
   normHistogram: Histogram;
-  /** Row-major n×2 PCA coordinates, as a plain array (JSON). Rows with NaN get NaN. */
-  pca: { coords: number[]; explained: number[]; rows: number };
-  /** Per-row L2 norms (n numbers), for colouring and the histogram. */
-  norms: number[];
+  /** Row-major n×2 PCA coordinates; rows with NaN/Inf get NaN. `explained`: PC1 and PC2's shares of the variance. */
+  pca: { coords: Float32Array; explained: number[]; rows: number };
+  /** Per-row L2 norms (n values, float64 as the engine computes them; not finite for rows with NaN/Inf), for colouring. */
+  norms: Float64Array;
 }
 
 export const Overview = request<DatasetRef, OverviewResult>('embeddingLens/overview/compute');

@@ -45,9 +45,9 @@ export interface ModalityGapResult {
   closedGap: { aToB: RetrievalSummary; bToA: RetrievalSummary } | null;
   /** Both groups in one PCA of the unit rows: n_map×2 coords, the group (0 = A, 1 = B) and dataset row of each point. */
   map: {
-    coords: number[];
-    group: number[];
-    rows: number[];
+    coords: Float32Array;
+    group: Uint8Array;
+    rows: Int32Array;
     meanA: [number, number];
     meanB: [number, number];
     explained: number[];
@@ -90,7 +90,7 @@ export interface NeuralCollapseResult {
   k: number;
   perClass: ClassSpread[];
   /** C×C cosines between centred class means, row-major. */
-  meanCosines: number[];
+  meanCosines: Float64Array;
   classNames: string[];
   /** Present with classifier weights. */
   nc3?: number;
@@ -138,10 +138,10 @@ export interface CompareResult {
   /** Query rows of the matched retrievals (a seeded sample when the files are large), searched against all rows. */
   retrievalQueries: number;
   /** Per-row Jaccard of the two k-NN sets (NaN for rows left out). */
-  jaccard: number[];
-  /** 2-D PCA maps of each file (n×2 row-major). */
-  mapA: number[];
-  mapB: number[];
+  jaccard: Float64Array;
+  /** 2-D PCA maps of each file (n×2 row-major; NaN for rows with NaN/Inf). */
+  mapA: Float32Array;
+  mapB: Float32Array;
 }
 
 export const Compare = request<CompareParams, CompareResult>('embeddingLens/pairs/compare');

@@ -33,7 +33,7 @@ export interface EmbedTextParams extends TextModelRef {
 export interface EmbedTextResult {
   dims: number;
   /** One vector per text, in order. */
-  vectors: number[][];
+  vectors: Float32Array[];
   truncated: number;
 }
 

@@ -1,7 +1,7 @@
 /**
  * Host ↔ webview messages of the Map panel (PCA / UMAP / t-SNE with quality
- * scores). Arrays of numbers travel as base64 float32/int32 strings, decoded in
- * the webview (see the Project section of ../protocol.ts).
+ * scores). Per-row arrays are typed arrays, posted as they are (postMessage keeps
+ * typed arrays and their NaN).
  */
 import type { ColumnInfo, ColumnKind } from '../protocol/common';
 import type { MapMethod, MapSelectionResult, ProjectResult } from '../protocol/map';
@@ -43,13 +43,13 @@ export type MapToWebview =
       step: number;
       steps: number;
       dims: number;
-      coords: string;
+      coords: Float32Array;
     }
   | { type: 'result'; result: ProjectResult }
   | { type: 'stopped'; jobId: string; reason: 'cancelled' | 'failed'; message?: string }
   | { type: 'color'; column: string; kind: ColumnKind; values: (string | number | null)[] }
   | { type: 'selection'; rows: number; result: MapSelectionResult }
-  | { type: 'search'; text: string; rows: number[]; total: number }
+  | { type: 'search'; text: string; rows: Int32Array; total: number }
   | { type: 'exported'; what: 'png' | 'svg' | 'csv'; file: string };
 
 export type MapFromWebview =

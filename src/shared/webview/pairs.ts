@@ -163,7 +163,7 @@ export function compareFindings(r: CompareResult, nameA = 'A', nameB = 'B'): Fin
   let low = 0;
   let valid = 0;
   for (const j of r.jaccard) {
-    if (j === null || !Number.isFinite(j)) continue;
+    if (!Number.isFinite(j)) continue;
     valid++;
     if (j === 0) low++;
   }

@@ -191,13 +191,13 @@ export async function diagnose(
   };
   const result: DiagnoseResult = { ...partial, findings: findings(partial), seconds: 0 };
   if (opts.perRow) {
-    const localId = new Array<number>(n).fill(NaN);
-    const occ = new Array<number>(n).fill(NaN);
+    const localId = new Float64Array(n).fill(NaN);
+    const occ = new Float64Array(n).fill(NaN);
     for (let i = 0; i < rows.rows; i++) {
       localId[rowOf(i)] = id.localId[i];
       occ[rowOf(i)] = hub.valid(i) ? hub.occurrence[i] : NaN;
     }
-    result.perRow = { localId, kOccurrence: occ, norms: Array.from(norms) };
+    result.perRow = { localId, kOccurrence: occ, norms: norms.slice() };
   }
   opts.progress?.(1, 'done');
   result.seconds = (Date.now() - t0) / 1000;

@@ -235,9 +235,8 @@ export async function isotropySection(inp: IsotropyInput): Promise<DiagIsotropy>
   const { sums, spectrum: sp, coordinates: co } = inp;
   const mc = meanCosine(sums);
   const d = sums.sum.length;
-  const contrib = Array.from(mc.perDim);
-  const order = contrib
-    .map((_, j) => j)
+  const contrib = mc.perDim;
+  const order = [...contrib.keys()]
     .filter((j) => Number.isFinite(contrib[j]))
     .sort((a, b) => contrib[b] - contrib[a] || a - b);
   const topContributors = order
@@ -259,7 +258,7 @@ export async function isotropySection(inp: IsotropyInput): Promise<DiagIsotropy>
     isoScore: NaN,
     partitionIsotropy: NaN,
     outlierDimensions: [],
-    dimensionVariance: [],
+    dimensionVariance: new Float64Array(0),
     previews: [],
     notes,
   };
@@ -278,7 +277,7 @@ export async function isotropySection(inp: IsotropyInput): Promise<DiagIsotropy>
       ...base,
       isoScore: sp.n >= 2 ? isoScore(sp.cov, d) : NaN,
       outlierDimensions,
-      dimensionVariance: Array.from(sp.colVar),
+      dimensionVariance: sp.colVar.slice(),
     };
   }
 
@@ -322,7 +321,7 @@ export async function isotropySection(inp: IsotropyInput): Promise<DiagIsotropy>
     isoScore: sp.n >= 2 ? isoScore(sp.cov, d) : NaN,
     partitionIsotropy: sp.n >= 2 && white.length ? partitionIsotropy(rawLogZ) : NaN,
     outlierDimensions,
-    dimensionVariance: Array.from(sp.colVar),
+    dimensionVariance: sp.colVar.slice(),
     previews,
   };
 }

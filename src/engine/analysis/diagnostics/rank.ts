@@ -57,17 +57,17 @@ export function participationRatio(eigenvalues: ArrayLike<number>): number {
 }
 
 export function rankSection(sp: Spectrum): DiagRank {
-  const singularValues = Array.from(sp.rawSq, (v) => Math.sqrt(v));
+  const singularValues = Float64Array.from(sp.rawSq, (v) => Math.sqrt(v));
   // Centred singular values: √((n−1)·λ); the scale cancels in p_k, so √λ suffices.
   const centred = Array.from(sp.cov.subarray(0, Math.min(sp.n, sp.d)), (v) => Math.sqrt(v));
   let total = 0;
   for (const v of sp.cov) total += v;
-  const cumulative: number[] = [];
+  const cumulative = new Float64Array(sp.cov.length);
   let c = 0;
-  for (const v of sp.cov) {
+  sp.cov.forEach((v, j) => {
     c += v;
-    cumulative.push(total > 0 ? c / total : NaN);
-  }
+    cumulative[j] = total > 0 ? c / total : NaN;
+  });
   return {
     n: sp.n,
     d: sp.d,
@@ -81,6 +81,6 @@ export function rankSection(sp: Spectrum): DiagRank {
     dims95: dimsFor(sp.cov, 0.95),
     participationRatio: participationRatio(sp.cov),
     explainedCumulative: cumulative,
-    covarianceEigenvalues: Array.from(sp.cov),
+    covarianceEigenvalues: sp.cov.slice(),
   };
 }

@@ -97,7 +97,7 @@ export function selectionSummary(ds: Dataset, rows: number[], o: SelectionOption
 /** Rows whose metadata (one column, or every text/category column) contains `text`, case-insensitively. */
 export function searchRows(ds: Dataset, text: string, column?: string, limit = 10000): MapSearchResult {
   const needle = text.trim().toLowerCase();
-  if (!needle) return { rows: [], total: 0 };
+  if (!needle) return { rows: new Int32Array(0), total: 0 };
   const cols = column ? [metadataColumn(ds, column)] : (ds.metadata?.columns ?? []).filter((c) => c.kind !== 'number');
   const n = ds.matrix.rows;
   const rows: number[] = [];
@@ -108,5 +108,5 @@ export function searchRows(ds: Dataset, text: string, column?: string, limit = 1
       if (rows.length < limit) rows.push(i);
     }
   }
-  return { rows, total };
+  return { rows: Int32Array.from(rows), total };
 }

@@ -152,7 +152,7 @@ export async function neuralCollapse(ds: Dataset, opts: CollapseOptions): Promis
     knnAccuracy,
     k,
     perClass,
-    meanCosines: Array.from(nc2.cos),
+    meanCosines: nc2.cos,
     classNames: present.map((c) => lab.classes[c]),
   };
   if (opts.classifier)

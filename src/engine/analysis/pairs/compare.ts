@@ -93,7 +93,7 @@ export async function compareSpaces(a: Dataset, b: Dataset, opts: CompareOptions
   const mapA = await datasetMap(a, token);
   const mapB = await datasetMap(b, token);
   // Per-row agreement over all rows of the files (NaN where a row was not usable).
-  const jac = new Array<number>(n0).fill(NaN);
+  const jac = new Float64Array(n0).fill(NaN);
   used.forEach((r, t) => (jac[r] = jaccard[t]));
   progress(1);
   return {
@@ -288,7 +288,7 @@ async function relativeRepresentations(
 }
 
 /** 2-D PCA map of a whole file (n×2, NaN for rows with NaN/Inf), cached on the dataset. */
-async function datasetMap(ds: Dataset, token?: Cancellation): Promise<number[]> {
+async function datasetMap(ds: Dataset, token?: Cancellation): Promise<Float32Array> {
   const norms = datasetNorms(ds);
   const coords = await cached(ds, 'pairs:map2d', async () => {
     const finite: number[] = [];
@@ -302,5 +302,5 @@ async function datasetMap(ds: Dataset, token?: Cancellation): Promise<number[]> 
     });
     return out;
   });
-  return Array.from(coords);
+  return coords.slice();
 }

@@ -195,9 +195,9 @@ async function sharedMap(
     return out;
   };
   return {
-    coords: Array.from(pca.coords),
-    group: Array.from(rows, (_, t) => (t < a.length ? 0 : 1)),
-    rows: Array.from(rows),
+    coords: pca.coords,
+    group: Uint8Array.from(rows, (_, t) => (t < a.length ? 0 : 1)),
+    rows,
     meanA: project(meanA),
     meanB: project(meanB),
     explained: pca.explained,
