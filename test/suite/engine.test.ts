@@ -75,8 +75,8 @@ suite('engine', () => {
     await vscode.commands.executeCommand(COMMANDS.overview.open, uri);
     const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
     assert.ok(tab?.input instanceof vscode.TabInputCustom, 'a custom editor tab is active');
-    assert.strictEqual((tab.input as vscode.TabInputCustom).viewType, 'embeddingLens.overview');
-    assert.strictEqual((tab.input as vscode.TabInputCustom).uri.fsPath, uri.fsPath);
+    assert.strictEqual(tab.input.viewType, 'embeddingLens.overview');
+    assert.strictEqual(tab.input.uri.fsPath, uri.fsPath);
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 

@@ -28,7 +28,7 @@ suite('map', () => {
   test('the command opens one Map panel per file, reveals it when run again, and finishes a map', async function () {
     this.timeout(300_000); // UMAP of 5,000 rows on a shared machine
     const uri = sampleUri('glove.npy');
-    const panel = (await vscode.commands.executeCommand(COMMANDS.map.show, uri)) as MapPanel | undefined;
+    const panel = await vscode.commands.executeCommand<MapPanel | undefined>(COMMANDS.map.show, uri);
     await vscode.commands.executeCommand(COMMANDS.map.show, uri);
     const tabs = await mapTabs();
     assert.strictEqual(tabs.length, 1, 'one panel for the file');

@@ -46,7 +46,7 @@ const fakeConnection = {
     assert.equal(method, ProjectLayout.method);
     notes.push(received<ProjectFrame>(p));
   },
-  window: { attachWorkDoneProgress: async () => ({ begin() {}, report() {}, done() {} }) },
+  window: { attachWorkDoneProgress: () => ({ begin() {}, report() {}, done() {} }) },
 };
 const ctx = createContext(fakeConnection as never);
 registerDatasetsHandlers(ctx);

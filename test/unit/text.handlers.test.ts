@@ -51,7 +51,7 @@ const fakeConnection = {
     handlers.set(method, fn);
   },
   window: {
-    attachWorkDoneProgress: async () => ({
+    attachWorkDoneProgress: () => ({
       begin() {},
       report(pct: number, message?: string) {
         reports.push({ pct, message });

@@ -56,7 +56,7 @@ function computeInspect(ds: Dataset): InspectResult {
  * Rows equal (value for value, −0 = 0) to an earlier row; rows with NaN/Inf are
  * not counted here (they are counted as NaN rows). Hash, then compare exactly.
  */
-export function countDuplicateRows(data: Float32Array, n: number, d: number, norms: Float64Array): number {
+function countDuplicateRows(data: Float32Array, n: number, d: number, norms: Float64Array): number {
   const bits = new Uint32Array(data.buffer, data.byteOffset, n * d);
   const buckets = new Map<number, number[]>();
   let dup = 0;

@@ -17,7 +17,7 @@ import { ENGINE_ERROR_INPUT } from '../../shared/errors';
 import { Dataset } from '../data/dataset';
 import { CancelledError, InputError, Progress } from '../util/errors';
 
-export interface Work {
+interface Work {
   token: CancellationToken;
   /** Reports work-done progress to the client when the request carried a token. */
   progress: Progress;
@@ -58,7 +58,7 @@ export function createContext(connection: Connection): EngineContext {
         const p = params as { workDoneToken?: string | number } | undefined;
         let reporter: WorkDoneProgressReporter | undefined;
         if (p && p.workDoneToken !== undefined) {
-          reporter = await connection.window.attachWorkDoneProgress(p.workDoneToken);
+          reporter = connection.window.attachWorkDoneProgress(p.workDoneToken);
           reporter.begin(title, 0, undefined, true);
         }
         let lastPct = -1;

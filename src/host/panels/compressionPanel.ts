@@ -21,6 +21,7 @@ import type { HostContext } from '../context';
 import { panelLinks } from '../features/links';
 import { LensPanel } from './panel';
 import { COMMANDS } from '../commands';
+import type { PanelMessage } from '../../shared/webview/common';
 
 type Role = keyof CompressionExportFiles;
 
@@ -87,7 +88,7 @@ export class CompressionPanel extends LensPanel<CompressionToWebview, Compressio
     await this.measure();
   }
 
-  protected async onMessage(msg: CompressionFromWebview): Promise<void> {
+  protected async onMessage(msg: PanelMessage<CompressionFromWebview>): Promise<void> {
     switch (msg.type) {
       case 'run':
         this.settings = msg.settings;

@@ -20,6 +20,7 @@ import type { HostContext } from '../context';
 import { panelLinks } from '../features/links';
 import { LensPanel } from './panel';
 import { COMMANDS } from '../commands';
+import type { PanelMessage } from '../../shared/webview/common';
 
 export class DiagnosticsPanel extends LensPanel<DiagnosticsToWebview, DiagnosticsFromWebview> {
   private settings: DiagnosticsSettings = { ...DIAGNOSTICS_DEFAULTS };
@@ -45,7 +46,7 @@ export class DiagnosticsPanel extends LensPanel<DiagnosticsToWebview, Diagnostic
     await this.run();
   }
 
-  protected async onMessage(msg: DiagnosticsFromWebview): Promise<void> {
+  protected async onMessage(msg: PanelMessage<DiagnosticsFromWebview>): Promise<void> {
     switch (msg.type) {
       case 'run':
         this.settings = cleanSettings(msg.settings);

@@ -21,6 +21,7 @@ import { panelLinks } from '../features/links';
 import { scatterMaxPoints } from '../settings';
 import { LensPanel } from './panel';
 import { COMMANDS } from '../commands';
+import type { PanelMessage } from '../../shared/webview/common';
 
 const POLL_MS = 250;
 /** Above this many rows the panel opens with PCA only (UMAP/t-SNE need the exact k-NN graph, n² work: ~20 s at 50k here); the user can still ask for them. */
@@ -123,7 +124,7 @@ export class MapPanel extends LensPanel<MapToWebview, MapFromWebview> {
     this.post({ type: 'started', jobId: id, method: s.method });
     let after = 0;
     let polling = false;
-    const timer = setInterval(async () => {
+    const poll = async () => {
       if (polling) return;
       polling = true;
       try {
@@ -147,7 +148,8 @@ export class MapPanel extends LensPanel<MapToWebview, MapFromWebview> {
       } finally {
         polling = false;
       }
-    }, POLL_MS);
+    };
+    const timer = setInterval(() => void poll(), POLL_MS);
     try {
       const result = await this.ctx.engine.request(
         Project,
@@ -189,7 +191,7 @@ export class MapPanel extends LensPanel<MapToWebview, MapFromWebview> {
     }
   }
 
-  protected async onMessage(msg: MapFromWebview): Promise<void> {
+  protected async onMessage(msg: PanelMessage<MapFromWebview>): Promise<void> {
     const info = this.info ?? (await this.dataset());
     switch (msg.type) {
       case 'compute':

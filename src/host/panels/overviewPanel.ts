@@ -14,6 +14,7 @@ import type { HostContext } from '../context';
 import { defaultK, defaultMetric, scatterMaxPoints } from '../settings';
 import { LensPanel } from './panel';
 import { panelLinks } from '../features/links';
+import type { PanelMessage } from '../../shared/webview/common';
 
 export class OverviewPanel extends LensPanel<OverviewToWebview, OverviewFromWebview> {
   private info: DatasetInfo | undefined;
@@ -86,7 +87,7 @@ export class OverviewPanel extends LensPanel<OverviewToWebview, OverviewFromWebv
     void this.guard(() => this.showNeighbors(row, defaultMetric(), defaultK()));
   }
 
-  protected async onMessage(msg: OverviewFromWebview): Promise<void> {
+  protected async onMessage(msg: PanelMessage<OverviewFromWebview>): Promise<void> {
     switch (msg.type) {
       case 'selectRow':
         return this.showNeighbors(msg.row, msg.metric, msg.k);

@@ -16,6 +16,7 @@ import type { HostContext } from '../context';
 import { panelLinks } from '../features/links';
 import { LensPanel } from './panel';
 import { COMMANDS } from '../commands';
+import type { PanelMessage } from '../../shared/webview/common';
 
 export type PairsSpec =
   | { mode: 'gap'; group: string; pair?: string; values?: [string, string] }
@@ -107,7 +108,7 @@ export class PairsPanel extends LensPanel<PairsToWebview, PairsFromWebview> {
     }
   }
 
-  protected async onMessage(msg: PairsFromWebview): Promise<void> {
+  protected async onMessage(msg: PanelMessage<PairsFromWebview>): Promise<void> {
     switch (msg.type) {
       case 'rechoose': {
         const next = await this.rechoose(this.uri, this.spec);

@@ -6,7 +6,7 @@
  */
 import * as crypto from 'crypto';
 import * as vscode from 'vscode';
-import type { CommonFromWebview, CommonToWebview } from '../../shared/webview/common';
+import type { CommonFromWebview, CommonToWebview, PanelMessage } from '../../shared/webview/common';
 import { EngineCancelled, EngineInputError } from '../engine';
 import type { HostContext } from '../context';
 
@@ -72,7 +72,7 @@ export abstract class LensPanel<ToWebview extends { type: string }, FromWebview 
       void vscode.commands.executeCommand((m as { command: string }).command, this.fileUri());
       return;
     }
-    void this.guard(() => this.onMessage(m as FromWebview));
+    void this.guard(() => this.onMessage(m as PanelMessage<FromWebview>));
   }
 
   /** Runs panel work, showing input errors in the panel and ignoring cancellations. */
@@ -90,7 +90,7 @@ export abstract class LensPanel<ToWebview extends { type: string }, FromWebview 
 
   /** (Re)computes and posts everything the panel shows; called on ready and after an engine restart. */
   protected abstract refresh(): Promise<void>;
-  protected abstract onMessage(msg: FromWebview): Promise<void> | void;
+  protected abstract onMessage(msg: PanelMessage<FromWebview>): Promise<void> | void;
   /** The file this panel is about, passed to commands run from its toolbar. */
   protected abstract fileUri(): vscode.Uri | undefined;
 

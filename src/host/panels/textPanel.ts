@@ -17,6 +17,7 @@ import { defaultK, defaultMetric } from '../settings';
 import { modelForRequests, MODEL_SETTING } from '../text/model';
 import { LensPanel } from './panel';
 import { COMMANDS } from '../commands';
+import type { PanelMessage } from '../../shared/webview/common';
 
 /** A search and its answer, shown again after the panel re-renders. */
 export interface TextSearch {
@@ -93,7 +94,7 @@ export class TextPanel extends LensPanel<TextToWebview, TextFromWebview> {
     if (this.last && !mismatch) this.postResults(this.last);
   }
 
-  protected async onMessage(msg: TextFromWebview): Promise<void> {
+  protected async onMessage(msg: PanelMessage<TextFromWebview>): Promise<void> {
     switch (msg.type) {
       case 'search':
         await this.search(msg.text, msg.k, msg.metric);

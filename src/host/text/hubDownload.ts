@@ -118,18 +118,21 @@ export async function fetchRepoListing(
   } catch (e) {
     if (e instanceof HubHttpError) {
       // The hub answers 401 for a repo that does not exist as for a private one, unless the token may see it.
-      if (e.status === 404) throw new Error(`${endpoint} has no model repo "${id}" (HTTP 404)`);
+      if (e.status === 404) throw new Error(`${endpoint} has no model repo "${id}" (HTTP 404)`, { cause: e });
       if (e.status === 401 && !auth)
         throw new Error(
           `${endpoint} has no public model repo "${id}" (HTTP 401): if it is private or gated, set a token with "Embedding Lens: Set Hugging Face Token…" (or HF_TOKEN) and try again`,
+          { cause: e },
         );
       if (e.status === 401)
         throw new Error(
           `${endpoint} refused the token for "${id}" (HTTP 401): the repo does not exist, or the token cannot read it; check it with "Embedding Lens: Set Hugging Face Token…"`,
+          { cause: e },
         );
       if (e.status === 403)
         throw new Error(
           `the token may not read "${id}" (HTTP 403): a gated repo needs its conditions accepted on its page at ${endpoint}/${id}, and a fine-grained token needs read access to it`,
+          { cause: e },
         );
     }
     throw e;
@@ -138,7 +141,7 @@ export async function fetchRepoListing(
   for await (const c of res) chunks.push(c as Buffer);
   let body: { sha?: unknown; siblings?: unknown };
   try {
-    body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as typeof body;
   } catch {
     throw new Error(`${url} did not answer with JSON; is ${endpoint} a Hugging Face hub?`);
   }

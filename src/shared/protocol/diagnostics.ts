@@ -77,7 +77,7 @@ export interface HubnessStats {
   maxOccurrence: number;
 }
 
-export interface HubInfo {
+interface HubInfo {
   row: number;
   occurrence: number;
   label?: string;

@@ -9,6 +9,9 @@ export type CommonFromWebview =
   /** Run one of the extension's commands on this panel's file (toolbar links between panels). */
   | { type: 'runCommand'; command: string };
 
+/** A panel's own messages: `ready` and `runCommand` are answered by the panel base class. */
+export type PanelMessage<M extends { type: string }> = Exclude<M, CommonFromWebview>;
+
 export type CommonToWebview =
   /** Something failed; the panel shows the message in place of the content it could not get. */
   | { type: 'error'; message: string }

@@ -33,7 +33,7 @@ export type PairsFromWebview =
   /** Compare again with another k. */
   | { type: 'compareK'; k: number };
 
-export type Severity = 'info' | 'warning';
+type Severity = 'info' | 'warning';
 export interface Finding {
   severity: Severity;
   text: string;

@@ -25,9 +25,9 @@ import { cosineSums, isotropySection } from './isotropy';
 import { rankSection } from './rank';
 import { spectralData, SPECTRUM_LIMITS, SpectrumTooLarge } from './spectrum';
 
-export const AUTO_SAMPLE_ROWS = 100_000;
+const AUTO_SAMPLE_ROWS = 100_000;
 /** Candidates per row for hubness reduction: k·CANDIDATE_FACTOR. */
-export const CANDIDATE_FACTOR = 3;
+const CANDIDATE_FACTOR = 3;
 const TOP_HUBS = 10;
 const POINTED_BY_CAP = 100;
 
@@ -121,12 +121,17 @@ export async function diagnose(
   const need = (m: Metric, kk: number) => needs.set(m, Math.max(needs.get(m) ?? 0, kk));
   need(hubMetric, K);
   need('cosine', k);
-  let cv = 0;
+  let cv: number;
   {
     let s = 0;
     let s2 = 0;
     let c = 0;
-    for (const v of rowNorm) if (Number.isFinite(v)) ((s += v), (s2 += v * v), c++);
+    for (const v of rowNorm) {
+      if (!Number.isFinite(v)) continue;
+      s += v;
+      s2 += v * v;
+      c++;
+    }
     const m = s / c;
     cv = m > 0 ? Math.sqrt(Math.max(0, s2 / c - m * m)) / m : 0;
   }

@@ -219,7 +219,7 @@ function meanCosineOfCoordinates(co: Coordinates, cols: number[], scale: Float64
  * 1), with d the number of directions the data can vary in — min(d, n − 1) — so a 300×20000
  * file loses 3 directions, not 200 of its 299.
  */
-export function abttComponents(d: number, n = Infinity): number {
+function abttComponents(d: number, n = Infinity): number {
   return Math.max(1, Math.round(Math.min(d, n - 1) / 100));
 }
 

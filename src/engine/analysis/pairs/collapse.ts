@@ -165,7 +165,7 @@ export async function neuralCollapse(ds: Dataset, opts: CollapseOptions): Promis
 }
 
 /** (1/C)·tr(Σ_W Σ_B⁺) through the C×C Gram of the centred means (see the file comment). */
-export function nc1Trace(Sw: Float64Array, M: Float64Array, C: number, d: number): number {
+function nc1Trace(Sw: Float64Array, M: Float64Array, C: number, d: number): number {
   const G = new Float64Array(C * C);
   for (let a = 0; a < C; a++) {
     for (let b = a; b < C; b++) {
@@ -237,7 +237,7 @@ function equinormEquiangular(M: Float64Array, meanNorm: Float64Array, C: number,
  * lower row index): the majority label of the k neighbours, ties between labels
  * going to the lower class index (scikit-learn's KNeighborsClassifier rule).
  */
-export async function leaveOneOutKnn(
+async function leaveOneOutKnn(
   X: Matrix,
   y: Int32Array,
   C: number,

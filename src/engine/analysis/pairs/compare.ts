@@ -128,11 +128,7 @@ async function knnOf(
 }
 
 /** Mean |N_A ∩ N_B|/k (Huh et al. 2024) and per-row Jaccard |∩|/|∪|. */
-export function neighborhoodAgreement(
-  gA: KnnResult,
-  gB: KnnResult,
-  n: number,
-): { mutual: number; jaccard: Float64Array } {
+function neighborhoodAgreement(gA: KnnResult, gB: KnnResult, n: number): { mutual: number; jaccard: Float64Array } {
   const k = gA.k;
   const jaccard = new Float64Array(n);
   const mark = new Int32Array(n).fill(-1);
