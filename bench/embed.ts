@@ -17,7 +17,8 @@
 //     cosine top-k of one row on a pre-normalised matrix. Goal: ≤ 150 ms.
 // Peak memory: each child's maxRSS (engine: VmHWM).
 //
-//   node scripts/build.mjs && npx tsx bench/embed.ts [--lines 10000] [--dims 384] [--layers 6] [--rows 100000] [--hover-dims 384] [--repeats 3] [--embed-only|--hover-only] [--no-bert]
+//   node scripts/build.mjs && npx tsx bench/embed.ts [--lines 10000] [--dims 384] [--layers 6] [--rows 100000]
+//     [--hover-dims 384] [--repeats 3] [--embed-only|--hover-only] [--no-bert]
 import { execFileSync, fork, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';

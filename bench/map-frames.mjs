@@ -56,7 +56,8 @@ for (const f of ['map.js', 'plotly.min.js', 'style.css'])
     throw new Error(`${path.join(dist, f)} is missing; run node scripts/build.mjs`);
 
 // A seeded clustered layout (30 clusters of falling size) and per-row preservation, made here with the
-// engine's generator and handed to the page as base64 in a script file, decoded there into the typed arrays postMessage delivers.
+// engine's generator and handed to the page as base64 in a script file, decoded there into the typed arrays postMessage
+// delivers.
 function layout(n) {
   const r = new Rng(42);
   const c = new Float32Array(2 * n);
@@ -135,7 +136,10 @@ try {
   );
   console.log(`  page loaded and first map drawn in ${firstDraw.toFixed(1)} s`);
 
-  /** Runs `steps` relayouts of the view around (cx, cy) with half-width w, returning each step's worst frame (ms) and what the panel said. */
+  /**
+   * Runs `steps` relayouts of the view around (cx, cy) with half-width w, returning each step's worst frame (ms) and
+   * what the panel said.
+   */
   const run = (name, views) =>
     page.evaluate(
       async ({ views }) => {

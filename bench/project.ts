@@ -20,7 +20,8 @@
  *
  * `--file X.npy` runs UMAP on a real file instead (e.g. GloVe 6B 100d, the 50k most frequent words).
  *
- *   npx tsx bench/project.ts [--rows 20000] [--tsne-rows 10000] [--only umap|tsne] [--knn auto|exact|approx] [--file X.npy]
+ *   npx tsx bench/project.ts [--rows 20000] [--tsne-rows 10000] [--only umap|tsne] [--knn auto|exact|approx] [--file
+ *     X.npy]
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';

@@ -56,7 +56,9 @@ np.save(${JSON.stringify(file)}, X)
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const mb = (b) => `${(b / 1e6).toFixed(1)} MB`;
 
-/** One engine process: open `file`, then time `ask` (sendRequest → decoded); `warm`: ask once before (cached analyses). */
+/**
+ * One engine process: open `file`, then time `ask` (sendRequest → decoded); `warm`: ask once before (cached analyses).
+ */
 async function once(file, ask, warm) {
   const child = fork(SERVER, ['--node-ipc'], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   const conn = rpc.createMessageConnection(new rpc.IPCMessageReader(child), new rpc.IPCMessageWriter(child));

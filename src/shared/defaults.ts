@@ -11,7 +11,9 @@ export const DEFAULT_K = 10;
 export const DEFAULT_SEED = 0;
 /** Similarity for nearest neighbours (setting `embeddingLens.metric`). */
 export const DEFAULT_METRIC = 'cosine';
-/** Points a scatter draws one by one before it switches to a density view (setting `embeddingLens.scatter.maxPoints`). */
+/**
+ * Points a scatter draws one by one before it switches to a density view (setting `embeddingLens.scatter.maxPoints`).
+ */
 export const DEFAULT_SCATTER_MAX_POINTS = 200_000;
 
 /** Compression sweep: recall@k of `queries` seeded query rows; `target` is the recall the advice aims at. */

@@ -114,7 +114,8 @@ test(
   { skip: slow(py ?? false) },
   () => {
     const d = 12;
-    // 202 + 101 rows: the stratified folds hold 62, 61, 60, 60 and 60 rows, so their mean accuracy is not the pooled one.
+    // 202 + 101 rows: the stratified folds hold 62, 61, 60, 60 and 60 rows, so their mean accuracy is not the pooled
+    // one.
     const n = 303;
     const { X, y } = blobs(n, d, 0.9, 3);
     const all = Array.from({ length: n }, (_, i) => i);

@@ -139,7 +139,8 @@ test('handlers/<module>.ts answers exactly the requests of protocol/<module>.ts'
 test('the engine sends every declared notification, and the host listens to it (source scan)', () => {
   const engine = sourceFiles(path.join(ROOT, 'src/engine'));
   const host = sourceFiles(path.join(ROOT, 'src/host'));
-  // `ctx.notify(Name` (or `sendNotification(Name.method`) / `onNotification(Name` in a file that imports Name from protocol/<module>.
+  // `ctx.notify(Name` (or `sendNotification(Name.method`) / `onNotification(Name` in a file that imports Name from
+  // protocol/<module>.
   const imports = (text: string, d: Def) =>
     new RegExp(`import \\{[^}]*\\b${d.name}\\b[^}]*\\} from '[./]*(?:src/)?shared/protocol/${d.module}'`).test(text);
   for (const d of notifications) {

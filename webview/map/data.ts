@@ -106,7 +106,10 @@ export function densityRgba(z: number[][], nx: number, ny: number): { rgba: Uint
   return { rgba, max };
 }
 
-/** Rows bucketed by the cell of a grid×grid grid over `box` they fall in (counting sort; rows in ascending order within a cell). */
+/**
+ * Rows bucketed by the cell of a grid×grid grid over `box` they fall in (counting sort; rows in ascending order within
+ * a cell).
+ */
 export interface CellIndex {
   box: Box;
   grid: number;

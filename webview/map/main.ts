@@ -452,7 +452,10 @@ function labelOf(i: number): string {
   return l === undefined || l === null || l === '' ? `row ${i}` : l;
 }
 
-/** Hover text of row i: its label and, once the map is finished, its 3 nearest rows in the embedding space (built on first use: 1M strings up front would stall the page). */
+/**
+ * Hover text of row i: its label and, once the map is finished, its 3 nearest rows in the embedding space (built on
+ * first use: 1M strings up front would stall the page).
+ */
 function hoverText(i: number): string {
   const key = result ?? init;
   if (!hoverCache || hoverCache.key !== key) hoverCache = { key, text: [] };

@@ -134,7 +134,8 @@ function parseHeaderDict(file: string, text: string): Omit<NpyHeader, 'version' 
       `unsupported dtype '${descr}' (${name}${kind === 'f' ? ` of ${itemSize} bytes` : ''}); supported: float16/32/64 and integer types`,
     );
   }
-  // '|' means byte order does not apply (1-byte types); '=' is native, which numpy never writes but accept as little-endian.
+  // '|' means byte order does not apply (1-byte types); '=' is native, which numpy never writes but accept as
+  // little-endian.
   const littleEndian = order !== '>';
   return { descr, kind, itemSize, littleEndian, fortranOrder: fortM[1] === 'True', shape };
 }

@@ -17,7 +17,9 @@ export interface WriteOptions {
   inputs?: readonly (string | undefined)[];
   /** What to tell the user to do when the file exists; default: pass --force. */
   existsHint?: string;
-  /** The problem reported when the target is one of `inputs`; default: 'is an input of this run; choose another file'. */
+  /**
+   * The problem reported when the target is one of `inputs`; default: 'is an input of this run; choose another file'.
+   */
   inputProblem?: string;
 }
 

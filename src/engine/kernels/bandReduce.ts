@@ -189,9 +189,10 @@ export async function reduceToBand(
   // a page fault per 4 KiB on first write (a third of the update's time at d = 3072 when
   // every super-block allocated its own), and hundreds of MB of short-lived arrays made
   // the garbage collector's pauses the noisiest part of the run.
-  //   ybuf: one chunk of the update; rowsBuf: V, W in row layout for the update; VTbuf, WTbuf: a super-block's [V₁ V₂ …]ᵀ and
-  //   [W₁ W₂ …]ᵀ; Pbuf, PnBuf: a panel's columns. The trailing matrices are updated in
-  //   place (see above): in `a` when it is scratch, else in one copy-sized buffer.
+  //   ybuf: one chunk of the update; rowsBuf: V, W in row layout for the update;
+  //   VTbuf, WTbuf: a super-block's [V₁ V₂ …]ᵀ and [W₁ W₂ …]ᵀ; Pbuf, PnBuf: a panel's columns.
+  //   The trailing matrices are updated in place (see above): in `a` when it is scratch,
+  //   else in one copy-sized buffer.
   let owned = opts.overwrite === true;
   let ybuf = new Float64Array(0);
   let rowsBuf = new Float64Array(0);

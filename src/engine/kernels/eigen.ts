@@ -60,7 +60,9 @@ export interface EigenOptions {
   overwrite?: boolean;
 }
 
-/** All eigenvalues, descending, by the two-stage solver when d is large. `a` is not modified unless `opts.overwrite`. */
+/**
+ * All eigenvalues, descending, by the two-stage solver when d is large. `a` is not modified unless `opts.overwrite`.
+ */
 export async function eigvalshAsync(a: Float64Array, d: number, opts: EigenOptions = {}): Promise<Float64Array> {
   assertFinite(a, d);
   if (d < TWO_STAGE_MIN) return eigvalsh(a, d);

@@ -24,11 +24,17 @@ import { COMMANDS } from '../commands';
 import type { PanelMessage } from '../../shared/webview/common';
 
 const POLL_MS = 250;
-/** Above this many rows the panel opens with PCA only (UMAP/t-SNE need the exact k-NN graph, n² work: ~20 s at 50k here); the user can still ask for them. */
+/**
+ * Above this many rows the panel opens with PCA only (UMAP/t-SNE need the exact k-NN graph, n² work: ~20 s at 50k
+ * here); the user can still ask for them.
+ */
 const AUTO_METHOD_MAX_ROWS = 50_000;
 let jobSeq = 0;
 
-/** `embeddingLens.map.knnGraph`: exact, approximate (recall measured), or auto (approximate above 20k rows with ≥ 128 dims when the pilot finds ≥ 80% of the true neighbours). */
+/**
+ * `embeddingLens.map.knnGraph`: exact, approximate (recall measured), or auto (approximate above 20k rows with ≥ 128
+ * dims when the pilot finds ≥ 80% of the true neighbours).
+ */
 function knnSetting(): 'auto' | 'exact' | 'approx' {
   const v = vscode.workspace.getConfiguration('embeddingLens').get<string>('map.knnGraph', 'auto');
   return v === 'exact' || v === 'approx' ? v : 'auto';

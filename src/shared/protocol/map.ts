@@ -25,7 +25,10 @@ export interface ProjectParams extends DatasetRef {
   minDist?: number;
   perplexity?: number;
   iterations?: number;
-  /** k-NN graph: 'auto' (default) is exact up to 20k rows or below 128 dims and approximate otherwise, with its recall measured. */
+  /**
+   * k-NN graph: 'auto' (default) is exact up to 20k rows or below 128 dims and approximate otherwise, with its recall
+   * measured.
+   */
   knn?: 'auto' | 'exact' | 'approx';
   /** Push every intermediate layout as a ProjectLayout notification (else poll with ProjectPoll). */
   notify?: boolean;
@@ -48,7 +51,9 @@ export interface ProjectKnnGraph {
   recall?: number;
   sample?: number;
   components?: number;
-  /** Exact chosen by `auto`: the recall the approximate graph's candidate search reached in a pilot on `sample` rows. */
+  /**
+   * Exact chosen by `auto`: the recall the approximate graph's candidate search reached in a pilot on `sample` rows.
+   */
   pilotRecall?: number;
 }
 

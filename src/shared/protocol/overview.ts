@@ -29,7 +29,9 @@ export interface OverviewResult {
   normHistogram: Histogram;
   /** Row-major n×2 PCA coordinates; rows with NaN/Inf get NaN. `explained`: PC1 and PC2's shares of the variance. */
   pca: { coords: Float32Array; explained: number[]; rows: number };
-  /** Per-row L2 norms (n values, float64 as the engine computes them; not finite for rows with NaN/Inf), for colouring. */
+  /**
+   * Per-row L2 norms (n values, float64 as the engine computes them; not finite for rows with NaN/Inf), for colouring.
+   */
   norms: Float64Array;
 }
 

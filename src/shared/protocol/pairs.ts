@@ -43,7 +43,9 @@ export interface ModalityGapResult {
   retrieval: { aToB: RetrievalSummary; bToA: RetrievalSummary } | null;
   /** The same retrieval after subtracting half the gap vector from A and adding it to B (re-normalised). */
   closedGap: { aToB: RetrievalSummary; bToA: RetrievalSummary } | null;
-  /** Both groups in one PCA of the unit rows: n_map×2 coords, the group (0 = A, 1 = B) and dataset row of each point. */
+  /**
+   * Both groups in one PCA of the unit rows: n_map×2 coords, the group (0 = A, 1 = B) and dataset row of each point.
+   */
   map: {
     coords: Float32Array;
     group: Uint8Array;
@@ -130,7 +132,10 @@ export interface CompareResult {
     meanRankAfter: number;
     /** scipy.spatial.procrustes disparity: 1 − (Σσ)²/(‖X̃‖²‖Ỹ‖²) on centred data. */
     residual: number;
-    /** How the two spaces were put in one: 'orthogonal' (same dims) or 'pca-orthogonal' (both reduced by their own PCA to `dims`). */
+    /**
+     * How the two spaces were put in one: 'orthogonal' (same dims) or 'pca-orthogonal' (both reduced by their own PCA
+     * to `dims`).
+     */
     alignment: 'orthogonal' | 'pca-orthogonal';
     alignedDims: number;
   };

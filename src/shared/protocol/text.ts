@@ -17,7 +17,9 @@ export interface TextModelInfo {
   maxLength: number;
   pooling: 'mean' | 'cls' | 'max';
   normalize: boolean;
-  /** The model's single input is a string tensor: it tokenises (and pools) inside its graph; maxLength does not apply. */
+  /**
+   * The model's single input is a string tensor: it tokenises (and pools) inside its graph; maxLength does not apply.
+   */
   takesText?: boolean;
   /** Where each choice came from (pooling config, token limit …). */
   notes: string[];

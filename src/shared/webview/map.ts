@@ -14,7 +14,10 @@ export interface MapSettings {
   metric: 'cosine' | 'euclidean';
   /** Above this many points the map is a density heatmap, with points where the user zooms. */
   maxPoints: number;
-  /** In the density view, at most this many points are drawn in the zoomed view (default 12,000; sampled evenly, and the panel says so). */
+  /**
+   * In the density view, at most this many points are drawn in the zoomed view (default 12,000; sampled evenly, and the
+   * panel says so).
+   */
   viewPoints?: number;
 }
 

@@ -179,7 +179,8 @@ function isotropyFindings(r: Omit<DiagnoseResult, 'findings' | 'seconds'>): Find
         detail: `Average cosine between two random rows (0 for isotropic data); IsoScore ${f2(iso.isoScore)}, I(W) ${f2(iso.partitionIsotropy)}.`,
       });
     const top = iso.topContributors[0];
-    // A rogue dimension carries far more than its fair share 1/d (Timkey & van Schijndel 2021 report single dimensions at 50–90%).
+    // A rogue dimension carries far more than its fair share 1/d (Timkey & van Schijndel 2021 report single dimensions
+    // at 50–90%).
     if (top && mc > 0.05 && top.share >= Math.max(ROGUE_SHARE, ROGUE_FAIR_MULTIPLE / r.dims))
       out.push({
         severity: 'warning',

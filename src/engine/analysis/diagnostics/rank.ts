@@ -36,7 +36,8 @@ export function dimsFor(eigenvalues: ArrayLike<number>, level: number): number {
   let c = 0;
   for (let i = 0; i < eigenvalues.length; i++) {
     c += eigenvalues[i];
-    // A relative slack of 1e-12 keeps exact ties (e.g. 9 of 10 equal eigenvalues = 90%) on the lower count, as numpy's >= on exact sums.
+    // A relative slack of 1e-12 keeps exact ties (e.g. 9 of 10 equal eigenvalues = 90%) on the lower count, as numpy's
+    // >= on exact sums.
     if (c / total >= level - 1e-12) return i + 1;
   }
   return eigenvalues.length;

@@ -48,7 +48,9 @@ export interface ApproxGraphOptions {
   progress?: Progress;
 }
 
-/** Reduced-space neighbours re-scored per row: enough that re-scoring recovers what the projection ranks a little low. */
+/**
+ * Reduced-space neighbours re-scored per row: enough that re-scoring recovers what the projection ranks a little low.
+ */
 export function candidateCount(k: number, n: number, candidates?: number): number {
   return Math.min(n - 1, Math.max(candidates ?? Math.max(3 * k, 32), k));
 }
@@ -311,7 +313,10 @@ export interface GraphRecall {
   sample: number;
 }
 
-/** The exact k nearest (knnSearch, float64 re-ranked) of a seeded sample of valid rows: the yardstick of every recall here. */
+/**
+ * The exact k nearest (knnSearch, float64 re-ranked) of a seeded sample of valid rows: the yardstick of every recall
+ * here.
+ */
 export interface ExactSample {
   rows: Int32Array;
   k: number;

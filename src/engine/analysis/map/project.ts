@@ -51,7 +51,10 @@ export interface ProjectSettings {
   iterations?: number;
   /** Skip per-row preservation when it would need a k-NN graph this large (PCA only). */
   maxGraphRows?: number;
-  /** k-NN graph: exact, approximate (PCA-reduced search + refinement, recall measured), or auto (approximate above APPROX_ABOVE_ROWS). */
+  /**
+   * k-NN graph: exact, approximate (PCA-reduced search + refinement, recall measured), or auto (approximate above
+   * APPROX_ABOVE_ROWS).
+   */
   knn?: KnnMode;
 }
 
@@ -89,7 +92,10 @@ export interface ProjectCallbacks {
   onLayout?: (coords: Float32Array, stage: string, step: number, steps: number) => void;
 }
 
-/** PCA computes the exact k-NN graph (for preservation colouring and k-occurrence) only up to this size: ~20 s at 50k×768 here, growing as n². */
+/**
+ * PCA computes the exact k-NN graph (for preservation colouring and k-occurrence) only up to this size: ~20 s at
+ * 50k×768 here, growing as n².
+ */
 const DEFAULT_MAX_GRAPH_ROWS = 50_000;
 
 /**
@@ -247,7 +253,8 @@ export async function project(ds: Dataset, s: ProjectSettings, cb: ProjectCallba
   lap('pca', t);
   cb.onLayout?.(scatter(pcaWork), 'pca', 0, 1);
 
-  // 2. The k-NN graph (exact, or approximate with measured recall), shared by the method and the preservation colouring.
+  // 2. The k-NN graph (exact, or approximate with measured recall), shared by the method and the preservation
+  // colouring.
   const graphK = graphNeighbors(s, m);
   let graph: DistanceGraph | undefined;
   let knnInfo: KnnGraphInfo | undefined;
